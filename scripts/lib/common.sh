@@ -1,0 +1,51 @@
+# Shared helpers for the project's shell entry points. Source it; do not run it.
+# shellcheck shell=bash
+
+ECAR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ECAR_ROOT
+
+# Fabric release the network runs; must match scripts/fabric-tools/go.mod.
+FABRIC_VERSION="2.5.9"
+FABRIC_COMMIT="7c3876255bf064b789a839ce347b6a02adb6333c"
+FABRIC_MODULE_VERSION="v1.4.0-rc1.0.20240618194258-7c3876255bf0"
+FABRIC_GO_MIN="1.22"
+FABRIC_HOME="${ECAR_FABRIC_HOME:-$ECAR_ROOT/.cache/fabric/$FABRIC_VERSION-${FABRIC_COMMIT:0:12}}"
+export FABRIC_VERSION FABRIC_COMMIT FABRIC_MODULE_VERSION FABRIC_HOME
+
+step() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+info() { printf '    %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# version_ge A B: true when dotted version A >= B.
+version_ge() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
+}
+
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js is not installed. Install Node 20.19 or newer, then run this again."
+  local v
+  v="$(node -p 'process.versions.node')"
+  version_ge "$v" "20.19.0" || die "Node $v is too old: install Node 20.19 or newer."
+}
+
+# Installs npm packages when the lockfile changed since the last install.
+ensure_npm_deps() {
+  require_node
+  local stamp="$ECAR_ROOT/node_modules/.ecar-lock-hash" want
+  want="$(sha256sum "$ECAR_ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  step "Installing npm packages (npm ci)"
+  (cd "$ECAR_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed: see the npm error above."
+  printf '%s' "$want" >"$stamp"
+}
+
+# Compiles the TypeScript sources into dist/.
+build_ts() {
+  step "Compiling TypeScript"
+  (cd "$ECAR_ROOT" && npx --no-install tsc -p tsconfig.json) || die "TypeScript compilation failed (errors above)."
+}
