@@ -1,0 +1,40 @@
+// The `ecar` command: builds the program from one module per command group.
+import { Command, CommanderError } from 'commander';
+
+/** A command group registers its sub-commands on the root program. */
+export type CommandGroup = (program: Command) => void;
+
+// One entry per command group module (client/src/cli/<group>.ts), in help order.
+const groups: readonly CommandGroup[] = [];
+
+export function buildProgram(): Command {
+  const program = new Command('ecar')
+    .description(
+      'Confidential e-car charging ledger: client for hosts, drivers, issuer, auditor and operators',
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  for (const register of groups) register(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit with code 0; usage errors were already printed by commander
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`ecar: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

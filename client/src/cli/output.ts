@@ -1,0 +1,92 @@
+// How every `ecar` command speaks: JSON for machines (--json), aligned tables and short lines for
+// people, one-line errors that say what to do, exit code 0 only on success.
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+
+export interface OutputOptions {
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** An error a command raises when it ran fine but the answer is "no" (a record is invalid, ...). */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly result?: unknown,
+  ) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
+/** JSON that keeps bigint values exact (as decimal strings) and Uint8Array as hex. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+      return v;
+    },
+    2,
+  );
+}
+
+/**
+ * Runs a command body and prints its result: `render` for people, JSON with --json. Sets the exit
+ * code: 0 on success, 1 when the command failed or refused, 2 for bad usage.
+ */
+export async function runCommand<T>(
+  options: OutputOptions,
+  body: () => Promise<T>,
+  render: (result: T) => string,
+): Promise<void> {
+  try {
+    const result = await body();
+    process.stdout.write(options.json ? `${toJson(result)}\n` : `${render(result)}\n`);
+    process.exitCode = 0;
+  } catch (error) {
+    reportError(error, options);
+  }
+}
+
+export function reportError(error: unknown, options: OutputOptions): void {
+  const message = error instanceof Error ? error.message : String(error);
+  if (options.json) {
+    const code =
+      error instanceof EcarError ? error.code : error instanceof CommandFailed ? 'FAILED' : 'ERROR';
+    const result = error instanceof CommandFailed ? error.result : undefined;
+    process.stdout.write(`${toJson({ ok: false, code, error: message, result })}\n`);
+  } else {
+    process.stderr.write(`ecar: ${firstLine(message)}\n`);
+    if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  }
+  process.exitCode = 1;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
+
+/** Aligns rows into columns; the first row is the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Key/value lines, keys aligned. */
+export function fields(entries: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v}`).join('\n');
+}
