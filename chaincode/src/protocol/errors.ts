@@ -26,6 +26,18 @@ export const ErrorCodes = [
   'ENVELOPE_INVALID',
   'REPLAY',
   'INTERNAL',
+  'UNKNOWN_FUNCTION',
+  'NOT_INITIALIZED',
+  'FEATURE_DISABLED',
+  'HOLD_EXPIRED',
+  'HOLD_NOT_EXPIRED',
+  'BOOKING_CONFLICT',
+  'EVSE_OCCUPIED',
+  'CONCURRENT_SESSION',
+  'STATION_UNAVAILABLE',
+  'METER_REPLAY',
+  'METER_MISMATCH',
+  'DISPUTE_WINDOW_CLOSED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -1,0 +1,124 @@
+// The ports the domain is written against: state, caller, clock, events, meter verification. The
+// plain Fabric adapter and the confidential entry point each supply their own implementations.
+
+/** A JSON value as written to state: no bigint, no undefined, no functions. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
+export interface JsonObject {
+  readonly [key: string]: JsonValue;
+}
+
+/** One entry of a range read. */
+export interface StateEntry {
+  readonly key: string;
+  readonly value: JsonObject;
+}
+
+/**
+ * Key-value state addressed by logical keys (`account/<id>`, `session/<id>`, ...: printable ASCII,
+ * segments separated by `/`). The store serialises values itself, deterministically, with sorted
+ * object keys (see `canonicalJson` in `domain/json.ts`), so every endorser writes identical bytes.
+ *
+ * Semantics follow Fabric's: reads see the state as committed before this transaction (a write is
+ * NOT visible to a later read in the same transaction; the domain never relies on that), and
+ * nothing is written when the transaction fails.
+ */
+export interface StateStore {
+  /** The value at `key`, or undefined when there is none. */
+  get(key: string): Promise<JsonObject | undefined>;
+  /** Writes (creates or replaces) the value at `key`. */
+  put(key: string, value: JsonObject): Promise<void>;
+  /** Deletes `key`; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Every entry whose key starts with `prefix`, sorted by key (code-unit order, which is byte
+   * order for the ASCII keys the domain uses). Fabric re-checks range reads at commit (phantom
+   * detection), so a rule that scans a range is safe against concurrent inserts.
+   */
+  range(prefix: string): Promise<readonly StateEntry[]>;
+}
+
+/**
+ * Who is calling: an opaque id. Plain mode derives it from the Fabric client identity; confidential
+ * mode uses the wallet public key. Roles are looked up from the domain's own parameters, never
+ * from here. The id must match `CALLER_ID_PATTERN` (it becomes part of state keys).
+ */
+export interface Caller {
+  readonly id: string;
+}
+
+/** Printable, `/`-free, at most 200 characters: what a caller id may look like. */
+export const CALLER_ID_PATTERN = /^[A-Za-z0-9._:@+=-]{1,200}$/;
+
+/** The transaction's own time and id: the same on every endorser (never the wall clock). */
+export interface Clock {
+  /** Transaction timestamp, epoch milliseconds (a safe integer). */
+  readonly nowMs: number;
+  /** The transaction id; ids the domain derives (supply records, ...) come from it. */
+  readonly txId: string;
+}
+
+/** Event payloads carry ids and hashes only: never amounts, balances or identities. */
+export type EventPayload = Readonly<Record<string, string>>;
+
+export interface EventSink {
+  /** Records an event for this transaction (Fabric keeps only the last one set per transaction). */
+  emit(name: string, payload: EventPayload): void;
+}
+
+/** An OCMF signature method name (OCMF `SA` field, e.g. `ECDSA-secp256r1-SHA256`). */
+export type SignatureMethod = string;
+
+/** A station's pinned signing meter: the only source of billed energy for that station. */
+export interface PinnedMeter {
+  readonly vendor: string;
+  readonly model: string;
+  readonly serial: string;
+  /** The meter's public key, lowercase hex of its DER SubjectPublicKeyInfo (or raw point). */
+  readonly publicKey: string;
+  readonly signatureMethod: SignatureMethod;
+}
+
+/** OCMF pagination: `T` transaction counter or `F` fiscal counter, and its number. */
+export interface MeterPagination {
+  readonly kind: 'T' | 'F';
+  readonly number: number;
+}
+
+/** OCMF reading type (`TX`): Begin, Charging, Exception, End, Limit, Tariff change, Suspended, Resumed. */
+export type MeterReadingType = 'B' | 'C' | 'X' | 'E' | 'L' | 'R' | 'A' | 'P' | 'S' | 'T';
+
+export interface MeterReading {
+  readonly type: MeterReadingType;
+  /** Reading time, epoch milliseconds (from OCMF `TM`). */
+  readonly timeMs: number;
+  /** Cumulative register value in exact milliwatt-hours. */
+  readonly valueMilliWh: bigint;
+}
+
+/** A signature-checked OCMF record reduced to what settlement needs. */
+export interface VerifiedMeterRecord {
+  /** Meter serial from the record (OCMF `MS`). */
+  readonly meterSerial: string;
+  readonly pagination: MeterPagination;
+  readonly readings: readonly MeterReading[];
+  /** Hex SHA-256 of the signed payload; goes into the CDR and events. */
+  readonly payloadHash: string;
+}
+
+/**
+ * Verifies one raw OCMF record (`OCMF|{payload}|{signature}`) against a pinned meter. Throws an
+ * `EcarError` with METER_SIGNATURE_INVALID (tampered or wrong key), METER_FORMAT_INVALID,
+ * METER_KEY_INVALID or METER_READINGS_INVALID; never returns an unverified record.
+ */
+export interface MeterVerifier {
+  verify(rawOcmfRecord: string, meter: PinnedMeter): VerifiedMeterRecord;
+}
+
+/** Everything one transaction gives the domain. */
+export interface Ports {
+  readonly store: StateStore;
+  readonly caller: Caller;
+  readonly clock: Clock;
+  readonly events: EventSink;
+  readonly meter: MeterVerifier;
+}
