@@ -1,0 +1,129 @@
+// Meter public keys: X.509 SubjectPublicKeyInfo (DER as hex or base64, or PEM) or a bare EC point
+// (04||X||Y, or compressed) whose curve comes from the record's signature method.
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { EcarError } from '../errors';
+import { CURVES, curveFromNodeName, type Curve, type CurveName } from './curves';
+
+export interface MeterPublicKey {
+  readonly curve: Curve;
+  readonly key: KeyObject;
+  /** The key as SubjectPublicKeyInfo DER (also for keys given as a bare point). */
+  readonly spki: Uint8Array;
+  /** How the key was given. */
+  readonly form: 'spki' | 'pem' | 'point';
+}
+
+/** A key as callers hold it: PEM, hex or base64 text, DER or point bytes, a KeyObject, or parsed. */
+export type MeterPublicKeyInput = string | Uint8Array | KeyObject | MeterPublicKey;
+
+const EC_PUBLIC_KEY_OID = '1.2.840.10045.2.1';
+
+/**
+ * Reads a meter public key. A bare EC point needs `curve` (from the record's SA); SPKI and PEM name
+ * their curve themselves.
+ * @throws EcarError METER_KEY_INVALID when the text or bytes are not an EC public key on a curve OCMF
+ *   supports, or a bare point comes without a curve or does not lie on it.
+ */
+export function parseMeterPublicKey(input: MeterPublicKeyInput, curve?: CurveName): MeterPublicKey {
+  if (isMeterPublicKey(input)) return input;
+  if (input instanceof KeyObject) return fromKeyObject(input, 'spki');
+  if (typeof input === 'string') {
+    const text = input.trim();
+    if (text.startsWith('-----BEGIN')) return fromKeyObject(importKey(text, 'pem'), 'pem');
+    return fromBytes(decodeKeyText(text), curve);
+  }
+  return fromBytes(input, curve);
+}
+
+/** The key as upper-case hex of its SubjectPublicKeyInfo DER. */
+export function meterPublicKeyHex(key: MeterPublicKey): string {
+  return Buffer.from(key.spki).toString('hex').toUpperCase();
+}
+
+function isMeterPublicKey(input: MeterPublicKeyInput): input is MeterPublicKey {
+  return typeof input === 'object' && !(input instanceof Uint8Array) && !(input instanceof KeyObject);
+}
+
+function fromBytes(bytes: Uint8Array, curve: CurveName | undefined): MeterPublicKey {
+  const first = bytes[0];
+  if (first === 0x30) return fromKeyObject(importKey(Buffer.from(bytes), 'der'), 'spki');
+  if (first === 0x04 || first === 0x02 || first === 0x03) {
+    if (curve === undefined) throw keyError('a bare EC point needs the curve from the signature method');
+    const c = CURVES[curve];
+    const expected = first === 0x04 ? 1 + 2 * c.fieldBytes : 1 + c.fieldBytes;
+    if (bytes.length !== expected) {
+      throw keyError(`a ${curve} point has ${expected} bytes, this one has ${bytes.length}`);
+    }
+    return fromKeyObject(importKey(Buffer.from(spkiForPoint(c, bytes)), 'der'), 'point');
+  }
+  throw keyError('not a SubjectPublicKeyInfo (DER SEQUENCE) or an EC point');
+}
+
+function fromKeyObject(key: KeyObject, form: MeterPublicKey['form']): MeterPublicKey {
+  if (key.type !== 'public' || key.asymmetricKeyType !== 'ec') throw keyError('not an EC public key');
+  const curve = curveFromNodeName(key.asymmetricKeyDetails?.namedCurve);
+  if (curve === undefined) {
+    throw keyError(`curve ${key.asymmetricKeyDetails?.namedCurve ?? '(unnamed)'} is not an OCMF curve`);
+  }
+  const spki = new Uint8Array(key.export({ format: 'der', type: 'spki' }));
+  return { curve, key, spki, form };
+}
+
+function importKey(key: string | Buffer, format: 'pem' | 'der'): KeyObject {
+  try {
+    return format === 'pem'
+      ? createPublicKey(key)
+      : createPublicKey({ key: key as Buffer, format, type: 'spki' });
+  } catch (error) {
+    throw keyError(`cannot read the key (${error instanceof Error ? error.message : 'unknown error'})`);
+  }
+}
+
+/** Hex (spaces, colons and line breaks allowed, as exports print it) or base64. */
+function decodeKeyText(text: string): Uint8Array {
+  const compact = text.replace(/[\s:]/g, '');
+  if (compact === '') throw keyError('the key is empty');
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(compact)) return new Uint8Array(Buffer.from(compact, 'hex'));
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.replace(/=+$/, '').length % 4 !== 1) {
+    return new Uint8Array(Buffer.from(compact, 'base64'));
+  }
+  throw keyError('the key is neither PEM, hex nor base64');
+}
+
+/** SEQUENCE { SEQUENCE { id-ecPublicKey, namedCurve }, BIT STRING point } */
+function spkiForPoint(curve: Curve, point: Uint8Array): Uint8Array {
+  const algorithm = derTlv(0x30, concat(derOid(EC_PUBLIC_KEY_OID), derOid(curve.oid)));
+  const bitString = derTlv(0x03, concat(Uint8Array.of(0), point));
+  return derTlv(0x30, concat(algorithm, bitString));
+}
+
+function derOid(dotted: string): Uint8Array {
+  const parts = dotted.split('.').map((p) => BigInt(p));
+  const [a = 0n, b = 0n, ...rest] = parts;
+  const bytes: number[] = [];
+  for (const arc of [a * 40n + b, ...rest]) {
+    const chunk: number[] = [Number(arc & 0x7fn)];
+    for (let v = arc >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
+    bytes.push(...chunk);
+  }
+  return derTlv(0x06, Uint8Array.from(bytes));
+}
+
+function derTlv(tag: number, content: Uint8Array): Uint8Array {
+  const length = content.length;
+  const header =
+    length < 0x80
+      ? [tag, length]
+      : length < 0x100
+        ? [tag, 0x81, length]
+        : [tag, 0x82, length >> 8, length & 0xff];
+  return concat(Uint8Array.from(header), content);
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function keyError(message: string): EcarError {
+  return new EcarError('METER_KEY_INVALID', `meter public key: ${message}`);
+}
