@@ -169,3 +169,69 @@ export function ecdsaDerToP1363(signature: Uint8Array, fieldBytes: number, error
     );
   }
 }
+
+/** The content of a BIT STRING with no unused bits (keys and signatures are whole octets). */
+export function derBitStringBytes(node: DerNode, errorCode: ErrorCode = 'INVALID_ARGUMENT'): Uint8Array {
+  if (node.tag !== DerTag.BIT_STRING || node.content.length === 0) {
+    throw new EcarError(errorCode, 'malformed DER: expected a BIT STRING');
+  }
+  if (node.content[0] !== 0) throw new EcarError(errorCode, 'malformed DER: BIT STRING has unused bits');
+  return node.content.subarray(1);
+}
+
+/** A character string (UTF8String, PrintableString, IA5String, T61String, BMPString) as text. */
+export function derString(node: DerNode, errorCode: ErrorCode = 'INVALID_ARGUMENT'): string {
+  switch (node.tag) {
+    case DerTag.UTF8_STRING:
+      return Buffer.from(node.content).toString('utf8');
+    case DerTag.PRINTABLE_STRING:
+    case DerTag.IA5_STRING:
+    case 0x14: // T61String: treated as Latin-1, as most toolkits do
+      return Buffer.from(node.content).toString('latin1');
+    case 0x1e: // BMPString: UTF-16 big-endian
+      return Buffer.from(node.content).swap16().toString('utf16le');
+    default:
+      throw new EcarError(errorCode, `malformed DER: tag 0x${node.tag.toString(16)} is not a string`);
+  }
+}
+
+/**
+ * A UTCTime or GeneralizedTime as whole seconds since the Unix epoch. Only the RFC 5280 forms are
+ * accepted: UTC ("Z"), seconds present, no fraction. UTCTime years 50..99 are 1950..1999.
+ */
+export function derTime(node: DerNode, errorCode: ErrorCode = 'INVALID_ARGUMENT'): number {
+  const text = Buffer.from(node.content).toString('latin1');
+  let match: RegExpExecArray | null;
+  let year: number;
+  if (node.tag === DerTag.UTC_TIME) {
+    match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    year = match ? Number(match[1]) : 0;
+    year += year >= 50 ? 1900 : 2000;
+  } else if (node.tag === DerTag.GENERALIZED_TIME) {
+    match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+    year = match ? Number(match[1]) : 0;
+  } else {
+    throw new EcarError(errorCode, 'malformed DER: expected UTCTime or GeneralizedTime');
+  }
+  if (!match) throw new EcarError(errorCode, `malformed DER: time "${text}" is not in RFC 5280 form`);
+  const [month, day, hour, minute, second] = match.slice(2).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(millis);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
+  ) {
+    throw new EcarError(errorCode, `malformed DER: time "${text}" is not a valid date`);
+  }
+  return millis / 1000;
+}
