@@ -1,11 +1,12 @@
 // The `ecar` command: builds the program from one module per command group.
 import { Command, CommanderError } from 'commander';
+import { registerMeterCommands } from './meter';
 
 /** A command group registers its sub-commands on the root program. */
 export type CommandGroup = (program: Command) => void;
 
 // One entry per command group module (client/src/cli/<group>.ts), in help order.
-const groups: readonly CommandGroup[] = [];
+const groups: readonly CommandGroup[] = [registerMeterCommands];
 
 export function buildProgram(): Command {
   const program = new Command('ecar')

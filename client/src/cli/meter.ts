@@ -1,0 +1,139 @@
+// `ecar meter verify`: checks OCMF signed meter records (one record or a S.A.F.E. transparency XML
+// export) and shows per record validity, meter, pagination, readings and energy, and billable pairs.
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { readSafeXml, xmlPublicKeyInput, type SafeXmlValue } from '../meter/safe-xml';
+import {
+  verifyMeterRecords,
+  type MeterRecordInput,
+  type MeterVerifyReport,
+  type PairReport,
+  type RecordReport,
+} from '../meter/report';
+import { CommandFailed, runCommand, table } from './output';
+
+interface VerifyOptions {
+  readonly ocmf?: string;
+  readonly xml?: string;
+  readonly publicKey?: string;
+  readonly json?: boolean;
+}
+
+const VERIFY_HELP = `
+Exit status: 0 when every record is valid, 1 when a record is invalid or the input cannot be read,
+2 for usage errors. A pair that is not billable does not change the exit status; check "pairs".
+
+With --json the answer is {ok, recordCount, validCount, records[], pairs[]}; when a record is
+invalid it is wrapped as {ok: false, code: "FAILED", error, result: {...the same...}}.
+
+Examples:
+  $ ecar meter verify --xml test_ocmf_keba_kcp30.xml
+  $ ecar meter verify --xml export.xml --public-key 3059301306072A8648CE3D0201... --json
+  $ ecar meter verify --ocmf 'OCMF|{"FV":"1.0",...}|{"SD":"3045..."}' --public-key "$(cat meter.pem)"`;
+
+/** Registers `ecar meter ...`. */
+export function registerMeterCommands(program: Command): void {
+  const meter = program.command('meter').description('Signed meter data (OCMF): verify records and exports');
+  meter
+    .command('verify')
+    .description(
+      'Verify OCMF signed meter records: signature, format, and whether begin/end readings form a billable pair',
+    )
+    .addOption(new Option('--ocmf <record>', "one OCMF record 'OCMF|{payload}|{signature}'").conflicts('xml'))
+    .addOption(
+      new Option('--xml <file>', 'a S.A.F.E. transparency XML export of the wallbox').conflicts('ocmf'),
+    )
+    .option(
+      '--public-key <key>',
+      "the meter's public key (SPKI DER as hex or base64, PEM, or a bare EC point); overrides keys in the XML",
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', VERIFY_HELP)
+    .action(async (options: VerifyOptions, command: Command) => {
+      const load = inputLoader(options, command);
+      await runCommand(options, () => Promise.resolve(verifyOrFail(load(), options)), renderReport);
+    });
+}
+
+/**
+ * Checks usage and reads the file (problems there exit with 2); returns what parses the input, whose
+ * problems are a "no" about the data (exit 1).
+ */
+function inputLoader(options: VerifyOptions, command: Command): () => MeterRecordInput[] {
+  const { ocmf, xml: file } = options;
+  if (ocmf !== undefined) return () => [{ signedData: ocmf }];
+  if (file === undefined) {
+    return command.error('error: give one of --ocmf <record> or --xml <file>', {
+      exitCode: 2,
+      code: 'ecar.usage',
+    });
+  }
+  let xml: string;
+  try {
+    xml = readFileSync(file, 'utf8');
+  } catch (error) {
+    const why = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    return command.error(`error: cannot read --xml ${file} (${why})`, { exitCode: 2, code: 'ecar.usage' });
+  }
+  return () => readSafeXml(xml).map(toRecordInput);
+}
+
+function toRecordInput(value: SafeXmlValue): MeterRecordInput {
+  const key = value.publicKey;
+  return {
+    signedData: value.signedData,
+    format: value.format,
+    ...(value.transactionId === undefined ? {} : { transactionId: value.transactionId }),
+    ...(value.context === undefined ? {} : { context: value.context }),
+    ...(key === undefined ? {} : { embeddedKey: () => xmlPublicKeyInput(key) }),
+  };
+}
+
+function verifyOrFail(inputs: readonly MeterRecordInput[], options: VerifyOptions): MeterVerifyReport {
+  const report = verifyMeterRecords(inputs, options.publicKey);
+  if (!report.ok) {
+    if (!options.json) process.stdout.write(`${renderReport(report)}\n`);
+    const invalid = report.recordCount - report.validCount;
+    throw new CommandFailed(`${invalid} of ${report.recordCount} record(s) invalid`, report);
+  }
+  return report;
+}
+
+function renderReport(report: MeterVerifyReport): string {
+  const blocks = report.records.map(renderRecord);
+  for (const pair of report.pairs) blocks.push(renderPair(pair));
+  blocks.push(`${report.validCount} of ${report.recordCount} record(s) valid`);
+  return blocks.join('\n\n');
+}
+
+function renderRecord(record: RecordReport): string {
+  const head = record.valid ? 'valid' : `INVALID: ${record.error?.code ?? ''}: ${record.error?.reason ?? ''}`;
+  const claim = record.verified ? '' : ' (unverified)';
+  const lines = [
+    `record ${record.index}: ${head}`,
+    `  meter ${record.meterSerial ?? '?'}${claim}  pagination ${record.pagination ?? '?'}  ` +
+      `signature ${record.signatureMethod ?? '?'} (${record.curve ?? '?'})  key ${record.keySource}`,
+  ];
+  if (record.readings.length > 0) {
+    const rows = record.readings.map((r) => [
+      `  ${r.type ?? '-'}`,
+      `${r.time} (${r.timeStatus})`,
+      r.value === null ? '-' : `${r.value} ${r.unit ?? ''}`,
+      r.obis ?? '',
+      `ST=${r.meterStatus}`,
+    ]);
+    lines.push(table([['  TX', 'time', 'value', 'register', 'state'], ...rows]));
+  }
+  if (record.energyWh !== null) lines.push(`  energy ${record.energyWh} Wh`);
+  return lines.join('\n');
+}
+
+function renderPair(pair: PairReport): string {
+  const name =
+    pair.records.length === 1 ? `record ${pair.records[0] ?? ''}` : `records ${pair.records.join(' + ')}`;
+  if (!pair.billable) return `pair (${name}): ${pair.error?.reason ?? 'not billable'}`;
+  return (
+    `pair (${name}): billable, ${pair.energyWh ?? '?'} Wh, meter ${pair.meterSerial ?? '?'}, ` +
+    `${pair.begin?.time ?? '?'} → ${pair.end?.time ?? '?'}`
+  );
+}

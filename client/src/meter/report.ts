@@ -1,0 +1,274 @@
+// Verifies a batch of OCMF records (one --ocmf record or a transparency XML export) and reports, per
+// record and per begin/end pair, what a person or a machine needs to decide whether to trust the bill.
+import { formatWh } from '../../../chaincode/src/domain/units';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import {
+  inspectOcmfRecord,
+  isEndCode,
+  meterPublicKeyHex,
+  pairReadings,
+  verifyOcmfRecord,
+  type MeterPair,
+  type MeterPublicKeyInput,
+  type OcmfPayload,
+  type OcmfReading,
+  type VerifiedOcmfRecord,
+} from '../../../chaincode/src/protocol/ocmf';
+
+/** One record to verify, with the key its source carried (if any). */
+export interface MeterRecordInput {
+  readonly signedData: string;
+  /** The format the source declares (the XML `format` attribute); only OCMF is verified. */
+  readonly format?: string;
+  readonly transactionId?: string;
+  readonly context?: string;
+  /** The key embedded in the export; reading it may throw METER_KEY_INVALID. */
+  readonly embeddedKey?: () => MeterPublicKeyInput;
+}
+
+export interface ErrorReport {
+  readonly code: string;
+  readonly reason: string;
+  /** The pairing rule broken, for pair errors; null otherwise. */
+  readonly rule: string | null;
+}
+
+export interface ReadingReport {
+  readonly index: number;
+  /** TX, null for fiscal readings. */
+  readonly type: string | null;
+  readonly time: string;
+  readonly timeText: string;
+  readonly timeStatus: string;
+  /** RV exactly as signed, null for event-only readings. */
+  readonly value: string | null;
+  readonly unit: string | null;
+  /** The value in Wh, exact, for kWh/Wh readings; null otherwise. */
+  readonly valueWh: string | null;
+  readonly obis: string | null;
+  readonly meterStatus: string;
+  readonly errorFlags: string;
+}
+
+export interface RecordReport {
+  readonly index: number;
+  readonly valid: boolean;
+  readonly error: ErrorReport | null;
+  /** Whether the fields below were read from a verified record; false means "as claimed, unverified". */
+  readonly verified: boolean;
+  readonly transactionId: string | null;
+  readonly context: string | null;
+  /** pinned: --public-key; embedded: the export's key; none: no key was available. */
+  readonly keySource: 'pinned' | 'embedded' | 'none';
+  readonly publicKey: string | null;
+  readonly meterSerial: string | null;
+  readonly meterVendor: string | null;
+  readonly meterModel: string | null;
+  readonly meterFirmware: string | null;
+  readonly pagination: string | null;
+  readonly signatureMethod: string | null;
+  readonly curve: string | null;
+  readonly readings: readonly ReadingReport[];
+  /** Energy between the begin and end reading of this record, when it holds both and they pair. */
+  readonly energyWh: string | null;
+}
+
+export interface PairReport {
+  /** The record indexes: one when a record holds begin and end, two for consecutive records. */
+  readonly records: readonly number[];
+  readonly billable: boolean;
+  readonly error: ErrorReport | null;
+  readonly meterSerial: string | null;
+  readonly begin: { readonly pagination: string; readonly time: string; readonly value: string } | null;
+  readonly end: { readonly pagination: string; readonly time: string; readonly value: string } | null;
+  readonly unit: string | null;
+  readonly energyWh: string | null;
+  readonly energyMilliWh: string | null;
+  readonly durationMs: number | null;
+}
+
+export interface MeterVerifyReport {
+  /** True when every record is valid (pairs may still be not billable). */
+  readonly ok: boolean;
+  readonly recordCount: number;
+  readonly validCount: number;
+  readonly records: readonly RecordReport[];
+  readonly pairs: readonly PairReport[];
+}
+
+interface Outcome {
+  readonly verified?: VerifiedOcmfRecord;
+  /** Verified payload, or the unverified one for display. */
+  readonly payload?: OcmfPayload;
+  readonly error?: EcarError;
+}
+
+/**
+ * Verifies every record with the pinned key when given, else with the key its source embeds, and
+ * checks each record that holds begin and end, and each begin record followed by an end record, as a
+ * billing pair.
+ */
+export function verifyMeterRecords(
+  inputs: readonly MeterRecordInput[],
+  pinnedKey?: MeterPublicKeyInput,
+): MeterVerifyReport {
+  const outcomes = inputs.map((input) => verifyOne(input, pinnedKey));
+  const records = inputs.map((input, index) =>
+    recordReport(input, index, outcomes[index] as Outcome, pinnedKey),
+  );
+  const pairs = pairReports(outcomes);
+  const withEnergy = records.map((record) => {
+    const single = pairs.find((pair) => pair.records.length === 1 && pair.records[0] === record.index);
+    return single?.billable ? { ...record, energyWh: single.energyWh } : record;
+  });
+  const validCount = records.filter((r) => r.valid).length;
+  return {
+    ok: validCount === records.length,
+    recordCount: records.length,
+    validCount,
+    records: withEnergy,
+    pairs,
+  };
+}
+
+function verifyOne(input: MeterRecordInput, pinnedKey: MeterPublicKeyInput | undefined): Outcome {
+  try {
+    if (input.format !== undefined && input.format !== 'OCMF') {
+      throw new EcarError('METER_FORMAT_INVALID', `signed data in format '${input.format}' is not OCMF`);
+    }
+    const key = pinnedKey ?? input.embeddedKey?.();
+    const verified = verifyOcmfRecord(input.signedData, key);
+    return { verified, payload: verified.payload };
+  } catch (error) {
+    const ecar = error instanceof EcarError ? error : new EcarError('INTERNAL', String(error));
+    const payload = inspectOcmfRecord(input.signedData).payload;
+    return { error: ecar, ...(payload === undefined ? {} : { payload }) };
+  }
+}
+
+function recordReport(
+  input: MeterRecordInput,
+  index: number,
+  outcome: Outcome,
+  pinnedKey: MeterPublicKeyInput | undefined,
+): RecordReport {
+  const payload = outcome.payload;
+  const signature = outcome.verified?.signature ?? inspectOcmfRecord(input.signedData).signature;
+  return {
+    index,
+    valid: outcome.verified !== undefined,
+    error: outcome.error === undefined ? null : errorReport(outcome.error),
+    verified: outcome.verified !== undefined,
+    transactionId: input.transactionId ?? null,
+    context: input.context ?? null,
+    keySource: pinnedKey !== undefined ? 'pinned' : input.embeddedKey !== undefined ? 'embedded' : 'none',
+    publicKey: outcome.verified === undefined ? null : meterPublicKeyHex(outcome.verified.publicKey),
+    meterSerial: payload?.meter.serial ?? null,
+    meterVendor: payload?.meter.vendor ?? null,
+    meterModel: payload?.meter.model ?? null,
+    meterFirmware: payload?.meter.firmware ?? null,
+    pagination: payload?.pagination.text ?? null,
+    signatureMethod: signature?.method.id ?? null,
+    curve: signature?.method.curve.name ?? null,
+    readings: payload?.readings.map(readingReport) ?? [],
+    energyWh: null,
+  };
+}
+
+function readingReport(reading: OcmfReading): ReadingReport {
+  const milliWh = reading.value?.milliWh;
+  return {
+    index: reading.index,
+    type: reading.transaction ?? null,
+    time: reading.time.iso,
+    timeText: reading.time.text,
+    timeStatus: reading.time.status,
+    value: reading.value?.text ?? null,
+    unit: reading.value?.unit ?? reading.unit ?? null,
+    valueWh: milliWh === undefined ? null : formatWh(milliWh),
+    obis: reading.obis ?? null,
+    meterStatus: reading.status,
+    errorFlags: reading.errorFlags,
+  };
+}
+
+/** Records holding begin and end pair on their own; a begin-only record pairs with the next end-only record. */
+function pairReports(outcomes: readonly Outcome[]): PairReport[] {
+  const pairs: PairReport[] = [];
+  outcomes.forEach((outcome, index) => {
+    const shape = shapeOf(outcome.payload);
+    if (shape === 'complete') pairs.push(pairReport([index], [outcome]));
+    const next = outcomes[index + 1];
+    if (shape === 'begin' && next !== undefined && shapeOf(next.payload) === 'end') {
+      pairs.push(pairReport([index, index + 1], [outcome, next]));
+    }
+  });
+  return pairs;
+}
+
+function shapeOf(payload: OcmfPayload | undefined): 'complete' | 'begin' | 'end' | 'other' {
+  if (payload === undefined) return 'other';
+  const begins = payload.readings.some((r) => r.transaction === 'B');
+  const ends = payload.readings.some((r) => isEndCode(r.transaction));
+  if (begins && ends) return 'complete';
+  if (begins) return 'begin';
+  return ends ? 'end' : 'other';
+}
+
+function pairReport(indexes: readonly number[], outcomes: readonly Outcome[]): PairReport {
+  const invalid = indexes.find((_, i) => outcomes[i]?.verified === undefined);
+  if (invalid !== undefined) {
+    return notBillable(indexes, {
+      code: 'METER_READINGS_INVALID',
+      rule: 'RECORD_INVALID',
+      reason: `not billable as a pair: record ${invalid} is not valid`,
+    });
+  }
+  const [begin, end] = outcomes.map((o) => o.verified as VerifiedOcmfRecord);
+  try {
+    return billable(indexes, pairReadings(begin as VerifiedOcmfRecord, end));
+  } catch (error) {
+    if (!(error instanceof EcarError)) throw error;
+    return notBillable(indexes, errorReport(error));
+  }
+}
+
+function billable(records: readonly number[], pair: MeterPair): PairReport {
+  const end = (side: MeterPair['begin']) => ({
+    pagination: side.pagination,
+    time: side.reading.time.iso,
+    value: side.reading.value?.text ?? '',
+  });
+  return {
+    records,
+    billable: true,
+    error: null,
+    meterSerial: pair.meterSerial,
+    begin: end(pair.begin),
+    end: end(pair.end),
+    unit: pair.unit,
+    energyWh: formatWh(pair.energyMilliWh),
+    energyMilliWh: pair.energyMilliWh.toString(),
+    durationMs: pair.durationMs,
+  };
+}
+
+function notBillable(records: readonly number[], error: ErrorReport): PairReport {
+  return {
+    records,
+    billable: false,
+    error,
+    meterSerial: null,
+    begin: null,
+    end: null,
+    unit: null,
+    energyWh: null,
+    energyMilliWh: null,
+    durationMs: null,
+  };
+}
+
+function errorReport(error: EcarError): ErrorReport {
+  const rule = error.details.rule;
+  return { code: error.code, reason: error.reason, rule: typeof rule === 'string' ? rule : null };
+}
