@@ -1,0 +1,253 @@
+// Bookings (OCPI 2.3 Bookings shape, reduced): a driver reserves an EVSE for a time slot; the
+// station's no-show fee is held; free cancellation until `cancelBeforeMinutes` before the start;
+// a late cancellation or a no-show pays the fee to the host (minus the platform fee).
+//   booking/<bookingId>                          the booking
+//   booking-slot/<stationId>/<evseUid>/<bookingId>  open bookings of an EVSE (overlap checks by range read)
+//   hold/<driver>/b:<bookingId>                  the held no-show fee
+import { EcarError } from '../protocol/errors';
+import {
+  bookingHoldId,
+  creditEarnings,
+  decodeHold,
+  keys,
+  loadAccount,
+  placeHold,
+  saveAccount,
+  type Hold,
+} from './accounts';
+import { recordDecoder, type Tx } from './context';
+import { Forbidden, InvalidState, NotFound } from './errors';
+import { loadParams, type Params } from './params';
+import { formatTime, id, isoTime, parseArgs } from './parse';
+import { loadAddress, loadStation, type Address } from './stations';
+import type { Money } from './units';
+
+export type BookingStatus = 'CONFIRMED' | 'CANCELLED' | 'USED' | 'NO_SHOW';
+
+export interface Booking {
+  readonly id: string;
+  readonly driver: string;
+  readonly host: string;
+  readonly stationId: string;
+  readonly evseUid: string;
+  readonly startAt: number;
+  readonly endAt: number;
+  readonly cancelUntil: number;
+  readonly noShowFee: Money;
+  readonly status: BookingStatus;
+  readonly createdAt: number;
+  readonly closedAt?: number;
+  readonly sessionId?: string;
+  readonly feeCharged?: Money;
+}
+export interface BookingSlot {
+  readonly bookingId: string;
+  readonly driver: string;
+  readonly startAt: number;
+  readonly endAt: number;
+}
+
+export const decodeBooking = recordDecoder<Booking>(['noShowFee']);
+export const decodeSlot = recordDecoder<BookingSlot>([]);
+
+export const bookingKeys = {
+  booking: (bookingId: string) => `booking/${bookingId}`,
+  slot: (stationId: string, evseUid: string, bookingId: string) =>
+    `booking-slot/${stationId}/${evseUid}/${bookingId}`,
+  slots: (stationId: string, evseUid: string) => `booking-slot/${stationId}/${evseUid}/`,
+  stationSlots: (stationId: string) => `booking-slot/${stationId}/`,
+} as const;
+
+/** A driver may start a booked session from this long before the booked start. */
+export const ARRIVAL_GRACE_MS = 15 * 60_000;
+const MAX_ADVANCE_MS = 30 * 24 * 3600_000;
+
+/** The open booking whose window (with arrival grace) covers `atMs` on this EVSE, if any. */
+export async function currentBooking(
+  tx: Tx,
+  stationId: string,
+  evseUid: string,
+  atMs: number,
+): Promise<BookingSlot | undefined> {
+  const slots = await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot);
+  return slots.map((s) => s.value).find((s) => atMs >= s.startAt - ARRIVAL_GRACE_MS && atMs < s.endAt);
+}
+
+export async function loadBooking(tx: Tx, bookingId: string): Promise<Booking> {
+  const booking = await tx.read(bookingKeys.booking(bookingId), decodeBooking);
+  if (!booking) throw new NotFound('booking', bookingId);
+  return booking;
+}
+
+/** Closes an open booking: removes its slot and hold; the caller decides where the hold goes. */
+async function closeBooking(
+  tx: Tx,
+  booking: Booking,
+  status: BookingStatus,
+  extra: Partial<Booking> = {},
+): Promise<Hold> {
+  const hold = await tx.read(keys.hold(booking.driver, bookingHoldId(booking.id)), decodeHold);
+  if (!hold) throw new EcarError('INTERNAL', `booking '${booking.id}' has no hold`);
+  await tx.remove(keys.hold(booking.driver, bookingHoldId(booking.id)));
+  await tx.remove(bookingKeys.slot(booking.stationId, booking.evseUid, booking.id));
+  await tx.write(bookingKeys.booking(booking.id), { ...booking, ...extra, status, closedAt: tx.now });
+  return hold;
+}
+
+/** Used by startSession: the booking becomes USED and its whole hold goes back to purchased. */
+export async function useBooking(tx: Tx, bookingId: string, sessionId: string): Promise<Money> {
+  const booking = await loadBooking(tx, bookingId);
+  const hold = await closeBooking(tx, booking, 'USED', { sessionId });
+  return hold.amount;
+}
+
+async function chargeFee(tx: Tx, params: Params, booking: Booking, hold: Hold): Promise<void> {
+  // The host gets the fee (minus the platform fee) as an earning, locked like session earnings.
+  await creditEarnings(
+    tx,
+    booking.host,
+    `b:${booking.id}`,
+    'NO_SHOW',
+    hold.amount,
+    params.feeBps,
+    tx.now + params.disputeWindowSeconds * 1000,
+  );
+}
+
+/** createBooking (driver): holds the station's no-show fee and reserves the EVSE for the slot. */
+export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
+  const f = parseArgs(raw, ['bookingId', 'stationId', 'evseUid', 'startAt', 'endAt']);
+  const bookingId = id(f.bookingId, 'bookingId');
+  const stationId = id(f.stationId, 'stationId');
+  const evseUid = id(f.evseUid, 'evseUid');
+  const startAt = isoTime(f.startAt, 'startAt');
+  const endAt = isoTime(f.endAt, 'endAt');
+  await loadParams(tx);
+  const driver = tx.caller;
+  if (startAt <= tx.now)
+    throw new EcarError('INVALID_ARGUMENT', 'startAt must be in the future', { field: 'startAt' });
+  if (startAt > tx.now + MAX_ADVANCE_MS)
+    throw new EcarError('INVALID_ARGUMENT', 'bookings open at most 30 days ahead', { field: 'startAt' });
+  if (endAt <= startAt)
+    throw new EcarError('INVALID_ARGUMENT', 'endAt must be after startAt', { field: 'endAt' });
+  const station = await loadStation(tx, stationId);
+  if (!station.bookingTerms)
+    throw new EcarError('FEATURE_DISABLED', `station '${stationId}' does not take bookings`, { stationId });
+  if (!station.evses.some((e) => e.uid === evseUid)) throw new NotFound('EVSE', `${stationId}/${evseUid}`);
+  if (station.status !== 'AVAILABLE')
+    throw new EcarError('STATION_UNAVAILABLE', `station '${stationId}' is ${station.status}`, { stationId });
+  if (station.host === driver) throw new Forbidden('booking your own station', 'drivers other than the host');
+  if (endAt - startAt > station.bookingTerms.maxDurationMinutes * 60_000) {
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      `a booking at this station lasts at most ${station.bookingTerms.maxDurationMinutes} minutes`,
+      { field: 'endAt' },
+    );
+  }
+  if (await tx.exists(bookingKeys.booking(bookingId)))
+    throw new EcarError('ALREADY_EXISTS', `booking '${bookingId}' already exists`, { bookingId });
+  const slots = await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot);
+  const clash = slots.find(({ value }) => value.startAt < endAt && startAt < value.endAt);
+  if (clash)
+    throw new EcarError(
+      'BOOKING_CONFLICT',
+      'the EVSE is already booked for part of that time; pick another slot or EVSE',
+      { stationId, evseUid },
+    );
+  const noShowFee = station.bookingTerms.noShowFee;
+  const booking: Booking = {
+    id: bookingId,
+    driver,
+    host: station.host,
+    stationId,
+    evseUid,
+    startAt,
+    endAt,
+    cancelUntil: startAt - station.bookingTerms.cancelBeforeMinutes * 60_000,
+    noShowFee,
+    status: 'CONFIRMED',
+    createdAt: tx.now,
+  };
+  const account = await loadAccount(tx, driver);
+  const hold: Hold = {
+    account: driver,
+    amount: noShowFee,
+    expiresAt: endAt,
+    kind: 'BOOKING',
+    ref: bookingId,
+  };
+  await saveAccount(tx, driver, await placeHold(tx, driver, account, bookingHoldId(bookingId), hold));
+  await tx.write(bookingKeys.booking(bookingId), booking);
+  await tx.write(bookingKeys.slot(stationId, evseUid, bookingId), {
+    bookingId,
+    driver,
+    startAt,
+    endAt,
+  } satisfies BookingSlot);
+  tx.emit('BookingCreated', { bookingId, stationId });
+  return booking;
+}
+
+/** cancelBooking (driver or host): free until cancelUntil (always free when the host cancels), else the fee is charged. */
+export async function cancelBooking(tx: Tx, raw: unknown): Promise<Booking> {
+  const f = parseArgs(raw, ['bookingId']);
+  const bookingId = id(f.bookingId, 'bookingId');
+  const params = await loadParams(tx);
+  const booking = await loadBooking(tx, bookingId);
+  const byHost = booking.host === tx.caller;
+  if (booking.driver !== tx.caller && !byHost)
+    throw new Forbidden('cancelBooking', 'the driver or the host of the booking');
+  if (booking.status !== 'CONFIRMED')
+    throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
+  if (tx.now >= booking.endAt)
+    throw new InvalidState('booking', bookingId, 'over', 'not yet over; settle it with settleNoShow');
+  const late = !byHost && tx.now > booking.cancelUntil;
+  const hold = await closeBooking(tx, booking, 'CANCELLED', { feeCharged: late ? booking.noShowFee : 0n });
+  if (late) {
+    await chargeFee(tx, params, booking, hold);
+  } else {
+    const account = await loadAccount(tx, booking.driver);
+    await saveAccount(tx, booking.driver, { ...account, purchased: account.purchased + hold.amount });
+  }
+  tx.emit('BookingCancelled', { bookingId });
+  return { ...booking, status: 'CANCELLED', closedAt: tx.now, feeCharged: late ? booking.noShowFee : 0n };
+}
+
+/** settleNoShow (anyone, after the booked slot ended unused): the held fee goes to the host. */
+export async function settleNoShow(tx: Tx, raw: unknown): Promise<Booking> {
+  const f = parseArgs(raw, ['bookingId']);
+  const bookingId = id(f.bookingId, 'bookingId');
+  const params = await loadParams(tx);
+  const booking = await loadBooking(tx, bookingId);
+  if (booking.status !== 'CONFIRMED')
+    throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
+  if (tx.now < booking.endAt) {
+    throw new EcarError(
+      'HOLD_NOT_EXPIRED',
+      `booking '${bookingId}' runs until ${formatTime(booking.endAt)}; a no-show can be settled only after that`,
+      { bookingId },
+    );
+  }
+  const hold = await closeBooking(tx, booking, 'NO_SHOW', { feeCharged: booking.noShowFee });
+  await chargeFee(tx, params, booking, hold);
+  tx.emit('BookingNoShow', { bookingId });
+  return { ...booking, status: 'NO_SHOW', closedAt: tx.now, feeCharged: booking.noShowFee };
+}
+
+/** getStationAddress: the exact address, only for the host or a driver with an open booking there. */
+export async function getStationAddress(tx: Tx, raw: unknown): Promise<Address & { stationId: string }> {
+  const f = parseArgs(raw, ['stationId']);
+  const stationId = id(f.stationId, 'stationId');
+  await loadParams(tx);
+  const station = await loadStation(tx, stationId);
+  if (station.host !== tx.caller) {
+    const slots = await tx.scan(bookingKeys.stationSlots(stationId), decodeSlot);
+    const booked = slots.some(({ value }) => value.driver === tx.caller && tx.now < value.endAt);
+    if (!booked)
+      throw new Forbidden(
+        'reading the exact address',
+        'the host or a driver with an open booking at this station',
+      );
+  }
+  return { stationId, ...(await loadAddress(tx, stationId)) };
+}

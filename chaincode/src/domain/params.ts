@@ -1,0 +1,206 @@
+// Roles and parameters: set once by `initialize` (the caller becomes the operator), changed only by
+// the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
+// anyone who starts a session is its driver.
+import { CALLER_ID_PATTERN } from '../ports';
+import { EcarError } from '../protocol/errors';
+import { recordDecoder, type Tx } from './context';
+import { Forbidden } from './errors';
+import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
+import type { Money } from './units';
+
+export const PARAMS_KEY = 'params';
+
+/** OCMF signature methods (`SA`) a station's meter may be pinned with. */
+export const KNOWN_SIGNATURE_METHODS = [
+  'ECDSA-secp192k1-SHA256',
+  'ECDSA-secp256k1-SHA256',
+  'ECDSA-secp384r1-SHA256',
+  'ECDSA-brainpool256r1-SHA256',
+  'ECDSA-secp256r1-SHA256',
+] as const;
+
+export type Role = 'operator' | 'issuer' | 'auditor' | 'backend';
+
+export interface Params {
+  readonly operator: string;
+  readonly issuer: string;
+  readonly auditors: readonly string[];
+  /** The consortium's OCPP charging backends that relay meter data. */
+  readonly backends: readonly string[];
+  /** Platform fee on captured session amounts, basis points (0-10000), rounded down. */
+  readonly feeBps: number;
+  readonly holdDefault: Money;
+  readonly holdMinimum: Money;
+  readonly holdMaximum: Money;
+  /** A session hold may be released by anyone this long after the session started. */
+  readonly holdExpirySeconds: number;
+  /** Earnings stay locked (and disputable) this long after settlement. */
+  readonly disputeWindowSeconds: number;
+  readonly signatureMethods: readonly string[];
+  readonly transfersEnabled: boolean;
+  /** Tolerance between meter clocks and the transaction clock. */
+  readonly meterClockSkewSeconds: number;
+  readonly version: number;
+  readonly updatedAt: number;
+}
+
+const decodeParams = recordDecoder<Params>(['holdDefault', 'holdMinimum', 'holdMaximum']);
+
+const MAX_ROLE_HOLDERS = 20;
+const SETTABLE = [
+  'issuer',
+  'auditors',
+  'backends',
+  'feeBps',
+  'holdDefault',
+  'holdMinimum',
+  'holdMaximum',
+  'holdExpirySeconds',
+  'disputeWindowSeconds',
+  'signatureMethods',
+  'transfersEnabled',
+  'meterClockSkewSeconds',
+] as const;
+
+export const PARAM_DEFAULTS = {
+  feeBps: 1000,
+  holdExpirySeconds: 24 * 3600,
+  disputeWindowSeconds: 7 * 24 * 3600,
+  transfersEnabled: false,
+  meterClockSkewSeconds: 300,
+  signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
+} as const;
+
+function callerId(value: unknown, path: string): string {
+  return string(value, path, { max: 200, pattern: CALLER_ID_PATTERN, hint: 'a caller id (printable, no /)' });
+}
+
+function callerIds(value: unknown, path: string): string[] {
+  const ids = array(value, path, { max: MAX_ROLE_HOLDERS }).map((item, i) => callerId(item, `${path}[${i}]`));
+  return [...new Set(ids)].sort();
+}
+
+type ParamFields = Omit<Params, 'operator' | 'version' | 'updatedAt'>;
+
+/** Parses the settable fields present in `fields`, on top of `base`. */
+function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
+  const pick = <K extends keyof ParamFields>(
+    key: K,
+    parse: (v: unknown, path: string) => ParamFields[K],
+  ): ParamFields[K] => (fields[key] === undefined ? base[key] : parse(fields[key], key));
+  const next: ParamFields = {
+    issuer: pick('issuer', callerId),
+    auditors: pick('auditors', callerIds),
+    backends: pick('backends', callerIds),
+    feeBps: pick('feeBps', (v, p) => integer(v, p, { min: 0, max: 10_000 })),
+    holdDefault: pick('holdDefault', (v, p) => money(v, p)),
+    holdMinimum: pick('holdMinimum', (v, p) => money(v, p)),
+    holdMaximum: pick('holdMaximum', (v, p) => money(v, p, { min: 1n })),
+    holdExpirySeconds: pick('holdExpirySeconds', (v, p) => integer(v, p, { min: 60, max: 30 * 24 * 3600 })),
+    disputeWindowSeconds: pick('disputeWindowSeconds', (v, p) =>
+      integer(v, p, { min: 0, max: 365 * 24 * 3600 }),
+    ),
+    signatureMethods: pick('signatureMethods', (v, p) =>
+      [
+        ...new Set(
+          array(v, p, { min: 1, max: KNOWN_SIGNATURE_METHODS.length }).map((m, i) =>
+            oneOf(m, `${p}[${i}]`, KNOWN_SIGNATURE_METHODS),
+          ),
+        ),
+      ].sort(),
+    ),
+    transfersEnabled: pick('transfersEnabled', boolean),
+    meterClockSkewSeconds: pick('meterClockSkewSeconds', (v, p) => integer(v, p, { min: 0, max: 3600 })),
+  };
+  if (!(next.holdMinimum <= next.holdDefault && next.holdDefault <= next.holdMaximum)) {
+    throw new EcarError('INVALID_ARGUMENT', 'holds must satisfy holdMinimum <= holdDefault <= holdMaximum', {
+      field: 'holdDefault',
+    });
+  }
+  return next;
+}
+
+export async function loadParams(tx: Tx): Promise<Params> {
+  const params = await tx.read(PARAMS_KEY, decodeParams);
+  if (!params)
+    throw new EcarError(
+      'NOT_INITIALIZED',
+      'the ledger has not been initialised; the operator must call initialize first',
+    );
+  return params;
+}
+
+export function hasRole(params: Params, role: Role, id: string): boolean {
+  switch (role) {
+    case 'operator':
+      return params.operator === id;
+    case 'issuer':
+      return params.issuer === id;
+    case 'auditor':
+      return params.auditors.includes(id);
+    case 'backend':
+      return params.backends.includes(id);
+  }
+}
+
+/** Throws Forbidden unless the caller holds one of the roles. */
+export function requireRole(params: Params, caller: string, action: string, ...roles: Role[]): void {
+  if (!roles.some((role) => hasRole(params, role, caller)))
+    throw new Forbidden(action, `the ${roles.join(' or ')}`);
+}
+
+/** initialize: the caller becomes the operator and sets every parameter; once only. */
+export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
+  const fields = parseArgs(raw, SETTABLE);
+  if (fields.issuer === undefined)
+    throw new EcarError('INVALID_ARGUMENT', 'issuer is required', { field: 'issuer' });
+  if (fields.holdDefault === undefined)
+    throw new EcarError('INVALID_ARGUMENT', 'holdDefault is required', { field: 'holdDefault' });
+  const operator = tx.caller;
+  if (await tx.exists(PARAMS_KEY)) {
+    throw new EcarError(
+      'ALREADY_EXISTS',
+      'the ledger is already initialised; the operator changes parameters with setParams',
+    );
+  }
+  const holdDefault = money(fields.holdDefault, 'holdDefault');
+  const parsed = parseParamFields(fields, {
+    ...PARAM_DEFAULTS,
+    issuer: '',
+    auditors: [],
+    backends: [],
+    holdDefault,
+    holdMinimum: 0n,
+    holdMaximum: holdDefault * 10n > 0n ? holdDefault * 10n : 1n,
+    signatureMethods: [...PARAM_DEFAULTS.signatureMethods].sort(),
+  });
+  const params: Params = { ...parsed, operator, version: 1, updatedAt: tx.now };
+  await tx.write(PARAMS_KEY, params);
+  tx.emit('ParamsChanged', { version: '1' });
+  return params;
+}
+
+/** setParams: the operator changes any parameter or role holder, including handing over `operator`. */
+export async function setParams(tx: Tx, raw: unknown): Promise<Params> {
+  const fields = parseArgs(raw, [...SETTABLE, 'operator']);
+  const current = await loadParams(tx);
+  requireRole(current, tx.caller, 'setParams', 'operator');
+  if (Object.keys(fields).length === 0)
+    throw new EcarError('INVALID_ARGUMENT', 'name at least one parameter to change');
+  const operator = fields.operator === undefined ? current.operator : callerId(fields.operator, 'operator');
+  const next: Params = {
+    ...parseParamFields(fields, current),
+    operator,
+    version: current.version + 1,
+    updatedAt: tx.now,
+  };
+  await tx.write(PARAMS_KEY, next);
+  tx.emit('ParamsChanged', { version: String(next.version) });
+  return next;
+}
+
+/** getParams: public (fee, holds, windows and role holders are consortium policy). */
+export async function getParams(tx: Tx, raw: unknown): Promise<Params> {
+  parseArgs(raw, []);
+  return loadParams(tx);
+}

@@ -1,0 +1,168 @@
+// Queries: station search on public fields, the caller's own stations, sessions and CDRs, and the
+// auditor's supply totals. Evaluate-only; scans are range reads over one record family.
+import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
+import type { Tx } from './context';
+import { loadParams, requireRole } from './params';
+import { boolean, integer, oneOf, optionalInteger, optionalString, parseArgs } from './parse';
+import {
+  decodeCdr,
+  decodeSession,
+  sessionKeys,
+  type Cdr,
+  type Session,
+  type SessionStatus,
+} from './sessions';
+import {
+  CONNECTOR_STANDARDS,
+  decodeStation,
+  POWER_TYPES,
+  publicView,
+  stationKeys,
+  type PublicStation,
+} from './stations';
+import type { Money } from './units';
+
+const SESSION_STATUSES: readonly SessionStatus[] = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'];
+
+/** searchStations (anyone): filters on public fields only; results sorted by station id. */
+export async function searchStations(tx: Tx, raw: unknown): Promise<PublicStation[]> {
+  const f = parseArgs(raw, [
+    'country',
+    'city',
+    'connectorStandard',
+    'powerType',
+    'minPowerW',
+    'availableOnly',
+    'limit',
+  ]);
+  const country = optionalString(f.country, 'country', {
+    min: 2,
+    max: 2,
+    pattern: /^[A-Z]{2}$/,
+    hint: 'an ISO 3166 alpha-2 code',
+  });
+  const city = optionalString(f.city, 'city', { max: 100 });
+  const standard =
+    f.connectorStandard === undefined
+      ? undefined
+      : oneOf(f.connectorStandard, 'connectorStandard', CONNECTOR_STANDARDS);
+  const powerType = f.powerType === undefined ? undefined : oneOf(f.powerType, 'powerType', POWER_TYPES);
+  const minPowerW = optionalInteger(f.minPowerW, 'minPowerW', { min: 0, max: 1_000_000 }) ?? 0;
+  const availableOnly = f.availableOnly === undefined ? true : boolean(f.availableOnly, 'availableOnly');
+  const limit = optionalInteger(f.limit, 'limit', { min: 1, max: 100 }) ?? 20;
+  const stations = await tx.scan(stationKeys.stations(), decodeStation);
+  return stations
+    .map((s) => s.value)
+    .filter(
+      (s) =>
+        (country === undefined || s.location.country === country) &&
+        (city === undefined || s.location.city.toLowerCase() === city.toLowerCase()),
+    )
+    .filter((s) => !availableOnly || (s.status === 'AVAILABLE' && s.tariffVersion > 0))
+    .filter((s) =>
+      s.evses.some((e) =>
+        e.connectors.some(
+          (c) =>
+            (standard === undefined || c.standard === standard) &&
+            (powerType === undefined || c.powerType === powerType) &&
+            c.maxElectricPower >= minPowerW,
+        ),
+      ),
+    )
+    .slice(0, limit)
+    .map(publicView);
+}
+
+/** myStations: the stations the caller hosts. */
+export async function myStations(tx: Tx, raw: unknown): Promise<PublicStation[]> {
+  parseArgs(raw, []);
+  const me = tx.caller;
+  return (await tx.scan(stationKeys.stations(), decodeStation))
+    .map((s) => s.value)
+    .filter((s) => s.host === me)
+    .map(publicView);
+}
+
+/** mySessions: sessions where the caller is the driver or the host, optionally by status. */
+export async function mySessions(tx: Tx, raw: unknown): Promise<(Session & { role: 'DRIVER' | 'HOST' })[]> {
+  const f = parseArgs(raw, ['status', 'limit']);
+  const status = f.status === undefined ? undefined : oneOf(f.status, 'status', SESSION_STATUSES);
+  const limit = f.limit === undefined ? 100 : integer(f.limit, 'limit', { min: 1, max: 500 });
+  const me = tx.caller;
+  return (await tx.scan(sessionKeys.sessions(), decodeSession))
+    .map((s) => s.value)
+    .filter((s) => (s.driver === me || s.host === me) && (status === undefined || s.status === status))
+    .slice(0, limit)
+    .map((s) => ({ ...s, role: s.driver === me ? ('DRIVER' as const) : ('HOST' as const) }));
+}
+
+/** myCdrs: charge detail records (and credit CDRs) where the caller is the driver or the host. */
+export async function myCdrs(tx: Tx, raw: unknown): Promise<Cdr[]> {
+  const f = parseArgs(raw, ['limit']);
+  const limit = f.limit === undefined ? 100 : integer(f.limit, 'limit', { min: 1, max: 500 });
+  const me = tx.caller;
+  return (await tx.scan(sessionKeys.cdrs(), decodeCdr))
+    .map((c) => c.value)
+    .filter((c) => c.driver === me || c.host === me)
+    .slice(0, limit);
+}
+
+export interface SupplyTotals {
+  readonly minted: Money;
+  readonly burned: Money;
+  readonly purchased: Money;
+  readonly earnedPayable: Money;
+  readonly earnedLocked: Money;
+  readonly platformFees: Money;
+  readonly heldSessions: Money;
+  readonly heldBookings: Money;
+  readonly pendingPayouts: Money;
+  /** Sum of all buckets of all accounts (platform fees included). */
+  readonly buckets: Money;
+  /** minted - burned === buckets. */
+  readonly balanced: boolean;
+}
+
+/** Totals every bucket and the supply deltas by range reads (no counters exist to read). */
+export async function computeTotals(tx: Tx): Promise<SupplyTotals> {
+  const sum = <T>(items: { value: T }[], pick: (v: T) => Money): Money =>
+    items.reduce((acc, i) => acc + pick(i.value), 0n);
+  const supply = await tx.scan('supply/', decodeSupply);
+  const accounts = await tx.scan('account/', decodeAccount);
+  const holds = await tx.scan('hold/', decodeHold);
+  const earnings = await tx.scan('earning/', decodeEarning);
+  const payouts = await tx.scan('payout/', decodePayout);
+  const fees = await tx.scan('fee/', decodeFee);
+  const minted = sum(supply, (s) => s.minted);
+  const burned = sum(supply, (s) => s.burned);
+  const purchased = sum(accounts, (a) => a.purchased);
+  const earnedPayable = sum(accounts, (a) => a.earned);
+  const earnedLocked = sum(earnings, (e) => e.amount);
+  const platformFees = sum(fees, (e) => e.amount);
+  const heldSessions = sum(holds, (h) => (h.kind === 'SESSION' ? h.amount : 0n));
+  const heldBookings = sum(holds, (h) => (h.kind === 'BOOKING' ? h.amount : 0n));
+  const pendingPayouts = sum(payouts, (p) => (p.status === 'PENDING' ? p.amount : 0n));
+  const buckets =
+    purchased + earnedPayable + earnedLocked + platformFees + heldSessions + heldBookings + pendingPayouts;
+  return {
+    minted,
+    burned,
+    purchased,
+    earnedPayable,
+    earnedLocked,
+    platformFees,
+    heldSessions,
+    heldBookings,
+    pendingPayouts,
+    buckets,
+    balanced: minted - burned === buckets,
+  };
+}
+
+/** auditTotals (auditor or operator). */
+export async function auditTotals(tx: Tx, raw: unknown): Promise<SupplyTotals> {
+  parseArgs(raw, []);
+  const params = await loadParams(tx);
+  requireRole(params, tx.caller, 'auditTotals', 'auditor', 'operator');
+  return computeTotals(tx);
+}

@@ -1,0 +1,612 @@
+// Charging sessions: authorise (OCPP 2.0.1 AuthorizationStatus), start with a hold, settle from
+// OCMF signed meter readings into a CDR, expire, invalidate.
+//   session/<sessionId>              the session (frozen tariff version, hold amount and expiry)
+//   hold/<driver>/s:<sessionId>      its hold (escrow), one key per session
+//   evse-active/<stationId>/<evse>   the one active session of an EVSE (no overwrite on a busy charger)
+//   driver-active/<driver>           the one active session of a driver (ConcurrentTx)
+//   cdr/<cdrId>                      charge detail records (cdrId = sessionId; credit CDRs <sessionId>-C)
+import type { MeterReading, VerifiedMeterRecord } from '../ports';
+import { EcarError } from '../protocol/errors';
+import {
+  creditEarnings,
+  decodeHold,
+  keys,
+  loadAccount,
+  placeHold,
+  saveAccount,
+  sessionHoldId,
+  type Account,
+  type Hold,
+} from './accounts';
+import { currentBooking, useBooking } from './bookings';
+import { recordDecoder, type Tx } from './context';
+import { Forbidden, InvalidState, NotFound, SettlementExceedsHold } from './errors';
+import { hasRole, loadParams, requireRole, type Params } from './params';
+import { array, formatTime, id, optionalMoney, parseArgs, string, type Fields } from './parse';
+import { priceSession, type Price, type Usage } from './pricing';
+import {
+  decodeMeterPages,
+  decodeStation,
+  isOpen,
+  loadStation,
+  stationKeys,
+  type MeterPages,
+  type Station,
+} from './stations';
+import { loadTariff } from './tariffs';
+import type { MilliWh, Money } from './units';
+
+/** OCPP 2.0.1 AuthorizationStatusEnumType. */
+export type AuthorizationStatus =
+  | 'Accepted'
+  | 'Blocked'
+  | 'ConcurrentTx'
+  | 'Expired'
+  | 'Invalid'
+  | 'NoCredit'
+  | 'NotAllowedTypeEVSE'
+  | 'NotAtThisLocation'
+  | 'NotAtThisTime'
+  | 'Unknown';
+
+export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'EXPIRED' | 'INVALID';
+
+export interface Session {
+  readonly id: string;
+  readonly driver: string;
+  readonly host: string;
+  readonly stationId: string;
+  readonly evseUid: string;
+  readonly connectorId: string;
+  readonly tariffVersion: number;
+  readonly bookingId?: string;
+  readonly holdAmount: Money;
+  readonly holdExpiresAt: number;
+  readonly startedAt: number;
+  readonly status: SessionStatus;
+  readonly endedAt?: number;
+  readonly cdrId?: string;
+  readonly reason?: string;
+}
+
+export interface Cdr {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly credit: boolean;
+  readonly creditReferenceId?: string;
+  readonly driver: string;
+  readonly host: string;
+  readonly stationId: string;
+  readonly evseUid: string;
+  readonly tariffVersion: number;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  readonly chargingEndDateTime?: string;
+  readonly totalEnergyMilliWh: MilliWh;
+  readonly totalTimeMs: number;
+  readonly totalParkingTimeMs: number;
+  /** Priced by the frozen tariff (negative on a credit CDR). */
+  readonly totalCost: Money;
+  /** What was taken from the hold: min(totalCost, hold). */
+  readonly captured: Money;
+  /** totalCost beyond the hold, which the host does not get (the driver authorised only the hold). */
+  readonly uncollected: Money;
+  readonly platformFee: Money;
+  readonly hostEarning: Money;
+  readonly meterSerial?: string;
+  readonly meterPayloadHashes: readonly string[];
+  readonly disputeUntil: number;
+  readonly createdAt: number;
+}
+
+export const decodeSession = recordDecoder<Session>(['holdAmount']);
+export const decodeCdr = recordDecoder<Cdr>([
+  'totalEnergyMilliWh',
+  'totalCost',
+  'captured',
+  'uncollected',
+  'platformFee',
+  'hostEarning',
+]);
+const decodeActive = recordDecoder<{ sessionId: string }>([]);
+
+export const sessionKeys = {
+  session: (sessionId: string) => `session/${sessionId}`,
+  sessions: () => 'session/',
+  evseActive: (stationId: string, evseUid: string) => `evse-active/${stationId}/${evseUid}`,
+  driverActive: (driver: string) => `driver-active/${driver}`,
+  cdr: (cdrId: string) => `cdr/${cdrId}`,
+  cdrs: () => 'cdr/',
+} as const;
+
+export async function loadSession(tx: Tx, sessionId: string): Promise<Session> {
+  const session = await tx.read(sessionKeys.session(sessionId), decodeSession);
+  if (!session) throw new NotFound('session', sessionId);
+  return session;
+}
+
+interface StartRequest {
+  readonly stationId: string;
+  readonly evseUid: string;
+  readonly connectorId: string;
+  readonly holdAmount: Money;
+}
+
+function parseStartRequest(f: Fields, params: Params): StartRequest {
+  const holdAmount =
+    optionalMoney(f.holdAmount, 'holdAmount', { min: params.holdMinimum, max: params.holdMaximum }) ??
+    params.holdDefault;
+  return {
+    stationId: id(f.stationId, 'stationId'),
+    evseUid: id(f.evseUid, 'evseUid'),
+    connectorId: string(f.connectorId, 'connectorId', {
+      max: 36,
+      pattern: /^[A-Za-z0-9._-]+$/,
+      hint: 'a connector id of A-Z a-z 0-9 . _ -',
+    }),
+    holdAmount,
+  };
+}
+
+type Decision =
+  | {
+      readonly status: 'Accepted';
+      readonly station: Station;
+      readonly account: Account;
+      readonly bookingId?: string;
+      readonly bookingHold: Money;
+    }
+  | { readonly status: Exclude<AuthorizationStatus, 'Accepted'>; readonly error: EcarError };
+
+const refuse = (status: Exclude<AuthorizationStatus, 'Accepted'>, error: EcarError): Decision => ({
+  status,
+  error,
+});
+
+/** The rules both canAuthorize and startSession apply, in the order a driver would fix them. */
+async function decide(tx: Tx, request: StartRequest, driver: string): Promise<Decision> {
+  const loaded = await tx.read(stationKeys.station(request.stationId), decodeStation);
+  if (!loaded) return refuse('Unknown', new NotFound('station', request.stationId));
+  const evse = loaded.evses.find((e) => e.uid === request.evseUid);
+  if (!evse)
+    return refuse('NotAtThisLocation', new NotFound('EVSE', `${request.stationId}/${request.evseUid}`));
+  if (!evse.connectors.some((c) => c.id === request.connectorId)) {
+    return refuse(
+      'NotAllowedTypeEVSE',
+      new NotFound('connector', `${request.stationId}/${request.evseUid}/${request.connectorId}`),
+    );
+  }
+  if (loaded.host === driver)
+    return refuse('Blocked', new Forbidden('charging at your own station', 'drivers other than the host'));
+  if (loaded.status !== 'AVAILABLE') {
+    return refuse(
+      'NotAtThisLocation',
+      new EcarError('STATION_UNAVAILABLE', `station '${loaded.id}' is ${loaded.status}`, {
+        stationId: loaded.id,
+      }),
+    );
+  }
+  if (loaded.tariffVersion === 0) {
+    return refuse(
+      'NotAtThisLocation',
+      new EcarError('STATION_UNAVAILABLE', `station '${loaded.id}' has no tariff yet`, {
+        stationId: loaded.id,
+      }),
+    );
+  }
+  if (!isOpen(loaded, tx.now)) {
+    return refuse(
+      'NotAtThisTime',
+      new EcarError('STATION_UNAVAILABLE', `station '${loaded.id}' is closed now; see its opening hours`, {
+        stationId: loaded.id,
+      }),
+    );
+  }
+  if (await tx.exists(sessionKeys.evseActive(loaded.id, evse.uid))) {
+    return refuse(
+      'NotAtThisTime',
+      new EcarError(
+        'EVSE_OCCUPIED',
+        `EVSE '${evse.uid}' already has an active session; choose another EVSE`,
+        { stationId: loaded.id, evseUid: evse.uid },
+      ),
+    );
+  }
+  if (await tx.exists(sessionKeys.driverActive(driver))) {
+    return refuse(
+      'ConcurrentTx',
+      new EcarError(
+        'CONCURRENT_SESSION',
+        'you already have an active session; stop it before starting another',
+      ),
+    );
+  }
+  const booking = await currentBooking(tx, loaded.id, evse.uid, tx.now);
+  if (booking && booking.driver !== driver) {
+    return refuse(
+      'NotAtThisTime',
+      new EcarError('BOOKING_CONFLICT', 'this EVSE is booked by someone else right now', {
+        stationId: loaded.id,
+        evseUid: evse.uid,
+      }),
+    );
+  }
+  const account = await loadAccount(tx, driver);
+  let bookingHold = 0n;
+  if (booking) {
+    const hold = await tx.read(keys.hold(driver, `b:${booking.bookingId}`), decodeHold);
+    bookingHold = hold?.amount ?? 0n;
+  }
+  if (account.purchased + bookingHold < request.holdAmount) {
+    return refuse(
+      'NoCredit',
+      new EcarError(
+        'INSUFFICIENT_FUNDS',
+        `the hold needs ${request.holdAmount.toString()} purchased minor units; top up first`,
+        {
+          bucket: 'purchased',
+          needed: request.holdAmount.toString(),
+          available: (account.purchased + bookingHold).toString(),
+        },
+      ),
+    );
+  }
+  return {
+    status: 'Accepted',
+    station: loaded,
+    account,
+    bookingHold,
+    ...(booking ? { bookingId: booking.bookingId } : {}),
+  };
+}
+
+/** canAuthorize (evaluate, any driver): would startSession accept? Answers an OCPP status and the error code. */
+export async function canAuthorize(
+  tx: Tx,
+  raw: unknown,
+): Promise<{ status: AuthorizationStatus; code?: string; reason?: string }> {
+  const f = parseArgs(raw, ['stationId', 'evseUid', 'connectorId', 'holdAmount']);
+  const params = await loadParams(tx);
+  const decision = await decide(tx, parseStartRequest(f, params), tx.caller);
+  return decision.status === 'Accepted'
+    ? { status: 'Accepted' }
+    : { status: decision.status, code: decision.error.code, reason: decision.error.reason };
+}
+
+/** startSession (driver): places the hold, locks the EVSE and the driver, freezes the tariff version. */
+export async function startSession(tx: Tx, raw: unknown): Promise<Session> {
+  const f = parseArgs(raw, ['sessionId', 'stationId', 'evseUid', 'connectorId', 'holdAmount']);
+  const params = await loadParams(tx);
+  const sessionId = id(f.sessionId, 'sessionId');
+  const request = parseStartRequest(f, params);
+  const driver = tx.caller;
+  if (await tx.exists(sessionKeys.session(sessionId))) {
+    throw new EcarError(
+      'ALREADY_EXISTS',
+      `session '${sessionId}' already exists; session ids are never reused`,
+      { sessionId },
+    );
+  }
+  const decision = await decide(tx, request, driver);
+  if (decision.status !== 'Accepted') throw decision.error;
+  const { station } = decision;
+  let account = decision.account;
+  if (decision.bookingId !== undefined) {
+    await useBooking(tx, decision.bookingId, sessionId);
+    account = { ...account, purchased: account.purchased + decision.bookingHold };
+  }
+  const holdExpiresAt = tx.now + params.holdExpirySeconds * 1000;
+  const hold: Hold = {
+    account: driver,
+    amount: request.holdAmount,
+    expiresAt: holdExpiresAt,
+    kind: 'SESSION',
+    ref: sessionId,
+  };
+  account = await placeHold(tx, driver, account, sessionHoldId(sessionId), hold);
+  await saveAccount(tx, driver, account);
+  const session: Session = {
+    id: sessionId,
+    driver,
+    host: station.host,
+    stationId: station.id,
+    evseUid: request.evseUid,
+    connectorId: request.connectorId,
+    tariffVersion: station.tariffVersion,
+    ...(decision.bookingId === undefined ? {} : { bookingId: decision.bookingId }),
+    holdAmount: request.holdAmount,
+    holdExpiresAt,
+    startedAt: tx.now,
+    status: 'ACTIVE',
+  };
+  await tx.write(sessionKeys.session(sessionId), session);
+  await tx.write(sessionKeys.evseActive(station.id, request.evseUid), { sessionId });
+  await tx.write(sessionKeys.driverActive(driver), { sessionId });
+  tx.emit('SessionStarted', { sessionId, stationId: station.id });
+  return session;
+}
+
+/** Ends an active session: drops its hold and locks, returns `refund` to the driver's purchased bucket. */
+async function closeSession(
+  tx: Tx,
+  session: Session,
+  status: SessionStatus,
+  refund: Money,
+  extra: Partial<Session>,
+): Promise<Session> {
+  const holdKey = keys.hold(session.driver, sessionHoldId(session.id));
+  if (!(await tx.exists(holdKey))) throw new EcarError('INTERNAL', `session '${session.id}' has no hold`);
+  await tx.remove(holdKey);
+  await tx.remove(sessionKeys.evseActive(session.stationId, session.evseUid));
+  const active = await tx.read(sessionKeys.driverActive(session.driver), decodeActive);
+  if (active?.sessionId === session.id) await tx.remove(sessionKeys.driverActive(session.driver));
+  if (refund > 0n) {
+    const account = await loadAccount(tx, session.driver);
+    await saveAccount(tx, session.driver, { ...account, purchased: account.purchased + refund });
+  }
+  const closed: Session = { ...session, ...extra, status, endedAt: tx.now };
+  await tx.write(sessionKeys.session(session.id), closed);
+  return closed;
+}
+
+function requireActive(session: Session): void {
+  if (session.status !== 'ACTIVE') throw new InvalidState('session', session.id, session.status, 'ACTIVE');
+}
+
+interface MeteredUsage {
+  readonly usage: Usage;
+  readonly serial?: string;
+  readonly hashes: readonly string[];
+  readonly pages?: { readonly key: string; readonly value: MeterPages };
+}
+
+function single(readings: readonly MeterReading[], type: 'B' | 'E'): MeterReading {
+  const found = readings.filter((r) => r.type === type);
+  const [first] = found;
+  if (found.length !== 1 || !first) {
+    throw new EcarError(
+      'METER_READINGS_INVALID',
+      `the records must hold exactly one ${type === 'B' ? 'begin (B)' : 'end (E)'} reading, found ${found.length}`,
+    );
+  }
+  return first;
+}
+
+/** Establishes usage from the signed OCMF records: the only source of billed energy. */
+function meteredUsage(
+  tx: Tx,
+  params: Params,
+  session: Session,
+  station: Station,
+  raws: readonly string[],
+  pages: MeterPages,
+): MeteredUsage {
+  const meter = station.meter;
+  if (!meter) {
+    if (raws.length > 0)
+      throw new EcarError(
+        'INVALID_ARGUMENT',
+        `station '${station.id}' has no pinned meter; send no ocmf records`,
+        { field: 'ocmf' },
+      );
+    return {
+      usage: {
+        startMs: session.startedAt,
+        chargingEndMs: tx.now,
+        endMs: tx.now,
+        energy: 0n,
+        utcOffsetMinutes: station.utcOffsetMinutes,
+      },
+      hashes: [],
+    };
+  }
+  if (raws.length === 0)
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      'ocmf must hold the signed begin and end records of the session',
+      { field: 'ocmf' },
+    );
+  if (!params.signatureMethods.includes(meter.signatureMethod)) {
+    throw new EcarError(
+      'METER_KEY_INVALID',
+      `the station meter's signature method ${meter.signatureMethod} is no longer accepted`,
+    );
+  }
+  const records: VerifiedMeterRecord[] = raws.map((raw) => tx.ports.meter.verify(raw, meter));
+  for (const record of records) {
+    if (record.meterSerial !== meter.serial) {
+      throw new EcarError(
+        'METER_MISMATCH',
+        `a record comes from meter '${record.meterSerial.slice(0, 64)}', not the station's pinned meter`,
+        { stationId: station.id },
+      );
+    }
+  }
+  const first = records[0];
+  const last = records[records.length - 1];
+  if (!first || !last) throw new EcarError('INTERNAL', 'no records');
+  const kind = first.pagination.kind;
+  let previous = pages[kind] ?? -1;
+  for (const record of records) {
+    if (record.pagination.kind !== kind || record.pagination.number <= previous) {
+      throw new EcarError(
+        'METER_REPLAY',
+        `meter pagination ${record.pagination.kind}${record.pagination.number} is not after ${kind}${previous}: readings cannot be replayed`,
+        {
+          stationId: station.id,
+        },
+      );
+    }
+    previous = record.pagination.number;
+  }
+  // Begin comes from the first record, end from the last; across both there is one of each.
+  const begin = single(first.readings, 'B');
+  const end = single(last.readings, 'E');
+  if (records.length === 2) {
+    single([...first.readings, ...last.readings], 'B');
+    single([...first.readings, ...last.readings], 'E');
+  }
+  if (end.valueMilliWh < begin.valueMilliWh)
+    throw new EcarError('METER_READINGS_INVALID', 'the end reading is below the begin reading');
+  if (end.timeMs < begin.timeMs)
+    throw new EcarError('METER_READINGS_INVALID', 'the end reading is older than the begin reading');
+  const skew = params.meterClockSkewSeconds * 1000;
+  if (begin.timeMs < session.startedAt - skew)
+    throw new EcarError('METER_READINGS_INVALID', 'the begin reading is older than the session');
+  if (end.timeMs > tx.now + skew)
+    throw new EcarError('METER_READINGS_INVALID', 'the end reading lies in the future');
+  return {
+    usage: {
+      startMs: begin.timeMs,
+      chargingEndMs: end.timeMs,
+      endMs: Math.max(tx.now, end.timeMs),
+      energy: end.valueMilliWh - begin.valueMilliWh,
+      utcOffsetMinutes: station.utcOffsetMinutes,
+    },
+    serial: meter.serial,
+    hashes: records.map((r) => r.payloadHash),
+    pages: { key: stationKeys.meterPages(meter.publicKey), value: { ...pages, [kind]: previous } },
+  };
+}
+
+/** Splits a price against a hold: what is captured never exceeds the hold, nothing goes negative. */
+export function capture(
+  sessionId: string,
+  price: Money,
+  hold: Money,
+): { captured: Money; uncollected: Money; refund: Money } {
+  const captured = price < hold ? price : hold;
+  const refund = hold - captured;
+  if (captured > hold || refund < 0n || captured < 0n)
+    throw new SettlementExceedsHold(sessionId, captured, hold);
+  return { captured, uncollected: price - captured, refund };
+}
+
+/** stopSession (driver or charging backend): settles from OCMF records and writes the CDR. */
+export async function stopSession(
+  tx: Tx,
+  raw: unknown,
+): Promise<{ session: Session; cdr: Cdr; price: Price }> {
+  const f = parseArgs(raw, ['sessionId', 'ocmf']);
+  const sessionId = id(f.sessionId, 'sessionId');
+  const raws = (f.ocmf === undefined ? [] : array(f.ocmf, 'ocmf', { max: 2 })).map((r, i) =>
+    string(r, `ocmf[${i}]`, { max: 16_384 }),
+  );
+  const params = await loadParams(tx);
+  const session = await loadSession(tx, sessionId);
+  if (session.driver !== tx.caller && !hasRole(params, 'backend', tx.caller)) {
+    throw new Forbidden('stopSession', 'the driver of the session or a charging backend');
+  }
+  requireActive(session);
+  if (tx.now > session.holdExpiresAt) {
+    throw new EcarError(
+      'HOLD_EXPIRED',
+      `the hold of session '${sessionId}' expired at ${formatTime(session.holdExpiresAt)}; release it with releaseExpiredHold`,
+      { sessionId },
+    );
+  }
+  const station = await loadStation(tx, session.stationId);
+  const pages = station.meter
+    ? ((await tx.read(stationKeys.meterPages(station.meter.publicKey), decodeMeterPages)) ?? {})
+    : {};
+  const metered = meteredUsage(tx, params, session, station, raws, pages);
+  const { tariff } = await loadTariff(tx, session.stationId, session.tariffVersion);
+  const price = priceSession(tariff, metered.usage);
+  const { captured, uncollected, refund } = capture(sessionId, price.total, session.holdAmount);
+  const disputeUntil = tx.now + params.disputeWindowSeconds * 1000;
+  const split = await creditEarnings(
+    tx,
+    session.host,
+    `s:${sessionId}`,
+    'SESSION',
+    captured,
+    params.feeBps,
+    disputeUntil,
+  );
+  const cdr: Cdr = {
+    id: sessionId,
+    sessionId,
+    credit: false,
+    driver: session.driver,
+    host: session.host,
+    stationId: session.stationId,
+    evseUid: session.evseUid,
+    tariffVersion: session.tariffVersion,
+    startDateTime: formatTime(metered.usage.startMs),
+    endDateTime: formatTime(metered.usage.endMs),
+    chargingEndDateTime: formatTime(metered.usage.chargingEndMs),
+    totalEnergyMilliWh: metered.usage.energy,
+    totalTimeMs: metered.usage.chargingEndMs - metered.usage.startMs,
+    totalParkingTimeMs: metered.usage.endMs - metered.usage.chargingEndMs,
+    totalCost: price.total,
+    captured,
+    uncollected,
+    platformFee: split.fee,
+    hostEarning: split.host,
+    ...(metered.serial === undefined ? {} : { meterSerial: metered.serial }),
+    meterPayloadHashes: metered.hashes,
+    disputeUntil,
+    createdAt: tx.now,
+  };
+  await tx.write(sessionKeys.cdr(cdr.id), cdr);
+  if (metered.pages) await tx.write(metered.pages.key, metered.pages.value);
+  const closed = await closeSession(tx, session, 'COMPLETED', refund, { cdrId: cdr.id });
+  tx.emit('SessionSettled', {
+    sessionId,
+    cdrId: cdr.id,
+    meterPayloadHash: metered.hashes[metered.hashes.length - 1] ?? '',
+  });
+  return { session: closed, cdr, price };
+}
+
+/** releaseExpiredHold (anyone): after the hold expired, the session ends and the whole hold returns to the driver. */
+export async function releaseExpiredHold(tx: Tx, raw: unknown): Promise<Session> {
+  const f = parseArgs(raw, ['sessionId']);
+  const sessionId = id(f.sessionId, 'sessionId');
+  await loadParams(tx);
+  const session = await loadSession(tx, sessionId);
+  requireActive(session);
+  if (tx.now <= session.holdExpiresAt) {
+    throw new EcarError(
+      'HOLD_NOT_EXPIRED',
+      `the hold of session '${sessionId}' expires at ${formatTime(session.holdExpiresAt)}`,
+      { sessionId },
+    );
+  }
+  const closed = await closeSession(tx, session, 'EXPIRED', session.holdAmount, {});
+  tx.emit('HoldReleased', { sessionId });
+  return closed;
+}
+
+/** invalidateSession (operator or charging backend): ends an active session without charge. */
+export async function invalidateSession(tx: Tx, raw: unknown): Promise<Session> {
+  const f = parseArgs(raw, ['sessionId', 'reason']);
+  const sessionId = id(f.sessionId, 'sessionId');
+  const reason = string(f.reason, 'reason', { max: 200 });
+  const params = await loadParams(tx);
+  requireRole(params, tx.caller, 'invalidateSession', 'operator', 'backend');
+  const session = await loadSession(tx, sessionId);
+  requireActive(session);
+  const closed = await closeSession(tx, session, 'INVALID', session.holdAmount, { reason });
+  tx.emit('SessionInvalidated', { sessionId });
+  return closed;
+}
+
+/** getSession: for its driver and host, the operator, auditors and backends. */
+export async function getSession(tx: Tx, raw: unknown): Promise<Session> {
+  const f = parseArgs(raw, ['sessionId']);
+  const sessionId = id(f.sessionId, 'sessionId');
+  const params = await loadParams(tx);
+  const session = await loadSession(tx, sessionId);
+  const me = tx.caller;
+  if (
+    session.driver !== me &&
+    session.host !== me &&
+    !hasRole(params, 'operator', me) &&
+    !hasRole(params, 'auditor', me) &&
+    !hasRole(params, 'backend', me)
+  ) {
+    throw new Forbidden('reading a session', 'its driver, its host, the operator, an auditor or a backend');
+  }
+  return session;
+}

@@ -1,0 +1,516 @@
+// Stations: an OCPI-shaped Location subset (EVSEs, connectors, parking type, opening hours) with a
+// coarse public location, the exact address kept under its own key, and a pinned OCMF meter.
+//   station/<stationId>            public record (host, EVSEs, tariff version, meter, terms)
+//   station-address/<stationId>    exact address, released only to the host and booked drivers
+//   meter-key/<publicKeyHex>       which station a meter key is bound to (one station per key)
+//   meter-page/<publicKeyHex>      last pagination seen per counter kind (replay protection)
+import type { JsonObject, PinnedMeter } from '../ports';
+import { EcarError } from '../protocol/errors';
+import { recordDecoder, type Tx } from './context';
+import { Forbidden, NotFound } from './errors';
+import { loadParams, type Params } from './params';
+import {
+  array,
+  boolean,
+  formatHourMinute,
+  hourMinute,
+  id,
+  integer,
+  money,
+  object,
+  oneOf,
+  optionalInteger,
+  optionalString,
+  parseArgs,
+  string,
+} from './parse';
+import type { Money } from './units';
+
+export const PARKING_TYPES = [
+  'ALONG_MOTORWAY',
+  'PARKING_GARAGE',
+  'PARKING_LOT',
+  'ON_DRIVEWAY',
+  'ON_STREET',
+  'UNDERGROUND_GARAGE',
+] as const;
+export const CONNECTOR_STANDARDS = [
+  'DOMESTIC_F',
+  'IEC_60309_2_single_16',
+  'IEC_60309_2_three_16',
+  'IEC_60309_2_three_32',
+  'IEC_62196_T1',
+  'IEC_62196_T1_COMBO',
+  'IEC_62196_T2',
+  'IEC_62196_T2_COMBO',
+  'CHADEMO',
+  'TESLA_S',
+] as const;
+export const CONNECTOR_FORMATS = ['SOCKET', 'CABLE'] as const;
+export const POWER_TYPES = ['AC_1_PHASE', 'AC_2_PHASE', 'AC_3_PHASE', 'DC'] as const;
+/** Host-set availability (OCPI EVSE status subset); CHARGING is derived from the active-session key. */
+export const STATION_STATUSES = ['AVAILABLE', 'INOPERATIVE', 'OUTOFORDER', 'REMOVED'] as const;
+
+export type StationStatus = (typeof STATION_STATUSES)[number];
+
+export interface Connector {
+  readonly id: string;
+  readonly standard: (typeof CONNECTOR_STANDARDS)[number];
+  readonly format: (typeof CONNECTOR_FORMATS)[number];
+  readonly powerType: (typeof POWER_TYPES)[number];
+  readonly maxVoltage: number;
+  readonly maxAmperage: number;
+  /** Watts. */
+  readonly maxElectricPower: number;
+}
+export interface Evse {
+  readonly uid: string;
+  readonly connectors: readonly Connector[];
+}
+/** Coarse public location: city level plus coordinates rounded to 2 decimals (about 1 km). */
+export interface PublicLocation {
+  readonly country: string;
+  readonly city: string;
+  readonly postalCode?: string;
+  readonly latitude: string;
+  readonly longitude: string;
+}
+export interface Address {
+  readonly street: string;
+  readonly houseNumber: string;
+  readonly postalCode: string;
+  readonly city: string;
+  readonly country: string;
+  readonly directions?: string;
+}
+/** OCPI RegularHours: weekday 1 = Monday ... 7 = Sunday; minutes after local midnight. */
+export interface RegularHours {
+  readonly weekday: number;
+  readonly periodBegin: number;
+  readonly periodEnd: number;
+}
+export interface OpeningHours {
+  readonly twentyfourseven: boolean;
+  readonly regularHours: readonly RegularHours[];
+}
+export interface BookingTerms {
+  /** Charged to the driver (held at booking) when they do not show up or cancel late. */
+  readonly noShowFee: Money;
+  /** Free cancellation until this many minutes before the booked start. */
+  readonly cancelBeforeMinutes: number;
+  readonly maxDurationMinutes: number;
+}
+export interface Station {
+  readonly id: string;
+  readonly host: string;
+  readonly name: string;
+  readonly location: PublicLocation;
+  readonly parkingType: (typeof PARKING_TYPES)[number];
+  /** Fixed offset of the station's local time from UTC (tariff and opening hours; no DST rules). */
+  readonly utcOffsetMinutes: number;
+  readonly evses: readonly Evse[];
+  readonly openingHours: OpeningHours;
+  readonly status: StationStatus;
+  readonly meter?: PinnedMeter;
+  readonly bookingTerms?: BookingTerms;
+  /** 0 until the first tariff is set. */
+  readonly tariffVersion: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+export interface MeterPages {
+  readonly T?: number;
+  readonly F?: number;
+}
+
+const decodeStationJson = recordDecoder<Station>([]);
+const decodeTerms = recordDecoder<BookingTerms>(['noShowFee']);
+export function decodeStation(json: JsonObject): Station {
+  const station = decodeStationJson(json);
+  const terms = json.bookingTerms;
+  return terms && typeof terms === 'object' && !Array.isArray(terms)
+    ? { ...station, bookingTerms: decodeTerms(terms as JsonObject) }
+    : station;
+}
+const decodeAddress = recordDecoder<Address>([]);
+const decodeBinding = recordDecoder<{ stationId: string }>([]);
+export const decodeMeterPages = recordDecoder<MeterPages>([]);
+
+export const stationKeys = {
+  station: (stationId: string) => `station/${stationId}`,
+  stations: () => 'station/',
+  address: (stationId: string) => `station-address/${stationId}`,
+  meterKey: (publicKey: string) => `meter-key/${publicKey}`,
+  meterPages: (publicKey: string) => `meter-page/${publicKey}`,
+} as const;
+
+const TEXT = { max: 100 } as const;
+const COORD = /^-?[0-9]{1,3}(\.[0-9]{1,2})?$/;
+
+function parseLocation(value: unknown): PublicLocation {
+  const f = object(value, 'location', ['country', 'city', 'postalCode', 'latitude', 'longitude']);
+  const latitude = string(f.latitude, 'location.latitude', {
+    max: 7,
+    pattern: COORD,
+    hint: 'a decimal with at most 2 decimals (coarse, about 1 km)',
+  });
+  const longitude = string(f.longitude, 'location.longitude', {
+    max: 8,
+    pattern: COORD,
+    hint: 'a decimal with at most 2 decimals (coarse, about 1 km)',
+  });
+  if (Math.abs(Number(latitude)) > 90)
+    throw new EcarError('INVALID_ARGUMENT', 'location.latitude must be within -90..90', {
+      field: 'location.latitude',
+    });
+  if (Math.abs(Number(longitude)) > 180)
+    throw new EcarError('INVALID_ARGUMENT', 'location.longitude must be within -180..180', {
+      field: 'location.longitude',
+    });
+  const postalCode = optionalString(f.postalCode, 'location.postalCode', { max: 10 });
+  return {
+    country: string(f.country, 'location.country', {
+      min: 2,
+      max: 2,
+      pattern: /^[A-Z]{2}$/,
+      hint: 'an ISO 3166 alpha-2 code',
+    }),
+    city: string(f.city, 'location.city', TEXT),
+    ...(postalCode === undefined ? {} : { postalCode }),
+    latitude,
+    longitude,
+  };
+}
+
+function parseAddress(value: unknown): Address {
+  const f = object(value, 'address', [
+    'street',
+    'houseNumber',
+    'postalCode',
+    'city',
+    'country',
+    'directions',
+  ]);
+  const directions = optionalString(f.directions, 'address.directions', { max: 500 });
+  return {
+    street: string(f.street, 'address.street', TEXT),
+    houseNumber: string(f.houseNumber, 'address.houseNumber', { max: 20 }),
+    postalCode: string(f.postalCode, 'address.postalCode', { max: 10 }),
+    city: string(f.city, 'address.city', TEXT),
+    country: string(f.country, 'address.country', {
+      min: 2,
+      max: 2,
+      pattern: /^[A-Z]{2}$/,
+      hint: 'an ISO 3166 alpha-2 code',
+    }),
+    ...(directions === undefined ? {} : { directions }),
+  };
+}
+
+function parseConnector(value: unknown, path: string): Connector {
+  const f = object(value, path, [
+    'id',
+    'standard',
+    'format',
+    'powerType',
+    'maxVoltage',
+    'maxAmperage',
+    'maxElectricPower',
+  ]);
+  return {
+    id: string(f.id, `${path}.id`, {
+      max: 36,
+      pattern: /^[A-Za-z0-9._-]+$/,
+      hint: 'an id of A-Z a-z 0-9 . _ -',
+    }),
+    standard: oneOf(f.standard, `${path}.standard`, CONNECTOR_STANDARDS),
+    format: oneOf(f.format, `${path}.format`, CONNECTOR_FORMATS),
+    powerType: oneOf(f.powerType, `${path}.powerType`, POWER_TYPES),
+    maxVoltage: integer(f.maxVoltage, `${path}.maxVoltage`, { min: 1, max: 1500 }),
+    maxAmperage: integer(f.maxAmperage, `${path}.maxAmperage`, { min: 1, max: 1000 }),
+    maxElectricPower: integer(f.maxElectricPower, `${path}.maxElectricPower`, { min: 1, max: 1_000_000 }),
+  };
+}
+
+function parseEvses(value: unknown): Evse[] {
+  const evses = array(value, 'evses', { min: 1, max: 8 }).map((item, i) => {
+    const f = object(item, `evses[${i}]`, ['uid', 'connectors']);
+    const connectors = array(f.connectors, `evses[${i}].connectors`, { min: 1, max: 4 }).map((c, j) =>
+      parseConnector(c, `evses[${i}].connectors[${j}]`),
+    );
+    if (new Set(connectors.map((c) => c.id)).size !== connectors.length) {
+      throw new EcarError('INVALID_ARGUMENT', `evses[${i}] has duplicate connector ids`, {
+        field: `evses[${i}].connectors`,
+      });
+    }
+    return { uid: id(f.uid, `evses[${i}].uid`), connectors };
+  });
+  if (new Set(evses.map((e) => e.uid)).size !== evses.length) {
+    throw new EcarError('INVALID_ARGUMENT', 'evses have duplicate uids', { field: 'evses' });
+  }
+  return evses;
+}
+
+function parseOpeningHours(value: unknown): OpeningHours {
+  const f = object(value, 'openingHours', ['twentyfourseven', 'regularHours']);
+  const twentyfourseven = boolean(f.twentyfourseven, 'openingHours.twentyfourseven');
+  const regular =
+    f.regularHours === undefined ? [] : array(f.regularHours, 'openingHours.regularHours', { max: 14 });
+  const regularHours = regular.map((item, i) => {
+    const path = `openingHours.regularHours[${i}]`;
+    const r = object(item, path, ['weekday', 'periodBegin', 'periodEnd']);
+    const periodBegin = hourMinute(r.periodBegin, `${path}.periodBegin`);
+    const periodEnd = hourMinute(r.periodEnd, `${path}.periodEnd`);
+    if (periodEnd <= periodBegin)
+      throw new EcarError('INVALID_ARGUMENT', `${path}.periodEnd must be after periodBegin`, {
+        field: `${path}.periodEnd`,
+      });
+    return { weekday: integer(r.weekday, `${path}.weekday`, { min: 1, max: 7 }), periodBegin, periodEnd };
+  });
+  if (twentyfourseven === regularHours.length > 0) {
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      'openingHours needs either twentyfourseven: true or regularHours, not both',
+      { field: 'openingHours' },
+    );
+  }
+  return { twentyfourseven, regularHours };
+}
+
+const HEX_KEY = /^[0-9a-f]{40,400}$/;
+
+export function parseMeter(value: unknown, params: Params): PinnedMeter {
+  const f = object(value, 'meter', ['vendor', 'model', 'serial', 'publicKey', 'signatureMethod']);
+  const publicKey = string(f.publicKey, 'meter.publicKey', { min: 40, max: 400 }).toLowerCase();
+  if (!HEX_KEY.test(publicKey)) {
+    throw new EcarError(
+      'METER_KEY_INVALID',
+      'meter.publicKey must be the hex encoding of the meter public key (40-400 hex digits)',
+      { field: 'meter.publicKey' },
+    );
+  }
+  const signatureMethod = string(f.signatureMethod, 'meter.signatureMethod', { max: 40 });
+  if (!params.signatureMethods.includes(signatureMethod)) {
+    throw new EcarError(
+      'METER_KEY_INVALID',
+      `meter.signatureMethod must be one of ${params.signatureMethods.join(', ')}`,
+      { field: 'meter.signatureMethod' },
+    );
+  }
+  return {
+    vendor: string(f.vendor, 'meter.vendor', { max: 50 }),
+    model: string(f.model, 'meter.model', { max: 50 }),
+    serial: string(f.serial, 'meter.serial', {
+      max: 64,
+      pattern: /^[\x21-\x7e]+$/,
+      hint: 'printable characters without spaces',
+    }),
+    publicKey,
+    signatureMethod,
+  };
+}
+
+function parseBookingTerms(value: unknown): BookingTerms {
+  const f = object(value, 'bookingTerms', ['noShowFee', 'cancelBeforeMinutes', 'maxDurationMinutes']);
+  return {
+    noShowFee: money(f.noShowFee, 'bookingTerms.noShowFee'),
+    cancelBeforeMinutes: integer(f.cancelBeforeMinutes, 'bookingTerms.cancelBeforeMinutes', {
+      min: 0,
+      max: 7 * 24 * 60,
+    }),
+    maxDurationMinutes: integer(f.maxDurationMinutes, 'bookingTerms.maxDurationMinutes', {
+      min: 15,
+      max: 24 * 60,
+    }),
+  };
+}
+
+export async function loadStation(tx: Tx, stationId: string): Promise<Station> {
+  const station = await tx.read(stationKeys.station(stationId), decodeStation);
+  if (!station) throw new NotFound('station', stationId);
+  return station;
+}
+
+export function requireHost(station: Station, caller: string, action: string): void {
+  if (station.host !== caller) throw new Forbidden(action, `the host of station '${station.id}'`);
+}
+
+async function bindMeter(tx: Tx, stationId: string, meter: PinnedMeter): Promise<void> {
+  const binding = await tx.read(stationKeys.meterKey(meter.publicKey), decodeBinding);
+  if (binding && binding.stationId !== stationId) {
+    throw new EcarError(
+      'CONFLICT',
+      'this meter key is already bound to another station; a meter can be pinned to one station only',
+      { field: 'meter.publicKey' },
+    );
+  }
+  await tx.write(stationKeys.meterKey(meter.publicKey), { stationId });
+}
+
+/** registerStation (anyone; the caller becomes its host). */
+export async function registerStation(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, [
+    'stationId',
+    'name',
+    'location',
+    'address',
+    'parkingType',
+    'utcOffsetMinutes',
+    'evses',
+    'openingHours',
+    'meter',
+    'bookingTerms',
+  ]);
+  const params = await loadParams(tx);
+  const stationId = id(f.stationId, 'stationId');
+  const address = parseAddress(f.address);
+  const meter = f.meter === undefined ? undefined : parseMeter(f.meter, params);
+  const bookingTerms = f.bookingTerms === undefined ? undefined : parseBookingTerms(f.bookingTerms);
+  const station: Station = {
+    id: stationId,
+    host: tx.caller,
+    name: string(f.name, 'name', TEXT),
+    location: parseLocation(f.location),
+    parkingType: oneOf(f.parkingType, 'parkingType', PARKING_TYPES),
+    utcOffsetMinutes: optionalInteger(f.utcOffsetMinutes, 'utcOffsetMinutes', { min: -720, max: 840 }) ?? 0,
+    evses: parseEvses(f.evses),
+    openingHours: parseOpeningHours(f.openingHours),
+    status: 'AVAILABLE',
+    ...(meter === undefined ? {} : { meter }),
+    ...(bookingTerms === undefined ? {} : { bookingTerms }),
+    tariffVersion: 0,
+    createdAt: tx.now,
+    updatedAt: tx.now,
+  };
+  if (await tx.exists(stationKeys.station(stationId))) {
+    throw new EcarError('ALREADY_EXISTS', `station '${stationId}' already exists; choose another id`, {
+      stationId,
+    });
+  }
+  if (meter) await bindMeter(tx, stationId, meter);
+  await tx.write(stationKeys.station(stationId), station);
+  await tx.write(stationKeys.address(stationId), address);
+  tx.emit('StationRegistered', { stationId });
+  return publicView(station);
+}
+
+/** updateStation (host): status, opening hours, booking terms, name. */
+export async function updateStation(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, ['stationId', 'status', 'openingHours', 'bookingTerms', 'name']);
+  await loadParams(tx);
+  const stationId = id(f.stationId, 'stationId');
+  const changes: Partial<Station> = {
+    ...(f.status === undefined ? {} : { status: oneOf(f.status, 'status', STATION_STATUSES) }),
+    ...(f.openingHours === undefined ? {} : { openingHours: parseOpeningHours(f.openingHours) }),
+    ...(f.bookingTerms === undefined ? {} : { bookingTerms: parseBookingTerms(f.bookingTerms) }),
+    ...(f.name === undefined ? {} : { name: string(f.name, 'name', TEXT) }),
+  };
+  if (Object.keys(changes).length === 0)
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      'name at least one field to change: status, openingHours, bookingTerms, name',
+    );
+  const station = await loadStation(tx, stationId);
+  requireHost(station, tx.caller, 'updateStation');
+  const next: Station = { ...station, ...changes, updatedAt: tx.now };
+  await tx.write(stationKeys.station(stationId), next);
+  tx.emit('StationUpdated', { stationId });
+  return publicView(next);
+}
+
+/** pinMeter (host): pins a (replacement) OCMF meter; the old key is released. Not during a session. */
+export async function pinMeter(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, ['stationId', 'meter']);
+  const params = await loadParams(tx);
+  const stationId = id(f.stationId, 'stationId');
+  const meter = parseMeter(f.meter, params);
+  const station = await loadStation(tx, stationId);
+  requireHost(station, tx.caller, 'pinMeter');
+  const busy = await tx.ports.store.range(`evse-active/${stationId}/`);
+  if (busy.length > 0)
+    throw new EcarError(
+      'EVSE_OCCUPIED',
+      'a meter cannot be replaced during a charging session; stop the session first',
+      { stationId },
+    );
+  if (station.meter && station.meter.publicKey !== meter.publicKey)
+    await tx.remove(stationKeys.meterKey(station.meter.publicKey));
+  await bindMeter(tx, stationId, meter);
+  const next: Station = { ...station, meter, updatedAt: tx.now };
+  await tx.write(stationKeys.station(stationId), next);
+  tx.emit('MeterPinned', { stationId });
+  return publicView(next);
+}
+
+export interface PublicStation {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly location: PublicLocation;
+  readonly parkingType: string;
+  readonly utcOffsetMinutes: number;
+  readonly evses: readonly Evse[];
+  readonly openingHours: {
+    readonly twentyfourseven: boolean;
+    readonly regularHours: readonly { weekday: number; periodBegin: string; periodEnd: string }[];
+  };
+  readonly status: StationStatus;
+  readonly meter?: PinnedMeter;
+  readonly bookingTerms?: BookingTerms;
+  readonly tariffVersion: number;
+}
+
+/** What anyone may see: no address. */
+export function publicView(station: Station): PublicStation {
+  return {
+    id: station.id,
+    name: station.name,
+    host: station.host,
+    location: station.location,
+    parkingType: station.parkingType,
+    utcOffsetMinutes: station.utcOffsetMinutes,
+    evses: station.evses,
+    openingHours: {
+      twentyfourseven: station.openingHours.twentyfourseven,
+      regularHours: station.openingHours.regularHours.map((r) => ({
+        weekday: r.weekday,
+        periodBegin: formatHourMinute(r.periodBegin),
+        periodEnd: formatHourMinute(r.periodEnd),
+      })),
+    },
+    status: station.status,
+    ...(station.meter === undefined ? {} : { meter: station.meter }),
+    ...(station.bookingTerms === undefined ? {} : { bookingTerms: station.bookingTerms }),
+    tariffVersion: station.tariffVersion,
+  };
+}
+
+/** getStation (anyone): the public view. */
+export async function getStation(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, ['stationId']);
+  return publicView(await loadStation(tx, id(f.stationId, 'stationId')));
+}
+
+export async function loadAddress(tx: Tx, stationId: string): Promise<Address> {
+  const address = await tx.read(stationKeys.address(stationId), decodeAddress);
+  if (!address) throw new NotFound('station address', stationId);
+  return address;
+}
+
+/** Local weekday (1 = Monday ... 7 = Sunday) and minute of day at `ms` for a fixed UTC offset. */
+export function localTime(ms: number, utcOffsetMinutes: number): { weekday: number; minute: number } {
+  const local = ms + utcOffsetMinutes * 60_000;
+  const day = Math.floor(local / 86_400_000);
+  const minute = Math.floor((local - day * 86_400_000) / 60_000);
+  // 1970-01-01 was a Thursday (weekday 4).
+  const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+  return { weekday, minute };
+}
+
+export function isOpen(station: Station, ms: number): boolean {
+  if (station.openingHours.twentyfourseven) return true;
+  const { weekday, minute } = localTime(ms, station.utcOffsetMinutes);
+  return station.openingHours.regularHours.some(
+    (r) => r.weekday === weekday && minute >= r.periodBegin && minute < r.periodEnd,
+  );
+}
