@@ -1,12 +1,13 @@
 // The `ecar` command: builds the program from one module per command group.
 import { Command, CommanderError } from 'commander';
+import { registerAttest } from './attest';
 import { registerMeterCommands } from './meter';
 
 /** A command group registers its sub-commands on the root program. */
 export type CommandGroup = (program: Command) => void;
 
 // One entry per command group module (client/src/cli/<group>.ts), in help order.
-const groups: readonly CommandGroup[] = [registerMeterCommands];
+const groups: readonly CommandGroup[] = [registerAttest, registerMeterCommands];
 
 export function buildProgram(): Command {
   const program = new Command('ecar')
