@@ -1,0 +1,234 @@
+// Test-data builders with Partial<T> overrides, the cast of actors, and a ready-made ledger.
+import { expect } from 'chai';
+import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
+import { signFake, type FakeReading } from './fake-meter';
+import { TestLedger } from './ledger';
+
+export const OPERATOR = 'op-consortium';
+export const ISSUER = 'issuer-bank';
+export const AUDITOR = 'auditor-1';
+export const BACKEND = 'ocpp-backend';
+export const HOST = 'host-anna';
+export const HOST2 = 'host-carl';
+export const DRIVER = 'driver-ben';
+export const DRIVER2 = 'driver-dora';
+
+export const METER_KEY = 'a1'.repeat(32);
+export const METER_SERIAL = 'EMH-0001';
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export interface ParamsArgs {
+  issuer: string;
+  auditors: string[];
+  backends: string[];
+  feeBps: number;
+  holdDefault: string;
+  holdMinimum: string;
+  holdMaximum: string;
+  holdExpirySeconds: number;
+  disputeWindowSeconds: number;
+  transfersEnabled: boolean;
+}
+
+export function paramsArgs(overrides: Partial<ParamsArgs> = {}): ParamsArgs {
+  return {
+    issuer: ISSUER,
+    auditors: [AUDITOR],
+    backends: [BACKEND],
+    feeBps: 1000,
+    holdDefault: '20000',
+    holdMinimum: '1000',
+    holdMaximum: '100000',
+    holdExpirySeconds: 12 * 3600,
+    disputeWindowSeconds: 3 * 24 * 3600,
+    transfersEnabled: false,
+    ...overrides,
+  };
+}
+
+export interface MeterArgs {
+  vendor: string;
+  model: string;
+  serial: string;
+  publicKey: string;
+  signatureMethod: string;
+}
+
+export function meterArgs(overrides: Partial<MeterArgs> = {}): MeterArgs {
+  return {
+    vendor: 'EMH',
+    model: 'eHZ',
+    serial: METER_SERIAL,
+    publicKey: METER_KEY,
+    signatureMethod: 'ECDSA-secp256r1-SHA256',
+    ...overrides,
+  };
+}
+
+export interface StationArgs {
+  stationId: string;
+  name: string;
+  location: JsonObject;
+  address: JsonObject;
+  parkingType: string;
+  utcOffsetMinutes: number;
+  evses: JsonValue[];
+  openingHours: JsonObject;
+  meter?: MeterArgs;
+  bookingTerms?: JsonObject;
+}
+
+export function connectorArgs(overrides: Partial<Record<string, JsonValue>> = {}): JsonObject {
+  return {
+    id: '1',
+    standard: 'IEC_62196_T2',
+    format: 'SOCKET',
+    powerType: 'AC_3_PHASE',
+    maxVoltage: 400,
+    maxAmperage: 16,
+    maxElectricPower: 11000,
+    ...(overrides as JsonObject),
+  };
+}
+
+export function stationArgs(overrides: Partial<StationArgs> = {}): StationArgs {
+  return {
+    stationId: 'st-1',
+    name: 'Driveway wallbox',
+    location: { country: 'DE', city: 'Berlin', postalCode: '10115', latitude: '52.53', longitude: '13.38' },
+    address: {
+      street: 'Invalidenstrasse',
+      houseNumber: '117',
+      postalCode: '10115',
+      city: 'Berlin',
+      country: 'DE',
+    },
+    parkingType: 'ON_DRIVEWAY',
+    utcOffsetMinutes: 0,
+    evses: [
+      { uid: 'evse-1', connectors: [connectorArgs()] },
+      { uid: 'evse-2', connectors: [connectorArgs()] },
+    ],
+    openingHours: { twentyfourseven: true },
+    meter: meterArgs(),
+    bookingTerms: { noShowFee: '3000', cancelBeforeMinutes: 60, maxDurationMinutes: 240 },
+    ...overrides,
+  };
+}
+
+/** 0.25 EUR/kWh in milli-euro minor units: the OCPI simple tariff. */
+export function energyTariff(pricePerKwh = '250'): JsonObject {
+  return { elements: [{ price_components: [{ type: 'ENERGY', price: pricePerKwh, step_size: 1 }] }] };
+}
+
+export interface StartArgs {
+  sessionId: string;
+  stationId: string;
+  evseUid: string;
+  connectorId: string;
+  holdAmount?: string;
+}
+
+export function startArgs(overrides: Partial<StartArgs> = {}): StartArgs {
+  return { sessionId: 'sess-1', stationId: 'st-1', evseUid: 'evse-1', connectorId: '1', ...overrides };
+}
+
+export interface RecordsOptions {
+  beginMs: number;
+  endMs: number;
+  beginMilliWh: bigint;
+  energyMilliWh: bigint;
+  page: number;
+  publicKey: string;
+  serial: string;
+  /** One record with B and E (default) or two records. */
+  split: boolean;
+}
+
+/** Signed begin/end records for a session. */
+export function meterRecords(
+  overrides: Partial<RecordsOptions> & Pick<RecordsOptions, 'beginMs' | 'endMs'>,
+): string[] {
+  const o: RecordsOptions = {
+    beginMilliWh: 1_000_000n,
+    energyMilliWh: 10_000_000n,
+    page: 1,
+    publicKey: METER_KEY,
+    serial: METER_SERIAL,
+    split: false,
+    ...overrides,
+  };
+  const begin: FakeReading = { type: 'B', timeMs: o.beginMs, valueMilliWh: o.beginMilliWh };
+  const end: FakeReading = { type: 'E', timeMs: o.endMs, valueMilliWh: o.beginMilliWh + o.energyMilliWh };
+  if (!o.split)
+    return [
+      signFake(
+        { meterSerial: o.serial, pagination: { kind: 'T', number: o.page }, readings: [begin, end] },
+        o.publicKey,
+      ),
+    ];
+  return [
+    signFake(
+      { meterSerial: o.serial, pagination: { kind: 'T', number: o.page }, readings: [begin] },
+      o.publicKey,
+    ),
+    signFake(
+      { meterSerial: o.serial, pagination: { kind: 'T', number: o.page + 1 }, readings: [end] },
+      o.publicKey,
+    ),
+  ];
+}
+
+/** A ledger with parameters, one host station with a pinned meter and an energy tariff, and funded drivers. */
+export async function readyLedger(
+  options: {
+    params?: Partial<ParamsArgs>;
+    station?: Partial<StationArgs>;
+    tariff?: JsonObject;
+    fund?: string;
+  } = {},
+): Promise<TestLedger> {
+  const ledger = new TestLedger();
+  await ledger.submit(OPERATOR, 'initialize', paramsArgs(options.params));
+  await ledger.submit(HOST, 'registerStation', stationArgs(options.station));
+  await ledger.submit(HOST, 'setTariff', {
+    stationId: options.station?.stationId ?? 'st-1',
+    tariff: options.tariff ?? energyTariff(),
+  });
+  const fund = options.fund ?? '100000';
+  await ledger.submit(ISSUER, 'mint', { account: DRIVER, amount: fund, paymentRef: 'pay-driver-1' });
+  await ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: fund, paymentRef: 'pay-driver-2' });
+  return ledger;
+}
+
+/** Asserts that a promise fails with an EcarError of the code (and details), and that nothing was committed. */
+export async function expectError(
+  ledger: TestLedger,
+  promise: () => Promise<unknown>,
+  code: ErrorCode,
+  details: Record<string, string> = {},
+): Promise<EcarError> {
+  const before = ledger.store.snapshot();
+  let caught: unknown;
+  try {
+    await promise();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected ${code}`).to.be.instanceOf(EcarError);
+  const error = caught as EcarError;
+  expect(error.code, error.message).to.equal(code);
+  expect(error.message.startsWith(`${code}: `)).to.equal(true);
+  for (const [key, value] of Object.entries(details)) expect(error.details[key], key).to.equal(value);
+  expect(ledger.store.snapshot(), 'nothing is written on error').to.equal(before);
+  return error;
+}
+
+/** Reads a field of a JSON result object. */
+export function field(result: JsonValue, ...path: string[]): JsonValue {
+  let value: JsonValue = result;
+  for (const key of path) value = (value as JsonObject)[key] ?? null;
+  return value;
+}
