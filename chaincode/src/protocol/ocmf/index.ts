@@ -59,3 +59,4 @@ export {
   type UnverifiedOcmfRecord,
   type VerifiedOcmfRecord,
 } from './verify';
+export { ocmfMeterVerifier } from './meter-verifier';

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import {
   CURVE_NAMES,
   meterPublicKeyHex,
+  ocmfMeterVerifier,
   parseMeterPublicKey,
   signOcmfRecord,
   verifyOcmfRecord,
@@ -221,6 +222,41 @@ describe('verifyOcmfRecord', () => {
         meter.privateKey,
       );
       expectEcarError(() => verifyOcmfRecord(signed, meter.publicKey), 'METER_FORMAT_INVALID');
+    });
+  });
+});
+
+describe('ocmfMeterVerifier', () => {
+  const meter = testMeter('secp256r1');
+  const pinned = {
+    vendor: 'ecar',
+    model: 'test',
+    serial: 'METER-1',
+    publicKey: meter.publicKeyHex,
+    signatureMethod: 'ECDSA-secp256r1-SHA256',
+  };
+
+  describe('verify', () => {
+    it('returns serial, pagination, energy readings and the payload hash of a record of the pinned meter', () => {
+      const verified = ocmfMeterVerifier.verify(signOcmfRecord(payload(), meter.privateKey), pinned);
+      expect(verified.meterSerial).to.equal('METER-1');
+      expect(verified.pagination).to.deep.equal({ kind: 'T', number: 10 });
+      expect(verified.readings.map((r) => [r.type, r.valueMilliWh])).to.deep.equal([
+        ['B', 100_000_000n],
+        ['E', 101_250_000n],
+      ]);
+      expect(verified.payloadHash).to.match(/^[0-9a-f]{64}$/);
+    });
+
+    it('throws METER_READINGS_INVALID for a record of another meter serial', () => {
+      const record = signOcmfRecord(payload({ MS: 'METER-9' }), meter.privateKey);
+      expectEcarError(() => ocmfMeterVerifier.verify(record, pinned), 'METER_READINGS_INVALID');
+    });
+
+    it('throws METER_KEY_INVALID when the meter is pinned with another signature method', () => {
+      const record = signOcmfRecord(payload(), meter.privateKey);
+      const other = { ...pinned, signatureMethod: 'ECDSA-secp384r1-SHA256' };
+      expectEcarError(() => ocmfMeterVerifier.verify(record, other), 'METER_KEY_INVALID');
     });
   });
 });
