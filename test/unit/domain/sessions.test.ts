@@ -35,8 +35,8 @@ describe('sessions', () => {
 
   describe('canAuthorize', () => {
     const ask = (caller = DRIVER, overrides: Parameters<typeof startArgs>[0] = {}) => {
-      const { sessionId: _unused, ...args } = startArgs(overrides);
-      return ledger.evaluate(caller, 'canAuthorize', args);
+      const { stationId, evseUid, connectorId, holdAmount } = startArgs(overrides);
+      return ledger.evaluate(caller, 'canAuthorize', { stationId, evseUid, connectorId, holdAmount });
     };
 
     it('answers Accepted for a funded driver at a free EVSE', async () => {
