@@ -1,0 +1,34 @@
+// Gateway connection settings for a user of the local test network (crypto made by cryptogen).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GatewayConnectionOptions } from '../../../client/src/fabric/gateway-connection';
+import { paths, type PeerOrg, type Topology } from './topology';
+
+export type OrgName = PeerOrg['name'];
+
+export function findOrg(t: Topology, name: OrgName): PeerOrg {
+  const org = t.orgs.find((o) => o.name === name);
+  if (!org) throw new Error(`no org '${name}' in this network`);
+  return org;
+}
+
+/** Connection settings for `user` (e.g. "User1", "Admin") of `org` through that org's peer. */
+export function localIdentity(t: Topology, orgName: OrgName, user = 'User1'): GatewayConnectionOptions {
+  const org = findOrg(t, orgName);
+  const msp = paths.userMsp(t, org, user);
+  const certDir = join(msp, 'signcerts');
+  const keyDir = join(msp, 'keystore');
+  const certFile = readdirSync(certDir).find((f) => f.endsWith('.pem'));
+  const keyFile = readdirSync(keyDir)[0];
+  if (certFile === undefined || keyFile === undefined)
+    throw new Error(`no certificate or key for ${user}@${org.domain}`);
+  return {
+    endpoint: `127.0.0.1:${org.peerPort}`,
+    // the certificate names 127.0.0.1 and localhost; an IP is not a valid TLS server name (RFC 6066)
+    tlsServerName: 'localhost',
+    tlsRootCert: readFileSync(paths.peerTlsCa(t, org)),
+    mspId: org.mspId,
+    certificate: readFileSync(join(certDir, certFile)),
+    privateKey: readFileSync(join(keyDir, keyFile)),
+  };
+}

@@ -1,0 +1,379 @@
+// The local Fabric test network as one object: up / start / stop / down / deploy / status.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Progress } from '../progress';
+import { createGenesisBlock, joinOrderer, joinPeers } from './channel';
+import {
+  approveAndCommit,
+  chaincodeBundle,
+  chaincodeServerMarker,
+  chaincodeServerName,
+  chaincodeServerPid,
+  installPackage,
+  queryCommitted,
+  startChaincodeServer,
+  stopChaincodeServer,
+  waitForChaincode,
+  writeCcaasPackage,
+} from './chaincode';
+import { runFabric, type FabricInstall } from './fabric-tools';
+import { gossipPeersKnown, healthz, isRaftLeader, waitFor } from './health';
+import { writeOrdererConfig, writePeerConfig } from './node-config';
+import { describeHolder, isPortFree, portHolder } from './port-check';
+import { residentKiB, runningPid, startProcess, stopProcess, type ProcessSpec } from './processes';
+import { allPorts, paths, type PeerOrg, type Topology } from './topology';
+
+/** What the network folder remembers between commands (network.json). */
+export interface NetworkRecord {
+  readonly basePort: number;
+  readonly channel: string;
+  readonly chaincodeName: string;
+  readonly createdAt: string;
+  readonly channelReady: boolean;
+  readonly chaincode?: {
+    readonly version: string;
+    readonly sequence: number;
+    readonly bundleHash: string;
+    readonly packageIds: Readonly<Record<string, string>>;
+  };
+}
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly running: boolean;
+  readonly pid?: number;
+  readonly healthy?: boolean;
+  readonly rssKiB?: number;
+  readonly ports: readonly number[];
+  readonly log: string;
+}
+
+export interface NetworkStatus {
+  readonly state: 'running' | 'stopped' | 'partial' | 'absent';
+  readonly stateDir: string;
+  readonly channel: string;
+  readonly chaincode?: NetworkRecord['chaincode'];
+  readonly nodes: readonly NodeStatus[];
+}
+
+export interface DeployResult {
+  readonly version: string;
+  readonly sequence: number;
+  readonly upgraded: boolean;
+  readonly packageIds: Readonly<Record<string, string>>;
+}
+
+export class LocalNetwork {
+  readonly #t: Topology;
+  readonly #fabric: FabricInstall;
+  readonly #progress: Progress;
+
+  constructor(options: Readonly<{ topology: Topology; fabric: FabricInstall; progress: Progress }>) {
+    this.#t = options.topology;
+    this.#fabric = options.fabric;
+    this.#progress = options.progress;
+  }
+
+  get topology(): Topology {
+    return this.#t;
+  }
+
+  /** Creates the network, or resumes a stopped one; a no-op when it already runs. */
+  async up(): Promise<{ alreadyRunning: boolean; status: NetworkStatus; deploy?: DeployResult }> {
+    const record = this.readRecord();
+    if (record?.channelReady === true && record.chaincode && this.status().state === 'running') {
+      this.#progress.step('Network is already running');
+      return { alreadyRunning: true, status: this.status() };
+    }
+    try {
+      if (record?.channelReady === true) {
+        await this.start();
+      } else {
+        await this.create();
+      }
+      const deploy = await this.deploy();
+      return { alreadyRunning: false, status: this.status(), deploy };
+    } catch (error) {
+      this.#progress.step('Start-up failed: stopping what was started (files kept for the logs)');
+      await this.stopAll();
+      throw error;
+    }
+  }
+
+  async #checkPorts(skip: ReadonlySet<number>): Promise<void> {
+    const busy: string[] = [];
+    for (const { port, owner } of allPorts(this.#t)) {
+      if (skip.has(port)) continue;
+      if (!(await isPortFree(port))) busy.push(`${describeHolder(portHolder(port))}; needed by ${owner}`);
+    }
+    if (busy.length > 0) {
+      throw new Error(
+        `${busy.join('; ')}. Stop that process, or use another port range (--base-port / ECAR_BASE_PORT).`,
+      );
+    }
+  }
+
+  private async create(): Promise<void> {
+    const t = this.#t;
+    if (existsSync(t.stateDir)) {
+      this.#progress.step('Removing a half-created network');
+      await this.down();
+    }
+    this.#progress.step(`Checking that ports ${t.basePort}+ are free on 127.0.0.1`);
+    await this.#checkPorts(new Set());
+    mkdirSync(t.stateDir, { recursive: true });
+    this.#progress.step('Generating crypto material (cryptogen: NodeOUs, TLS SANs 127.0.0.1/localhost)');
+    await runFabric(this.#fabric, 'cryptogen', [
+      'generate',
+      '--config',
+      join(t.root, 'network', 'crypto-config.yaml'),
+      '--output',
+      paths.crypto(t),
+    ]);
+    this.#progress.step('Writing node configuration from Fabric sampleconfig');
+    writeOrdererConfig(t, this.#fabric);
+    for (const org of t.orgs) writePeerConfig(t, this.#fabric, org);
+    this.writeRecord({
+      basePort: t.basePort,
+      channel: t.channel,
+      chaincodeName: t.chaincode,
+      createdAt: new Date().toISOString(),
+      channelReady: false,
+    });
+    await this.startFabricNodes();
+    this.#progress.step(`Creating channel '${t.channel}' (etcdraft, channel participation)`);
+    await createGenesisBlock(t, this.#fabric);
+    await joinOrderer(t, this.#fabric);
+    await this.waitForRaftLeader();
+    this.#progress.step('Joining peer0.org1 and peer0.org2 to the channel');
+    await joinPeers(t, this.#fabric);
+    const record = this.readRecord();
+    if (record) this.writeRecord({ ...record, channelReady: true });
+  }
+
+  /** Starts every stopped process of an existing network; committed data is kept. */
+  async start(): Promise<NetworkStatus> {
+    const record = this.readRecord();
+    if (record?.channelReady !== true) throw new Error('no network here yet: run `up` first');
+    await this.startFabricNodes();
+    await this.waitForRaftLeader();
+    await this.startChaincodeServers(record);
+    await this.waitForGossip();
+    return this.status();
+  }
+
+  private async startFabricNodes(): Promise<void> {
+    const specs = this.fabricNodeSpecs();
+    const running = new Set<number>();
+    for (const node of this.status().nodes) if (node.running) node.ports.forEach((p) => running.add(p));
+    await this.#checkPorts(running);
+    for (const spec of specs) {
+      if (runningPid(spec.pidFile, spec.marker) !== undefined) continue;
+      this.#progress.step(`Starting ${spec.name}`);
+      startProcess(spec);
+    }
+    const t = this.#t;
+    const health = [
+      { name: 'orderer', port: t.orderer.operationsPort },
+      ...t.orgs.map((o) => ({ name: `peer0.${o.name}`, port: o.peerOperationsPort })),
+    ];
+    for (const { name, port } of health) {
+      await waitFor(name, () => healthz(port), 60_000, `see its log: ${paths.log(t, name)}`);
+      this.#progress.detail(`${name} healthy (operations :${port}/healthz)`);
+    }
+  }
+
+  private async waitForRaftLeader(): Promise<void> {
+    const t = this.#t;
+    await waitFor(
+      `Raft leader for channel '${t.channel}'`,
+      () => isRaftLeader(t.orderer.operationsPort, t.channel),
+      60_000,
+      `see the orderer log: ${paths.log(t, 'orderer')}`,
+    );
+    this.#progress.detail(`orderer leads channel '${t.channel}' (etcdraft)`);
+  }
+
+  /** Gateway discovery needs every peer to know the other org's peer before multi-org endorsement. */
+  private async waitForGossip(): Promise<void> {
+    const t = this.#t;
+    const others = t.orgs.length - 1;
+    for (const org of t.orgs) {
+      await waitFor(
+        `gossip membership of peer0.${org.name}`,
+        async () => (await gossipPeersKnown(org.peerOperationsPort, t.channel)) >= others,
+        90_000,
+        `see its log: ${paths.log(t, `peer0.${org.name}`)}`,
+      );
+    }
+    this.#progress.detail('peers see each other through gossip (discovery ready)');
+  }
+
+  private async startChaincodeServers(record: NetworkRecord): Promise<void> {
+    if (!record.chaincode) return;
+    for (const org of this.#t.orgs) {
+      const packageId = record.chaincode.packageIds[org.name];
+      if (packageId === undefined || chaincodeServerPid(this.#t, org) !== undefined) continue;
+      this.#progress.step(`Starting chaincode server ${chaincodeServerName(org)}`);
+      await startChaincodeServer(this.#t, org, packageId);
+    }
+    for (const org of this.#t.orgs) await waitForChaincode(this.#t, this.#fabric, org);
+  }
+
+  /** Installs and commits the current chaincode build; upgrades (next sequence) when it changed. */
+  async deploy(): Promise<DeployResult> {
+    const t = this.#t;
+    const record = this.readRecord();
+    if (record?.channelReady !== true) throw new Error('no network here yet: run `up` first');
+    const bundle = chaincodeBundle(t.root);
+    this.#progress.step(
+      `Deploying chaincode '${t.chaincode}' version ${bundle.version} (chaincode as a service)`,
+    );
+    const packageIds: Record<string, string> = {};
+    for (const org of t.orgs) {
+      const pkg = writeCcaasPackage(t, org, bundle);
+      packageIds[org.name] = await installPackage(t, this.#fabric, org, pkg);
+      this.#progress.detail(`installed on peer0.${org.name}: ${packageIds[org.name] ?? ''}`);
+    }
+    for (const org of t.orgs) {
+      const packageId = packageIds[org.name] ?? '';
+      const sameServer = record.chaincode?.packageIds[org.name] === packageId;
+      if (!sameServer || chaincodeServerPid(t, org) === undefined) {
+        this.#progress.detail(
+          `starting chaincode server ${chaincodeServerName(org)} on 127.0.0.1:${org.chaincodeServerPort}`,
+        );
+        await startChaincodeServer(t, org, packageId);
+      }
+    }
+    const first = t.orgs[0] as PeerOrg;
+    const committed = await queryCommitted(t, this.#fabric, first);
+    let sequence = committed?.sequence ?? 0;
+    const upgraded = committed?.version !== bundle.version;
+    if (upgraded) {
+      sequence += 1;
+      this.#progress.detail(
+        committed
+          ? `upgrading from ${committed.version} to sequence ${sequence}`
+          : 'first definition, sequence 1',
+      );
+      await approveAndCommit(t, this.#fabric, bundle, packageIds, sequence);
+      this.#progress.detail(`approved by ${t.orgs.map((o) => o.mspId).join(' and ')}, committed`);
+    } else {
+      this.#progress.detail(`version ${bundle.version} is already committed (sequence ${sequence})`);
+    }
+    for (const org of t.orgs) await waitForChaincode(t, this.#fabric, org);
+    this.#progress.detail('chaincode answers through both peers');
+    await this.waitForGossip();
+    this.writeRecord({
+      ...record,
+      chaincode: { version: bundle.version, sequence, bundleHash: bundle.hash, packageIds },
+    });
+    return { version: bundle.version, sequence, upgraded, packageIds };
+  }
+
+  /** Stops every process; the ledger and crypto stay, so `start` resumes. */
+  async stop(): Promise<void> {
+    await this.stopAll();
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const org of this.#t.orgs) {
+      if (
+        await stopProcess(paths.pid(this.#t, chaincodeServerName(org)), chaincodeServerMarker(this.#t, org))
+      ) {
+        this.#progress.detail(`stopped ${chaincodeServerName(org)}`);
+      }
+    }
+    for (const spec of [...this.fabricNodeSpecs()].reverse()) {
+      if (await stopProcess(spec.pidFile, spec.marker)) this.#progress.detail(`stopped ${spec.name}`);
+    }
+  }
+
+  /** Stops everything and removes the state folder. */
+  async down(): Promise<void> {
+    await this.stopAll();
+    await Promise.all(this.#t.orgs.map((org) => stopChaincodeServer(this.#t, org)));
+    rmSync(this.#t.stateDir, { recursive: true, force: true });
+  }
+
+  status(): NetworkStatus {
+    const t = this.#t;
+    const record = this.readRecord();
+    const nodes: NodeStatus[] = [
+      ...this.fabricNodeSpecs().map((spec) => {
+        const pid = runningPid(spec.pidFile, spec.marker);
+        return this.nodeStatus(spec.name, pid, this.portsOf(spec.name));
+      }),
+      ...t.orgs.map((org) => {
+        const name = chaincodeServerName(org);
+        return this.nodeStatus(name, chaincodeServerPid(t, org), [org.chaincodeServerPort]);
+      }),
+    ];
+    const running = nodes.filter((n) => n.running).length;
+    const state =
+      record === undefined
+        ? 'absent'
+        : running === 0
+          ? 'stopped'
+          : running === nodes.length
+            ? 'running'
+            : 'partial';
+    return { state, stateDir: t.stateDir, channel: t.channel, chaincode: record?.chaincode, nodes };
+  }
+
+  private nodeStatus(name: string, pid: number | undefined, ports: readonly number[]): NodeStatus {
+    const log = paths.log(this.#t, name);
+    return pid === undefined
+      ? { name, running: false, ports, log }
+      : { name, running: true, pid, rssKiB: residentKiB(pid), ports, log };
+  }
+
+  private portsOf(name: string): number[] {
+    const t = this.#t;
+    if (name === 'orderer') return [t.orderer.port, t.orderer.adminPort, t.orderer.operationsPort];
+    const org = t.orgs.find((o) => name === `peer0.${o.name}`);
+    return org ? [org.peerPort, org.peerChaincodePort, org.peerOperationsPort] : [];
+  }
+
+  private fabricNodeSpecs(): ProcessSpec[] {
+    const t = this.#t;
+    const env = (configDir: string) => ({
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      FABRIC_CFG_PATH: configDir,
+      FABRIC_LOGGING_SPEC: 'info',
+    });
+    const orderer: ProcessSpec = {
+      name: 'orderer',
+      command: join(this.#fabric.binDir, 'orderer'),
+      args: [],
+      env: env(paths.config(t, 'orderer')),
+      cwd: t.stateDir,
+      logFile: paths.log(t, 'orderer'),
+      pidFile: paths.pid(t, 'orderer'),
+      marker: join(this.#fabric.binDir, 'orderer'),
+    };
+    const peers = t.orgs.map((org): ProcessSpec => ({
+      name: `peer0.${org.name}`,
+      command: join(this.#fabric.binDir, 'peer'),
+      args: ['node', 'start'],
+      env: env(paths.config(t, `peer0.${org.name}`)),
+      cwd: t.stateDir,
+      logFile: paths.log(t, `peer0.${org.name}`),
+      pidFile: paths.pid(t, `peer0.${org.name}`),
+      marker: `${join(this.#fabric.binDir, 'peer')} node start`,
+    }));
+    return [orderer, ...peers];
+  }
+
+  readRecord(): NetworkRecord | undefined {
+    const file = paths.record(this.#t);
+    if (!existsSync(file)) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8')) as NetworkRecord;
+  }
+
+  private writeRecord(record: NetworkRecord): void {
+    mkdirSync(this.#t.stateDir, { recursive: true });
+    writeFileSync(paths.record(this.#t), `${JSON.stringify(record, null, 2)}\n`);
+  }
+}
