@@ -42,7 +42,13 @@ export function verifyChain(
   const root = certificates[length - 1] as Certificate;
   const anchor =
     anchors.find((a) => bytesEqual(a.publicKey, root.publicKey)) ??
-    fail(`does not end at a trusted root ("${root.subject.commonName}" is not a pinned key)`);
+    fail(
+      `does not end at a trusted root ("${root.subject.commonName}" is not a pinned key)${
+        /NOT SGX/.test(root.subject.commonName)
+          ? ': simulated evidence is trusted only by a policy with allowSimulated and this root key'
+          : ''
+      }`,
+    );
   if (!sameName(root.issuer, root.subject)) fail(`root "${root.subject.commonName}" is not self-issued`);
   for (let i = 0; i + 1 < length; i++) {
     const child = certificates[i] as Certificate;
