@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
 import { projectRoot, testdataPath } from '../../support/testdata';
 
 interface Run {
@@ -212,6 +213,39 @@ describe('ecar attest verify', () => {
     );
     expect(run.status).to.equal(1);
     expect(run.stderr).to.match(/cannot read --quote/);
+  });
+
+  it('accepts simulated evidence only with a policy that allows it and names its root', () => {
+    const platform = createSimulatedPlatform({ notBefore: new Date('2026-01-01T00:00:00Z') });
+    const quote = join(dir, 'simulated.quote.bin');
+    const collateral = join(dir, 'simulated.collateral.json');
+    const policy = join(dir, 'simulated.policy.json');
+    writeFileSync(
+      quote,
+      platform.quote({ measurement: new Uint8Array(32).fill(9), reportData: new Uint8Array(64) }),
+    );
+    writeFileSync(collateral, JSON.stringify(platform.collateral()));
+    writeFileSync(
+      policy,
+      JSON.stringify({ allowSimulated: true, simulatedRootKeys: [platform.rootPublicKeyHex] }),
+    );
+    const args = [
+      'attest',
+      'verify',
+      '--quote',
+      quote,
+      '--collateral',
+      collateral,
+      '--at',
+      '2026-01-02T00:00:00Z',
+      '--json',
+    ];
+    const accepted = ecar(...args, '--policy', policy);
+    expect(accepted.status, accepted.stderr).to.equal(0);
+    expect(json(accepted).trustAnchor).to.deep.include({ simulated: true });
+    const refused = ecar(...args);
+    expect(refused.status).to.equal(1);
+    expect(json(refused)).to.include({ code: 'ATTESTATION_CHAIN_INVALID' });
   });
 
   it('shows help with an example and exits 0', () => {
