@@ -1,6 +1,7 @@
 // Proof of life: one transaction endorsed by both orgs, committed, read back, its event received.
 import { randomUUID } from 'node:crypto';
 import type { Gateway } from '@hyperledger/fabric-gateway';
+import { waitForChaincodeEvent } from '../../../client/src/fabric/chaincode-events';
 import { inspectTransaction } from '../../../client/src/fabric/transaction-inspector';
 
 export interface HeartbeatProof {
@@ -23,55 +24,31 @@ export async function proveHeartbeat(
   const network = gateway.getNetwork(options.channel);
   const contract = network.getContract(options.chaincode, 'heartbeat');
   const id = options.id ?? `hb-${randomUUID()}`;
-  const events = await network.getChaincodeEvents(options.chaincode);
-  try {
-    const started = performance.now();
-    const submitted = await contract.submitAsync('record', { arguments: [id] });
-    const status = await submitted.getStatus();
-    const submitToCommitMs = Math.round(performance.now() - started);
-    if (!status.successful)
-      throw new Error(`heartbeat transaction ${status.transactionId} failed: code ${status.code}`);
-    const event = await nextEventFor(events, status.transactionId, 30_000);
-    const readBack = JSON.parse(
-      decoder.decode(await contract.evaluateTransaction('read', id)),
-    ) as HeartbeatProof['readBack'];
-    const committed = await inspectTransaction(network, status.transactionId);
-    return {
-      id,
-      txId: status.transactionId,
-      blockNumber: status.blockNumber.toString(),
-      validation: committed.validation,
-      endorsers: committed.endorsers,
-      readBack,
-      event,
-      submitToCommitMs,
-    };
-  } finally {
-    events.close();
+  const started = performance.now();
+  const submitted = await contract.submitAsync('record', { arguments: [id] });
+  const status = await submitted.getStatus();
+  const submitToCommitMs = Math.round(performance.now() - started);
+  if (!status.successful) {
+    throw new Error(`heartbeat transaction ${status.transactionId} failed: code ${status.code}`);
   }
-}
-
-async function nextEventFor(
-  events: AsyncIterable<{ eventName: string; transactionId: string; blockNumber: bigint }>,
-  txId: string,
-  timeoutMs: number,
-): Promise<HeartbeatProof['event']> {
-  const timeout = new Promise<never>((_, reject) => {
-    setTimeout(() => {
-      reject(new Error(`no chaincode event for ${txId} within ${timeoutMs / 1000}s`));
-    }, timeoutMs).unref();
+  // replay events from the committed block: no stream is left open across the submit
+  const event = await waitForChaincodeEvent(network, options.chaincode, {
+    startBlock: status.blockNumber,
+    match: (e) => e.transactionId === status.transactionId,
+    timeoutMs: 30_000,
   });
-  const found = (async () => {
-    for await (const event of events) {
-      if (event.transactionId === txId) {
-        return {
-          name: event.eventName,
-          txId: event.transactionId,
-          blockNumber: event.blockNumber.toString(),
-        };
-      }
-    }
-    throw new Error('chaincode event stream ended');
-  })();
-  return Promise.race([found, timeout]);
+  const readBack = JSON.parse(
+    decoder.decode(await contract.evaluateTransaction('read', id)),
+  ) as HeartbeatProof['readBack'];
+  const committed = await inspectTransaction(network, status.transactionId);
+  return {
+    id,
+    txId: status.transactionId,
+    blockNumber: status.blockNumber.toString(),
+    validation: committed.validation,
+    endorsers: committed.endorsers,
+    readBack,
+    event: { name: event.eventName, txId: event.transactionId, blockNumber: event.blockNumber.toString() },
+    submitToCommitMs,
+  };
 }
