@@ -1,0 +1,185 @@
+// The business wrapper around the plain 'ledger' contract: JSON argument encoding, result decoding,
+// gateway errors mapped back to typed EcarErrors, and retry of MVCC read conflicts only.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError, StatusCode, type Contract } from '@hyperledger/fabric-gateway';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
+
+/** An argument value: JSON, plus bigint (sent as its decimal string, the domain's money form). */
+export type LedgerArg = null | boolean | number | string | bigint | readonly LedgerArg[] | LedgerArgs;
+export interface LedgerArgs {
+  readonly [key: string]: LedgerArg | undefined;
+}
+
+/** What a committed submit gives back. */
+export interface LedgerSubmitResult {
+  /** The transaction's JSON result; money stays a decimal string. */
+  readonly result: JsonValue;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  /** 1 unless MVCC read conflicts made the client endorse and submit again. */
+  readonly attempts: number;
+}
+
+/**
+ * A ledger session for one identity. The plain implementation is {@link FabricLedgerClient}; the
+ * confidential wrapper offers the same interface.
+ *
+ * @example
+ * const ledger: LedgerClient = new FabricLedgerClient({ contract });
+ * const me = await ledger.whoami();
+ * await ledger.submit('mint', { account: driverId, amount: 5000n, paymentRef: 'psp-123' });
+ * const balance = await ledger.evaluate('getBalance', {});
+ */
+export interface LedgerClient {
+  /**
+   * Endorses, orders and waits for the commit of a write transaction.
+   * @throws EcarError with the chaincode's code (INSUFFICIENT_FUNDS, FORBIDDEN, ...) when the
+   *   contract refused it; CONFLICT when it still hit MVCC read conflicts after every attempt;
+   *   INTERNAL when it committed with another invalid validation code.
+   * @throws GatewayError when the network failed without a contract answer (unreachable, timeout).
+   */
+  submit(fn: string, args?: LedgerArgs): Promise<LedgerSubmitResult>;
+  /**
+   * Runs a read on one peer; nothing is ordered or committed.
+   * @throws EcarError with the chaincode's code; GatewayError as for submit.
+   */
+  evaluate(fn: string, args?: LedgerArgs): Promise<JsonValue>;
+  /** The caller id the ledger knows this identity by (what role assignments name). */
+  whoami(): Promise<string>;
+}
+
+export interface FabricLedgerClientOptions {
+  /** The 'ledger' contract of the chaincode (network.getContract(chaincode, 'ledger')). */
+  readonly contract: Pick<Contract, 'submitAsync' | 'evaluateTransaction'>;
+  /** Submits of one call at most, MVCC read conflicts included; default 4. */
+  readonly maxAttempts?: number;
+  /** Wait before the n-th retry is n times this (plus jitter); default 150 ms. */
+  readonly retryDelayMs?: number;
+}
+
+const decoder = new TextDecoder();
+
+export class FabricLedgerClient implements LedgerClient {
+  readonly #contract: FabricLedgerClientOptions['contract'];
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
+
+  constructor(options: Readonly<FabricLedgerClientOptions>) {
+    this.#contract = options.contract;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+  }
+
+  async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
+    const argsJson = encodeArgs(args);
+    for (let attempt = 1; ; attempt += 1) {
+      const submitted = await this.#contract
+        .submitAsync('submit', { arguments: [fn, argsJson] })
+        .catch((error: unknown) => {
+          throw toLedgerError(error);
+        });
+      const status = await submitted.getStatus();
+      if (status.successful) {
+        return {
+          result: decodeResult(submitted.getResult()),
+          transactionId: status.transactionId,
+          blockNumber: status.blockNumber,
+          attempts: attempt,
+        };
+      }
+      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
+      if (status.code !== StatusCode.MVCC_READ_CONFLICT) {
+        throw new EcarError(
+          'INTERNAL',
+          `'${fn}' was endorsed but not committed (code ${status.code})`,
+          details,
+        );
+      }
+      if (attempt >= this.#maxAttempts) {
+        throw new EcarError(
+          'CONFLICT',
+          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
+          details,
+        );
+      }
+      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
+    }
+  }
+
+  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    try {
+      return decodeResult(await this.#contract.evaluateTransaction('evaluate', fn, encodeArgs(args)));
+    } catch (error) {
+      throw toLedgerError(error);
+    }
+  }
+
+  async whoami(): Promise<string> {
+    let answer: JsonValue;
+    try {
+      answer = decodeResult(await this.#contract.evaluateTransaction('whoami'));
+    } catch (error) {
+      throw toLedgerError(error);
+    }
+    const id = isJsonObject(answer) ? answer.id : undefined;
+    if (typeof id !== 'string') throw new EcarError('INTERNAL', 'whoami answered without an id');
+    return id;
+  }
+}
+
+function isJsonObject(value: JsonValue): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON text of the arguments; bigint as decimal strings, undefined fields dropped. */
+export function encodeArgs(args: LedgerArgs): string {
+  return JSON.stringify(args, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return value.toString(10);
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      throw new EcarError(
+        'INVALID_ARGUMENT',
+        `argument number ${value} is not a safe integer; send a decimal string`,
+      );
+    }
+    return value;
+  });
+}
+
+/** The JSON result of a transaction (numbers the domain sends are safe integers; money is strings). */
+export function decodeResult(bytes: Uint8Array): JsonValue {
+  const text = decoder.decode(bytes);
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw new EcarError('INTERNAL', 'the ledger answered with text that is not JSON');
+  }
+}
+
+/**
+ * The typed error a gateway failure carries. The chaincode's message (`CODE: reason`) arrives in
+ * the per-peer details of an EndorseError/GatewayError (`chaincode response 500, CODE: reason`) or,
+ * for some evaluate paths, in the error message itself; the first known code found wins. An error
+ * without a known code (network down, timeout) is returned unchanged.
+ */
+export function toLedgerError(error: unknown): unknown {
+  if (error instanceof EcarError) return error;
+  const messages: string[] = [];
+  if (error instanceof GatewayError) messages.push(...error.details.map((d) => d.message));
+  if (error instanceof Error) messages.push(error.message);
+  for (const message of messages) {
+    const mapped = ecarErrorIn(message);
+    if (mapped) return mapped;
+  }
+  return error;
+}
+
+/** The EcarError whose `CODE: reason` appears in the message, if a known code does. */
+export function ecarErrorIn(message: string): EcarError | undefined {
+  for (const match of message.matchAll(/\b([A-Z][A-Z_]+): /g)) {
+    const code = match[1];
+    if (code !== undefined && isErrorCode(code)) return EcarError.fromMessage(message.slice(match.index));
+  }
+  return undefined;
+}
