@@ -38,6 +38,8 @@ export const ErrorCodes = [
   'METER_REPLAY',
   'METER_MISMATCH',
   'DISPUTE_WINDOW_CLOSED',
+  'CONFIDENTIAL_ERROR',
+  'KEYS_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

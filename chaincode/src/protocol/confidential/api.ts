@@ -1,0 +1,103 @@
+// The confidential contract's interface: transaction names and the records they exchange. The
+// enclave side (chaincode/src/enclave, chaincode/src/fabric) implements it; the client
+// (client/src/confidential) calls it. Records on the ledger under these keys are public by design:
+// identities, evidence, public keys, policy — never secrets or business data.
+import type { AttestationPolicy } from '../attestation';
+import type { KeyRecord, KeyWrap, Voucher } from './key-record';
+
+/** fabric-contract-api name of the confidential contract. */
+export const CONFIDENTIAL_CONTRACT = 'confidential';
+
+/** Transaction names; `submit` = write transaction, `evaluate` = query. */
+export const Confidential = {
+  /** evaluate () → EnclaveEvidence of the enclave serving the peer that answers. */
+  evidence: 'enclaveEvidence',
+  /** submit (evidence JSON) → RegistryRecord; every endorsing enclave verifies the evidence (clock = tx time). */
+  register: 'registerEnclave',
+  /** evaluate () → RegistryRecord[] */
+  enclaves: 'listEnclaves',
+  /** submit (policy JSON): sets the first policy; only while none exists, only by an org admin. */
+  initPolicy: 'initPolicy',
+  /** submit (policy JSON) → PolicyProposal: an org admin proposes; counts as that org's approval. */
+  proposePolicy: 'proposePolicy',
+  /** submit (proposal id) → PolicyRecord | PolicyProposal: active once a majority of orgs approved. */
+  approvePolicy: 'approvePolicy',
+  /** evaluate () → PolicyRecord */
+  policy: 'getPolicy',
+  /** evaluate () → KeyRecord of a new epoch, wrapped to every registered enclave this enclave verified. */
+  createKeys: 'createKeys',
+  /** submit (KeyRecord JSON): publishes the epoch and makes it current. */
+  publishKeys: 'publishKeys',
+  /** evaluate (enclave ids JSON) → KeyWrap[] for enclaves registered after the keys were created. */
+  shareKeys: 'shareKeys',
+  /** submit (KeyWrap[] JSON) */
+  addWraps: 'addWraps',
+  /** evaluate (epoch) → Voucher: the enclave imports the epoch's keys and vouches for their public halves. */
+  vouch: 'vouchKeys',
+  /** submit (Voucher JSON) */
+  recordVoucher: 'recordVoucher',
+  /** evaluate () → KeyStatus */
+  keyStatus: 'keyStatus',
+  /** submit (request envelope) → sealed response (see envelope.ts) */
+  submit: 'submit',
+  /** evaluate (request envelope) → sealed response */
+  evaluate: 'evaluate',
+} as const;
+
+export type EnclaveProvider = 'simulated' | 'gramine';
+
+/** What an enclave presents about itself: its identity keys bound into a quote's report_data. */
+export interface EnclaveEvidence {
+  readonly v: 1;
+  readonly provider: EnclaveProvider;
+  readonly mspId: string;
+  readonly channel: string;
+  readonly chaincode: string;
+  /** X25519 identity key, base64. */
+  readonly boxPublicKey: string;
+  /** Ed25519 identity key, base64; its hex is the enclave id. */
+  readonly signingPublicKey: string;
+  /** DCAP quote, base64. */
+  readonly quote: string;
+  /** PCCS-shaped collateral, JSON text. */
+  readonly collateral: string;
+}
+
+/** The ledger's record of a registered enclave (key `enclave/<id>`). */
+export interface RegistryRecord extends EnclaveEvidence {
+  readonly id: string;
+  readonly measurement: string;
+  readonly mrSigner?: string;
+  readonly tcbStatus: string;
+  readonly advisoryIds: readonly string[];
+  readonly simulated: boolean;
+  /** Transaction time of the registration (ms) and its transaction id. */
+  readonly registeredAt: number;
+  readonly txId: string;
+}
+
+/** The consortium's attestation policy as the ledger holds it (key `policy/current`). */
+export interface PolicyRecord {
+  readonly v: 1;
+  readonly version: number;
+  readonly policy: AttestationPolicy;
+  readonly approvedBy: readonly string[];
+  readonly txId: string;
+}
+
+export interface PolicyProposal {
+  readonly v: 1;
+  readonly id: string;
+  readonly policy: AttestationPolicy;
+  readonly proposedBy: string;
+  readonly approvals: readonly string[];
+  readonly applied: boolean;
+}
+
+export interface KeyStatus {
+  readonly currentEpoch: number;
+  readonly records: readonly KeyRecord[];
+  /** Every wrap published for the epoch, including wraps added by sharing. */
+  readonly wraps: readonly KeyWrap[];
+  readonly vouchers: readonly Voucher[];
+}

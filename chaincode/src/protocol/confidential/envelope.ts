@@ -1,0 +1,289 @@
+// The confidential transaction envelope (DESIGN section 5). A wallet-signed request is padded and
+// boxed to the chaincode's box key with a fresh ephemeral key; the enclave answers sealed to that
+// ephemeral key with a nonce derived from the transaction id, plus an Ed25519 receipt over
+// (request hash, response hash, transaction id). Everything enclave-side is deterministic, so every
+// endorsing enclave produces byte-identical responses.
+import { canonicalJson } from '../../domain/json';
+import type { JsonValue } from '../../ports';
+import { EcarError } from '../errors';
+import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
+import {
+  boxKeyPair,
+  boxSharedKey,
+  KEY_BYTES,
+  NONCE_BYTES,
+  randomBytes,
+  secretOpen,
+  secretSeal,
+  sha256,
+  sign,
+  verifySignature,
+  type SigningKeyPair,
+} from './primitives';
+
+export const PROTOCOL_VERSION = 1;
+const REQUEST_DOMAIN = 'ecar/request/v1\n';
+const RECEIPT_DOMAIN = 'ecar/receipt/v1\n';
+const RESPONSE_NONCE_DOMAIN = 'ecar/response-nonce/v1\n';
+/** A request may be valid for at most this long, which bounds how long nonces must be remembered. */
+export const MAX_REQUEST_LIFETIME_MS = 10 * 60 * 1000;
+
+/** What the wallet signs: the binding fields and the call. */
+export interface RequestBody {
+  readonly v: number;
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly epoch: number;
+  readonly fn: string;
+  readonly args: JsonValue;
+  /** Ed25519 public key of the wallet, base64. */
+  readonly wallet: string;
+  /** 16 random bytes, base64: makes every request unique; the enclave refuses a second use. */
+  readonly nonce: string;
+  /** Epoch milliseconds after which the request is refused (compared with the transaction time). */
+  readonly notAfter: number;
+}
+
+/** The visible part of a request: which epoch's key it is boxed to, the ephemeral key, ciphertext. */
+export interface RequestEnvelope {
+  readonly v: number;
+  readonly epoch: number;
+  readonly eph: string;
+  readonly n: string;
+  readonly ct: string;
+}
+
+/** What the client keeps to read the answer. */
+export interface RequestSecrets {
+  readonly sharedKey: Uint8Array;
+  readonly envelopeText: string;
+}
+
+export function newRequestNonce(): string {
+  return toB64(randomBytes(16));
+}
+
+/** Client side: signs the body with the wallet key and boxes it to the chaincode box key. */
+export function sealRequest(
+  body: RequestBody,
+  wallet: SigningKeyPair,
+  chaincodeBoxPublicKey: Uint8Array,
+): { envelopeText: string; secrets: RequestSecrets } {
+  const bodyText = canonicalJson(body as unknown as JsonValue);
+  const signature = sign(wallet.seed, utf8(REQUEST_DOMAIN + bodyText));
+  const plaintext = pad(utf8(JSON.stringify({ body: bodyText, sig: toB64(signature) })));
+  const ephemeral = boxKeyPair();
+  const sharedKey = boxSharedKey(chaincodeBoxPublicKey, ephemeral.secretKey);
+  const nonce = randomBytes(NONCE_BYTES);
+  const envelope: RequestEnvelope = {
+    v: PROTOCOL_VERSION,
+    epoch: body.epoch,
+    eph: toB64(ephemeral.publicKey),
+    n: toB64(nonce),
+    ct: toB64(secretSeal(sharedKey, nonce, plaintext)),
+  };
+  const envelopeText = JSON.stringify(envelope);
+  return { envelopeText, secrets: { sharedKey, envelopeText } };
+}
+
+/** Reads the visible header of an envelope (to pick the epoch's key) without opening it. */
+export function parseEnvelope(envelopeText: unknown): RequestEnvelope {
+  if (typeof envelopeText !== 'string' || envelopeText.length > 2_000_000) {
+    throw new EcarError('ENVELOPE_INVALID', 'the request envelope must be a JSON string');
+  }
+  const raw = parseJsonObject(envelopeText, 'request envelope', 'ENVELOPE_INVALID');
+  if (raw.v !== PROTOCOL_VERSION)
+    throw new EcarError('ENVELOPE_INVALID', `unsupported envelope version ${String(raw.v)}`);
+  if (typeof raw.epoch !== 'number' || !Number.isSafeInteger(raw.epoch) || raw.epoch < 1) {
+    throw new EcarError('ENVELOPE_INVALID', 'envelope epoch must be a positive integer');
+  }
+  fromB64(raw.eph, 'ephemeral key', 'ENVELOPE_INVALID', KEY_BYTES);
+  fromB64(raw.n, 'nonce', 'ENVELOPE_INVALID', NONCE_BYTES);
+  fromB64(raw.ct, 'ciphertext', 'ENVELOPE_INVALID');
+  return raw as unknown as RequestEnvelope;
+}
+
+export interface OpenedRequest {
+  readonly body: RequestBody;
+  readonly walletPublicKey: Uint8Array;
+  readonly sharedKey: Uint8Array;
+}
+
+/** Enclave side: opens the box with the chaincode box secret and checks the wallet signature. */
+export function openRequest(envelope: RequestEnvelope, chaincodeBoxSecretKey: Uint8Array): OpenedRequest {
+  const sharedKey = boxSharedKey(
+    fromB64(envelope.eph, 'ephemeral key', 'ENVELOPE_INVALID', KEY_BYTES),
+    chaincodeBoxSecretKey,
+  );
+  const padded = secretOpen(
+    sharedKey,
+    fromB64(envelope.n, 'nonce', 'ENVELOPE_INVALID', NONCE_BYTES),
+    fromB64(envelope.ct, 'ciphertext', 'ENVELOPE_INVALID'),
+  );
+  if (padded === undefined) {
+    throw new EcarError('ENVELOPE_INVALID', "the request does not open with this epoch's chaincode key");
+  }
+  const inner = parseJsonObject(fromUtf8(unpad(padded, 'ENVELOPE_INVALID')), 'request', 'ENVELOPE_INVALID');
+  if (typeof inner.body !== 'string') throw new EcarError('ENVELOPE_INVALID', 'request body missing');
+  const body = parseRequestBody(parseJsonObject(inner.body, 'request body', 'ENVELOPE_INVALID'));
+  const walletPublicKey = fromB64(body.wallet, 'wallet key', 'ENVELOPE_INVALID', KEY_BYTES);
+  const signature = fromB64(inner.sig, 'wallet signature', 'ENVELOPE_INVALID', 64);
+  // the signature covers the canonical form, so re-serialise what was parsed and compare
+  if (canonicalJson(body as unknown as JsonValue) !== inner.body) {
+    throw new EcarError('ENVELOPE_INVALID', 'request body is not in canonical form');
+  }
+  if (!verifySignature(walletPublicKey, utf8(REQUEST_DOMAIN + inner.body), signature)) {
+    throw new EcarError('ENVELOPE_INVALID', 'the wallet signature does not verify');
+  }
+  if (body.epoch !== envelope.epoch)
+    throw new EcarError('ENVELOPE_INVALID', 'signed epoch differs from the envelope');
+  return { body, walletPublicKey, sharedKey };
+}
+
+function parseRequestBody(raw: Record<string, unknown>): RequestBody {
+  const fail = (why: string): never => {
+    throw new EcarError('ENVELOPE_INVALID', `request body: ${why}`);
+  };
+  const known = ['v', 'channel', 'chaincode', 'epoch', 'fn', 'args', 'wallet', 'nonce', 'notAfter'];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) fail(`unknown field '${key}'`);
+  if (raw.v !== PROTOCOL_VERSION) fail('unsupported version');
+  if (typeof raw.channel !== 'string' || raw.channel === '') fail('channel missing');
+  if (typeof raw.chaincode !== 'string' || raw.chaincode === '') fail('chaincode missing');
+  if (typeof raw.epoch !== 'number' || !Number.isSafeInteger(raw.epoch)) fail('epoch missing');
+  if (typeof raw.fn !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(raw.fn))
+    fail('fn must be a function name');
+  if (!('args' in raw)) fail('args missing');
+  if (typeof raw.wallet !== 'string') fail('wallet missing');
+  if (typeof raw.nonce !== 'string') fail('nonce missing');
+  fromB64(raw.nonce, 'request nonce', 'ENVELOPE_INVALID', 16);
+  if (typeof raw.notAfter !== 'number' || !Number.isSafeInteger(raw.notAfter)) fail('notAfter missing');
+  return raw as unknown as RequestBody;
+}
+
+/** Enclave side: the binding and freshness rules every endorsing enclave enforces. */
+export function checkRequestBinding(
+  body: RequestBody,
+  expected: Readonly<{ channel: string; chaincode: string; epoch: number; nowMs: number }>,
+): void {
+  if (body.channel !== expected.channel) {
+    throw new EcarError(
+      'ENVELOPE_INVALID',
+      `request is bound to channel '${body.channel}', not '${expected.channel}'`,
+    );
+  }
+  if (body.chaincode !== expected.chaincode) {
+    throw new EcarError(
+      'ENVELOPE_INVALID',
+      `request is bound to chaincode '${body.chaincode}', not '${expected.chaincode}'`,
+    );
+  }
+  if (body.epoch !== expected.epoch) {
+    throw new EcarError(
+      'ENVELOPE_INVALID',
+      `request is for key epoch ${body.epoch}; the current epoch is ${expected.epoch}`,
+    );
+  }
+  if (body.notAfter < expected.nowMs)
+    throw new EcarError('ENVELOPE_INVALID', 'request has expired (notAfter passed)');
+  if (body.notAfter - expected.nowMs > MAX_REQUEST_LIFETIME_MS) {
+    throw new EcarError('ENVELOPE_INVALID', 'request notAfter is too far in the future');
+  }
+}
+
+/** The answer inside the sealed response. */
+export type ResponsePayload =
+  | { readonly ok: true; readonly result: JsonValue }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+export interface SealedResponse {
+  readonly v: number;
+  readonly epoch: number;
+  readonly ct: string;
+  readonly receipt: string;
+}
+
+function responseNonce(txId: string): Uint8Array {
+  return sha256(RESPONSE_NONCE_DOMAIN, txId).subarray(0, NONCE_BYTES);
+}
+
+function receiptMessage(envelopeText: string, ciphertext: Uint8Array, txId: string): Uint8Array {
+  return utf8(
+    `${RECEIPT_DOMAIN}${Buffer.from(sha256(envelopeText)).toString('hex')}\n${Buffer.from(sha256(ciphertext)).toString('hex')}\n${txId}`,
+  );
+}
+
+/** Enclave side: seals the answer for the client and signs the receipt (deterministic per tx). */
+export function sealResponse(
+  payload: ResponsePayload,
+  context: Readonly<{
+    sharedKey: Uint8Array;
+    envelopeText: string;
+    txId: string;
+    epoch: number;
+    receiptSeed: Uint8Array;
+  }>,
+): string {
+  const ciphertext = secretSeal(
+    context.sharedKey,
+    responseNonce(context.txId),
+    pad(utf8(canonicalJson(payload))),
+  );
+  const receipt = sign(context.receiptSeed, receiptMessage(context.envelopeText, ciphertext, context.txId));
+  const sealed: SealedResponse = {
+    v: PROTOCOL_VERSION,
+    epoch: context.epoch,
+    ct: toB64(ciphertext),
+    receipt: toB64(receipt),
+  };
+  return JSON.stringify(sealed);
+}
+
+/** Client side: checks the receipt first, then opens the answer. */
+export function openResponse(
+  responseText: string,
+  context: Readonly<{ secrets: RequestSecrets; txId: string; receiptPublicKey: Uint8Array; epoch: number }>,
+): ResponsePayload {
+  const raw = parseJsonObject(responseText, 'response', 'ENVELOPE_INVALID');
+  if (raw.v !== PROTOCOL_VERSION || raw.epoch !== context.epoch) {
+    throw new EcarError('ENVELOPE_INVALID', 'response is for another protocol version or key epoch');
+  }
+  const ciphertext = fromB64(raw.ct, 'response ciphertext', 'ENVELOPE_INVALID');
+  const receipt = fromB64(raw.receipt, 'receipt', 'ENVELOPE_INVALID', 64);
+  if (
+    !verifySignature(
+      context.receiptPublicKey,
+      receiptMessage(context.secrets.envelopeText, ciphertext, context.txId),
+      receipt,
+    )
+  ) {
+    throw new EcarError(
+      'ENVELOPE_INVALID',
+      'the enclave receipt does not verify: the answer is not from an attested enclave',
+    );
+  }
+  const padded = secretOpen(context.secrets.sharedKey, responseNonce(context.txId), ciphertext);
+  if (padded === undefined)
+    throw new EcarError('ENVELOPE_INVALID', "the response does not open with this request's key");
+  const payload = parseJsonObject(
+    fromUtf8(unpad(padded, 'ENVELOPE_INVALID')),
+    'response payload',
+    'ENVELOPE_INVALID',
+  );
+  if (payload.ok === true && 'result' in payload) return { ok: true, result: payload.result as JsonValue };
+  if (payload.ok === false && typeof payload.code === 'string' && typeof payload.message === 'string') {
+    return { ok: false, code: payload.code, message: payload.message };
+  }
+  throw new EcarError('ENVELOPE_INVALID', 'response payload has an unknown shape');
+}
+
+/** Prefix of the error a confidential call fails with: the sealed response follows, opaque to peers. */
+export const SEALED_ERROR_PREFIX = 'CONFIDENTIAL_ERROR: ';
+
+/** Finds a sealed error response inside an error message (as the gateway relays it), if any. */
+export function extractSealedError(message: string): string | undefined {
+  const at = message.indexOf(SEALED_ERROR_PREFIX);
+  if (at < 0) return undefined;
+  const rest = message.slice(at + SEALED_ERROR_PREFIX.length);
+  const end = rest.indexOf('}');
+  return end < 0 ? undefined : rest.slice(0, end + 1);
+}

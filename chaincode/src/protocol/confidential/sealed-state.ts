@@ -1,0 +1,112 @@
+// Sealed state (DESIGN section 5.4): key names are pseudonyms, values are sealed with the state key.
+// A pseudonym keeps the logical key's path shape — one HMAC per '/'-separated segment prefix — so a
+// range read over a logical prefix ending in '/' is a range read over its pseudonym. The sealed
+// plaintext carries the logical key and the writing transaction, and the nonce is derived from
+// (transaction id, logical key), so every endorser writes byte-identical ciphertext and a value
+// moved to another key fails to open.
+import { canonicalJson } from '../../domain/json';
+import type { JsonObject, JsonValue } from '../../ports';
+import { EcarError } from '../errors';
+import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
+import { hmacSha256, NONCE_BYTES, secretOpen, secretSeal } from './primitives';
+
+/** Fabric keys of sealed state start here, apart from the plain registry and key records. */
+export const SEALED_KEY_PREFIX = 's/';
+const NAME_DOMAIN = 'ecar/name/v1\n';
+const VALUE_NONCE_DOMAIN = 'ecar/value-nonce/v1\n';
+
+function segmentPseudonym(nameKey: Uint8Array, path: string): string {
+  return Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
+}
+
+/** The Fabric key for a logical key: `s/` + one pseudonym per path prefix. */
+export function pseudonymKey(nameKey: Uint8Array, logicalKey: string): string {
+  if (logicalKey === '' || logicalKey.endsWith('/')) {
+    throw new EcarError('INTERNAL', `invalid logical key '${logicalKey}'`);
+  }
+  const segments = logicalKey.split('/');
+  const parts = segments.map((_, i) => segmentPseudonym(nameKey, segments.slice(0, i + 1).join('/')));
+  return SEALED_KEY_PREFIX + parts.join('/');
+}
+
+/** The Fabric key prefix for a logical prefix that ends at a segment boundary ('/'). */
+export function pseudonymPrefix(nameKey: Uint8Array, logicalPrefix: string): string {
+  if (!logicalPrefix.endsWith('/')) {
+    throw new EcarError('INTERNAL', `sealed range reads need a prefix ending in '/', got '${logicalPrefix}'`);
+  }
+  return `${pseudonymKey(nameKey, logicalPrefix.slice(0, -1))}/`;
+}
+
+export interface SealedValue {
+  readonly v: 1;
+  /** Key epoch whose state key sealed it. */
+  readonly e: number;
+  readonly n: string;
+  readonly ct: string;
+}
+
+export interface OpenedValue {
+  readonly value: JsonObject;
+  /** The transaction that wrote it. */
+  readonly writtenBy: string;
+}
+
+export function sealValue(
+  value: JsonObject,
+  context: Readonly<{ logicalKey: string; txId: string; epoch: number; stateKey: Uint8Array }>,
+): Uint8Array {
+  const nonce = hmacSha256(
+    context.stateKey,
+    VALUE_NONCE_DOMAIN,
+    context.txId,
+    '\n',
+    context.logicalKey,
+  ).subarray(0, NONCE_BYTES);
+  const plaintext = pad(utf8(canonicalJson({ k: context.logicalKey, w: context.txId, d: value })));
+  const sealed: SealedValue = {
+    v: 1,
+    e: context.epoch,
+    n: toB64(nonce),
+    ct: toB64(secretSeal(context.stateKey, nonce, plaintext)),
+  };
+  return utf8(canonicalJson(sealed as unknown as JsonValue));
+}
+
+/** Reads which epoch sealed a stored value (to pick the state key). */
+export function sealedValueEpoch(stored: Uint8Array): number {
+  const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
+  if (raw.v !== 1 || typeof raw.e !== 'number' || !Number.isSafeInteger(raw.e)) {
+    throw new EcarError('INTERNAL', 'stored value is not a sealed value');
+  }
+  return raw.e;
+}
+
+export function openValue(
+  stored: Uint8Array,
+  context: Readonly<{ logicalKey: string; stateKey: Uint8Array }>,
+): OpenedValue {
+  const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
+  const plaintext = secretOpen(
+    context.stateKey,
+    fromB64(raw.n, 'value nonce', 'INTERNAL', NONCE_BYTES),
+    fromB64(raw.ct, 'value ciphertext', 'INTERNAL'),
+  );
+  if (plaintext === undefined)
+    throw new EcarError('INTERNAL', `sealed value of '${context.logicalKey}' does not open`);
+  const inner = parseJsonObject(fromUtf8(unpad(plaintext, 'INTERNAL')), 'sealed value', 'INTERNAL');
+  if (inner.k !== context.logicalKey) {
+    throw new EcarError(
+      'INTERNAL',
+      `sealed value stored under '${context.logicalKey}' belongs to another key (swapped ciphertext)`,
+    );
+  }
+  if (
+    typeof inner.w !== 'string' ||
+    inner.d === null ||
+    typeof inner.d !== 'object' ||
+    Array.isArray(inner.d)
+  ) {
+    throw new EcarError('INTERNAL', 'sealed value has an unknown shape');
+  }
+  return { value: inner.d as JsonObject, writtenBy: inner.w };
+}
