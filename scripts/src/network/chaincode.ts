@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ordererArgs, peerAdminEnv } from './admin';
+import { enclaveEnv } from './enclave-setup';
 import { CommandError, runFabric, type FabricInstall } from './fabric-tools';
 import { runningPid, startProcess, stopProcess } from './processes';
 import { ENDORSEMENT_POLICY, paths, type PeerOrg, type Topology } from './topology';
@@ -234,6 +235,7 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
       ECAR_MSP_ID: org.mspId,
       ECAR_CHANNEL: t.channel,
       ECAR_CHAINCODE: t.chaincode,
+      ...enclaveEnv(t, org),
     },
     cwd: t.root,
     logFile: paths.log(t, name),
