@@ -16,6 +16,7 @@ import {
   waitForChaincode,
   writeCcaasPackage,
 } from './chaincode';
+import { ensureEnclaveFolders } from './enclave-setup';
 import { runFabric, type FabricInstall } from './fabric-tools';
 import { gossipPeersKnown, healthz, isRaftLeader, waitFor } from './health';
 import { writeOrdererConfig, writePeerConfig } from './node-config';
@@ -122,6 +123,7 @@ export class LocalNetwork {
     this.#progress.step(`Checking that ports ${t.basePort}+ are free on 127.0.0.1`);
     await this.#checkPorts(new Set());
     mkdirSync(t.stateDir, { recursive: true });
+    ensureEnclaveFolders(t);
     this.#progress.step('Generating crypto material (cryptogen: NodeOUs, TLS SANs 127.0.0.1/localhost)');
     await runFabric(this.#fabric, 'cryptogen', [
       'generate',
