@@ -1,0 +1,329 @@
+// Wallet files: an Ed25519 wallet seed (32 bytes) sealed at rest. The key comes from the passphrase
+// through scrypt (memory-hard; parameters and random salt stored in the file), the seed is sealed
+// with a NaCl secretbox, and the file is private (0600), written atomically.
+//
+// The sealed plaintext is seed || SHA-256(header), where the header is the canonical JSON of the
+// public fields (format, version, public key, KDF parameters): a changed header or public key is
+// refused as tampering even though the secretbox itself authenticates only the ciphertext.
+import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  KEY_BYTES,
+  NONCE_BYTES,
+  randomBytes,
+  secretOpen,
+  secretSeal,
+  sha256,
+  signingKeyPair,
+  type SigningKeyPair,
+} from '../../../chaincode/src/protocol/confidential/primitives';
+import { WalletError } from './wallet-error';
+
+export const WALLET_FORMAT = 'ecar-wallet';
+export const WALLET_VERSION = 1;
+/** Caller ids of wallets on the confidential ledger: this prefix + hex of the Ed25519 public key. */
+export const WALLET_CALLER_PREFIX = 'w:';
+
+/** scrypt cost bounds: the floor protects weak passphrases, the ceiling keeps opening a file bounded. */
+export const MIN_SCRYPT_LOG_N = 15;
+const MAX_SCRYPT_LOG_N = 22;
+const SALT_BYTES = 16;
+
+export interface ScryptParams {
+  readonly name: 'scrypt';
+  /** CPU/memory cost, a power of two, at least 2^15. */
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  /** base64 */
+  readonly salt: string;
+  readonly keyLength: typeof KEY_BYTES;
+}
+
+/** The wallet file (JSON). */
+export interface WalletFile {
+  readonly format: typeof WALLET_FORMAT;
+  readonly version: typeof WALLET_VERSION;
+  /** Ed25519 public key, hex. */
+  readonly publicKey: string;
+  readonly kdf: ScryptParams;
+  readonly cipher: {
+    readonly name: 'xsalsa20-poly1305';
+    /** base64, 24 bytes */
+    readonly nonce: string;
+    /** base64 of secretbox(seed || SHA-256(header)) */
+    readonly ciphertext: string;
+  };
+  readonly createdAt: string;
+}
+
+/** What anyone may see of a wallet. */
+export interface WalletInfo {
+  readonly file: string;
+  readonly publicKey: string;
+  readonly callerId: string;
+  readonly kdf: Omit<ScryptParams, 'salt'>;
+  readonly createdAt: string;
+}
+
+/** An opened wallet: the signing key pair for the confidential client. */
+export interface UnlockedWallet extends WalletInfo {
+  readonly keyPair: SigningKeyPair;
+}
+
+export interface CreateWalletOptions {
+  /** Import this seed instead of generating one. */
+  readonly seed?: Uint8Array;
+  /** log2 of scrypt N; default 15 (32 MiB, about 0.1 s); at least 15. */
+  readonly logN?: number;
+  readonly now?: Date;
+}
+
+/** The ledger caller id of a wallet public key. */
+export function walletCallerId(publicKey: Uint8Array): string {
+  return `${WALLET_CALLER_PREFIX}${Buffer.from(publicKey).toString('hex')}`;
+}
+
+/**
+ * Creates a wallet file (0600, folder 0700). Never overwrites.
+ * @throws WalletError WALLET_EXISTS when the file exists, WALLET_PASSPHRASE for an empty passphrase.
+ */
+export async function createWallet(
+  file: string,
+  passphrase: string,
+  options: Readonly<CreateWalletOptions> = {},
+): Promise<WalletInfo> {
+  if (existsSync(file)) {
+    throw new WalletError(
+      'WALLET_EXISTS',
+      `a wallet already exists at ${file}; choose another --file (an existing wallet is never overwritten)`,
+      file,
+    );
+  }
+  if (passphrase.length === 0) throw new WalletError('WALLET_PASSPHRASE', 'the passphrase is empty', file);
+  const seed = options.seed ?? randomBytes(KEY_BYTES);
+  if (seed.length !== KEY_BYTES) {
+    throw new WalletError('WALLET_INVALID', `a wallet secret is ${KEY_BYTES} bytes (64 hex digits)`, file);
+  }
+  const logN = options.logN ?? MIN_SCRYPT_LOG_N;
+  if (!Number.isInteger(logN) || logN < MIN_SCRYPT_LOG_N || logN > MAX_SCRYPT_LOG_N) {
+    throw new WalletError(
+      'WALLET_INVALID',
+      `scrypt cost must be 2^${MIN_SCRYPT_LOG_N}..2^${MAX_SCRYPT_LOG_N}`,
+      file,
+    );
+  }
+  const pair = signingKeyPair(seed);
+  const kdf: ScryptParams = {
+    name: 'scrypt',
+    N: 2 ** logN,
+    r: 8,
+    p: 1,
+    salt: Buffer.from(randomBytes(SALT_BYTES)).toString('base64'),
+    keyLength: KEY_BYTES,
+  };
+  const publicKey = Buffer.from(pair.publicKey).toString('hex');
+  const key = await deriveKey(passphrase, kdf);
+  const nonce = randomBytes(NONCE_BYTES);
+  const plaintext = concat(seed, headerHash(publicKey, kdf));
+  const ciphertext = secretSeal(key, nonce, plaintext);
+  key.fill(0);
+  plaintext.fill(0);
+  const wallet: WalletFile = {
+    format: WALLET_FORMAT,
+    version: WALLET_VERSION,
+    publicKey,
+    kdf,
+    cipher: {
+      name: 'xsalsa20-poly1305',
+      nonce: Buffer.from(nonce).toString('base64'),
+      ciphertext: Buffer.from(ciphertext).toString('base64'),
+    },
+    createdAt: (options.now ?? new Date()).toISOString(),
+  };
+  writePrivateFile(file, `${JSON.stringify(wallet, null, 2)}\n`);
+  return info(file, wallet);
+}
+
+/**
+ * The public part of a wallet file, without the passphrase (not verified against the secret:
+ * {@link openWallet} does that).
+ * @throws WalletError WALLET_MISSING or WALLET_INVALID.
+ */
+export function readWalletInfo(file: string): WalletInfo {
+  return info(file, readWalletFile(file));
+}
+
+/**
+ * Opens a wallet with its passphrase. Reads only; nothing is written.
+ * @throws WalletError WALLET_LOCKED for a wrong passphrase (or a changed ciphertext), WALLET_TAMPERED
+ *   when the public fields do not match the secret, WALLET_MISSING, WALLET_INVALID.
+ */
+export async function openWallet(file: string, passphrase: string): Promise<UnlockedWallet> {
+  const wallet = readWalletFile(file);
+  const key = await deriveKey(passphrase, wallet.kdf);
+  const nonce = new Uint8Array(Buffer.from(wallet.cipher.nonce, 'base64'));
+  const ciphertext = new Uint8Array(Buffer.from(wallet.cipher.ciphertext, 'base64'));
+  const plaintext = secretOpen(key, nonce, ciphertext);
+  key.fill(0);
+  if (plaintext === undefined) {
+    throw new WalletError(
+      'WALLET_LOCKED',
+      `wrong passphrase for the wallet ${file} (or its sealed secret was changed); nothing was changed`,
+      file,
+    );
+  }
+  const seed = plaintext.slice(0, KEY_BYTES);
+  const boundHeader = plaintext.slice(KEY_BYTES);
+  plaintext.fill(0);
+  const pair = signingKeyPair(seed);
+  const expectedHeader = headerHash(wallet.publicKey, wallet.kdf);
+  if (
+    boundHeader.length !== expectedHeader.length ||
+    !timingSafeEqual(boundHeader, expectedHeader) ||
+    Buffer.from(pair.publicKey).toString('hex') !== wallet.publicKey
+  ) {
+    throw new WalletError(
+      'WALLET_TAMPERED',
+      `the wallet ${file} was changed: its public key or parameters do not match the sealed secret; restore it from a backup`,
+      file,
+    );
+  }
+  return { ...info(file, wallet), keyPair: pair };
+}
+
+function info(file: string, wallet: WalletFile): WalletInfo {
+  const { name, N, r, p, keyLength } = wallet.kdf;
+  return {
+    file,
+    publicKey: wallet.publicKey,
+    callerId: `${WALLET_CALLER_PREFIX}${wallet.publicKey}`,
+    kdf: { name, N, r, p, keyLength },
+    createdAt: wallet.createdAt,
+  };
+}
+
+function readWalletFile(file: string): WalletFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    if (code === 'ENOENT') {
+      throw new WalletError(
+        'WALLET_MISSING',
+        `no wallet at ${file}: create one with 'ecar wallet create'`,
+        file,
+      );
+    }
+    throw new WalletError('WALLET_INVALID', `cannot read the wallet ${file} (${code})`, file);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new WalletError('WALLET_INVALID', `${file} is not a wallet file (not JSON)`, file);
+  }
+  return parseWalletFile(raw, file);
+}
+
+function parseWalletFile(raw: unknown, file: string): WalletFile {
+  const bad = (what: string): never => {
+    throw new WalletError('WALLET_INVALID', `${file} is not a valid ecar wallet: ${what}`, file);
+  };
+  const obj = (value: unknown, what: string): Readonly<Record<string, unknown>> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Readonly<Record<string, unknown>>)
+      : bad(`${what} must be an object`);
+  const w = obj(raw, 'the file');
+  if (w.format !== WALLET_FORMAT) bad(`format must be '${WALLET_FORMAT}'`);
+  if (w.version !== WALLET_VERSION)
+    bad(`version ${String(w.version)} is not supported (expected ${WALLET_VERSION})`);
+  const publicKey = w.publicKey;
+  if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey))
+    bad('publicKey must be 64 hex digits');
+  const k = obj(w.kdf, 'kdf');
+  const N = k.N;
+  const r = k.r;
+  const p = k.p;
+  if (k.name !== 'scrypt') bad('kdf.name must be scrypt');
+  if (
+    typeof N !== 'number' ||
+    !Number.isInteger(Math.log2(N)) ||
+    N < 2 ** MIN_SCRYPT_LOG_N ||
+    N > 2 ** MAX_SCRYPT_LOG_N
+  ) {
+    bad(`kdf.N must be a power of two within 2^${MIN_SCRYPT_LOG_N}..2^${MAX_SCRYPT_LOG_N}`);
+  }
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 8 || r > 32) bad('kdf.r must be 8-32');
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 16) bad('kdf.p must be 1-16');
+  if (k.keyLength !== KEY_BYTES) bad(`kdf.keyLength must be ${KEY_BYTES}`);
+  const salt = base64(k.salt, 'kdf.salt', bad);
+  if (salt.length < SALT_BYTES) bad(`kdf.salt must be at least ${SALT_BYTES} bytes`);
+  const c = obj(w.cipher, 'cipher');
+  if (c.name !== 'xsalsa20-poly1305') bad('cipher.name must be xsalsa20-poly1305');
+  if (base64(c.nonce, 'cipher.nonce', bad).length !== NONCE_BYTES)
+    bad(`cipher.nonce must be ${NONCE_BYTES} bytes`);
+  const ciphertext = base64(c.ciphertext, 'cipher.ciphertext', bad);
+  if (ciphertext.length !== KEY_BYTES + 32 + 16) bad('cipher.ciphertext has the wrong length');
+  if (typeof w.createdAt !== 'string') bad('createdAt must be a time');
+  return raw as WalletFile;
+}
+
+function base64(value: unknown, what: string, bad: (what: string) => never): Buffer {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
+    return bad(`${what} must be base64`);
+  return Buffer.from(value, 'base64');
+}
+
+function deriveKey(passphrase: string, kdf: Omit<ScryptParams, 'name'>): Promise<Uint8Array> {
+  const salt = Buffer.from(kdf.salt, 'base64');
+  // scrypt needs 128 * N * r bytes; allow that plus headroom (Node's default cap is 32 MiB).
+  const maxmem = 128 * kdf.N * kdf.r * kdf.p + 16 * 1024 * 1024;
+  return new Promise((resolveKey, reject) => {
+    scryptCallback(
+      passphrase.normalize('NFC'),
+      salt,
+      kdf.keyLength,
+      { N: kdf.N, r: kdf.r, p: kdf.p, maxmem },
+      (error, key) => {
+        if (error) reject(new WalletError('WALLET_INVALID', `scrypt failed: ${error.message}`));
+        else resolveKey(new Uint8Array(key));
+      },
+    );
+  });
+}
+
+function headerHash(publicKey: string, kdf: ScryptParams): Uint8Array {
+  // Canonical: fixed key order, no whitespace.
+  const header = JSON.stringify({
+    format: WALLET_FORMAT,
+    version: WALLET_VERSION,
+    publicKey,
+    kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt, keyLength: kdf.keyLength },
+  });
+  return sha256(header);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Writes a new private file atomically: a 0600 temporary file in the same folder, then a rename. */
+function writePrivateFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    chmodSync(temporary, 0o600);
+    if (existsSync(file))
+      throw new WalletError('WALLET_EXISTS', `a wallet appeared at ${file} meanwhile`, file);
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
