@@ -2,10 +2,10 @@
 // server), installs, approves and commits the definition whose version carries the hash of the
 // built chaincode bundle, and runs one supervised chaincode server per org.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
 import { ordererArgs, peerAdminEnv } from './admin';
 import { enclaveEnv } from './enclave-setup';
 import { CommandError, runFabric, type FabricInstall } from './fabric-tools';
@@ -24,27 +24,9 @@ export interface CommittedDefinition {
   readonly version: string;
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = join(dir, entry);
-    return statSync(full).isDirectory() ? listFiles(full) : [full];
-  });
-}
-
 /** Hash of what the chaincode server runs: dist/chaincode, chaincode/package.json, package-lock.json. */
 export function chaincodeBundle(root: string): ChaincodeBundle {
-  const built = join(root, 'dist', 'chaincode');
-  if (!existsSync(built)) throw new Error('chaincode is not built: run `npm run build` first');
-  const files = [
-    ...listFiles(built),
-    join(root, 'chaincode', 'package.json'),
-    join(root, 'package-lock.json'),
-  ].sort();
-  const hash = createHash('sha256');
-  for (const file of files) {
-    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  const digest = hash.digest('hex');
+  const digest = chaincodeMeasurement(root);
   const pkg = JSON.parse(readFileSync(join(root, 'chaincode', 'package.json'), 'utf8')) as {
     version: string;
   };
