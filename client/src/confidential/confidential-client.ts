@@ -1,0 +1,255 @@
+// The confidential LedgerClient: verifies the enclave set (DESIGN 5.1) before anything is encrypted,
+// seals each call to the chaincode key with the wallet's signature, checks the enclave's receipt and
+// opens the answer before a write is sent for ordering, and retries MVCC read conflicts only.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StatusCode } from '@hyperledger/fabric-gateway';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
+import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
+import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  MAX_REQUEST_LIFETIME_MS,
+  newRequestNonce,
+  PROTOCOL_VERSION,
+  sealRequest,
+  type RequestBody,
+} from '../../../chaincode/src/protocol/confidential/envelope';
+import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import {
+  decodeResult,
+  encodeArgs,
+  toLedgerError,
+  type LedgerArgs,
+  type LedgerClient,
+  type LedgerSubmitResult,
+} from '../fabric/ledger-client';
+import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
+import type { ContractPort, NetworkPort } from './gateway-ports';
+import { parseKeyStatus, parseRegistryRecords } from './records';
+import { answerError, openAnswer, type RequestContext } from './sealed-answer';
+import { TrustCache } from './trust-cache';
+
+/** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
+export type WalletKey = SigningKeyPair;
+
+/** A request is valid for this long by default: enough for endorsement, short enough to bound replays. */
+export const DEFAULT_REQUEST_LIFETIME_MS = 2 * 60_000;
+
+export interface ConfidentialLedgerClientOptions {
+  /** The channel through a gateway connection (fabric-gateway Network). */
+  readonly network: NetworkPort;
+  readonly chaincode: string;
+  /** The wallet key that signs requests; the enclave runs each call as this wallet. */
+  readonly wallet: WalletKey;
+  /** The client's own attestation policy (from its profile). */
+  readonly policy: AttestationPolicy;
+  /** Distinct orgs whose attested enclaves must vouch for the keys (at least policy.minOrgs); default 2. */
+  readonly minOrgs?: number;
+  /** Share one cache between clients to verify the enclave set once per epoch; default: a private one. */
+  readonly trustCache?: TrustCache;
+  /** notAfter = now + this; capped at MAX_REQUEST_LIFETIME_MS. Default 2 minutes. */
+  readonly requestLifetimeMs?: number;
+  /** Submits of one call at most, MVCC read conflicts included; default 4. */
+  readonly maxAttempts?: number;
+  /** Wait before the n-th retry is n times this (plus jitter); default 150 ms. */
+  readonly retryDelayMs?: number;
+  /** The clock for evidence checks and notAfter; default the system clock. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * A confidential ledger session for one wallet over one gateway identity.
+ *
+ * @example
+ * const ledger = new ConfidentialLedgerClient({ network, chaincode: 'ecar', wallet, policy });
+ * const { result, transactionId } = await ledger.submit('mint', { account, amount: 5000n, paymentRef });
+ * const balance = await ledger.evaluate('getBalance', {});
+ */
+export class ConfidentialLedgerClient implements LedgerClient {
+  readonly #contract: ContractPort;
+  readonly #channel: string;
+  readonly #chaincode: string;
+  readonly #wallet: WalletKey;
+  readonly #policy: AttestationPolicy;
+  readonly #minOrgs: number;
+  readonly #cache: TrustCache;
+  readonly #lifetimeMs: number;
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
+  readonly #clock: () => Date;
+  #lastTransactionId: string | undefined;
+
+  constructor(options: Readonly<ConfidentialLedgerClientOptions>) {
+    if (options.wallet.seed.length !== 32 || options.wallet.publicKey.length !== 32) {
+      throw new EcarError('INVALID_ARGUMENT', 'the wallet key must be an Ed25519 key pair (32-byte seed)');
+    }
+    this.#contract = options.network.getContract(options.chaincode, CONFIDENTIAL_CONTRACT);
+    this.#channel = options.network.getName();
+    this.#chaincode = options.chaincode;
+    this.#wallet = options.wallet;
+    this.#policy = options.policy;
+    this.#minOrgs = Math.max(options.policy.minOrgs, options.minOrgs ?? DEFAULT_MIN_ORGS);
+    this.#cache = options.trustCache ?? new TrustCache();
+    this.#lifetimeMs = Math.min(
+      MAX_REQUEST_LIFETIME_MS,
+      Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
+    );
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+    this.#clock = options.clock ?? ((): Date => new Date());
+  }
+
+  /** The transaction id of the last proposal this client made (also of a failed one), for tests and demos. */
+  get lastTransactionId(): string | undefined {
+    return this.#lastTransactionId;
+  }
+
+  /** The wallet's public key, base64, as requests carry it. */
+  get walletPublicKey(): string {
+    return toB64(this.#wallet.publicKey);
+  }
+
+  /**
+   * The verified chaincode keys: reads the key status, and the registry when the cache cannot answer.
+   *
+   * @throws EnclaveTrustError when the enclave set does not pass this client's policy.
+   */
+  async trustedKeys(): Promise<TrustedKeys> {
+    const now = this.#clock();
+    const keyStatus = parseKeyStatus(await this.#read(Confidential.keyStatus));
+    const basis = {
+      channel: this.#channel,
+      chaincode: this.#chaincode,
+      keyStatus,
+      policy: this.#policy,
+      minOrgs: this.#minOrgs,
+    };
+    const cached = this.#cache.lookup(basis, now);
+    if (cached !== undefined) return cached;
+    const registry = parseRegistryRecords(await this.#read(Confidential.enclaves));
+    const keys = verifyEnclaveSet({ ...basis, registry, now });
+    return this.#cache.store(keys, basis);
+  }
+
+  /**
+   * Endorses a sealed write, checks the receipt and opens the answer, then orders it and waits for
+   * the commit. A refused or unverifiable answer is never sent for ordering.
+   *
+   * @throws EnclaveTrustError when the enclave set is not trusted (nothing was encrypted).
+   * @throws EcarError with the code the enclave sealed (INSUFFICIENT_FUNDS, FORBIDDEN, ...);
+   *   ENVELOPE_INVALID when the receipt does not verify; CONFLICT after repeated MVCC read
+   *   conflicts; INTERNAL when it committed with another invalid validation code.
+   * @throws GatewayError when the network failed without an answer.
+   */
+  async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
+    const argsValue = encodeArgValue(args);
+    for (let attempt = 1; ; attempt += 1) {
+      // a fresh request each attempt: new nonce, new notAfter, keys re-checked
+      const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
+      const transaction = await proposal.endorse().catch((error: unknown) => {
+        throw answerError(error, context);
+      });
+      const result = openAnswer(transaction.getResult(), context);
+      const submitted = await transaction.submit().catch((error: unknown) => {
+        throw toLedgerError(error);
+      });
+      const status = await submitted.getStatus().catch((error: unknown) => {
+        throw toLedgerError(error);
+      });
+      if (status.successful) {
+        return {
+          result,
+          transactionId: status.transactionId,
+          blockNumber: status.blockNumber,
+          attempts: attempt,
+        };
+      }
+      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
+      if (status.code !== StatusCode.MVCC_READ_CONFLICT) {
+        throw new EcarError(
+          'INTERNAL',
+          `'${fn}' was endorsed but not committed (code ${status.code})`,
+          details,
+        );
+      }
+      if (attempt >= this.#maxAttempts) {
+        throw new EcarError(
+          'CONFLICT',
+          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
+          details,
+        );
+      }
+      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
+    }
+  }
+
+  /**
+   * Runs a sealed read on one peer's enclave; nothing is ordered.
+   *
+   * @throws as submit, without CONFLICT.
+   */
+  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    const { proposal, context } = await this.#propose(Confidential.evaluate, fn, encodeArgValue(args));
+    const bytes = await proposal.evaluate().catch((error: unknown) => {
+      throw answerError(error, context);
+    });
+    return openAnswer(bytes, context);
+  }
+
+  /**
+   * The caller id the ledger knows this wallet by: the enclave's answer to the sealed read `whoami`.
+   *
+   * @throws EcarError INTERNAL when the answer has no id.
+   */
+  async whoami(): Promise<string> {
+    const answer = await this.evaluate('whoami', {});
+    const id = isJsonObject(answer) ? answer.id : undefined;
+    if (typeof id !== 'string') throw new EcarError('INTERNAL', 'whoami answered without an id');
+    return id;
+  }
+
+  async #propose(
+    entryPoint: string,
+    fn: string,
+    args: JsonValue,
+  ): Promise<{ proposal: ReturnType<ContractPort['newProposal']>; context: RequestContext }> {
+    const keys = await this.trustedKeys();
+    const body: RequestBody = {
+      v: PROTOCOL_VERSION,
+      channel: this.#channel,
+      chaincode: this.#chaincode,
+      epoch: keys.epoch,
+      fn,
+      args,
+      wallet: toB64(this.#wallet.publicKey),
+      nonce: newRequestNonce(),
+      notAfter: this.#clock().getTime() + this.#lifetimeMs,
+    };
+    const { envelopeText, secrets } = sealRequest(body, this.#wallet, keys.boxPublicKey);
+    const proposal = this.#contract.newProposal(entryPoint, { arguments: [envelopeText] });
+    const txId = proposal.getTransactionId();
+    this.#lastTransactionId = txId;
+    return {
+      proposal,
+      context: { secrets, txId, epoch: keys.epoch, receiptPublicKey: keys.receiptPublicKey },
+    };
+  }
+
+  async #read(name: string): Promise<JsonValue> {
+    try {
+      return decodeResult(await this.#contract.evaluateTransaction(name));
+    } catch (error) {
+      throw toLedgerError(error);
+    }
+  }
+}
+
+function isJsonObject(value: JsonValue): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The arguments as the JSON value the request carries (bigint as decimal strings). */
+function encodeArgValue(args: LedgerArgs): JsonValue {
+  return JSON.parse(encodeArgs(args)) as JsonValue;
+}

@@ -1,0 +1,467 @@
+// Decides whether the client may encrypt to the chaincode keys (DESIGN sections 4 and 5.1): every
+// registered enclave's evidence against the client's OWN policy, the current epoch's key record, and
+// vouchers from accepted enclaves of enough distinct orgs. Fails closed, naming every reason.
+import type { KeyStatus, RegistryRecord } from '../../../chaincode/src/protocol/confidential/api';
+import { fromB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  signingKeyOfEnclaveId,
+  verifyKeyRecord,
+  verifyVoucher,
+  type EpochPublicKeys,
+  type KeyRecord,
+} from '../../../chaincode/src/protocol/confidential/key-record';
+import {
+  appraise,
+  trustAnchorsFor,
+  verifyQuote,
+  type AttestationPolicy,
+} from '../../../chaincode/src/protocol/attestation';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import { EnclaveTrustError, type TrustFailure } from './trust-error';
+
+/** Orgs whose attested enclaves must vouch for the keys: the orgs the endorsement policy needs. */
+export const DEFAULT_MIN_ORGS = 2;
+/** A verification is reused for at most this long, even when every collateral lasts longer. */
+export const DEFAULT_MAX_TRUST_AGE_MS = 5 * 60_000;
+
+export interface EnclaveSetInput {
+  readonly channel: string;
+  readonly chaincode: string;
+  /** `listEnclaves`' answer. */
+  readonly registry: readonly RegistryRecord[];
+  /** `keyStatus`' answer. */
+  readonly keyStatus: KeyStatus;
+  /** The client's own policy (its profile), never the ledger's policy taken on trust. */
+  readonly policy: AttestationPolicy;
+  /** The time evidence and collateral are checked at. */
+  readonly now: Date;
+  /** Distinct vouching orgs required; the larger of this and policy.minOrgs applies. Default 2. */
+  readonly minOrgs?: number;
+  /** Longest reuse of a verification; default 5 minutes. */
+  readonly maxTrustAgeMs?: number;
+}
+
+/** One enclave as the client judged it. */
+export interface EnclaveTrust {
+  /** Enclave id: hex of its Ed25519 identity key. */
+  readonly id: string;
+  readonly mspId: string;
+  /** MRENCLAVE/MRTD hex: from the verified quote, or the registry's claim when the quote did not verify. */
+  readonly measurement: string;
+  readonly tcbStatus: string;
+  readonly accepted: boolean;
+  /** Why it is not accepted (every reason, joined). */
+  readonly reason?: string;
+}
+
+/** The chaincode keys the client may encrypt to, and the judgement they rest on. */
+export interface TrustedKeys {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly epoch: number;
+  readonly boxPublicKey: Uint8Array;
+  readonly receiptPublicKey: Uint8Array;
+  readonly enclaves: readonly EnclaveTrust[];
+  /** MSP ids of the orgs whose accepted enclaves vouched for these keys. */
+  readonly vouchingOrgs: readonly string[];
+  readonly verifiedAt: Date;
+  /** The earliest collateral expiry of the enclaves relied on, or verifiedAt + the maximum trust age. */
+  readonly expiresAt: Date;
+}
+
+/** One enclave in full, for `ecar attest status`. */
+export interface EnclaveStatus extends EnclaveTrust {
+  readonly provider: string;
+  readonly mrSigner?: string;
+  readonly productId?: number;
+  readonly svn?: number;
+  readonly advisoryIds: readonly string[];
+  readonly debug?: boolean;
+  /** Chained to a development root, not Intel. */
+  readonly simulated: boolean;
+  /** The quote passed the platform checks (chain, CRLs, TCB info, QE identity, signatures) at checkedAt. */
+  readonly verified: boolean;
+  /** Every reason it is not accepted (empty when accepted). */
+  readonly reasons: readonly string[];
+  /** Things worth knowing even when accepted (e.g. simulated, no measurement pinned). */
+  readonly notes: readonly string[];
+  readonly collateralValidUntil?: string;
+  readonly registeredAt: string;
+  /** It holds the current keys: creator, a wrap recipient or sender, or a voucher. */
+  readonly holdsKeys: boolean;
+  /** A valid voucher of it for the current epoch is counted. */
+  readonly vouched: boolean;
+}
+
+export interface KeyRecordStatus {
+  readonly epoch: number;
+  readonly creator: string;
+  readonly creatorMspId?: string;
+  readonly boxPublicKey: string;
+  readonly receiptPublicKey: string;
+  /** The creator is an accepted enclave and its signature over the record verifies. */
+  readonly verified: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** Everything about the enclave set, verified or why not: the data behind `ecar attest status`. */
+export interface AttestationReport {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly checkedAt: string;
+  readonly currentEpoch: number;
+  readonly requiredOrgs: number;
+  readonly vouchingOrgs: readonly string[];
+  readonly keyRecord?: KeyRecordStatus;
+  readonly enclaves: readonly EnclaveStatus[];
+  /** True when a client with this policy would encrypt to the current keys. */
+  readonly trusted: boolean;
+  /** Why it is not trusted (empty when trusted). */
+  readonly failures: readonly TrustFailure[];
+  /** Rejected enclaves that neither hold the keys nor vouched: harmless now, worth fixing. */
+  readonly warnings: readonly TrustFailure[];
+  readonly expiresAt?: string;
+}
+
+/**
+ * Verifies the enclave set and returns the keys to encrypt to.
+ *
+ * @throws EnclaveTrustError (an EcarError: ATTESTATION_* for a rejected enclave, KEYS_UNAVAILABLE for
+ *   a missing, unsigned or under-vouched key record) naming every reason; nothing may be encrypted then.
+ */
+export function verifyEnclaveSet(input: EnclaveSetInput): TrustedKeys {
+  const judged = judgeEnclaveSet(input);
+  if (!judged.report.trusted || judged.keys === undefined) {
+    throw new EnclaveTrustError([...judged.report.failures, ...judged.report.warnings]);
+  }
+  return {
+    channel: input.channel,
+    chaincode: input.chaincode,
+    epoch: judged.keys.epoch,
+    boxPublicKey: judged.keys.boxPublicKey,
+    receiptPublicKey: judged.keys.receiptPublicKey,
+    enclaves: judged.report.enclaves.map(({ id, mspId, measurement, tcbStatus, accepted, reason }) => ({
+      id,
+      mspId,
+      measurement,
+      tcbStatus,
+      accepted,
+      ...(reason === undefined ? {} : { reason }),
+    })),
+    vouchingOrgs: judged.report.vouchingOrgs,
+    verifiedAt: input.now,
+    expiresAt: judged.expiresAt,
+  };
+}
+
+/** The detailed report (never throws for a bad enclave set: `trusted` and `failures` say it). */
+export function assessEnclaveSet(input: EnclaveSetInput): AttestationReport {
+  return judgeEnclaveSet(input).report;
+}
+
+interface Judged {
+  readonly report: AttestationReport;
+  readonly keys: EpochPublicKeys | undefined;
+  readonly expiresAt: Date;
+}
+
+interface EnclaveJudgement {
+  readonly record: RegistryRecord;
+  readonly failures: readonly TrustFailure[];
+  readonly notes: readonly string[];
+  readonly signingKey: Uint8Array | undefined;
+  readonly validUntil: Date | undefined;
+  readonly details: Pick<
+    EnclaveStatus,
+    | 'measurement'
+    | 'tcbStatus'
+    | 'mrSigner'
+    | 'productId'
+    | 'svn'
+    | 'advisoryIds'
+    | 'debug'
+    | 'simulated'
+    | 'verified'
+  >;
+}
+
+const short = (id: string): string => `${id.slice(0, 8)}…`;
+const enclaveSubject = (record: Pick<RegistryRecord, 'id' | 'mspId'>): string =>
+  `enclave ${short(record.id)} of ${record.mspId}`;
+
+function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJudgement {
+  const failures: TrustFailure[] = [];
+  const fail = (code: TrustFailure['code'], reason: string, rule?: string): void => {
+    failures.push({
+      code,
+      subject: enclaveSubject(record),
+      reason,
+      enclave: record.id,
+      mspId: record.mspId,
+      ...(rule === undefined ? {} : { rule }),
+    });
+  };
+  let details: EnclaveJudgement['details'] = {
+    measurement: record.measurement,
+    tcbStatus: record.tcbStatus,
+    advisoryIds: record.advisoryIds,
+    simulated: record.simulated || record.provider === 'simulated',
+    verified: false,
+  };
+  let notes: readonly string[] = [];
+  let validUntil: Date | undefined;
+  let boxPub: Uint8Array | undefined;
+  let signPub: Uint8Array | undefined;
+  try {
+    boxPub = fromB64(record.boxPublicKey, 'its box key', 'ATTESTATION_FORMAT_INVALID', 32);
+    signPub = fromB64(record.signingPublicKey, 'its signing key', 'ATTESTATION_FORMAT_INVALID', 32);
+  } catch (error) {
+    fail('ATTESTATION_FORMAT_INVALID', reasonOf(error));
+  }
+  if (signPub !== undefined && toHex(signPub) !== record.id) {
+    fail('ATTESTATION_FORMAT_INVALID', 'its registry id is not its signing key', 'identity');
+  }
+  if (record.channel !== input.channel || record.chaincode !== input.chaincode) {
+    fail(
+      'ATTESTATION_POLICY_REJECTED',
+      `it serves ${record.channel}/${record.chaincode}, not ${input.channel}/${input.chaincode}`,
+      'deployment',
+    );
+  }
+  if (details.simulated && !input.policy.allowSimulated) {
+    // said before the chain check fails on the development root, in words a person can act on
+    fail(
+      'ATTESTATION_POLICY_REJECTED',
+      'simulated evidence (development root, not Intel SGX): your policy does not allow simulated enclaves',
+      'simulated',
+    );
+  } else if (boxPub !== undefined && signPub !== undefined) {
+    try {
+      const quote = fromB64(record.quote, 'its quote', 'ATTESTATION_FORMAT_INVALID');
+      const verified = verifyQuote(quote, record.collateral, {
+        at: input.now,
+        trustAnchors: trustAnchorsFor(input.policy),
+      });
+      details = {
+        measurement: toHex(verified.measurement),
+        tcbStatus: verified.tcbStatus,
+        advisoryIds: verified.advisoryIds,
+        debug: verified.debug,
+        simulated: verified.trustAnchor.simulated,
+        verified: true,
+        ...(verified.mrSigner === undefined ? {} : { mrSigner: toHex(verified.mrSigner) }),
+        ...(verified.productId === undefined ? {} : { productId: verified.productId }),
+        ...(verified.svn === undefined ? {} : { svn: verified.svn }),
+      };
+      validUntil = verified.collateral.validUntil;
+      const verdict = appraise(verified, input.policy, {
+        binding: {
+          boxPub,
+          signPub,
+          channel: input.channel,
+          chaincode: input.chaincode,
+          mspId: record.mspId,
+        },
+      });
+      for (const failure of verdict.failures) fail(failure.code, failure.reason, failure.rule);
+      notes = verdict.notes;
+    } catch (error) {
+      const rule = error instanceof EcarError ? error.details.rule : undefined;
+      fail(
+        error instanceof EcarError ? error.code : 'ATTESTATION_FORMAT_INVALID',
+        reasonOf(error),
+        typeof rule === 'string' ? rule : undefined,
+      );
+    }
+  }
+  return { record, failures, notes, signingKey: signPub, validUntil, details };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof EcarError) return error.reason;
+  return 'its evidence could not be read';
+}
+
+function judgeEnclaveSet(input: EnclaveSetInput): Judged {
+  const { keyStatus, policy, now } = input;
+  const requiredOrgs = Math.max(policy.minOrgs, input.minOrgs ?? DEFAULT_MIN_ORGS);
+  const epoch = keyStatus.currentEpoch;
+  const judgements = new Map<string, EnclaveJudgement>();
+  for (const record of input.registry) {
+    // a duplicate id keeps the worse judgement: one bad registration is enough to distrust an id
+    const judged = judgeEnclave(record, input);
+    const earlier = judgements.get(record.id);
+    if (earlier === undefined || judged.failures.length > earlier.failures.length)
+      judgements.set(record.id, judged);
+  }
+  const accepted = (id: string): boolean => judgements.get(id)?.failures.length === 0;
+
+  const keyFailures: TrustFailure[] = [];
+  const recordSubject = `key record of epoch ${epoch}`;
+  const keyFail = (subject: string, reason: string): void => {
+    keyFailures.push({ code: 'KEYS_UNAVAILABLE', subject, reason });
+  };
+
+  // the key record of the current epoch, signed by an accepted enclave
+  let record: KeyRecord | undefined;
+  let keys: EpochPublicKeys | undefined;
+  const recordReasons: string[] = [];
+  if (epoch < 1) {
+    keyFail('chaincode keys', 'no chaincode keys are published yet (the operators must run provisioning)');
+  } else {
+    record = keyStatus.records.find((r) => r.epoch === epoch);
+    if (record === undefined)
+      recordReasons.push(`the key status names epoch ${epoch} but holds no record for it`);
+  }
+  if (record !== undefined) {
+    if (record.channel !== input.channel || record.chaincode !== input.chaincode) {
+      recordReasons.push(
+        `it is for ${record.channel}/${record.chaincode}, not ${input.channel}/${input.chaincode}`,
+      );
+    }
+    const creator = judgements.get(record.creator);
+    if (creator === undefined) {
+      recordReasons.push(`it was created by enclave ${short(record.creator)}, which is not in the registry`);
+    } else if (!accepted(record.creator)) {
+      recordReasons.push(
+        `it was created by ${enclaveSubject(creator.record)}, which your policy does not accept`,
+      );
+    }
+    try {
+      const checked = verifyKeyRecord(record, signingKeyOfEnclaveId(record.creator));
+      if (recordReasons.length === 0) keys = checked;
+    } catch (error) {
+      recordReasons.push(reasonOf(error));
+    }
+  }
+  for (const reason of recordReasons) keyFail(recordSubject, reason);
+
+  // every enclave that holds the keys must be one this client accepts: they can read the requests
+  const holders = new Set<string>();
+  if (record !== undefined) {
+    holders.add(record.creator);
+    for (const wrap of [...record.wraps, ...keyStatus.wraps]) {
+      holders.add(wrap.enclave);
+      holders.add(wrap.from);
+    }
+  }
+
+  // vouchers of the current epoch: count distinct orgs of accepted enclaves whose voucher verifies
+  const vouchingOrgs = new Set<string>();
+  const vouched = new Set<string>();
+  const voucherNotes: string[] = [];
+  const vouchSubject = `vouchers of epoch ${epoch}`;
+  for (const voucher of keyStatus.vouchers) {
+    if (voucher.epoch !== epoch || record === undefined) continue;
+    const judged = judgements.get(voucher.enclave);
+    if (judged === undefined || judged.signingKey === undefined) {
+      voucherNotes.push(
+        `a voucher from enclave ${short(voucher.enclave)}, which is not in the registry, is not counted`,
+      );
+      continue;
+    }
+    if (!verifyVoucher(voucher, record, judged.signingKey)) {
+      // the enclave holds other public keys than the record says: the record or the answer was altered
+      keyFail(
+        vouchSubject,
+        `the voucher of ${enclaveSubject(judged.record)} does not match this key record's public keys (the record or the voucher was altered)`,
+      );
+      continue;
+    }
+    holders.add(voucher.enclave);
+    if (!accepted(voucher.enclave)) {
+      voucherNotes.push(
+        `the voucher of ${enclaveSubject(judged.record)} is not counted: your policy does not accept that enclave`,
+      );
+      continue;
+    }
+    vouched.add(voucher.enclave);
+    vouchingOrgs.add(judged.record.mspId);
+  }
+  for (const id of [...holders].sort()) {
+    if (id === record?.creator) continue; // already judged as the creator
+    const judged = judgements.get(id);
+    if (judged === undefined) {
+      keyFail(recordSubject, `enclave ${short(id)} holds the keys but is not in the registry`);
+    } else if (!accepted(id)) {
+      keyFail(
+        recordSubject,
+        `${enclaveSubject(judged.record)} holds the keys but your policy does not accept it (the keys must be rotated so only accepted enclaves hold them)`,
+      );
+    }
+  }
+  const orgs = [...vouchingOrgs].sort();
+  if (epoch >= 1 && orgs.length < requiredOrgs) {
+    keyFail(
+      vouchSubject,
+      `the current keys are vouched for by ${orgs.length} org${orgs.length === 1 ? '' : 's'}${orgs.length > 0 ? ` (${orgs.join(', ')})` : ''}, the policy needs ${requiredOrgs}`,
+    );
+    for (const note of voucherNotes) keyFail(vouchSubject, note);
+  }
+
+  // enclave failures: those that hold keys, created or vouched make the set untrusted
+  const relied = (id: string): boolean => holders.has(id) || record?.creator === id;
+  const enclaveFailures: TrustFailure[] = [];
+  const warnings: TrustFailure[] = [];
+  const sorted = [...judgements.values()].sort(
+    (a, b) => a.record.mspId.localeCompare(b.record.mspId) || a.record.id.localeCompare(b.record.id),
+  );
+  for (const judged of sorted)
+    (relied(judged.record.id) ? enclaveFailures : warnings).push(...judged.failures);
+
+  let expiresAt = new Date(now.getTime() + (input.maxTrustAgeMs ?? DEFAULT_MAX_TRUST_AGE_MS));
+  for (const judged of sorted) {
+    if (relied(judged.record.id) && judged.validUntil !== undefined && judged.validUntil < expiresAt) {
+      expiresAt = judged.validUntil;
+    }
+  }
+
+  const failures = [...enclaveFailures, ...keyFailures];
+  const trusted = failures.length === 0 && keys !== undefined;
+  const enclaves = sorted.map((judged): EnclaveStatus => {
+    const reasons = judged.failures.map((f) => f.reason);
+    return {
+      id: judged.record.id,
+      mspId: judged.record.mspId,
+      provider: judged.record.provider,
+      ...judged.details,
+      accepted: reasons.length === 0,
+      ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
+      reasons,
+      notes: judged.notes,
+      ...(judged.validUntil === undefined ? {} : { collateralValidUntil: judged.validUntil.toISOString() }),
+      registeredAt: new Date(judged.record.registeredAt).toISOString(),
+      holdsKeys: relied(judged.record.id),
+      vouched: vouched.has(judged.record.id),
+    };
+  });
+  const report: AttestationReport = {
+    channel: input.channel,
+    chaincode: input.chaincode,
+    checkedAt: now.toISOString(),
+    currentEpoch: epoch,
+    requiredOrgs,
+    vouchingOrgs: orgs,
+    ...(record === undefined
+      ? {}
+      : {
+          keyRecord: {
+            epoch: record.epoch,
+            creator: record.creator,
+            ...(judgements.get(record.creator) === undefined
+              ? {}
+              : { creatorMspId: judgements.get(record.creator)?.record.mspId }),
+            boxPublicKey: record.boxPublicKey,
+            receiptPublicKey: record.receiptPublicKey,
+            verified: recordReasons.length === 0,
+            reasons: recordReasons,
+          },
+        }),
+    enclaves,
+    trusted,
+    failures,
+    warnings,
+    ...(trusted ? { expiresAt: expiresAt.toISOString() } : {}),
+  };
+  return { report, keys: trusted ? keys : undefined, expiresAt };
+}

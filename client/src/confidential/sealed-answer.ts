@@ -1,0 +1,89 @@
+// Reads what the enclave answered to one request: the sealed response of a success, or the sealed
+// error inside an endorsement failure. The receipt is checked before anything is believed.
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import type { JsonValue } from '../../../chaincode/src/ports';
+import {
+  extractSealedError,
+  openResponse,
+  type RequestSecrets,
+  type ResponsePayload,
+} from '../../../chaincode/src/protocol/confidential/envelope';
+import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
+import { toLedgerError } from '../fabric/ledger-client';
+
+/** What the client kept of one request to read its answer. Secret: never logged. */
+export interface RequestContext {
+  readonly secrets: RequestSecrets;
+  readonly txId: string;
+  readonly epoch: number;
+  readonly receiptPublicKey: Uint8Array;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Opens a sealed response (receipt first) and returns the result.
+ *
+ * @throws EcarError ENVELOPE_INVALID when the receipt or the box does not verify (the answer is dropped);
+ *   the enclave's own code when it answered with a sealed refusal.
+ */
+export function openAnswer(bytes: Uint8Array, context: RequestContext): JsonValue {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new EcarError('ENVELOPE_INVALID', 'the response is not UTF-8 text', {
+      transactionId: context.txId,
+    });
+  }
+  const payload = openResponse(text, context);
+  if (payload.ok) return payload.result;
+  throw refusalError(payload, context.txId);
+}
+
+/** The typed error of an enclave's sealed refusal. */
+export function refusalError(payload: Extract<ResponsePayload, { ok: false }>, txId: string): EcarError {
+  const prefix = `${payload.code}: `;
+  const reason = payload.message.startsWith(prefix) ? payload.message.slice(prefix.length) : payload.message;
+  const details = { transactionId: txId };
+  if (isErrorCode(payload.code)) return new EcarError(payload.code, reason, details);
+  return new EcarError('CONFIDENTIAL_ERROR', `${payload.code}: ${reason}`, details);
+}
+
+/**
+ * Maps a failed endorsement or evaluation to a typed error. A sealed error (SEALED_ERROR_PREFIX) in any
+ * peer's detail or the message is opened with the request's secrets, receipt checked, and becomes the
+ * EcarError the enclave sealed; a plain `CODE: reason` becomes that EcarError; anything else (network
+ * failure) is returned unchanged.
+ */
+export function answerError(error: unknown, context: RequestContext): unknown {
+  const messages: string[] = [];
+  if (error instanceof GatewayError) messages.push(...error.details.map((d) => d.message));
+  if (error instanceof Error) messages.push(error.message);
+  let sealedButUnverified = false;
+  for (const message of messages) {
+    const sealed = extractSealedError(message);
+    if (sealed === undefined) continue;
+    let payload: ResponsePayload;
+    try {
+      payload = openResponse(sealed, context);
+    } catch {
+      // one peer's forged or garbled error must not hide another peer's genuine one
+      sealedButUnverified = true;
+      continue;
+    }
+    return payload.ok
+      ? new EcarError('ENVELOPE_INVALID', 'a sealed error opened to a success', {
+          transactionId: context.txId,
+        })
+      : refusalError(payload, context.txId);
+  }
+  if (sealedButUnverified) {
+    return new EcarError(
+      'ENVELOPE_INVALID',
+      'the sealed error does not verify: the answer is not from an attested enclave',
+      { transactionId: context.txId },
+    );
+  }
+  return toLedgerError(error);
+}
