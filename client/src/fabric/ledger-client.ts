@@ -60,6 +60,14 @@ export interface FabricLedgerClientOptions {
 
 const decoder = new TextDecoder();
 
+/**
+ * Validation codes that mean "your reads went stale before commit": a key read (MVCC) or a range
+ * read (phantom) changed. Endorsing the same call again is safe; any other code is final.
+ */
+export function isReadConflict(code: number): boolean {
+  return code === StatusCode.MVCC_READ_CONFLICT || code === StatusCode.PHANTOM_READ_CONFLICT;
+}
+
 export class FabricLedgerClient implements LedgerClient {
   readonly #contract: FabricLedgerClientOptions['contract'];
   readonly #maxAttempts: number;
@@ -89,7 +97,7 @@ export class FabricLedgerClient implements LedgerClient {
         };
       }
       const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
-      if (status.code !== StatusCode.MVCC_READ_CONFLICT) {
+      if (!isReadConflict(status.code)) {
         throw new EcarError(
           'INTERNAL',
           `'${fn}' was endorsed but not committed (code ${status.code})`,
@@ -99,7 +107,7 @@ export class FabricLedgerClient implements LedgerClient {
       if (attempt >= this.#maxAttempts) {
         throw new EcarError(
           'CONFLICT',
-          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
+          `'${fn}' kept conflicting with concurrent transactions (read conflict ${attempt} times); try again`,
           details,
         );
       }

@@ -138,6 +138,13 @@ describe('FabricLedgerClient', () => {
       expect(contract.submits).to.have.length(3);
     });
 
+    it('endorses and submits again after a phantom read conflict (a range read went stale)', async () => {
+      contract.outcomes.push({ code: StatusCode.PHANTOM_READ_CONFLICT });
+      const submitted = await client.submit('claimEarnings');
+      expect(submitted.attempts).to.equal(2);
+      expect(contract.submits).to.have.length(2);
+    });
+
     it('gives up with CONFLICT after maxAttempts MVCC read conflicts', async () => {
       client = new FabricLedgerClient({ contract, retryDelayMs: 0, maxAttempts: 2 });
       contract.outcomes.push(
