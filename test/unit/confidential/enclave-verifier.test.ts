@@ -1,0 +1,300 @@
+// The client's verification of the enclave set: accepted only when every enclave it relies on passes the
+// client's own policy, the key record is signed by an accepted enclave and enough orgs vouch.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
+import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
+import { makeKeyRecord, makeVoucher } from '../../../chaincode/src/protocol/confidential/key-record';
+import { boxKeyPair, signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
+import {
+  assessEnclaveSet,
+  DEFAULT_MAX_TRUST_AGE_MS,
+  verifyEnclaveSet,
+  type EnclaveSetInput,
+} from '../../../client/src/confidential/enclave-verifier';
+import { EnclaveTrustError, type TrustFailure } from '../../../client/src/confidential/trust-error';
+import {
+  CHAINCODE,
+  CHANNEL,
+  confidentialFixture,
+  NOW,
+  type ConfidentialFixture,
+} from '../../support/confidential-fixture';
+
+const DAY = 86_400_000;
+
+function input(fixture: ConfidentialFixture, overrides: Partial<EnclaveSetInput> = {}): EnclaveSetInput {
+  return {
+    channel: CHANNEL,
+    chaincode: CHAINCODE,
+    registry: fixture.registry,
+    keyStatus: fixture.keyStatus,
+    policy: fixture.policy,
+    now: new Date(NOW.getTime() + 60_000),
+    ...overrides,
+  };
+}
+
+function refusal(run: () => unknown): EnclaveTrustError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(EnclaveTrustError);
+    return error as EnclaveTrustError;
+  }
+  throw new Error('expected an EnclaveTrustError');
+}
+
+const failureOf = (error: EnclaveTrustError, predicate: (f: TrustFailure) => boolean): TrustFailure => {
+  const found = error.failures.find(predicate);
+  expect(found, `no such failure in: ${error.message}`).to.not.equal(undefined);
+  return found!;
+};
+
+describe('verifyEnclaveSet', () => {
+  const good = confidentialFixture();
+
+  it('returns the current keys when every enclave, the key record and two orgs of vouchers pass', () => {
+    const keys = verifyEnclaveSet(input(good));
+    expect(keys.epoch).to.equal(good.epoch);
+    expect(toB64(keys.boxPublicKey)).to.equal(good.record.boxPublicKey);
+    expect(toB64(keys.receiptPublicKey)).to.equal(good.record.receiptPublicKey);
+    expect(keys.vouchingOrgs).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    expect(keys.enclaves.map((e) => [e.mspId, e.accepted, e.tcbStatus])).to.deep.equal([
+      ['Org1MSP', true, 'UpToDate'],
+      ['Org2MSP', true, 'UpToDate'],
+    ]);
+    expect(keys.enclaves[0]?.measurement).to.equal(good.registry[0]?.measurement);
+  });
+
+  it('expires at the maximum trust age, or earlier at the first collateral expiry', () => {
+    const at = new Date(NOW.getTime() + 60_000);
+    expect(verifyEnclaveSet(input(good, { now: at })).expiresAt.getTime()).to.equal(
+      at.getTime() + DEFAULT_MAX_TRUST_AGE_MS,
+    );
+    const late = new Date(NOW.getTime() + 30 * DAY - 60_000);
+    expect(verifyEnclaveSet(input(good, { now: late })).expiresAt.getTime()).to.equal(
+      NOW.getTime() + 30 * DAY,
+    );
+  });
+
+  it('throws ATTESTATION_POLICY_REJECTED naming the enclave and org when a measurement is not in the policy', () => {
+    const fixture = confidentialFixture({
+      platform: good.platform,
+      enclaves: [
+        { mspId: 'Org1MSP' },
+        { mspId: 'Org2MSP', measurement: createHash('sha256').update('other').digest() },
+      ],
+    });
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    const org2 = fixture.enclaves[1]!;
+    const failure = failureOf(error, (f) => f.rule === 'measurement');
+    expect(failure).to.include({ enclave: org2.id, mspId: 'Org2MSP', code: 'ATTESTATION_POLICY_REJECTED' });
+    expect(error.message).to.contain(`enclave ${org2.id.slice(0, 8)}… of Org2MSP: MRENCLAVE`);
+    expect(error.message).to.contain('is not allowed by the policy');
+    // the rejected enclave holds the keys, and its voucher does not count
+    expect(error.message).to.contain('holds the keys but your policy does not accept it');
+    expect(error.message).to.contain('vouched for by 1 org (Org1MSP), the policy needs 2');
+  });
+
+  it('throws ATTESTATION_POLICY_REJECTED (rule debug) for a debug enclave', () => {
+    const fixture = confidentialFixture({
+      platform: good.platform,
+      enclaves: [{ mspId: 'Org1MSP', debug: true }, { mspId: 'Org2MSP' }],
+    });
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(failureOf(error, (f) => f.rule === 'debug').mspId).to.equal('Org1MSP');
+    // the debug enclave created the record: it cannot be trusted either
+    expect(error.message).to.contain('which your policy does not accept');
+  });
+
+  it('throws ATTESTATION_TCB_REJECTED when the TCB status is not one the policy accepts', () => {
+    const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'OutOfDate' } });
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_TCB_REJECTED');
+    const failure = failureOf(error, (f) => f.rule === 'tcb-status');
+    expect(failure.reason).to.contain('TCB status OutOfDate is not allowed');
+    expect(error.failures.filter((f) => f.rule === 'tcb-status')).to.have.length(2);
+  });
+
+  it('accepts a TCB status the policy lists (SWHardeningNeeded under the default statuses)', () => {
+    const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'SWHardeningNeeded' } });
+    const keys = verifyEnclaveSet(input(fixture));
+    expect(keys.enclaves.map((e) => e.tcbStatus)).to.deep.equal(['SWHardeningNeeded', 'SWHardeningNeeded']);
+  });
+
+  it('throws ATTESTATION_COLLATERAL_EXPIRED once the time is past the collateral validity', () => {
+    const error = refusal(() => verifyEnclaveSet(input(good, { now: new Date(NOW.getTime() + 31 * DAY) })));
+    expect(error.code).to.equal('ATTESTATION_COLLATERAL_EXPIRED');
+    expect(error.failures.filter((f) => f.code === 'ATTESTATION_COLLATERAL_EXPIRED')).to.have.length(2);
+    expect(error.message).to.contain('expired at');
+  });
+
+  it('throws ATTESTATION_POLICY_REJECTED (rule simulated) for simulated evidence under the default production policy', () => {
+    const error = refusal(() => verifyEnclaveSet(input(good, { policy: DEFAULT_POLICY })));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(error.failures.filter((f) => f.rule === 'simulated')).to.have.length(2);
+    expect(error.message).to.contain('your policy does not allow simulated enclaves');
+  });
+
+  it('refuses simulated evidence whose registry record claims another provider (the chain check catches it)', () => {
+    const disguised = good.registry.map((r) => ({ ...r, provider: 'gramine' as const, simulated: false }));
+    const error = refusal(() =>
+      verifyEnclaveSet(input(good, { registry: disguised, policy: DEFAULT_POLICY })),
+    );
+    expect(error.code).to.equal('ATTESTATION_CHAIN_INVALID');
+    expect(error.failures.filter((f) => f.code === 'ATTESTATION_CHAIN_INVALID')).to.have.length(2);
+  });
+
+  it('refuses simulated evidence from another development root than the policy trusts', () => {
+    const other = createSimulatedPlatform({ notBefore: NOW });
+    const policy = { ...good.policy, simulatedRootKeys: [other.rootPublicKeyHex] };
+    const error = refusal(() => verifyEnclaveSet(input(good, { policy })));
+    expect(error.code).to.equal('ATTESTATION_CHAIN_INVALID');
+  });
+
+  it('throws KEYS_UNAVAILABLE when a tampered answer changed the key record box key (signature and the other org voucher disagree)', () => {
+    const tampered = { ...good.record, boxPublicKey: toB64(boxKeyPair().publicKey) };
+    const keyStatus = { ...good.keyStatus, records: [tampered] };
+    const error = refusal(() => verifyEnclaveSet(input(good, { keyStatus })));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(error.message).to.contain('key record of epoch 1: key record signature does not verify');
+    expect(error.message).to.contain(
+      `the voucher of enclave ${good.enclaves[1]!.id.slice(0, 8)}… of Org2MSP does not match this key record's public keys`,
+    );
+  });
+
+  it('throws KEYS_UNAVAILABLE when only one org vouched and two are needed', () => {
+    const fixture = confidentialFixture({ platform: good.platform, vouching: [0] });
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(error.message).to.equal(
+      'KEYS_UNAVAILABLE: vouchers of epoch 1: the current keys are vouched for by 1 org (Org1MSP), the policy needs 2',
+    );
+    expect(
+      verifyEnclaveSet(input(fixture, { minOrgs: 1, policy: { ...fixture.policy, minOrgs: 1 } }))
+        .vouchingOrgs,
+    ).to.deep.equal(['Org1MSP']);
+  });
+
+  it('counts orgs, not enclaves: two vouching enclaves of one org are one org', () => {
+    const fixture = confidentialFixture({
+      platform: good.platform,
+      enclaves: [{ mspId: 'Org1MSP' }, { mspId: 'Org1MSP' }],
+    });
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.message).to.contain('vouched for by 1 org (Org1MSP), the policy needs 2');
+  });
+
+  it('uses the larger of minOrgs and the policy minOrgs', () => {
+    const fixture = confidentialFixture({ platform: good.platform });
+    const error = refusal(() =>
+      verifyEnclaveSet(input(fixture, { minOrgs: 1, policy: { ...fixture.policy, minOrgs: 3 } })),
+    );
+    expect(error.message).to.contain('vouched for by 2 orgs (Org1MSP, Org2MSP), the policy needs 3');
+  });
+
+  it('throws KEYS_UNAVAILABLE for a key record signed by an enclave that is not registered', () => {
+    const intruder = signingKeyPair();
+    const intruderId = toHex(intruder.publicKey);
+    const forged = makeKeyRecord(
+      {
+        channel: CHANNEL,
+        chaincode: CHAINCODE,
+        keys: {
+          epoch: 1,
+          boxPublicKey: boxKeyPair().publicKey,
+          receiptPublicKey: signingKeyPair().publicKey,
+        },
+        creator: intruderId,
+        wraps: [],
+      },
+      intruder.seed,
+    );
+    const keyStatus = {
+      currentEpoch: 1,
+      records: [forged],
+      wraps: [],
+      vouchers: [makeVoucher(forged, intruderId, intruder.seed), ...good.vouchers],
+    };
+    const error = refusal(() => verifyEnclaveSet(input(good, { keyStatus })));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(error.message).to.contain(
+      `it was created by enclave ${intruderId.slice(0, 8)}…, which is not in the registry`,
+    );
+    expect(error.message).to.contain('does not match this key record');
+  });
+
+  it('throws KEYS_UNAVAILABLE when no keys are published yet', () => {
+    const keyStatus = { currentEpoch: 0, records: [], wraps: [], vouchers: [] };
+    const error = refusal(() => verifyEnclaveSet(input(good, { keyStatus })));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(error.message).to.contain('no chaincode keys are published yet');
+  });
+
+  it('refuses an enclave whose quote binds other keys than its registry record (report_data)', () => {
+    const [org1, org2] = good.registry;
+    const swapped = { ...org2!, boxPublicKey: org1!.boxPublicKey };
+    const error = refusal(() => verifyEnclaveSet(input(good, { registry: [org1!, swapped] })));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(failureOf(error, (f) => f.rule === 'report-data').mspId).to.equal('Org2MSP');
+  });
+
+  it('refuses when an enclave that holds a wrap was left out of the registry answer', () => {
+    const error = refusal(() => verifyEnclaveSet(input(good, { registry: [good.registry[0]!] })));
+    expect(error.message).to.contain(
+      `enclave ${good.enclaves[1]!.id.slice(0, 8)}… holds the keys but is not in the registry`,
+    );
+  });
+
+  it('accepts the set when a rejected enclave holds no keys, and reports it with its reason', () => {
+    const fixture = confidentialFixture({
+      platform: good.platform,
+      enclaves: [{ mspId: 'Org1MSP' }, { mspId: 'Org2MSP' }],
+    });
+    const stranger = confidentialFixture({
+      platform: good.platform,
+      enclaves: [{ mspId: 'Org3MSP', debug: true }],
+    }).registry[0]!;
+    const keys = verifyEnclaveSet(input(fixture, { registry: [...fixture.registry, stranger] }));
+    const org3 = keys.enclaves.find((e) => e.mspId === 'Org3MSP');
+    expect(org3).to.include({ accepted: false });
+    expect(org3?.reason).to.contain('debug enclave');
+  });
+});
+
+describe('assessEnclaveSet', () => {
+  it('reports every enclave, org, measurement, TCB status, the epoch and why it is not trusted', () => {
+    const good = confidentialFixture({ vouching: [0] });
+    const report = assessEnclaveSet(
+      input(good, { policy: { ...good.policy, measurements: [], signers: [] } }),
+    );
+    expect(report.trusted).to.equal(false);
+    expect(report.currentEpoch).to.equal(1);
+    expect(report.requiredOrgs).to.equal(2);
+    expect(report.vouchingOrgs).to.deep.equal(['Org1MSP']);
+    expect(report.keyRecord).to.include({
+      epoch: 1,
+      creator: good.enclaves[0]!.id,
+      creatorMspId: 'Org1MSP',
+      verified: true,
+    });
+    expect(
+      report.enclaves.map((e) => [e.mspId, e.verified, e.accepted, e.simulated, e.holdsKeys, e.vouched]),
+    ).to.deep.equal([
+      ['Org1MSP', true, true, true, true, true],
+      ['Org2MSP', true, true, true, true, false],
+    ]);
+    expect(report.enclaves[0]?.notes).to.include(
+      'the policy pins no measurement: any enclave code is accepted',
+    );
+    expect(report.enclaves[0]?.collateralValidUntil).to.equal(
+      new Date(NOW.getTime() + 30 * DAY).toISOString(),
+    );
+    expect(report.failures.map((f) => f.code)).to.deep.equal(['KEYS_UNAVAILABLE']);
+    expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
+  });
+});
