@@ -1,0 +1,167 @@
+// A fake gateway Network for the confidential client's unit tests: its 'confidential' contract answers
+// keyStatus and listEnclaves from a fixture and runs the real envelope functions as an enclave would
+// (open, check binding, seal the answer with a receipt; refusals sealed inside an EndorseError).
+import { Metadata } from '@grpc/grpc-js';
+import { EndorseError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
+import { randomBytes } from 'node:crypto';
+import type { JsonValue } from '../../chaincode/src/ports';
+import { Confidential } from '../../chaincode/src/protocol/confidential/api';
+import {
+  checkRequestBinding,
+  openRequest,
+  parseEnvelope,
+  sealResponse,
+  SEALED_ERROR_PREFIX,
+  type RequestBody,
+  type ResponsePayload,
+} from '../../chaincode/src/protocol/confidential/envelope';
+import { EcarError } from '../../chaincode/src/protocol/errors';
+import type {
+  CommitPort,
+  ContractPort,
+  NetworkPort,
+  ProposalPort,
+  TransactionPort,
+} from '../../client/src/confidential/gateway-ports';
+import { CHANNEL, type ConfidentialFixture } from './confidential-fixture';
+
+const encoder = new TextEncoder();
+
+/** What the fake enclave saw of one proposal (the opened request body). */
+export interface SeenRequest {
+  readonly entryPoint: string;
+  readonly txId: string;
+  readonly body: RequestBody;
+  readonly envelopeText: string;
+}
+
+export interface FakeEnclaveOptions {
+  /** The domain function: returns the result, or throws an EcarError the enclave seals. */
+  readonly handler: (body: RequestBody) => JsonValue;
+  /** Signs receipts with this seed instead of the epoch's receipt key (a lying peer). */
+  readonly receiptSeed?: Uint8Array;
+  /** Validation codes of successive commits (default VALID each time). */
+  readonly commitCodes?: readonly number[];
+  /** The transaction time the enclave checks notAfter against; default the wall clock. */
+  readonly nowMs?: () => number;
+}
+
+export class FakeConfidentialNetwork implements NetworkPort {
+  readonly requests: SeenRequest[] = [];
+  /** Transactions sent for ordering (after a successful endorsement). */
+  readonly ordered: string[] = [];
+  readonly reads: string[] = [];
+  readonly #fixture: ConfidentialFixture;
+  readonly #options: FakeEnclaveOptions;
+  readonly #commitCodes: number[];
+
+  constructor(fixture: ConfidentialFixture, options: FakeEnclaveOptions) {
+    this.#fixture = fixture;
+    this.#options = options;
+    this.#commitCodes = [...(options.commitCodes ?? [])];
+  }
+
+  getName(): string {
+    return CHANNEL;
+  }
+
+  getContract(chaincodeName: string): ContractPort {
+    const network = this;
+    return {
+      evaluateTransaction(name: string): Promise<Uint8Array> {
+        network.reads.push(name);
+        if (name === Confidential.keyStatus) return Promise.resolve(json(network.#fixture.keyStatus));
+        if (name === Confidential.enclaves) return Promise.resolve(json(network.#fixture.registry));
+        return Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no ${name}`));
+      },
+      submitTransaction(name: string): Promise<Uint8Array> {
+        return Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`));
+      },
+      newProposal(transactionName, options): ProposalPort {
+        const envelopeText = options?.arguments?.[0];
+        if (typeof envelopeText !== 'string')
+          throw new Error('fake: the envelope must be one string argument');
+        const txId = randomBytes(32).toString('hex');
+        return network.#proposal(chaincodeName, transactionName, txId, envelopeText);
+      },
+    };
+  }
+
+  #proposal(chaincode: string, entryPoint: string, txId: string, envelopeText: string): ProposalPort {
+    const run = (): Uint8Array => this.#enclave(chaincode, entryPoint, txId, envelopeText);
+    return {
+      getTransactionId: () => txId,
+      evaluate: () => Promise.resolve().then(run),
+      endorse: async (): Promise<TransactionPort> => {
+        const result = run();
+        return {
+          getResult: () => result,
+          getTransactionId: () => txId,
+          submit: (): Promise<CommitPort> => {
+            this.ordered.push(txId);
+            const code = this.#commitCodes.shift() ?? StatusCode.VALID;
+            const status: Status = {
+              blockNumber: BigInt(this.ordered.length),
+              code: code as Status['code'],
+              successful: code === StatusCode.VALID,
+              transactionId: txId,
+            };
+            return Promise.resolve({ getStatus: () => Promise.resolve(status) });
+          },
+        };
+      },
+    };
+  }
+
+  /** What every endorsing enclave does with the envelope (the real protocol functions). */
+  #enclave(chaincode: string, entryPoint: string, txId: string, envelopeText: string): Uint8Array {
+    const envelope = parseEnvelope(envelopeText);
+    const secrets = this.#fixture.bundle.epochs.get(envelope.epoch);
+    if (secrets === undefined)
+      throw endorseError(txId, `ENVELOPE_INVALID: no keys for epoch ${envelope.epoch}`);
+    const opened = openRequest(envelope, secrets.boxSecretKey);
+    checkRequestBinding(opened.body, {
+      channel: CHANNEL,
+      chaincode,
+      epoch: this.#fixture.keyStatus.currentEpoch,
+      nowMs: this.#options.nowMs?.() ?? Date.now(),
+    });
+    this.requests.push({ entryPoint, txId, body: opened.body, envelopeText });
+    let payload: ResponsePayload;
+    try {
+      payload = { ok: true, result: this.#options.handler(opened.body) };
+    } catch (error) {
+      if (!(error instanceof EcarError)) throw error;
+      payload = { ok: false, code: error.code, message: error.reason };
+    }
+    const sealed = sealResponse(payload, {
+      sharedKey: opened.sharedKey,
+      envelopeText,
+      txId,
+      epoch: envelope.epoch,
+      receiptSeed: this.#options.receiptSeed ?? secrets.receiptSeed,
+    });
+    if (!payload.ok) throw endorseError(txId, `${SEALED_ERROR_PREFIX}${sealed}`);
+    return encoder.encode(sealed);
+  }
+}
+
+function json(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** An endorsement failure as the gateway reports it: one detail per peer with the chaincode message. */
+export function endorseError(txId: string, chaincodeMessage: string): EndorseError {
+  const message = `chaincode response 500, ${chaincodeMessage}`;
+  const cause = Object.assign(new Error(message), { code: 10, details: message, metadata: new Metadata() });
+  return new EndorseError({
+    code: 10,
+    details: [
+      { address: 'peer0.org1.example.com:7051', mspId: 'Org1MSP', message },
+      { address: 'peer0.org2.example.com:9051', mspId: 'Org2MSP', message },
+    ],
+    cause,
+    transactionId: txId,
+    message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+  });
+}

@@ -1,0 +1,246 @@
+// ConfidentialLedgerClient against a fake network whose enclave runs the real envelope functions:
+// nothing encrypted before the enclave set passes, receipts checked before an answer is believed or
+// ordered, sealed refusals mapped to typed errors, MVCC conflicts retried with a fresh request.
+import { expect } from 'chai';
+import { StatusCode } from '@hyperledger/fabric-gateway';
+import { Confidential } from '../../../chaincode/src/protocol/confidential/api';
+import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import { MAX_REQUEST_LIFETIME_MS, sealResponse } from '../../../chaincode/src/protocol/confidential/envelope';
+import { signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import {
+  ConfidentialLedgerClient,
+  type ConfidentialLedgerClientOptions,
+} from '../../../client/src/confidential/confidential-client';
+import { answerError } from '../../../client/src/confidential/sealed-answer';
+import { EnclaveTrustError } from '../../../client/src/confidential/trust-error';
+import { TrustCache } from '../../../client/src/confidential/trust-cache';
+import {
+  CHAINCODE,
+  confidentialFixture,
+  NOW,
+  type ConfidentialFixture,
+} from '../../support/confidential-fixture';
+import {
+  endorseError,
+  FakeConfidentialNetwork,
+  type FakeEnclaveOptions,
+} from '../../support/fake-confidential-network';
+
+const wallet = signingKeyPair();
+const fixture = confidentialFixture();
+const clockAt = new Date(NOW.getTime() + 60_000);
+
+function setup(
+  options: Partial<FakeEnclaveOptions> = {},
+  clientOptions: Partial<ConfidentialLedgerClientOptions> = {},
+  data: ConfidentialFixture = fixture,
+): { network: FakeConfidentialNetwork; client: ConfidentialLedgerClient } {
+  const network = new FakeConfidentialNetwork(data, {
+    handler: (body) => ({ fn: body.fn, args: body.args }),
+    nowMs: () => clockAt.getTime(),
+    ...options,
+  });
+  const client = new ConfidentialLedgerClient({
+    network,
+    chaincode: CHAINCODE,
+    wallet,
+    policy: data.policy,
+    clock: () => clockAt,
+    retryDelayMs: 0,
+    ...clientOptions,
+  });
+  return { network, client };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EcarError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(EcarError);
+    return error as EcarError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('ConfidentialLedgerClient', () => {
+  describe('submit', () => {
+    it('seals the call bound to channel, chaincode, epoch and wallet, and returns the opened, committed answer', async () => {
+      const { network, client } = setup();
+      const answer = await client.submit('mint', { account: 'w:1', amount: 5000n, paymentRef: 'psp-123' });
+      expect(answer.result).to.deep.equal({
+        fn: 'mint',
+        args: { account: 'w:1', amount: '5000', paymentRef: 'psp-123' },
+      });
+      expect(answer.attempts).to.equal(1);
+      expect(answer.transactionId).to.equal(client.lastTransactionId);
+      const [seen] = network.requests;
+      expect(seen?.entryPoint).to.equal(Confidential.submit);
+      expect(seen?.body).to.include({ v: 1, channel: 'ecar', chaincode: CHAINCODE, epoch: 1, fn: 'mint' });
+      expect(seen?.body.wallet).to.equal(toB64(wallet.publicKey));
+      expect(seen?.body.notAfter).to.be.above(clockAt.getTime());
+      expect(seen?.body.notAfter).to.be.at.most(clockAt.getTime() + MAX_REQUEST_LIFETIME_MS);
+      expect(seen?.envelopeText).to.not.contain('psp-123');
+      expect(network.ordered).to.deep.equal([answer.transactionId]);
+    });
+
+    it('throws ENVELOPE_INVALID and never orders the transaction when the receipt is from another key', async () => {
+      const { network, client } = setup({ receiptSeed: signingKeyPair().seed });
+      const error = await rejection(client.submit('mint', { amount: 1n }));
+      expect(error.code).to.equal('ENVELOPE_INVALID');
+      expect(error.reason).to.contain('the enclave receipt does not verify');
+      expect(error.message).to.not.contain('mint');
+      expect(network.requests).to.have.length(1);
+      expect(network.ordered).to.deep.equal([]);
+    });
+
+    it('throws the EcarError the enclave sealed (INSUFFICIENT_FUNDS) and orders nothing', async () => {
+      const { network, client } = setup({
+        handler: () => {
+          throw new EcarError('INSUFFICIENT_FUNDS', 'purchased bucket holds 10, 50 needed');
+        },
+      });
+      const error = await rejection(client.submit('startSession', { hold: 50n }));
+      expect(error.code).to.equal('INSUFFICIENT_FUNDS');
+      expect(error.reason).to.equal('purchased bucket holds 10, 50 needed');
+      expect(error.details.transactionId).to.equal(client.lastTransactionId);
+      expect(network.ordered).to.deep.equal([]);
+      expect(network.requests).to.have.length(1); // a contract error is never retried
+    });
+
+    it('retries an MVCC read conflict with a fresh request (new nonce) and returns the committed answer', async () => {
+      const { network, client } = setup({ commitCodes: [StatusCode.MVCC_READ_CONFLICT, StatusCode.VALID] });
+      const answer = await client.submit('mint', { amount: 1n });
+      expect(answer.attempts).to.equal(2);
+      expect(network.requests).to.have.length(2);
+      const [first, second] = network.requests;
+      expect(first?.body.nonce).to.not.equal(second?.body.nonce);
+      expect(first?.envelopeText).to.not.equal(second?.envelopeText);
+      expect(answer.transactionId).to.equal(second?.txId);
+      expect(network.ordered).to.deep.equal([first?.txId, second?.txId]);
+    });
+
+    it('throws CONFLICT after maxAttempts MVCC read conflicts', async () => {
+      const { client } = setup(
+        { commitCodes: [StatusCode.MVCC_READ_CONFLICT, StatusCode.MVCC_READ_CONFLICT] },
+        { maxAttempts: 2 },
+      );
+      const error = await rejection(client.submit('mint', { amount: 1n }));
+      expect(error.code).to.equal('CONFLICT');
+      expect(error.details.attempts).to.equal(2);
+    });
+
+    it('throws INTERNAL without retry for another invalid validation code', async () => {
+      const { network, client } = setup({ commitCodes: [StatusCode.ENDORSEMENT_POLICY_FAILURE] });
+      const error = await rejection(client.submit('mint', { amount: 1n }));
+      expect(error.code).to.equal('INTERNAL');
+      expect(network.requests).to.have.length(1);
+    });
+
+    it('throws EnclaveTrustError and encrypts nothing when the enclave set does not pass', async () => {
+      const underVouched = confidentialFixture({ platform: fixture.platform, vouching: [0] });
+      const { network, client } = setup({}, {}, underVouched);
+      const error = await rejection(client.submit('mint', { amount: 1n }));
+      expect(error).to.be.instanceOf(EnclaveTrustError);
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(network.requests).to.deep.equal([]);
+      expect(client.lastTransactionId).to.equal(undefined);
+    });
+  });
+
+  describe('evaluate', () => {
+    it('returns the opened answer of a sealed read and orders nothing', async () => {
+      const { network, client } = setup();
+      expect(await client.evaluate('getBalance', { account: 'w:1' })).to.deep.equal({
+        fn: 'getBalance',
+        args: { account: 'w:1' },
+      });
+      expect(network.requests[0]?.entryPoint).to.equal(Confidential.evaluate);
+      expect(network.ordered).to.deep.equal([]);
+    });
+
+    it('throws ENVELOPE_INVALID when the receipt is from another key, without returning the answer', async () => {
+      const { client } = setup({ receiptSeed: signingKeyPair().seed });
+      const error = await rejection(client.evaluate('getBalance', {}));
+      expect(error.code).to.equal('ENVELOPE_INVALID');
+    });
+
+    it('throws ENVELOPE_INVALID when a sealed error carries a receipt from another key', async () => {
+      const { client } = setup({
+        receiptSeed: signingKeyPair().seed,
+        handler: () => {
+          throw new EcarError('FORBIDDEN', 'not your station');
+        },
+      });
+      const error = await rejection(client.evaluate('getStation', {}));
+      expect(error.code).to.equal('ENVELOPE_INVALID');
+      expect(error.reason).to.contain('the sealed error does not verify');
+    });
+  });
+
+  describe('trustedKeys', () => {
+    it('verifies the registry once and afterwards reads only the key status while it is unchanged', async () => {
+      const { network, client } = setup();
+      await client.evaluate('a', {});
+      await client.evaluate('b', {});
+      expect(network.reads).to.deep.equal([
+        Confidential.keyStatus,
+        Confidential.enclaves,
+        Confidential.keyStatus,
+      ]);
+    });
+
+    it('re-verifies when the key status changes', async () => {
+      const cache = new TrustCache();
+      const first = setup({}, { trustCache: cache });
+      await first.client.evaluate('a', {});
+      const rotated = confidentialFixture({ platform: fixture.platform });
+      const second = setup({}, { trustCache: cache }, rotated);
+      await second.client.evaluate('b', {});
+      expect(second.network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
+      const third = setup({}, { trustCache: cache }, rotated);
+      await third.client.evaluate('c', {});
+      expect(third.network.reads).to.deep.equal([Confidential.keyStatus]);
+    });
+  });
+
+  describe('whoami', () => {
+    it('asks the enclave through a sealed read', async () => {
+      const { client } = setup({ handler: (body) => (body.fn === 'whoami' ? { id: 'w:abc' } : null) });
+      expect(await client.whoami()).to.equal('w:abc');
+    });
+  });
+});
+
+describe('answerError', () => {
+  const context = {
+    secrets: { sharedKey: new Uint8Array(32).fill(1), envelopeText: '{}' },
+    txId: 'ab'.repeat(32),
+    epoch: 1,
+    receiptPublicKey: signingKeyPair(fixture.secrets.receiptSeed).publicKey,
+  };
+
+  it('maps a plain CODE: reason (an enclave that could not seal) to that EcarError', () => {
+    const error = answerError(endorseError(context.txId, 'REPLAY: this request was already used'), context);
+    expect(error).to.be.instanceOf(EcarError);
+    expect((error as EcarError).code).to.equal('REPLAY');
+  });
+
+  it('maps a sealed refusal with a code the client does not know to CONFIDENTIAL_ERROR', () => {
+    const sealed = sealResponse(
+      { ok: false, code: 'NEW_RULE', message: 'a rule this client predates' },
+      { ...context.secrets, txId: context.txId, epoch: 1, receiptSeed: fixture.secrets.receiptSeed },
+    );
+    const error = answerError(
+      endorseError(context.txId, `CONFIDENTIAL_ERROR: ${sealed}`),
+      context,
+    ) as EcarError;
+    expect(error.code).to.equal('CONFIDENTIAL_ERROR');
+    expect(error.reason).to.equal('NEW_RULE: a rule this client predates');
+  });
+
+  it('returns a network failure unchanged', () => {
+    const failure = new Error('14 UNAVAILABLE: connection refused');
+    expect(answerError(failure, context)).to.equal(failure);
+  });
+});
