@@ -1,0 +1,303 @@
+// The charging story the demo tells and the tests check: a host registers a wallbox with a signing
+// meter and a tariff, a driver is topped up, finds it, books, charges, the session settles from
+// signed meter readings, the host's earnings unlock and are paid out, and the auditor's totals
+// balance. It runs over any LedgerClient (confidential or plain) and checks its own figures.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import { displayMoney } from '../../../chaincode/src/domain/units';
+import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
+import { newDemoMeter, signReadings } from './demo-meter';
+
+export interface StoryActor {
+  readonly ledger: LedgerClient;
+  /** The caller id the ledger knows this actor by. */
+  readonly id: string;
+}
+
+export interface StoryCast {
+  readonly operator: StoryActor;
+  readonly issuer: StoryActor;
+  readonly auditor: StoryActor;
+  readonly backend: StoryActor;
+  readonly host: StoryActor;
+  readonly driver: StoryActor;
+}
+
+export interface StoryNarrator {
+  /** A step of the story: a title and what happened. */
+  step(title: string, lines: readonly string[]): void;
+  /** Extra lines about a committed transaction (what was encrypted, who endorsed, what the ledger holds). */
+  describe?(submitted: LedgerSubmitResult): Promise<readonly string[]>;
+}
+
+export interface StorySummary {
+  readonly runId: string;
+  readonly stationId: string;
+  readonly sessionId: string;
+  readonly minted: string;
+  readonly energyWh: string;
+  readonly pricePerKwh: string;
+  readonly price: string;
+  readonly platformFee: string;
+  readonly hostEarning: string;
+  readonly releasedToDriver: string;
+  readonly driverBalance: string;
+  readonly burned: string;
+  readonly audit: { readonly mintedDelta: string; readonly burnedDelta: string; readonly balanced: boolean };
+  readonly settleTransactionId: string;
+  readonly settleSubmitToCommitMs: number;
+}
+
+export interface StoryOptions {
+  readonly runId: string;
+  /** Seconds earnings stay locked for disputes; the story waits them out. */
+  readonly disputeWindowSeconds: number;
+}
+
+// Figures of the story (token minor units; 100 minor units = 1 token).
+const MINTED = 100_000n;
+const HOLD = 60_000n;
+const FEE_BPS = 1_000n;
+const PRICE_PER_KWH = 3_490n;
+const BEGIN_KWH = '1520.400';
+const END_KWH = '1532.745';
+
+function milliWh(kwh: string): bigint {
+  const [whole = '0', fraction = ''] = kwh.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+}
+
+/** The story's expected figures, computed independently of the chaincode (whole Wh, round down once). */
+export function expectedFigures(): { energyWh: bigint; price: bigint; fee: bigint; hostEarning: bigint } {
+  const energyWh = (milliWh(END_KWH) - milliWh(BEGIN_KWH)) / 1000n;
+  const price = (energyWh * PRICE_PER_KWH) / 1000n;
+  const fee = (price * FEE_BPS) / 10_000n;
+  return { energyWh, price, fee, hostEarning: price - fee };
+}
+
+function field(value: JsonValue, ...path: string[]): JsonValue {
+  let current: JsonValue = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) return null;
+    current = (current as JsonObject)[key] ?? null;
+  }
+  return current;
+}
+
+function text(value: JsonValue, ...path: string[]): string {
+  const found = field(value, ...path);
+  return typeof found === 'string' ? found : '?';
+}
+
+function money(value: JsonValue, ...path: string[]): bigint {
+  const text = field(value, ...path);
+  if (typeof text !== 'string' || !/^-?[0-9]+$/.test(text)) {
+    throw new Error(`the ledger answered no amount at ${path.join('.')}`);
+  }
+  return BigInt(text);
+}
+
+function check(what: string, actual: bigint, expected: bigint): void {
+  if (actual !== expected) throw new Error(`${what}: the ledger says ${actual}, expected ${expected}`);
+}
+
+const tokens = (minor: bigint): string => `${displayMoney(minor)} tokens`;
+
+export async function runChargingStory(
+  cast: StoryCast,
+  options: StoryOptions,
+  narrator: StoryNarrator,
+): Promise<StorySummary> {
+  const { runId } = options;
+  const describe = async (submitted: LedgerSubmitResult): Promise<readonly string[]> =>
+    narrator.describe ? narrator.describe(submitted) : [`committed in block ${submitted.blockNumber}`];
+  const expected = expectedFigures();
+  const stationId = `wallbox-${runId}`;
+  const sessionId = `session-${runId}`;
+  const meter = newDemoMeter(`DEMO-${runId.toUpperCase()}`);
+
+  // 1. the consortium operator sets the rules and the role holders
+  const params = {
+    issuer: cast.issuer.id,
+    auditors: [cast.auditor.id],
+    backends: [cast.backend.id],
+    feeBps: Number(FEE_BPS),
+    holdDefault: HOLD,
+    holdMinimum: 1_000n,
+    holdMaximum: 100_000n,
+    holdExpirySeconds: 3600,
+    disputeWindowSeconds: options.disputeWindowSeconds,
+  };
+  let init: LedgerSubmitResult;
+  try {
+    init = await cast.operator.ledger.submit('initialize', params);
+  } catch (error) {
+    if (!(error instanceof EcarError && error.code === 'ALREADY_EXISTS')) throw error;
+    init = await cast.operator.ledger.submit('setParams', params);
+  }
+  narrator.step('Operator sets the consortium parameters', [
+    `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s`,
+    ...(await describe(init)),
+  ]);
+  const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
+
+  // 2. the host registers the wallbox, pins its signing meter, publishes a tariff
+  const registered = await cast.host.ledger.submit('registerStation', {
+    stationId,
+    name: 'Driveway wallbox, 11 kW',
+    location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '13.38' },
+    address: {
+      street: 'Invalidenstrasse',
+      houseNumber: '117',
+      postalCode: '10115',
+      city: 'Berlin',
+      country: 'DE',
+    },
+    parkingType: 'ON_DRIVEWAY',
+    evses: [
+      {
+        uid: 'evse-1',
+        connectors: [
+          {
+            id: '1',
+            standard: 'IEC_62196_T2',
+            format: 'SOCKET',
+            powerType: 'AC_3_PHASE',
+            maxVoltage: 400,
+            maxAmperage: 16,
+            maxElectricPower: 11000,
+          },
+        ],
+      },
+    ],
+    openingHours: { twentyfourseven: true },
+    meter: {
+      vendor: 'ecar',
+      model: 'demo-meter',
+      serial: meter.serial,
+      publicKey: meter.publicKeyHex,
+      signatureMethod: 'ECDSA-secp256r1-SHA256',
+    },
+    bookingTerms: { noShowFee: 3_000n, cancelBeforeMinutes: 10, maxDurationMinutes: 120 },
+  });
+  const tariff = await cast.host.ledger.submit('setTariff', {
+    stationId,
+    tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },
+  });
+  narrator.step('Host registers a wallbox with a signing meter and an energy tariff', [
+    `station ${stationId}: 11 kW AC, Berlin (coarse location public; street address sealed)`,
+    `meter ${meter.serial} pinned (ECDSA P-256 public key); tariff ${tokens(PRICE_PER_KWH)} per kWh`,
+    ...(await describe(registered)),
+    ...(await describe(tariff)),
+  ]);
+
+  // 3. the driver tops up
+  const mint = await cast.issuer.ledger.submit('mint', {
+    account: cast.driver.id,
+    amount: MINTED,
+    paymentRef: `psp-${runId}`,
+  });
+  narrator.step('Issuer mints tokens for the driver’s top-up', [
+    `${tokens(MINTED)} for payment reference psp-${runId} (idempotent per reference)`,
+    ...(await describe(mint)),
+  ]);
+
+  // 4. the driver finds the station and books it
+  const found = await cast.driver.ledger.evaluate('searchStations', { city: 'Berlin', minPowerW: 7000 });
+  const hits: readonly JsonValue[] = Array.isArray(found) ? found : [];
+  if (!hits.some((s) => field(s, 'id') === stationId)) {
+    throw new Error(`station search did not find ${stationId}`);
+  }
+  const now = Date.now();
+  const booking = await cast.driver.ledger.submit('createBooking', {
+    bookingId: `booking-${runId}`,
+    stationId,
+    evseUid: 'evse-1',
+    startAt: new Date(now + 5 * 60_000).toISOString(),
+    endAt: new Date(now + 65 * 60_000).toISOString(),
+  });
+  const address = await cast.driver.ledger.evaluate('getStationAddress', { stationId });
+  narrator.step('Driver finds the wallbox and books it', [
+    `search (Berlin, ≥ 7 kW) found ${hits.length} station(s) including ${stationId}`,
+    `booked evse-1; the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
+    ...(await describe(booking)),
+  ]);
+
+  // 5. charging: start (hold), the meter signs begin and end, stop settles
+  const started = await cast.driver.ledger.submit('startSession', {
+    sessionId,
+    stationId,
+    evseUid: 'evse-1',
+    connectorId: '1',
+  });
+  const startedAt = field(started.result, 'startedAt');
+  const startMs = typeof startedAt === 'number' ? startedAt : Date.now();
+  narrator.step('Driver starts charging: the session hold is placed', [
+    `hold ${tokens(HOLD)} moved from purchased to escrow; the booking's no-show hold is released`,
+    ...(await describe(started)),
+  ]);
+  await sleep(Math.max(0, startMs + 1_000 - Date.now()));
+  const begin = signReadings(meter, 1, [{ type: 'B', timeMs: startMs, kwh: BEGIN_KWH }]);
+  const end = signReadings(meter, 2, [{ type: 'E', timeMs: Date.now(), kwh: END_KWH }]);
+  const t0 = performance.now();
+  const settled = await cast.driver.ledger.submit('stopSession', { sessionId, ocmf: [begin, end] });
+  const settleMs = Math.round(performance.now() - t0);
+  const price = money(settled.result, 'cdr', 'totalCost');
+  check('settled price', price, expected.price);
+  narrator.step('Driver stops: the enclaves verify the signed meter records and settle', [
+    `meter ${BEGIN_KWH} → ${END_KWH} kWh = ${expected.energyWh} Wh, signatures checked against the pinned key`,
+    `price ${tokens(price)}; fee ${tokens(expected.fee)}; host earns ${tokens(expected.hostEarning)} (locked ${options.disputeWindowSeconds} s for disputes); ${tokens(HOLD - price)} released to the driver`,
+    `submit-to-commit ${settleMs} ms`,
+    ...(await describe(settled)),
+  ]);
+  const driverBalance = await cast.driver.ledger.evaluate('getBalance');
+  check('driver purchased balance', money(driverBalance, 'purchased'), MINTED - price);
+
+  // 6. the dispute window passes; the host claims and is paid out
+  narrator.step('Waiting for the dispute window', [`${options.disputeWindowSeconds} s`]);
+  await sleep(options.disputeWindowSeconds * 1000 + 1_500);
+  const claimed = await cast.host.ledger.submit('claimEarnings');
+  const payoutId = `payout-${runId}`;
+  const requested = await cast.host.ledger.submit('requestPayout', {
+    payoutId,
+    amount: expected.hostEarning,
+  });
+  const confirmed = await cast.issuer.ledger.submit('confirmPayout', { account: cast.host.id, payoutId });
+  narrator.step('Host claims the unlocked earnings and is paid out; the issuer burns them', [
+    `${tokens(expected.hostEarning)} paid out (${payoutId}), burned on confirmation`,
+    ...(await describe(claimed)),
+    ...(await describe(requested)),
+    ...(await describe(confirmed)),
+  ]);
+
+  // 7. the auditor's totals balance
+  const auditAfter = await cast.auditor.ledger.evaluate('auditTotals');
+  const mintedDelta = money(auditAfter, 'minted') - money(auditBefore, 'minted');
+  const burnedDelta = money(auditAfter, 'burned') - money(auditBefore, 'burned');
+  const balanced = field(auditAfter, 'balanced') === true;
+  check('minted during the story', mintedDelta, MINTED);
+  check('burned during the story', burnedDelta, expected.hostEarning);
+  if (!balanced) throw new Error('the auditor totals do not balance');
+  narrator.step('Auditor checks the totals', [
+    `minted ${tokens(money(auditAfter, 'minted'))} − burned ${tokens(money(auditAfter, 'burned'))} = sum of all buckets: balanced`,
+  ]);
+
+  return {
+    runId,
+    stationId,
+    sessionId,
+    minted: MINTED.toString(),
+    energyWh: expected.energyWh.toString(),
+    pricePerKwh: PRICE_PER_KWH.toString(),
+    price: price.toString(),
+    platformFee: expected.fee.toString(),
+    hostEarning: expected.hostEarning.toString(),
+    releasedToDriver: (HOLD - price).toString(),
+    driverBalance: (MINTED - price).toString(),
+    burned: expected.hostEarning.toString(),
+    audit: { mintedDelta: mintedDelta.toString(), burnedDelta: burnedDelta.toString(), balanced },
+    settleTransactionId: settled.transactionId,
+    settleSubmitToCommitMs: settleMs,
+  };
+}
