@@ -1,0 +1,292 @@
+// The confidential contract for applications on the legacy fabric-network 2.2 SDK: the same enclave-set
+// check (ConfidentialLedgerClient.trustedKeys: shared verifier and cache), the same envelope and receipt
+// check (protocol functions), and writes endorsed, checked and only then ordered.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
+import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
+import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  MAX_REQUEST_LIFETIME_MS,
+  newRequestNonce,
+  PROTOCOL_VERSION,
+  sealRequest,
+  type RequestBody,
+} from '../../../chaincode/src/protocol/confidential/envelope';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
+import {
+  ConfidentialLedgerClient,
+  DEFAULT_REQUEST_LIFETIME_MS,
+  type WalletKey,
+} from '../confidential/confidential-client';
+import type { TrustedKeys } from '../confidential/enclave-verifier';
+import type { ContractPort, NetworkPort } from '../confidential/gateway-ports';
+import { openAnswer, type RequestContext } from '../confidential/sealed-answer';
+import type { TrustCache } from '../confidential/trust-cache';
+import {
+  encodeArgs,
+  type LedgerArgs,
+  type LedgerClient,
+  type LedgerSubmitResult,
+} from '../fabric/ledger-client';
+import { newLegacyProposal, sendProposal, unanimousAnswer } from './endorse-then-commit';
+import { legacyAnswerError, peerDetails, typedErrorIn } from './legacy-errors';
+import type { LegacyContract, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
+
+const MVCC_READ_CONFLICT = 'MVCC_READ_CONFLICT';
+
+export interface LegacyConfidentialContractOptions<E, C, I extends LegacyIdentityContext<I>> {
+  /**
+   * The channel through a connected fabric-network Gateway (`await gateway.getNetwork(channel)`). The
+   * adapter takes the 'confidential' contract from it, and needs the Network itself (not only the
+   * Contract) for the channel's endorsers and orderers, to endorse before it orders.
+   */
+  readonly network: LegacyNetwork<E, C, I>;
+  readonly chaincode: string;
+  /** The wallet key that signs requests; the enclave runs each call as this wallet. */
+  readonly wallet: WalletKey;
+  /** The client's own attestation policy (from its profile). */
+  readonly policy: AttestationPolicy;
+  /** Distinct orgs whose attested enclaves must vouch for the keys (at least policy.minOrgs); default 2. */
+  readonly minOrgs?: number;
+  /** Share one cache with other clients (also fabric-gateway ones) to verify once per epoch. */
+  readonly trustCache?: TrustCache;
+  /** notAfter = now + this; capped at MAX_REQUEST_LIFETIME_MS. Default 2 minutes. */
+  readonly requestLifetimeMs?: number;
+  /** Submits of one call at most, MVCC read conflicts included; default 4. */
+  readonly maxAttempts?: number;
+  /** Wait before the n-th retry is n times this (plus jitter); default 150 ms. */
+  readonly retryDelayMs?: number;
+  /** The clock for evidence checks and notAfter; default the system clock. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * A confidential ledger session for one wallet over a fabric-network 2.2 gateway identity.
+ *
+ * Writes: the transaction id is fixed first, the sealed request is endorsed by every channel peer,
+ * the endorsements must sign identical bytes, and the enclave's receipt (over request hash, response
+ * hash and transaction id) is verified and the answer opened BEFORE the transaction is sent to the
+ * orderer; a refused or unverifiable answer is never ordered. Reads: evaluated on one peer, receipt
+ * checked before the answer is returned.
+ *
+ * @example
+ * const network = await gateway.getNetwork('ecar');
+ * const ledger = new LegacyConfidentialContract({ network, chaincode: 'ecar', wallet, policy });
+ * await ledger.submit('mint', { account, amount: 5000n, paymentRef: 'psp-123' });
+ * const balance = await ledger.evaluate('getBalance', {});
+ */
+export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>> implements LedgerClient {
+  readonly #network: LegacyNetwork<E, C, I>;
+  readonly #contract: LegacyContract;
+  readonly #trust: ConfidentialLedgerClient;
+  readonly #channel: string;
+  readonly #chaincode: string;
+  readonly #wallet: WalletKey;
+  readonly #lifetimeMs: number;
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
+  readonly #clock: () => Date;
+  #lastTransactionId: string | undefined;
+
+  constructor(options: Readonly<LegacyConfidentialContractOptions<E, C, I>>) {
+    this.#network = options.network;
+    this.#contract = options.network.getContract(options.chaincode, CONFIDENTIAL_CONTRACT);
+    this.#channel = options.network.getChannel().name;
+    this.#chaincode = options.chaincode;
+    this.#wallet = options.wallet;
+    this.#clock = options.clock ?? ((): Date => new Date());
+    // the trust decision is the fabric-gateway client's own, over a read-only view of this contract
+    this.#trust = new ConfidentialLedgerClient({
+      network: readOnlyView(this.#contract, this.#channel),
+      chaincode: options.chaincode,
+      wallet: options.wallet,
+      policy: options.policy,
+      clock: this.#clock,
+      ...(options.minOrgs === undefined ? {} : { minOrgs: options.minOrgs }),
+      ...(options.trustCache === undefined ? {} : { trustCache: options.trustCache }),
+    });
+    this.#lifetimeMs = Math.min(
+      MAX_REQUEST_LIFETIME_MS,
+      Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
+    );
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+  }
+
+  /** The transaction id of the last request this adapter made (also of a failed one). */
+  get lastTransactionId(): string | undefined {
+    return this.#lastTransactionId;
+  }
+
+  /** The wallet's public key, base64, as requests carry it. */
+  get walletPublicKey(): string {
+    return toB64(this.#wallet.publicKey);
+  }
+
+  /**
+   * The verified chaincode keys (the enclave set checked against this client's policy, cached per epoch).
+   *
+   * @throws EnclaveTrustError when the enclave set does not pass the policy; nothing is encrypted then.
+   */
+  async trustedKeys(): Promise<TrustedKeys> {
+    return this.#trust.trustedKeys();
+  }
+
+  /**
+   * Endorses a sealed write on every channel peer, checks the receipt and opens the answer, then orders
+   * it and waits for the commit on the client org's peers.
+   *
+   * @throws EnclaveTrustError when the enclave set is not trusted (nothing was encrypted).
+   * @throws EcarError with the code the enclave sealed (INSUFFICIENT_FUNDS, FORBIDDEN, ...);
+   *   ENVELOPE_INVALID when a receipt does not verify (nothing was ordered); CONFLICT after repeated
+   *   MVCC read conflicts; INTERNAL when it committed with another invalid validation code.
+   * @throws LegacyEndorsementError when the peers did not all endorse identically and no enclave
+   *   explained why (unreachable peer, differing results); LegacyOrderingError when the orderer refused.
+   */
+  async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
+    const argsValue = encodeArgValue(args);
+    for (let attempt = 1; ; attempt += 1) {
+      // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
+      const keys = await this.trustedKeys();
+      const proposal = newLegacyProposal(this.#network);
+      const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
+      const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
+        fcn: qualified(this.#contract, Confidential.submit),
+        args: [envelopeText],
+      });
+      const refusal = typedErrorIn(
+        peerDetails(endorsed.answers).map((d) => d.message),
+        context,
+      );
+      if (refusal !== undefined) throw refusal;
+      const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
+      // the receipt is checked here, before anything is sent to the orderer
+      const result = openAnswer(answer.response.payload, context);
+      const status = await endorsed.commit();
+      if (status.successful) {
+        return {
+          result,
+          transactionId: status.transactionId,
+          blockNumber: status.blockNumber,
+          attempts: attempt,
+        };
+      }
+      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
+      if (status.code !== MVCC_READ_CONFLICT) {
+        throw new EcarError('INTERNAL', `'${fn}' was endorsed but not committed (${status.code})`, details);
+      }
+      if (attempt >= this.#maxAttempts) {
+        throw new EcarError(
+          'CONFLICT',
+          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
+          details,
+        );
+      }
+      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
+    }
+  }
+
+  /**
+   * Runs a sealed read on one peer's enclave (fabric-network's query handler picks the peer); the
+   * receipt is checked before the answer is returned. Nothing is ordered.
+   *
+   * @throws as submit, without CONFLICT; an unreachable network as fabric-network's own error.
+   */
+  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    const keys = await this.trustedKeys();
+    const transaction = this.#contract.createTransaction(Confidential.evaluate);
+    const { envelopeText, context } = this.#seal(
+      fn,
+      encodeArgValue(args),
+      keys,
+      transaction.getTransactionId(),
+    );
+    const bytes = await transaction.evaluate(envelopeText).catch((error: unknown) => {
+      throw legacyAnswerError(error, context);
+    });
+    return openAnswer(bytes, context);
+  }
+
+  /** fabric-network-style name of {@link submit}: the checked result only. */
+  async submitTransaction(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    return (await this.submit(fn, args)).result;
+  }
+
+  /** fabric-network-style name of {@link evaluate}. */
+  async evaluateTransaction(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    return this.evaluate(fn, args);
+  }
+
+  /**
+   * The caller id the ledger knows this wallet by: the enclave's answer to the sealed read `whoami`.
+   *
+   * @throws EcarError INTERNAL when the answer has no id.
+   */
+  async whoami(): Promise<string> {
+    const answer = await this.evaluate('whoami', {});
+    const id = isJsonObject(answer) ? answer.id : undefined;
+    if (typeof id !== 'string') throw new EcarError('INTERNAL', 'whoami answered without an id');
+    return id;
+  }
+
+  #seal(
+    fn: string,
+    args: JsonValue,
+    keys: TrustedKeys,
+    txId: string,
+  ): { envelopeText: string; context: RequestContext } {
+    const body: RequestBody = {
+      v: PROTOCOL_VERSION,
+      channel: this.#channel,
+      chaincode: this.#chaincode,
+      epoch: keys.epoch,
+      fn,
+      args,
+      wallet: toB64(this.#wallet.publicKey),
+      nonce: newRequestNonce(),
+      notAfter: this.#clock().getTime() + this.#lifetimeMs,
+    };
+    const { envelopeText, secrets } = sealRequest(body, this.#wallet, keys.boxPublicKey);
+    this.#lastTransactionId = txId;
+    return {
+      envelopeText,
+      context: { secrets, txId, epoch: keys.epoch, receiptPublicKey: keys.receiptPublicKey },
+    };
+  }
+}
+
+/** fabric-network's transaction name: `<contract>:<transaction>` (Contract._getQualifiedName). */
+function qualified(contract: LegacyContract, name: string): string {
+  return contract.namespace ? `${contract.namespace}:${name}` : name;
+}
+
+/**
+ * The legacy contract as the fabric-gateway client's ContractPort, for the public reads the trust
+ * decision needs (listEnclaves, keyStatus); it refuses everything else.
+ */
+function readOnlyView(contract: LegacyContract, channel: string): NetworkPort {
+  const refusal = (): EcarError =>
+    new EcarError('INTERNAL', 'the legacy adapter only reads the public records through this view');
+  const port: ContractPort = {
+    evaluateTransaction: async (name, ...args) =>
+      contract.evaluateTransaction(
+        name,
+        ...args.map((arg) => (typeof arg === 'string' ? arg : Buffer.from(arg).toString('utf8'))),
+      ),
+    submitTransaction: () => Promise.reject(refusal()),
+    newProposal: () => {
+      throw refusal();
+    },
+  };
+  return { getName: () => channel, getContract: () => port };
+}
+
+function isJsonObject(value: JsonValue): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The arguments as the JSON value the request carries (bigint as decimal strings). */
+function encodeArgValue(args: LedgerArgs): JsonValue {
+  return JSON.parse(encodeArgs(args)) as JsonValue;
+}
