@@ -1,7 +1,7 @@
 // A fake gateway Network for the confidential client's unit tests: its 'confidential' contract answers
 // keyStatus and listEnclaves from a fixture and runs the real envelope functions as an enclave would
 // (open, check binding, seal the answer with a receipt; refusals sealed inside an EndorseError).
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../../chaincode/src/ports';
@@ -41,7 +41,7 @@ export interface FakeEnclaveOptions {
   /** Signs receipts with this seed instead of the epoch's receipt key (a lying peer). */
   readonly receiptSeed?: Uint8Array;
   /** Validation codes of successive commits (default VALID each time). */
-  readonly commitCodes?: readonly number[];
+  readonly commitCodes?: readonly Status['code'][];
   /** The transaction time the enclave checks notAfter against; default the wall clock. */
   readonly nowMs?: () => number;
 }
@@ -53,7 +53,7 @@ export class FakeConfidentialNetwork implements NetworkPort {
   readonly reads: string[] = [];
   readonly #fixture: ConfidentialFixture;
   readonly #options: FakeEnclaveOptions;
-  readonly #commitCodes: number[];
+  readonly #commitCodes: Status['code'][];
 
   constructor(fixture: ConfidentialFixture, options: FakeEnclaveOptions) {
     this.#fixture = fixture;
@@ -66,23 +66,21 @@ export class FakeConfidentialNetwork implements NetworkPort {
   }
 
   getContract(chaincodeName: string): ContractPort {
-    const network = this;
     return {
-      evaluateTransaction(name: string): Promise<Uint8Array> {
-        network.reads.push(name);
-        if (name === Confidential.keyStatus) return Promise.resolve(json(network.#fixture.keyStatus));
-        if (name === Confidential.enclaves) return Promise.resolve(json(network.#fixture.registry));
+      evaluateTransaction: (name: string): Promise<Uint8Array> => {
+        this.reads.push(name);
+        if (name === Confidential.keyStatus) return Promise.resolve(json(this.#fixture.keyStatus));
+        if (name === Confidential.enclaves) return Promise.resolve(json(this.#fixture.registry));
         return Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no ${name}`));
       },
-      submitTransaction(name: string): Promise<Uint8Array> {
-        return Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`));
-      },
-      newProposal(transactionName, options): ProposalPort {
+      submitTransaction: (name: string): Promise<Uint8Array> =>
+        Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`)),
+      newProposal: (transactionName, options): ProposalPort => {
         const envelopeText = options?.arguments?.[0];
         if (typeof envelopeText !== 'string')
           throw new Error('fake: the envelope must be one string argument');
         const txId = randomBytes(32).toString('hex');
-        return network.#proposal(chaincodeName, transactionName, txId, envelopeText);
+        return this.#proposal(chaincodeName, transactionName, txId, envelopeText);
       },
     };
   }
@@ -92,24 +90,25 @@ export class FakeConfidentialNetwork implements NetworkPort {
     return {
       getTransactionId: () => txId,
       evaluate: () => Promise.resolve().then(run),
-      endorse: async (): Promise<TransactionPort> => {
-        const result = run();
-        return {
-          getResult: () => result,
-          getTransactionId: () => txId,
-          submit: (): Promise<CommitPort> => {
-            this.ordered.push(txId);
-            const code = this.#commitCodes.shift() ?? StatusCode.VALID;
-            const status: Status = {
-              blockNumber: BigInt(this.ordered.length),
-              code: code as Status['code'],
-              successful: code === StatusCode.VALID,
-              transactionId: txId,
-            };
-            return Promise.resolve({ getStatus: () => Promise.resolve(status) });
-          },
-        };
-      },
+      endorse: (): Promise<TransactionPort> =>
+        Promise.resolve().then((): TransactionPort => {
+          const result = run();
+          return {
+            getResult: () => result,
+            getTransactionId: () => txId,
+            submit: (): Promise<CommitPort> => {
+              this.ordered.push(txId);
+              const code = this.#commitCodes.shift() ?? StatusCode.VALID;
+              const status: Status = {
+                blockNumber: BigInt(this.ordered.length),
+                code,
+                successful: code === StatusCode.VALID,
+                transactionId: txId,
+              };
+              return Promise.resolve({ getStatus: () => Promise.resolve(status) });
+            },
+          };
+        }),
     };
   }
 
@@ -153,9 +152,13 @@ function json(value: unknown): Uint8Array {
 /** An endorsement failure as the gateway reports it: one detail per peer with the chaincode message. */
 export function endorseError(txId: string, chaincodeMessage: string): EndorseError {
   const message = `chaincode response 500, ${chaincodeMessage}`;
-  const cause = Object.assign(new Error(message), { code: 10, details: message, metadata: new Metadata() });
+  const cause = Object.assign(new Error(message), {
+    code: GrpcStatus.ABORTED,
+    details: message,
+    metadata: new Metadata(),
+  });
   return new EndorseError({
-    code: 10,
+    code: GrpcStatus.ABORTED,
     details: [
       { address: 'peer0.org1.example.com:7051', mspId: 'Org1MSP', message },
       { address: 'peer0.org2.example.com:9051', mspId: 'Org2MSP', message },

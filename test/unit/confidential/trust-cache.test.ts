@@ -1,6 +1,7 @@
 // TrustCache: one verification per (channel, chaincode, epoch), reused only for the same key status and
 // client rules, until it expires.
 import { expect } from 'chai';
+import type { KeyStatus } from '../../../chaincode/src/protocol/confidential/api';
 import { verifyEnclaveSet, type TrustedKeys } from '../../../client/src/confidential/enclave-verifier';
 import { TrustCache, type TrustBasis } from '../../../client/src/confidential/trust-cache';
 import { CHAINCODE, CHANNEL, confidentialFixture, NOW } from '../../support/confidential-fixture';
@@ -23,7 +24,10 @@ describe('TrustCache', () => {
       const keys = cache.store(verified(), basis);
       expect(cache.lookup(basis, new Date(now.getTime() + 1_000))).to.equal(keys);
       expect(
-        cache.lookup({ ...basis, keyStatus: JSON.parse(JSON.stringify(fixture.keyStatus)) }, now),
+        cache.lookup(
+          { ...basis, keyStatus: JSON.parse(JSON.stringify(fixture.keyStatus)) as KeyStatus },
+          now,
+        ),
       ).to.equal(keys);
     });
 
