@@ -3,6 +3,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EcarError } from '../protocol/errors';
 import { runLedgerTransaction, whoami } from './ledger-transaction';
+import { assertPlaintextMode } from './plaintext-guard';
 
 export const LEDGER_CONTRACT_NAME = 'ledger';
 
@@ -13,6 +14,16 @@ export const LEDGER_CONTRACT_NAME = 'ledger';
 export class LedgerContract extends Contract {
   constructor() {
     super(LEDGER_CONTRACT_NAME);
+  }
+
+  /** Every call is refused unless plaintext mode is on (ECAR_PLAINTEXT=1). */
+  override beforeTransaction(_ctx: Context): Promise<void> {
+    try {
+      assertPlaintextMode();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** A write: `fn` is a domain transaction name, `argsJson` its argument object as JSON text. */

@@ -142,7 +142,7 @@ describe('LedgerContract', () => {
   }
 
   it("is served next to the heartbeat contract under the name 'ledger'", () => {
-    expect(contracts.map((C) => new C().getName())).to.deep.equal(['heartbeat', 'ledger']);
+    expect(contracts.map((C) => new C().getName())).to.deep.equal(['heartbeat', 'ledger', 'confidential']);
   });
 
   it('submit and evaluate dispatch to the domain; whoami answers the caller id and MSP', async () => {

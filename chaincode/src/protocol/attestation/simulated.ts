@@ -2,7 +2,16 @@
 // (clearly named "NOT SGX"), a PCK-style CA and leaf with the SGX extension, CRLs, signed TCB info and
 // QE identity, and quotes in the exact SGX DCAP v3 layout, so the production verifier checks them with
 // the same code. Its evidence is accepted only by a policy with allowSimulated and its root key.
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+  X509Certificate,
+} from 'node:crypto';
 import {
   derBitString,
   derBoolean,
@@ -73,6 +82,12 @@ export interface SimulatedPlatform {
   readonly trustAnchor: TrustAnchor;
   /** Hex of the root public key, for the policy's `simulatedRootKeys`. */
   readonly rootPublicKeyHex: string;
+  /**
+   * MRSIGNER of this development platform's enclave signer (32 random bytes standing in for the hash
+   * of an SGX signing key's modulus): the simulated enclave provider quotes with it, and simulated
+   * sealing keys derive from it, as SGX's MRSIGNER sealing does.
+   */
+  readonly enclaveSigner: Uint8Array;
   /** A quote in the SGX DCAP v3 layout, signed through the development chain. */
   quote(input: SimulatedQuoteInput): Uint8Array;
   /**
@@ -80,6 +95,50 @@ export interface SimulatedPlatform {
    * `revokePckCertificate` lists the PCK leaf in the PCK CRL (for tests of revocation).
    */
   collateral(options?: { readonly revokePckCertificate?: boolean }): CollateralJson;
+  /** Every key and certificate of the platform as JSON (DEVELOPMENT ONLY: it holds private keys). */
+  export(): SimulatedPlatformJson;
+}
+
+/**
+ * A persisted simulated platform: private keys (PKCS#8 DER, base64), certificates (DER, base64) and
+ * the validity windows. DEVELOPMENT ONLY: whoever holds this file can mint "attested" evidence for
+ * any enclave, which is exactly why only a policy with allowSimulated and this root key accepts it.
+ */
+export interface SimulatedPlatformJson {
+  readonly v: 1;
+  readonly kind: typeof SIMULATED_PLATFORM_KIND;
+  readonly warning: string;
+  /** Seconds since the epoch. */
+  readonly start: number;
+  readonly certificateEnd: number;
+  readonly collateralEnd: number;
+  readonly tcbStatus: Exclude<TcbStatus, 'Revoked'>;
+  /** Hex, 32 bytes. */
+  readonly enclaveSigner: string;
+  readonly keys: Readonly<Record<PlatformKeyName, string>>;
+  readonly certificates: Readonly<Record<PlatformCertificateName, string>>;
+}
+
+export const SIMULATED_PLATFORM_KIND = 'ecar-simulated-attestation-platform';
+type PlatformCertificateName = 'root' | 'pckCa' | 'pckLeaf' | 'tcbSigner';
+type PlatformKeyName = PlatformCertificateName | 'attestation';
+const CERTIFICATE_NAMES: readonly PlatformCertificateName[] = ['root', 'pckCa', 'pckLeaf', 'tcbSigner'];
+const SUBJECTS: Readonly<Record<PlatformCertificateName, string>> = {
+  root: SIMULATED_ROOT_NAME,
+  pckCa: SIMULATED_CA_NAME,
+  pckLeaf: SIMULATED_PCK_NAME,
+  tcbSigner: SIMULATED_TCB_SIGNER_NAME,
+};
+
+/** What a platform is made of; generated once, or restored from its JSON. */
+interface PlatformMaterial {
+  readonly start: number;
+  readonly certificateEnd: number;
+  readonly collateralEnd: number;
+  readonly tcbStatus: Exclude<TcbStatus, 'Revoked'>;
+  readonly enclaveSigner: Uint8Array;
+  readonly certificates: Readonly<Record<PlatformCertificateName, IssuedCertificate>>;
+  readonly attestationKey: Key;
 }
 
 interface Key {
@@ -152,12 +211,86 @@ export function createSimulatedPlatform(options: SimulatedPlatformOptions): Simu
     start,
     end: certificateEnd,
   });
-  const attestationKey = newKey();
+  return platformFrom({
+    start,
+    certificateEnd,
+    collateralEnd,
+    tcbStatus,
+    enclaveSigner: new Uint8Array(randomBytes(32)),
+    certificates: { root, pckCa, pckLeaf, tcbSigner },
+    attestationKey: newKey(),
+  });
+}
+
+/**
+ * Restores a platform from `SimulatedPlatform.export()` output (parsed JSON). DEVELOPMENT ONLY.
+ *
+ * @throws EcarError INVALID_ARGUMENT when the JSON is not a persisted simulated platform.
+ */
+export function restoreSimulatedPlatform(json: unknown): SimulatedPlatform {
+  const fail = (why: string): never => {
+    throw new EcarError('INVALID_ARGUMENT', `not a simulated attestation platform: ${why}`);
+  };
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('not a JSON object');
+  const raw = json as Record<string, unknown>;
+  if (raw.v !== 1 || raw.kind !== SIMULATED_PLATFORM_KIND) fail(`kind must be ${SIMULATED_PLATFORM_KIND} v1`);
+  const seconds = (name: string): number => {
+    const value = raw[name];
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+      ? value
+      : fail(`${name} must be seconds since the epoch`);
+  };
+  const tcbStatus = raw.tcbStatus;
+  if (typeof tcbStatus !== 'string' || tcbStatus === 'Revoked') fail('tcbStatus missing');
+  if (typeof raw.enclaveSigner !== 'string' || !/^[0-9a-f]{64}$/.test(raw.enclaveSigner))
+    fail('enclaveSigner must be 64 hex digits');
+  const base64 = (group: unknown, name: string): Uint8Array => {
+    const value = (group as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value)
+      ? new Uint8Array(Buffer.from(value, 'base64'))
+      : fail(`${name} must be base64`);
+  };
+  const restoreKey = (name: PlatformKeyName): Key => {
+    try {
+      return keyFrom(
+        createPrivateKey({ key: Buffer.from(base64(raw.keys, name)), format: 'der', type: 'pkcs8' }),
+      );
+    } catch (error) {
+      if (error instanceof EcarError) throw error;
+      return fail(`key ${name} is not a PKCS#8 P-256 key`);
+    }
+  };
+  const certificates = {} as Record<PlatformCertificateName, IssuedCertificate>;
+  for (const name of CERTIFICATE_NAMES) {
+    const der = base64(raw.certificates, name);
+    certificates[name] = {
+      der,
+      key: restoreKey(name),
+      name: distinguishedName(SUBJECTS[name]),
+      serial: certificateSerial(der),
+    };
+  }
+  return platformFrom({
+    start: seconds('start'),
+    certificateEnd: seconds('certificateEnd'),
+    collateralEnd: seconds('collateralEnd'),
+    tcbStatus: tcbStatus as Exclude<TcbStatus, 'Revoked'>,
+    enclaveSigner: new Uint8Array(Buffer.from(raw.enclaveSigner as string, 'hex')),
+    certificates,
+    attestationKey: restoreKey('attestation'),
+  });
+}
+
+function platformFrom(material: PlatformMaterial): SimulatedPlatform {
+  const { start, collateralEnd, tcbStatus, attestationKey } = material;
+  const { root, pckCa, pckLeaf, tcbSigner } = material.certificates;
+  const rootKey = root.key;
   const pem = (...certs: IssuedCertificate[]): string => certs.map((c) => toPem(c.der)).join('');
 
   return {
     trustAnchor: developmentRoot(toHex(rootKey.point), SIMULATED_ROOT_NAME),
     rootPublicKeyHex: toHex(rootKey.point),
+    enclaveSigner: material.enclaveSigner,
 
     quote(input: SimulatedQuoteInput): Uint8Array {
       const header = quoteHeader();
@@ -250,13 +383,61 @@ export function createSimulatedPlatform(options: SimulatedPlatformOptions): Simu
         qe_identity_signature: toHex(signP1363(tcbSigner.key, Buffer.from(qeIdentity, 'utf8'))),
       };
     },
+
+    export(): SimulatedPlatformJson {
+      const pkcs8 = (key: Key): string =>
+        key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+      const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+      return {
+        v: 1,
+        kind: SIMULATED_PLATFORM_KIND,
+        warning:
+          'DEVELOPMENT ONLY, NOT SGX: these private keys let anyone mint simulated evidence; never trust this root in production',
+        start: material.start,
+        certificateEnd: material.certificateEnd,
+        collateralEnd: material.collateralEnd,
+        tcbStatus: material.tcbStatus,
+        enclaveSigner: toHex(material.enclaveSigner),
+        keys: {
+          root: pkcs8(root.key),
+          pckCa: pkcs8(pckCa.key),
+          pckLeaf: pkcs8(pckLeaf.key),
+          tcbSigner: pkcs8(tcbSigner.key),
+          attestation: pkcs8(attestationKey),
+        },
+        certificates: {
+          root: b64(root.der),
+          pckCa: b64(pckCa.der),
+          pckLeaf: b64(pckLeaf.der),
+          tcbSigner: b64(tcbSigner.der),
+        },
+      };
+    },
   };
 }
 
 function newKey(): Key {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+  return keyFrom(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+}
+
+function keyFrom(privateKey: KeyObject): Key {
+  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new EcarError('INVALID_ARGUMENT', 'simulated platform keys must be P-256');
+  }
+  const spki = new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
   return { privateKey, point: spki.subarray(spki.length - 65), spki };
+}
+
+/** The serial number of a certificate this module issued (for the PCK CRL). */
+function certificateSerial(der: Uint8Array): bigint {
+  try {
+    return BigInt(`0x${new X509Certificate(der).serialNumber}`);
+  } catch {
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      'not a simulated attestation platform: a certificate does not parse',
+    );
+  }
 }
 
 function signP1363(key: Key, data: Uint8Array): Uint8Array {

@@ -3,7 +3,9 @@
 // range read over a logical prefix ending in '/' is a range read over its pseudonym. The sealed
 // plaintext carries the logical key and the writing transaction, and the nonce is derived from
 // (transaction id, logical key), so every endorser writes byte-identical ciphertext and a value
-// moved to another key fails to open.
+// moved to another key fails to open. The nonce also covers the plaintext (a synthetic nonce), so a
+// client that reuses a transaction id for two proposals never gets two different plaintexts sealed
+// under one nonce.
 import { canonicalJson } from '../../domain/json';
 import type { JsonObject, JsonValue } from '../../ports';
 import { EcarError } from '../errors';
@@ -13,7 +15,7 @@ import { hmacSha256, NONCE_BYTES, secretOpen, secretSeal } from './primitives';
 /** Fabric keys of sealed state start here, apart from the plain registry and key records. */
 export const SEALED_KEY_PREFIX = 's/';
 const NAME_DOMAIN = 'ecar/name/v1\n';
-const VALUE_NONCE_DOMAIN = 'ecar/value-nonce/v1\n';
+const VALUE_NONCE_DOMAIN = 'ecar/value-nonce/v2\n';
 
 function segmentPseudonym(nameKey: Uint8Array, path: string): string {
   return Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
@@ -55,14 +57,19 @@ export function sealValue(
   value: JsonObject,
   context: Readonly<{ logicalKey: string; txId: string; epoch: number; stateKey: Uint8Array }>,
 ): Uint8Array {
+  const plaintext = pad(utf8(canonicalJson({ k: context.logicalKey, w: context.txId, d: value })));
+  // Deterministic for every endorser, unique per (transaction, key, plaintext): a transaction id is
+  // chosen by the client and can be reused in proposals that are never committed, so a nonce from
+  // (txId, key) alone could seal two different plaintexts under one nonce.
   const nonce = hmacSha256(
     context.stateKey,
     VALUE_NONCE_DOMAIN,
     context.txId,
     '\n',
     context.logicalKey,
+    '\n',
+    plaintext,
   ).subarray(0, NONCE_BYTES);
-  const plaintext = pad(utf8(canonicalJson({ k: context.logicalKey, w: context.txId, d: value })));
   const sealed: SealedValue = {
     v: 1,
     e: context.epoch,
@@ -85,21 +92,53 @@ export function openValue(
   stored: Uint8Array,
   context: Readonly<{ logicalKey: string; stateKey: Uint8Array }>,
 ): OpenedValue {
-  const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
-  const plaintext = secretOpen(
-    context.stateKey,
-    fromB64(raw.n, 'value nonce', 'INTERNAL', NONCE_BYTES),
-    fromB64(raw.ct, 'value ciphertext', 'INTERNAL'),
-  );
-  if (plaintext === undefined)
-    throw new EcarError('INTERNAL', `sealed value of '${context.logicalKey}' does not open`);
-  const inner = parseJsonObject(fromUtf8(unpad(plaintext, 'INTERNAL')), 'sealed value', 'INTERNAL');
+  const inner = openInner(stored, context.stateKey, context.logicalKey);
   if (inner.k !== context.logicalKey) {
     throw new EcarError(
       'INTERNAL',
       `sealed value stored under '${context.logicalKey}' belongs to another key (swapped ciphertext)`,
     );
   }
+  return opened(inner);
+}
+
+/**
+ * Opens a value a range read found, where only its Fabric key is known: the logical key sealed inside
+ * must map to exactly that Fabric key (so a ciphertext moved under another pseudonym is refused) and
+ * lie under the logical prefix that was read.
+ */
+export function openRangeValue(
+  stored: Uint8Array,
+  context: Readonly<{ fabricKey: string; logicalPrefix: string; nameKey: Uint8Array; stateKey: Uint8Array }>,
+): OpenedValue & { readonly logicalKey: string } {
+  const inner = openInner(stored, context.stateKey, context.fabricKey);
+  const logicalKey = inner.k;
+  if (
+    typeof logicalKey !== 'string' ||
+    !logicalKey.startsWith(context.logicalPrefix) ||
+    logicalKey.endsWith('/') ||
+    pseudonymKey(context.nameKey, logicalKey) !== context.fabricKey
+  ) {
+    throw new EcarError(
+      'INTERNAL',
+      `sealed value stored under '${context.fabricKey}' belongs to another key (swapped ciphertext)`,
+    );
+  }
+  return { ...opened(inner), logicalKey };
+}
+
+function openInner(stored: Uint8Array, stateKey: Uint8Array, where: string): Record<string, unknown> {
+  const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
+  const plaintext = secretOpen(
+    stateKey,
+    fromB64(raw.n, 'value nonce', 'INTERNAL', NONCE_BYTES),
+    fromB64(raw.ct, 'value ciphertext', 'INTERNAL'),
+  );
+  if (plaintext === undefined) throw new EcarError('INTERNAL', `sealed value of '${where}' does not open`);
+  return parseJsonObject(fromUtf8(unpad(plaintext, 'INTERNAL')), 'sealed value', 'INTERNAL');
+}
+
+function opened(inner: Record<string, unknown>): OpenedValue {
   if (
     typeof inner.w !== 'string' ||
     inner.d === null ||

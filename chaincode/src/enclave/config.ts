@@ -1,0 +1,106 @@
+// The enclave's configuration, read once from the environment into a typed, validated object.
+import { isAbsolute, resolve } from 'node:path';
+import type { EnclaveProvider } from '../protocol/confidential/api';
+import { EcarError } from '../protocol/errors';
+
+export interface EnclaveConfig {
+  /** ECAR_ENCLAVE_PROVIDER: `simulated` (development, default) or `gramine` (SGX via Gramine). */
+  readonly provider: EnclaveProvider;
+  /** ECAR_ENCLAVE_DIR: this enclave instance's folder for its sealed files (identity, keys). */
+  readonly enclaveDir: string;
+  /** ECAR_SIMULATED_PLATFORM: the persisted development attestation platform (simulated only). */
+  readonly simulatedPlatformFile: string | undefined;
+  /** ECAR_SIMULATED_CPU_SECRET: this host's simulated CPU sealing secret (simulated only). */
+  readonly simulatedCpuSecretFile: string | undefined;
+  /** ECAR_SIMULATED_DEBUG=1: quote with the DEBUG attribute (tests build a debug enclave with it). */
+  readonly simulatedDebug: boolean;
+  /** ECAR_COLLATERAL_FILE: PCCS collateral JSON for this platform (gramine only; the operator refreshes it). */
+  readonly collateralFile: string | undefined;
+  /** ECAR_MSP_ID, ECAR_CHANNEL, ECAR_CHAINCODE: where this enclave serves. */
+  readonly mspId: string;
+  readonly channel: string;
+  readonly chaincode: string;
+  /** ECAR_PLAINTEXT=1: the plain 'ledger' contract answers (benchmarks, development). */
+  readonly plaintext: boolean;
+  /** ECAR_CODE_ROOT: project root whose built chaincode is measured (simulated provider). */
+  readonly codeRoot: string;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The project root relative to this file once compiled (dist/chaincode/src/enclave). */
+export const DEFAULT_CODE_ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
+
+/** A configuration problem: names the variable so an operator can fix it. */
+export class EnclaveConfigError extends EcarError {
+  readonly variable: string;
+
+  constructor(variable: string, problem: string) {
+    super('INTERNAL', `enclave configuration: ${variable} ${problem}`, { variable });
+    this.name = 'EnclaveConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * Reads and validates the enclave configuration.
+ *
+ * @throws EnclaveConfigError naming the first missing or invalid variable.
+ */
+export function readEnclaveConfig(env: Environment = process.env): EnclaveConfig {
+  const provider = env.ECAR_ENCLAVE_PROVIDER ?? 'simulated';
+  if (provider !== 'simulated' && provider !== 'gramine') {
+    throw new EnclaveConfigError(
+      'ECAR_ENCLAVE_PROVIDER',
+      `must be 'simulated' or 'gramine', not '${provider}'`,
+    );
+  }
+  const simulated = provider === 'simulated';
+  return {
+    provider,
+    enclaveDir: path(env, 'ECAR_ENCLAVE_DIR'),
+    simulatedPlatformFile: simulated ? path(env, 'ECAR_SIMULATED_PLATFORM') : undefined,
+    simulatedCpuSecretFile: simulated ? path(env, 'ECAR_SIMULATED_CPU_SECRET') : undefined,
+    simulatedDebug: simulated && flag(env, 'ECAR_SIMULATED_DEBUG'),
+    collateralFile: simulated ? undefined : path(env, 'ECAR_COLLATERAL_FILE'),
+    mspId: name(env, 'ECAR_MSP_ID'),
+    channel: name(env, 'ECAR_CHANNEL'),
+    chaincode: name(env, 'ECAR_CHAINCODE'),
+    plaintext: flag(env, 'ECAR_PLAINTEXT'),
+    codeRoot: env.ECAR_CODE_ROOT === undefined ? DEFAULT_CODE_ROOT : path(env, 'ECAR_CODE_ROOT'),
+  };
+}
+
+/** Only ECAR_PLAINTEXT, for the plain contract's guard (it needs none of the enclave's settings). */
+export function readPlaintextMode(env: Environment = process.env): boolean {
+  return flag(env, 'ECAR_PLAINTEXT');
+}
+
+function required(env: Environment, variable: string): string {
+  const value = env[variable];
+  if (value === undefined || value.trim() === '') throw new EnclaveConfigError(variable, 'is not set');
+  return value.trim();
+}
+
+function path(env: Environment, variable: string): string {
+  const value = required(env, variable);
+  if (value.includes('\0')) throw new EnclaveConfigError(variable, 'is not a usable path');
+  return isAbsolute(value) ? value : resolve(value);
+}
+
+function name(env: Environment, variable: string): string {
+  const value = required(env, variable);
+  if (!NAME_PATTERN.test(value)) {
+    throw new EnclaveConfigError(variable, 'must be 1-249 letters, digits, dots, dashes or underscores');
+  }
+  return value;
+}
+
+function flag(env: Environment, variable: string): boolean {
+  const value = env[variable];
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new EnclaveConfigError(variable, `must be '1' (on) or '0' (off), not '${value}'`);
+}

@@ -1,0 +1,150 @@
+// The consortium's attestation policy on the ledger (`policy/current`) and how it changes: the first
+// policy is set by an org admin while none exists; later ones are proposed by an org admin and apply
+// once a majority of the consortium's orgs approved.
+//
+// Which orgs form the consortium: chaincode cannot read the channel configuration deterministically
+// (system chaincodes are not reachable from it, and a config block read at endorsement is not checked
+// again at commit), so the orgs are those the ledger knows: every org with a registered enclave,
+// every org that approved the current policy, and every org approving the proposal. A proposal needs
+// more than half of them and at least the current policy's minOrgs (2 of 2 in the test network).
+import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
+import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
+import { EcarError } from '../protocol/errors';
+import { readRecord, setEvent, writeRecord, type EnclaveTx, type RawState } from './ledger-state';
+import { registeredOrgs } from './registry';
+
+export const POLICY_KEY = 'policy/current';
+const proposalKey = (id: string): string => `policy/proposal/${id}`;
+
+export interface CurrentPolicy {
+  readonly record: PolicyRecord;
+  readonly policy: AttestationPolicy;
+}
+
+export async function readPolicy(state: RawState): Promise<CurrentPolicy | undefined> {
+  const raw = await readRecord(state, POLICY_KEY);
+  if (raw === undefined) return undefined;
+  const record = raw as unknown as PolicyRecord;
+  return { record, policy: parsePolicy(record.policy) };
+}
+
+/** @throws EcarError NOT_INITIALIZED when no policy was set yet. */
+export async function requirePolicy(state: RawState): Promise<CurrentPolicy> {
+  const current = await readPolicy(state);
+  if (current === undefined) {
+    throw new EcarError(
+      'NOT_INITIALIZED',
+      'there is no attestation policy yet: an org admin must run initPolicy',
+    );
+  }
+  return current;
+}
+
+export async function getPolicy(tx: EnclaveTx): Promise<PolicyRecord> {
+  return (await requirePolicy(tx.state)).record;
+}
+
+export async function initPolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord> {
+  requireAdmin(tx, 'initPolicy');
+  const policy = parsePolicyArgument(policyJson);
+  if ((await readPolicy(tx.state)) !== undefined) {
+    throw new EcarError(
+      'ALREADY_EXISTS',
+      'a policy exists already: change it with proposePolicy and approvePolicy',
+    );
+  }
+  return applyPolicy(tx, policy, 1, [tx.submitter.mspId]);
+}
+
+export async function proposePolicy(
+  tx: EnclaveTx,
+  policyJson: unknown,
+): Promise<PolicyRecord | PolicyProposal> {
+  requireAdmin(tx, 'proposePolicy');
+  const policy = parsePolicyArgument(policyJson);
+  const current = await requirePolicy(tx.state);
+  const proposal: PolicyProposal = {
+    v: 1,
+    id: tx.clock.txId,
+    policy,
+    proposedBy: tx.submitter.mspId,
+    approvals: [tx.submitter.mspId],
+    applied: false,
+  };
+  return decide(tx, current, proposal);
+}
+
+export async function approvePolicy(
+  tx: EnclaveTx,
+  proposalId: unknown,
+): Promise<PolicyRecord | PolicyProposal> {
+  requireAdmin(tx, 'approvePolicy');
+  if (typeof proposalId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(proposalId)) {
+    throw new EcarError('INVALID_ARGUMENT', 'the proposal id must be the id proposePolicy returned');
+  }
+  const raw = await readRecord(tx.state, proposalKey(proposalId));
+  if (raw === undefined) throw new EcarError('NOT_FOUND', `no policy proposal '${proposalId}'`);
+  const proposal = raw as unknown as PolicyProposal;
+  if (proposal.applied) {
+    throw new EcarError('INVALID_STATE', `policy proposal '${proposalId}' was applied already`);
+  }
+  const approvals = [...new Set([...proposal.approvals, tx.submitter.mspId])].sort();
+  const current = await requirePolicy(tx.state);
+  return decide(tx, current, { ...proposal, policy: parsePolicy(proposal.policy), approvals });
+}
+
+/** Applies the proposal when enough orgs approved it; stores it as pending otherwise. */
+async function decide(
+  tx: EnclaveTx,
+  current: CurrentPolicy,
+  proposal: PolicyProposal,
+): Promise<PolicyRecord | PolicyProposal> {
+  const orgs = new Set([
+    ...(await registeredOrgs(tx.state)),
+    ...current.record.approvedBy,
+    ...proposal.approvals,
+  ]);
+  const required = Math.max(Math.floor(orgs.size / 2) + 1, current.policy.minOrgs);
+  if (proposal.approvals.length >= required) {
+    await writeRecord(tx.state, proposalKey(proposal.id), { ...proposal, applied: true });
+    return applyPolicy(tx, proposal.policy, current.record.version + 1, proposal.approvals);
+  }
+  await writeRecord(tx.state, proposalKey(proposal.id), proposal);
+  setEvent(tx, 'PolicyProposed', { proposal: proposal.id });
+  return proposal;
+}
+
+async function applyPolicy(
+  tx: EnclaveTx,
+  policy: AttestationPolicy,
+  version: number,
+  approvedBy: readonly string[],
+): Promise<PolicyRecord> {
+  const record: PolicyRecord = {
+    v: 1,
+    version,
+    policy,
+    approvedBy: [...approvedBy].sort(),
+    txId: tx.clock.txId,
+  };
+  await writeRecord(tx.state, POLICY_KEY, record);
+  setEvent(tx, 'PolicyChanged', { version: String(version) });
+  return record;
+}
+
+function requireAdmin(tx: EnclaveTx, action: string): void {
+  if (!tx.submitter.isAdmin) {
+    throw new EcarError(
+      'FORBIDDEN',
+      `${action} is allowed only for an org admin (a certificate with the NodeOU 'admin')`,
+      {
+        action,
+      },
+    );
+  }
+}
+
+function parsePolicyArgument(policyJson: unknown): AttestationPolicy {
+  if (typeof policyJson !== 'string') throw new EcarError('INVALID_ARGUMENT', 'the policy must be JSON text');
+  return parsePolicy(policyJson);
+}

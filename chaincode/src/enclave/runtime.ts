@@ -1,0 +1,198 @@
+// The process-wide enclave: configuration, identity, attestation provider, sealer and key manager,
+// created once (lazily, at the first confidential call) and shared by every transaction. Each
+// contract function of api.ts has one method here; the Fabric contract only adapts arguments.
+import { readFileSync } from 'node:fs';
+import type { TransactionKind } from '../domain/transactions';
+import type { MeterVerifier } from '../ports';
+import { enclaveReportData } from '../protocol/attestation';
+import { loadDevelopmentPlatform } from '../protocol/attestation/simulated-platform-file';
+import type {
+  EnclaveEvidence,
+  KeyStatus,
+  PolicyProposal,
+  PolicyRecord,
+  RegistryRecord,
+} from '../protocol/confidential/api';
+import { toB64 } from '../protocol/confidential/encoding';
+import type { KeyRecord, KeyWrap, Voucher } from '../protocol/confidential/key-record';
+import { EcarError } from '../protocol/errors';
+import { ocmfMeterVerifier } from '../protocol/ocmf/meter-verifier';
+import type { AttestationProvider } from './attestation-provider';
+import { readEnclaveConfig, type EnclaveConfig } from './config';
+import { runConfidential } from './entry-point';
+import { gramineProvider } from './gramine-provider';
+import { loadOrCreateIdentity, type EnclaveIdentity } from './identity';
+import { KeyManager } from './key-manager';
+import type { EnclaveTx } from './ledger-state';
+import { chaincodeMeasurement } from './measurement';
+import * as governance from './policy-governance';
+import * as registry from './registry';
+import { gramineSealer, SealedFiles, simulatedSealer, type Sealer } from './sealing';
+import { simulatedProvider } from './simulated-provider';
+
+export interface EnclaveRuntimeParts {
+  readonly config: EnclaveConfig;
+  readonly sealer: Sealer;
+  readonly provider: AttestationProvider;
+  /** Default: the real OCMF verifier. */
+  readonly meter?: MeterVerifier;
+}
+
+export class EnclaveRuntime {
+  readonly config: EnclaveConfig;
+  readonly identity: EnclaveIdentity;
+  readonly keys: KeyManager;
+  readonly #provider: AttestationProvider;
+  readonly #meter: MeterVerifier;
+  #evidence: EnclaveEvidence | undefined;
+
+  constructor(parts: EnclaveRuntimeParts) {
+    this.config = parts.config;
+    this.#provider = parts.provider;
+    this.#meter = parts.meter ?? ocmfMeterVerifier;
+    const files = new SealedFiles(parts.config.enclaveDir, parts.sealer);
+    this.identity = loadOrCreateIdentity(files);
+    this.keys = new KeyManager({ identity: this.identity, files, chaincode: parts.config.chaincode });
+  }
+
+  /** enclaveEvidence: this enclave's identity keys bound into a quote (made once per process). */
+  enclaveEvidence(): EnclaveEvidence {
+    if (this.#evidence === undefined) {
+      const { channel, chaincode, mspId } = this.config;
+      const reportData = enclaveReportData({
+        boxPub: this.identity.box.publicKey,
+        signPub: this.identity.signing.publicKey,
+        channel,
+        chaincode,
+        mspId,
+      });
+      const { provider, quote, collateral } = this.#provider.evidence(reportData);
+      this.#evidence = {
+        v: 1,
+        provider,
+        mspId,
+        channel,
+        chaincode,
+        boxPublicKey: toB64(this.identity.box.publicKey),
+        signingPublicKey: toB64(this.identity.signing.publicKey),
+        quote: toB64(quote),
+        collateral,
+      };
+    }
+    return this.#evidence;
+  }
+
+  /** Forgets the cached evidence (e.g. after the operator refreshed the collateral file). */
+  refreshEvidence(): EnclaveEvidence {
+    this.#evidence = undefined;
+    return this.enclaveEvidence();
+  }
+
+  async registerEnclave(tx: EnclaveTx, evidenceJson: unknown): Promise<RegistryRecord> {
+    const { policy } = await governance.requirePolicy(tx.state);
+    return registry.registerEnclave(tx, evidenceJson, { chaincode: this.config.chaincode, policy });
+  }
+
+  listEnclaves(tx: EnclaveTx): Promise<RegistryRecord[]> {
+    return registry.listEnclaves(tx.state);
+  }
+
+  initPolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord> {
+    return governance.initPolicy(tx, policyJson);
+  }
+
+  proposePolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord | PolicyProposal> {
+    return governance.proposePolicy(tx, policyJson);
+  }
+
+  approvePolicy(tx: EnclaveTx, proposalId: unknown): Promise<PolicyRecord | PolicyProposal> {
+    return governance.approvePolicy(tx, proposalId);
+  }
+
+  getPolicy(tx: EnclaveTx): Promise<PolicyRecord> {
+    return governance.getPolicy(tx);
+  }
+
+  createKeys(tx: EnclaveTx): Promise<KeyRecord> {
+    return this.keys.createKeys(tx);
+  }
+
+  publishKeys(tx: EnclaveTx, recordJson: unknown): Promise<KeyRecord> {
+    return this.keys.publishKeys(tx, recordJson);
+  }
+
+  shareKeys(tx: EnclaveTx, idsJson: unknown): Promise<KeyWrap[]> {
+    return this.keys.shareKeys(tx, idsJson);
+  }
+
+  addWraps(tx: EnclaveTx, wrapsJson: unknown): Promise<KeyWrap[]> {
+    return this.keys.addWraps(tx, wrapsJson);
+  }
+
+  vouchKeys(tx: EnclaveTx, epoch: unknown): Promise<Voucher> {
+    return this.keys.vouchKeys(tx, epoch);
+  }
+
+  recordVoucher(tx: EnclaveTx, voucherJson: unknown): Promise<Voucher> {
+    return this.keys.recordVoucher(tx, voucherJson);
+  }
+
+  keyStatus(tx: EnclaveTx): Promise<KeyStatus> {
+    return this.keys.keyStatus(tx.state);
+  }
+
+  /** submit / evaluate: the confidential entry point. */
+  run(tx: EnclaveTx, kind: TransactionKind, envelopeText: unknown): Promise<string> {
+    return runConfidential(tx, kind, envelopeText, {
+      keys: this.keys,
+      chaincode: this.config.chaincode,
+      meter: this.#meter,
+    });
+  }
+}
+
+/** Builds the runtime the configuration asks for: its provider and its sealer. */
+export function createEnclaveRuntime(config: EnclaveConfig, meter?: MeterVerifier): EnclaveRuntime {
+  if (config.provider === 'gramine') {
+    const collateralFile = config.collateralFile;
+    if (collateralFile === undefined) throw new EcarError('INTERNAL', 'ECAR_COLLATERAL_FILE is not set');
+    return new EnclaveRuntime({
+      config,
+      sealer: gramineSealer(),
+      provider: gramineProvider({ collateralFile }),
+      ...(meter === undefined ? {} : { meter }),
+    });
+  }
+  const { simulatedPlatformFile, simulatedCpuSecretFile } = config;
+  if (simulatedPlatformFile === undefined || simulatedCpuSecretFile === undefined) {
+    throw new EcarError(
+      'INTERNAL',
+      'the simulated provider needs ECAR_SIMULATED_PLATFORM and ECAR_SIMULATED_CPU_SECRET',
+    );
+  }
+  const platform = loadDevelopmentPlatform(simulatedPlatformFile);
+  let cpuSecret: Uint8Array;
+  try {
+    cpuSecret = new Uint8Array(readFileSync(simulatedCpuSecretFile));
+  } catch {
+    throw new EcarError('INTERNAL', `cannot read the simulated CPU secret ECAR_SIMULATED_CPU_SECRET`);
+  }
+  return new EnclaveRuntime({
+    config,
+    sealer: simulatedSealer(cpuSecret, platform.enclaveSigner),
+    provider: simulatedProvider({
+      platform,
+      measurement: new Uint8Array(Buffer.from(chaincodeMeasurement(config.codeRoot), 'hex')),
+      debug: config.simulatedDebug,
+    }),
+    ...(meter === undefined ? {} : { meter }),
+  });
+}
+
+let processRuntime: EnclaveRuntime | undefined;
+
+/** The process-wide enclave, created from the environment at the first call. */
+export function enclaveRuntime(): EnclaveRuntime {
+  processRuntime ??= createEnclaveRuntime(readEnclaveConfig());
+  return processRuntime;
+}

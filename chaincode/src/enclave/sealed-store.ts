@@ -1,0 +1,96 @@
+// The domain's StateStore in confidential mode: logical keys become path-preserving pseudonyms, values
+// are sealed with the state key of the current epoch (read with the epoch that sealed them), range
+// reads go over the pseudonym prefix and come back opened and sorted by logical key. Sealing is
+// deterministic per (transaction, key, value), so every endorser writes byte-identical state.
+import type { JsonObject, StateEntry, StateStore } from '../ports';
+import type { KeyBundle } from '../protocol/confidential/key-record';
+import {
+  openRangeValue,
+  openValue,
+  pseudonymKey,
+  pseudonymPrefix,
+  sealedValueEpoch,
+  sealValue,
+} from '../protocol/confidential/sealed-state';
+import { EcarError } from '../protocol/errors';
+import type { RawState } from './ledger-state';
+
+/** The same rule as the plain store: logical keys are printable ASCII. */
+const KEY_PATTERN = /^[\x21-\x7e]{1,1024}$/;
+
+export interface SealedStoreContext {
+  readonly bundle: KeyBundle;
+  /** The epoch new values are sealed with (the current one). */
+  readonly epoch: number;
+  readonly txId: string;
+}
+
+export class SealedStateStore implements StateStore {
+  readonly #state: RawState;
+  readonly #bundle: KeyBundle;
+  readonly #epoch: number;
+  readonly #txId: string;
+  readonly #writeKey: Uint8Array;
+
+  constructor(state: RawState, context: SealedStoreContext) {
+    this.#state = state;
+    this.#bundle = context.bundle;
+    this.#epoch = context.epoch;
+    this.#txId = context.txId;
+    this.#writeKey = this.#stateKey(context.epoch);
+  }
+
+  async get(key: string): Promise<JsonObject | undefined> {
+    checkKey(key);
+    const stored = await this.#state.get(pseudonymKey(this.#bundle.nameKey, key));
+    if (stored === undefined) return undefined;
+    return openValue(stored, { logicalKey: key, stateKey: this.#stateKey(sealedValueEpoch(stored)) }).value;
+  }
+
+  async put(key: string, value: JsonObject): Promise<void> {
+    checkKey(key);
+    const sealed = sealValue(value, {
+      logicalKey: key,
+      txId: this.#txId,
+      epoch: this.#epoch,
+      stateKey: this.#writeKey,
+    });
+    await this.#state.put(pseudonymKey(this.#bundle.nameKey, key), sealed);
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    await this.#state.delete(pseudonymKey(this.#bundle.nameKey, key));
+  }
+
+  async range(prefix: string): Promise<readonly StateEntry[]> {
+    checkKey(prefix);
+    const nameKey = this.#bundle.nameKey;
+    const entries = await this.#state.range(pseudonymPrefix(nameKey, prefix));
+    return entries
+      .map((entry) => {
+        const opened = openRangeValue(entry.value, {
+          fabricKey: entry.key,
+          logicalPrefix: prefix,
+          nameKey,
+          stateKey: this.#stateKey(sealedValueEpoch(entry.value)),
+        });
+        return { key: opened.logicalKey, value: opened.value };
+      })
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  #stateKey(epoch: number): Uint8Array {
+    const secrets = this.#bundle.epochs.get(epoch);
+    if (secrets === undefined) {
+      throw new EcarError('KEYS_UNAVAILABLE', `this enclave does not hold the state key of epoch ${epoch}`);
+    }
+    return secrets.stateKey;
+  }
+}
+
+function checkKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) {
+    throw new EcarError('INTERNAL', `state key '${key.slice(0, 80)}' is not printable ASCII`);
+  }
+}
