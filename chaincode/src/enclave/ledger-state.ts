@@ -1,8 +1,8 @@
 // What the enclave needs from one Fabric transaction: raw state bytes, the transaction clock, the
 // channel, who submitted it, and where its chaincode event goes. The Fabric adapter builds it from
 // the contract context; unit tests build it over an in-memory store.
-import { canonicalJson } from '../domain/json';
-import type { Clock, JsonValue } from '../ports';
+import { canonicalJson, toJson } from '../domain/json';
+import type { Clock } from '../ports';
 import { fromUtf8, parseJsonObject, utf8 } from '../protocol/confidential/encoding';
 import type { ErrorCode } from '../protocol/errors';
 
@@ -52,9 +52,9 @@ export async function readRecord(
   return bytes === undefined ? undefined : parseJsonObject(fromUtf8(bytes), `record ${key}`, code);
 }
 
-/** Writes a plain record as canonical (sorted-key) JSON, identical on every endorser. */
+/** Writes a plain record as canonical (sorted-key) JSON, identical on every endorser; undefined fields are left out. */
 export async function writeRecord(state: RawState, key: string, value: object): Promise<void> {
-  await state.put(key, utf8(canonicalJson(value as unknown as JsonValue)));
+  await state.put(key, utf8(canonicalJson(toJson(value))));
 }
 
 /** Sets the transaction's chaincode event (ids and public keys only). */

@@ -1,0 +1,315 @@
+// Test harness for the enclave: an in-memory byte ledger with Fabric's semantics (reads see committed
+// state, writes apply on commit), enclave runtimes on a simulated platform in temporary folders, the
+// provisioning steps a network runs (policy, registration, keys, vouchers) and a confidential client.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnclaveConfig } from '../../chaincode/src/enclave/config';
+import type { EnclaveTx, RawEntry, RawState } from '../../chaincode/src/enclave/ledger-state';
+import { EnclaveRuntime } from '../../chaincode/src/enclave/runtime';
+import { simulatedSealer } from '../../chaincode/src/enclave/sealing';
+import { simulatedProvider } from '../../chaincode/src/enclave/simulated-provider';
+import type { JsonValue } from '../../chaincode/src/ports';
+import {
+  createSimulatedPlatform,
+  type SimulatedPlatform,
+} from '../../chaincode/src/protocol/attestation/simulated';
+import { developmentPolicy } from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+import { fromB64 } from '../../chaincode/src/protocol/confidential/encoding';
+import {
+  extractSealedError,
+  newRequestNonce,
+  openResponse,
+  sealRequest,
+  type RequestBody,
+  type RequestSecrets,
+  type ResponsePayload,
+} from '../../chaincode/src/protocol/confidential/envelope';
+import type { KeyRecord } from '../../chaincode/src/protocol/confidential/key-record';
+import { signingKeyPair, type SigningKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
+import { EcarError } from '../../chaincode/src/protocol/errors';
+import { fakeMeterVerifier } from './fake-meter';
+import { T0 } from './ledger';
+
+export const CHANNEL = 'ecar';
+export const CHAINCODE = 'ecar-cc';
+export const MEASUREMENT = new Uint8Array(32).fill(0x5a);
+const DAY = 86_400_000;
+
+const compare = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Committed state as bytes. */
+export class MemoryLedger {
+  readonly committed = new Map<string, Uint8Array>();
+
+  begin(): MemoryRawTx {
+    return new MemoryRawTx(this.committed);
+  }
+
+  /** Every committed key and value as text (for assertions on what a peer stores). */
+  dump(): string {
+    return [...this.committed.entries()]
+      .map(([key, value]) => `${key}=${Buffer.from(value).toString('utf8')}`)
+      .join('\n');
+  }
+}
+
+export class MemoryRawTx implements RawState {
+  readonly #committed: Map<string, Uint8Array>;
+  readonly writes = new Map<string, Uint8Array | null>();
+  /** Keys read and range prefixes scanned, in order (what Fabric would put in the read set). */
+  readonly reads: string[] = [];
+
+  constructor(committed: Map<string, Uint8Array>) {
+    this.#committed = committed;
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    this.reads.push(key);
+    return Promise.resolve(this.#committed.get(key));
+  }
+
+  put(key: string, value: Uint8Array): Promise<void> {
+    this.writes.set(key, new Uint8Array(value));
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.writes.set(key, null);
+    return Promise.resolve();
+  }
+
+  range(prefix: string): Promise<readonly RawEntry[]> {
+    this.reads.push(`range:${prefix}`);
+    return Promise.resolve(
+      [...this.#committed.entries()]
+        .filter(([key]) => key.startsWith(prefix))
+        .sort(([a], [b]) => compare(a, b))
+        .map(([key, value]) => ({ key, value })),
+    );
+  }
+
+  /** The write set as sorted [key, text] pairs (deletes as null). */
+  writeSet(): [string, string | null][] {
+    return [...this.writes.entries()]
+      .sort(([a], [b]) => compare(a, b))
+      .map(([key, value]) => [key, value === null ? null : Buffer.from(value).toString('utf8')]);
+  }
+
+  commit(): void {
+    for (const [key, value] of this.writes) {
+      if (value === null) this.#committed.delete(key);
+      else this.#committed.set(key, value);
+    }
+  }
+}
+
+export interface TxOptions {
+  readonly txId?: string;
+  readonly nowMs?: number;
+  readonly channel?: string;
+  readonly mspId?: string;
+  readonly isAdmin?: boolean;
+}
+
+export interface RecordedTx {
+  readonly tx: EnclaveTx;
+  readonly raw: MemoryRawTx;
+  readonly events: { name: string; payload: string }[];
+}
+
+/** One channel's ledger and clock, and how transactions run on it. */
+export class EnclaveTestNetwork {
+  readonly ledger = new MemoryLedger();
+  nowMs = T0;
+  #counter = 0;
+
+  nextTxId(): string {
+    this.#counter += 1;
+    return `tx${String(this.#counter).padStart(6, '0')}`;
+  }
+
+  makeTx(options: TxOptions = {}): RecordedTx {
+    const raw = this.ledger.begin();
+    const events: { name: string; payload: string }[] = [];
+    const tx: EnclaveTx = {
+      state: raw,
+      clock: { nowMs: options.nowMs ?? this.nowMs, txId: options.txId ?? this.nextTxId() },
+      channel: options.channel ?? CHANNEL,
+      submitter: { mspId: options.mspId ?? 'Org1MSP', isAdmin: options.isAdmin ?? false },
+      events: {
+        setEvent: (name, payload) => events.push({ name, payload: Buffer.from(payload).toString('utf8') }),
+      },
+    };
+    return { tx, raw, events };
+  }
+
+  /** Runs a write: commits only when it succeeds. */
+  async submit<T>(run: (tx: EnclaveTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    const { tx, raw } = this.makeTx(options);
+    const result = await run(tx);
+    raw.commit();
+    return result;
+  }
+
+  /** Runs a read: never commits. */
+  evaluate<T>(run: (tx: EnclaveTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    return run(this.makeTx(options).tx);
+  }
+}
+
+/** A development platform whose windows cover T0 (30 days from one day before). */
+export function testPlatform(): SimulatedPlatform {
+  return createSimulatedPlatform({ notBefore: new Date(T0 - DAY), collateralDays: 30 });
+}
+
+export interface RuntimeOptions {
+  readonly platform: SimulatedPlatform;
+  readonly mspId?: string;
+  /** The enclave's folder; a new temporary one when omitted. Reuse it to "restart" an enclave. */
+  readonly dir?: string;
+  readonly cpuSecret?: Uint8Array;
+  readonly debug?: boolean;
+  readonly channel?: string;
+}
+
+export const CPU_SECRET = new Uint8Array(32).fill(7);
+
+export function newEnclaveDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ecar-enclave-'));
+}
+
+export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
+  const config: EnclaveConfig = {
+    provider: 'simulated',
+    enclaveDir: options.dir ?? newEnclaveDir(),
+    simulatedPlatformFile: undefined,
+    simulatedCpuSecretFile: undefined,
+    simulatedDebug: options.debug ?? false,
+    collateralFile: undefined,
+    mspId: options.mspId ?? 'Org1MSP',
+    channel: options.channel ?? CHANNEL,
+    chaincode: CHAINCODE,
+    plaintext: false,
+    codeRoot: '.',
+  };
+  return new EnclaveRuntime({
+    config,
+    sealer: simulatedSealer(options.cpuSecret ?? CPU_SECRET, options.platform.enclaveSigner),
+    provider: simulatedProvider({
+      platform: options.platform,
+      measurement: MEASUREMENT,
+      debug: options.debug ?? false,
+    }),
+    meter: fakeMeterVerifier,
+  });
+}
+
+/**
+ * Provisions a network: the first enclave's org admin sets the development policy, every enclave
+ * registers (as its own org), the first creates and publishes the keys, every other imports and
+ * vouches. Returns the published record.
+ */
+export async function provision(
+  network: EnclaveTestNetwork,
+  platform: SimulatedPlatform,
+  runtimes: readonly EnclaveRuntime[],
+): Promise<KeyRecord> {
+  const [first] = runtimes;
+  if (first === undefined) throw new Error('provision needs at least one enclave');
+  await network.submit((tx) => first.initPolicy(tx, JSON.stringify(developmentPolicy(platform))), {
+    mspId: first.config.mspId,
+    isAdmin: true,
+  });
+  for (const runtime of runtimes) {
+    await network.submit((tx) => runtime.registerEnclave(tx, JSON.stringify(runtime.enclaveEvidence())), {
+      mspId: runtime.config.mspId,
+    });
+  }
+  const record = await network.evaluate((tx) => first.createKeys(tx));
+  await network.submit((tx) => first.publishKeys(tx, JSON.stringify(record)));
+  for (const runtime of runtimes) {
+    const voucher = await network.evaluate((tx) => runtime.vouchKeys(tx, ''));
+    await network.submit((tx) => runtime.recordVoucher(tx, JSON.stringify(voucher)));
+  }
+  return record;
+}
+
+/** A wallet that seals requests to the published chaincode key and opens the answers. */
+export class TestWallet {
+  readonly keys: SigningKeyPair;
+
+  constructor(keys: SigningKeyPair = signingKeyPair()) {
+    this.keys = keys;
+  }
+
+  get callerId(): string {
+    return `w:${Buffer.from(this.keys.publicKey).toString('hex')}`;
+  }
+
+  request(
+    record: KeyRecord,
+    fn: string,
+    args: JsonValue,
+    overrides: Partial<RequestBody> = {},
+    nowMs = T0,
+  ): { envelope: string; secrets: RequestSecrets } {
+    const body: RequestBody = {
+      v: 1,
+      channel: CHANNEL,
+      chaincode: CHAINCODE,
+      epoch: record.epoch,
+      fn,
+      args,
+      wallet: Buffer.from(this.keys.publicKey).toString('base64'),
+      nonce: newRequestNonce(),
+      notAfter: nowMs + 60_000,
+      ...overrides,
+    };
+    const { envelopeText, secrets } = sealRequest(
+      body,
+      this.keys,
+      fromB64(record.boxPublicKey, 'box key', 'INTERNAL', 32),
+    );
+    return { envelope: envelopeText, secrets };
+  }
+}
+
+/** Opens a sealed response (or a sealed error's response) as the client does. */
+export function openAnswer(
+  responseText: string,
+  secrets: RequestSecrets,
+  txId: string,
+  record: KeyRecord,
+): ResponsePayload {
+  return openResponse(responseText, {
+    secrets,
+    txId,
+    epoch: record.epoch,
+    receiptPublicKey: fromB64(record.receiptPublicKey, 'receipt key', 'INTERNAL', 32),
+  });
+}
+
+/**
+ * Runs a confidential call and opens what the client gets: the sealed response, or the sealed error
+ * response inside a CONFIDENTIAL_ERROR (any other error is rethrown).
+ */
+export async function callAndOpen(
+  run: () => Promise<string>,
+  secrets: RequestSecrets,
+  txId: string,
+  record: KeyRecord,
+): Promise<ResponsePayload> {
+  let text: string;
+  try {
+    text = await run();
+  } catch (error) {
+    const sealed =
+      error instanceof EcarError && error.code === 'CONFIDENTIAL_ERROR'
+        ? extractSealedError(error.message)
+        : undefined;
+    if (sealed === undefined) throw error;
+    text = sealed;
+  }
+  return openAnswer(text, secrets, txId, record);
+}
