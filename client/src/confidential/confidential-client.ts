@@ -1,8 +1,8 @@
 // The confidential LedgerClient: verifies the enclave set (DESIGN 5.1) before anything is encrypted,
 // seals each call to the chaincode key with the wallet's signature, checks the enclave's receipt and
-// opens the answer before a write is sent for ordering, and retries MVCC read conflicts only.
+// opens the answer before a write is sent for ordering, and retries read conflicts (MVCC, phantom) only,
+// each time with a fresh request.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StatusCode } from '@hyperledger/fabric-gateway';
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
@@ -19,6 +19,7 @@ import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
   decodeResult,
   encodeArgs,
+  isReadConflict,
   toLedgerError,
   type LedgerArgs,
   type LedgerClient,
@@ -50,7 +51,7 @@ export interface ConfidentialLedgerClientOptions {
   readonly trustCache?: TrustCache;
   /** notAfter = now + this; capped at MAX_REQUEST_LIFETIME_MS. Default 2 minutes. */
   readonly requestLifetimeMs?: number;
-  /** Submits of one call at most, MVCC read conflicts included; default 4. */
+  /** Submits of one call at most, read conflicts (MVCC, phantom) included; default 4. */
   readonly maxAttempts?: number;
   /** Wait before the n-th retry is n times this (plus jitter); default 150 ms. */
   readonly retryDelayMs?: number;
@@ -138,8 +139,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
    *
    * @throws EnclaveTrustError when the enclave set is not trusted (nothing was encrypted).
    * @throws EcarError with the code the enclave sealed (INSUFFICIENT_FUNDS, FORBIDDEN, ...);
-   *   ENVELOPE_INVALID when the receipt does not verify; CONFLICT after repeated MVCC read
-   *   conflicts; INTERNAL when it committed with another invalid validation code.
+   *   ENVELOPE_INVALID when the receipt does not verify; CONFLICT after repeated read conflicts; INTERNAL when it committed with another invalid validation code.
    * @throws GatewayError when the network failed without an answer.
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
@@ -166,7 +166,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
         };
       }
       const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
-      if (status.code !== StatusCode.MVCC_READ_CONFLICT) {
+      if (!isReadConflict(status.code)) {
         throw new EcarError(
           'INTERNAL',
           `'${fn}' was endorsed but not committed (code ${status.code})`,
@@ -176,7 +176,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
       if (attempt >= this.#maxAttempts) {
         throw new EcarError(
           'CONFLICT',
-          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
+          `'${fn}' kept conflicting with concurrent transactions (read conflict ${attempt} times); try again`,
           details,
         );
       }

@@ -1,0 +1,35 @@
+// The confidential client's public API: what the CLI, the demo and the end-to-end tests import.
+export { attestationStatus, type AttestationTarget } from './attestation-status';
+export {
+  ConfidentialLedgerClient,
+  DEFAULT_REQUEST_LIFETIME_MS,
+  type ConfidentialLedgerClientOptions,
+  type WalletKey,
+} from './confidential-client';
+export {
+  assessEnclaveSet,
+  DEFAULT_MAX_TRUST_AGE_MS,
+  DEFAULT_MIN_ORGS,
+  verifyEnclaveSet,
+  type AttestationReport,
+  type EnclaveSetInput,
+  type EnclaveStatus,
+  type EnclaveTrust,
+  type KeyRecordStatus,
+  type TrustedKeys,
+} from './enclave-verifier';
+export type { NetworkPort } from './gateway-ports';
+export {
+  changePolicy,
+  provision,
+  ProvisioningError,
+  rotateKeys,
+  type PolicyChangeOptions,
+  type PolicyChangeReport,
+  type ProvisionOptions,
+  type ProvisionReport,
+  type ProvisionStep,
+  type ProvisioningOrg,
+} from './provisioning';
+export { TrustCache, type TrustBasis } from './trust-cache';
+export { EnclaveTrustError, type TrustFailure } from './trust-error';

@@ -1,0 +1,501 @@
+// The operators' flow after a deploy (DESIGN section 4), idempotent: the attestation policy, every
+// org's enclave registered, the chaincode keys created, shared and vouched for by every org's enclave;
+// key rotation; and policy changes by the consortium. Each org acts through its own Admin gateway.
+import { canonicalJson } from '../../../chaincode/src/domain/json';
+import type { JsonValue } from '../../../chaincode/src/ports';
+import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
+import {
+  CONFIDENTIAL_CONTRACT,
+  Confidential,
+  type EnclaveEvidence,
+  type KeyStatus,
+  type PolicyProposal,
+  type PolicyRecord,
+  type RegistryRecord,
+} from '../../../chaincode/src/protocol/confidential/api';
+import { fromB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  parseKeyRecord,
+  parseKeyWrap,
+  parseVoucher,
+  type KeyRecord,
+  type KeyWrap,
+} from '../../../chaincode/src/protocol/confidential/key-record';
+import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
+import { decodeResult, toLedgerError } from '../fabric/ledger-client';
+import { assessEnclaveSet, DEFAULT_MIN_ORGS, type AttestationReport } from './enclave-verifier';
+import type { ContractPort, NetworkPort } from './gateway-ports';
+import {
+  parseEnclaveEvidence,
+  parseKeyStatus,
+  parsePolicyProposal,
+  parsePolicyRecord,
+  parseRegistryRecords,
+} from './records';
+
+/** One org as the operator drives it: a gateway connected as that org's Admin, to that org's peer. */
+export interface ProvisioningOrg {
+  readonly mspId: string;
+  readonly network: NetworkPort;
+}
+
+export interface ProvisionOptions {
+  readonly chaincode: string;
+  /** Every org with an enclave; the first one creates the keys. */
+  readonly orgs: readonly ProvisioningOrg[];
+  /** The policy to initialise the ledger with (when it has none) and to check the result against. */
+  readonly policy: AttestationPolicy;
+  /** Distinct vouching orgs the final check requires; default 2 (at least policy.minOrgs). */
+  readonly minOrgs?: number;
+  readonly clock?: () => Date;
+  /** Called after each step (progress output of the network scripts). */
+  readonly onStep?: (step: ProvisionStep) => void;
+}
+
+export type ProvisionAction =
+  'initPolicy' | 'registerEnclave' | 'createKeys' | 'shareKeys' | 'recordVoucher' | 'checkPolicy';
+
+export interface ProvisionStep {
+  readonly action: ProvisionAction;
+  readonly mspId: string;
+  readonly outcome: 'done' | 'skipped';
+  readonly detail: string;
+}
+
+export interface ProvisionReport {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly epoch: number;
+  /** Each org's enclave id (hex of its identity key). */
+  readonly enclaves: Readonly<Record<string, string>>;
+  readonly steps: readonly ProvisionStep[];
+  /** The result checked as a client with `policy` would check it; `trusted` is true on return. */
+  readonly status: AttestationReport;
+}
+
+/** A step failed; `steps` lists what was done before it, `code` is the cause's. */
+export class ProvisioningError extends EcarError {
+  readonly steps: readonly ProvisionStep[];
+  readonly mspId: string;
+
+  constructor(code: ErrorCode, message: string, mspId: string, steps: readonly ProvisionStep[]) {
+    super(code, message, { mspId, stepsDone: steps.length });
+    this.name = 'ProvisioningError';
+    this.steps = steps;
+    this.mspId = mspId;
+  }
+}
+
+/**
+ * Brings the confidential contract to a working state, doing only what is missing: initPolicy (when
+ * there is none) → registerEnclave for each org whose current evidence is not registered → createKeys
+ * on the first org + publishKeys (when no epoch is current) → shareKeys + addWraps for registered
+ * enclaves without a wrap → vouchKeys + recordVoucher for each org's enclave that has not vouched →
+ * a final check of the whole set with `policy`.
+ *
+ * @example
+ * const report = await provision({ chaincode: 'ecar', orgs: [org1Admin, org2Admin], policy });
+ * @throws ProvisioningError naming the org and step that failed, with the steps done before it.
+ */
+export async function provision(options: Readonly<ProvisionOptions>): Promise<ProvisionReport> {
+  const run = new Provisioning(options);
+  await run.ensurePolicy();
+  await run.registerAll();
+  await run.ensureKeys({ rotate: false });
+  await run.shareMissing();
+  await run.vouchAll();
+  return run.finish();
+}
+
+/**
+ * Starts a new key epoch (created by the first org's enclave, wrapped to every enclave it verified),
+ * then shares and vouches as `provision` does. Requests sealed to the old epoch are refused afterwards;
+ * clients re-verify because the key status changed.
+ *
+ * @throws ProvisioningError as provision.
+ */
+export async function rotateKeys(options: Readonly<ProvisionOptions>): Promise<ProvisionReport> {
+  const run = new Provisioning(options);
+  await run.registerAll();
+  await run.ensureKeys({ rotate: true });
+  await run.shareMissing();
+  await run.vouchAll();
+  return run.finish();
+}
+
+export interface PolicyChangeOptions {
+  readonly chaincode: string;
+  /** The org admin proposing (its proposal counts as its approval). */
+  readonly proposer: ProvisioningOrg;
+  /** Other orgs' admins approving, in order, until the ledger applies the policy. */
+  readonly approvers: readonly ProvisioningOrg[];
+  readonly policy: AttestationPolicy;
+}
+
+export interface PolicyChangeReport {
+  readonly proposalId?: string;
+  readonly approvals: readonly string[];
+  /** The policy record in force afterwards. */
+  readonly applied: boolean;
+  readonly record?: PolicyRecord;
+}
+
+/**
+ * Proposes a policy and has other orgs approve it until a majority applied it.
+ *
+ * @throws EcarError FORBIDDEN when an identity is not an org admin; INVALID_STATE when the approvers
+ *   given were not enough (the proposal stays pending, `proposalId` in details).
+ */
+export async function changePolicy(options: Readonly<PolicyChangeOptions>): Promise<PolicyChangeReport> {
+  const policyText = JSON.stringify(options.policy);
+  let answer = policyAnswer(
+    await submit(contractOf(options.proposer, options.chaincode), Confidential.proposePolicy, policyText),
+  );
+  if ('version' in answer) return { approvals: answer.approvedBy, applied: true, record: answer };
+  const proposalId = answer.id;
+  for (const approver of options.approvers) {
+    answer = policyAnswer(
+      await submit(contractOf(approver, options.chaincode), Confidential.approvePolicy, proposalId),
+    );
+    if ('version' in answer)
+      return { proposalId, approvals: answer.approvedBy, applied: true, record: answer };
+  }
+  throw new EcarError(
+    'INVALID_STATE',
+    `policy proposal ${proposalId} has the approvals of ${answer.approvals.join(', ')}; more orgs must approve it`,
+    { proposalId },
+  );
+}
+
+function policyAnswer(value: JsonValue): PolicyRecord | PolicyProposal {
+  const isRecord = typeof value === 'object' && value !== null && !Array.isArray(value) && 'version' in value;
+  return isRecord ? parsePolicyRecord(value) : parsePolicyProposal(value);
+}
+
+function contractOf(org: ProvisioningOrg, chaincode: string): ContractPort {
+  return org.network.getContract(chaincode, CONFIDENTIAL_CONTRACT);
+}
+
+async function submit(contract: ContractPort, name: string, ...args: string[]): Promise<JsonValue> {
+  try {
+    return decodeResult(await contract.submitTransaction(name, ...args));
+  } catch (error) {
+    throw toLedgerError(error);
+  }
+}
+
+/** Evaluates on the org's own peer (and so on its own enclave): the gateway targets that org. */
+async function evaluateOn(
+  contract: ContractPort,
+  mspId: string,
+  name: string,
+  ...args: string[]
+): Promise<JsonValue> {
+  try {
+    const proposal = contract.newProposal(name, { arguments: args, endorsingOrganizations: [mspId] });
+    return decodeResult(await proposal.evaluate());
+  } catch (error) {
+    throw toLedgerError(error);
+  }
+}
+
+class Provisioning {
+  readonly #options: Readonly<ProvisionOptions>;
+  readonly #steps: ProvisionStep[] = [];
+  readonly #evidence = new Map<string, EnclaveEvidence>();
+  readonly #enclaveIds = new Map<string, string>();
+
+  constructor(options: Readonly<ProvisionOptions>) {
+    if (options.orgs.length === 0)
+      throw new EcarError('INVALID_ARGUMENT', 'provisioning needs at least one org');
+    const ids = new Set(options.orgs.map((org) => org.mspId));
+    if (ids.size !== options.orgs.length)
+      throw new EcarError('INVALID_ARGUMENT', 'each org may be given once');
+    this.#options = options;
+  }
+
+  get #first(): ProvisioningOrg {
+    const [first] = this.#options.orgs;
+    if (first === undefined) throw new EcarError('INVALID_ARGUMENT', 'provisioning needs at least one org');
+    return first;
+  }
+
+  #contract(org: ProvisioningOrg): ContractPort {
+    return contractOf(org, this.#options.chaincode);
+  }
+
+  #step(action: ProvisionAction, mspId: string, outcome: ProvisionStep['outcome'], detail: string): void {
+    const step: ProvisionStep = { action, mspId, outcome, detail };
+    this.#steps.push(step);
+    this.#options.onStep?.(step);
+  }
+
+  /** Runs one step's ledger work; a failure becomes a ProvisioningError naming the org and step. */
+  async #attempt<T>(action: ProvisionAction, mspId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProvisioningError) throw error;
+      const code = error instanceof EcarError ? error.code : 'INTERNAL';
+      const reason =
+        error instanceof EcarError ? error.reason : error instanceof Error ? error.message : String(error);
+      throw new ProvisioningError(code, `${action} for ${mspId} failed: ${reason}`, mspId, [...this.#steps]);
+    }
+  }
+
+  #fail(code: ErrorCode, action: ProvisionAction, mspId: string, reason: string): never {
+    throw new ProvisioningError(code, `${action} for ${mspId} failed: ${reason}`, mspId, [...this.#steps]);
+  }
+
+  async ensurePolicy(): Promise<void> {
+    const org = this.#first;
+    const current = await this.#attempt('checkPolicy', org.mspId, async () => {
+      try {
+        return parsePolicyRecord(await evaluateOn(this.#contract(org), org.mspId, Confidential.policy));
+      } catch (error) {
+        if (error instanceof EcarError && (error.code === 'NOT_INITIALIZED' || error.code === 'NOT_FOUND')) {
+          return undefined;
+        }
+        throw error;
+      }
+    });
+    if (current === undefined) {
+      await this.#attempt('initPolicy', org.mspId, () =>
+        submit(this.#contract(org), Confidential.initPolicy, JSON.stringify(this.#options.policy)),
+      );
+      this.#step('initPolicy', org.mspId, 'done', 'the attestation policy is set (version 1)');
+    } else if (samePolicy(current.policy, this.#options.policy)) {
+      this.#step(
+        'checkPolicy',
+        org.mspId,
+        'skipped',
+        `policy version ${current.version} is already in force`,
+      );
+    } else {
+      this.#step(
+        'checkPolicy',
+        org.mspId,
+        'skipped',
+        `the ledger's policy (version ${current.version}) differs from the requested one and was left as it is; change it with changePolicy`,
+      );
+    }
+  }
+
+  async registerAll(): Promise<void> {
+    const registry = await this.#registry();
+    for (const org of this.#options.orgs) {
+      const evidence = await this.#attempt('registerEnclave', org.mspId, async () =>
+        parseEnclaveEvidence(await evaluateOn(this.#contract(org), org.mspId, Confidential.evidence)),
+      );
+      if (evidence.mspId !== org.mspId) {
+        this.#fail(
+          'ATTESTATION_POLICY_REJECTED',
+          'registerEnclave',
+          org.mspId,
+          `the evidence answered through ${org.mspId}'s gateway is from an enclave of ${evidence.mspId}: the gateway did not reach ${org.mspId}'s own peer`,
+        );
+      }
+      const id = toHex(fromB64(evidence.signingPublicKey, 'signing key', 'ATTESTATION_FORMAT_INVALID', 32));
+      this.#evidence.set(org.mspId, evidence);
+      this.#enclaveIds.set(org.mspId, id);
+      const registered = registry.find((record) => record.id === id);
+      if (
+        registered !== undefined &&
+        registered.quote === evidence.quote &&
+        registered.collateral === evidence.collateral
+      ) {
+        this.#step('registerEnclave', org.mspId, 'skipped', `enclave ${id.slice(0, 8)}… is registered`);
+        continue;
+      }
+      await this.#attempt('registerEnclave', org.mspId, () =>
+        submit(this.#contract(org), Confidential.register, JSON.stringify(evidence)),
+      );
+      this.#step(
+        'registerEnclave',
+        org.mspId,
+        'done',
+        `enclave ${id.slice(0, 8)}… ${registered === undefined ? 'registered' : 'evidence refreshed'}`,
+      );
+    }
+  }
+
+  async ensureKeys(options: Readonly<{ rotate: boolean }>): Promise<void> {
+    const org = this.#first;
+    const status = await this.#keyStatus();
+    if (status.currentEpoch >= 1 && !options.rotate) {
+      this.#step('createKeys', org.mspId, 'skipped', `epoch ${status.currentEpoch} is current`);
+      return;
+    }
+    const record: KeyRecord = await this.#attempt('createKeys', org.mspId, async () =>
+      parseKeyRecord(await evaluateOn(this.#contract(org), org.mspId, Confidential.createKeys)),
+    );
+    if (record.creator !== this.#enclaveIds.get(org.mspId)) {
+      this.#fail(
+        'KEYS_UNAVAILABLE',
+        'createKeys',
+        org.mspId,
+        `the keys answered through ${org.mspId}'s gateway were created by enclave ${record.creator.slice(0, 8)}…, not ${org.mspId}'s own enclave`,
+      );
+    }
+    await this.#attempt('createKeys', org.mspId, () =>
+      submit(this.#contract(org), Confidential.publishKeys, JSON.stringify(record)),
+    );
+    this.#step(
+      'createKeys',
+      org.mspId,
+      'done',
+      `epoch ${record.epoch} created and published, wrapped to ${record.wraps.length} enclave(s)`,
+    );
+  }
+
+  async shareMissing(): Promise<void> {
+    const status = await this.#keyStatus();
+    const record = status.records.find((r) => r.epoch === status.currentEpoch);
+    if (record === undefined)
+      this.#fail('KEYS_UNAVAILABLE', 'shareKeys', this.#first.mspId, 'no current key record');
+    const holders = new Set([
+      record.creator,
+      ...record.wraps.map((w) => w.enclave),
+      ...status.wraps.map((w) => w.enclave),
+    ]);
+    const missing = this.#options.orgs.filter((org) => !holders.has(this.#enclaveId(org)));
+    if (missing.length === 0) {
+      this.#step(
+        'shareKeys',
+        this.#first.mspId,
+        'skipped',
+        `every org's enclave holds epoch ${status.currentEpoch}`,
+      );
+      return;
+    }
+    const sharer = this.#options.orgs.find((org) => holders.has(this.#enclaveId(org)));
+    if (sharer === undefined) {
+      this.#fail(
+        'KEYS_UNAVAILABLE',
+        'shareKeys',
+        this.#first.mspId,
+        "none of the given orgs' enclaves holds the current keys",
+      );
+    }
+    const sharerId = this.#enclaveId(sharer);
+    const ids = missing.map((org) => this.#enclaveId(org));
+    const wraps: KeyWrap[] = await this.#attempt('shareKeys', sharer.mspId, async () => {
+      const answer = await evaluateOn(
+        this.#contract(sharer),
+        sharer.mspId,
+        Confidential.shareKeys,
+        JSON.stringify(ids),
+      );
+      if (!Array.isArray(answer))
+        throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
+      return answer.map((wrap) => parseKeyWrap(wrap));
+    });
+    for (const wrap of wraps) {
+      if (wrap.from !== sharerId || !ids.includes(wrap.enclave)) {
+        this.#fail(
+          'KEYS_UNAVAILABLE',
+          'shareKeys',
+          sharer.mspId,
+          `a wrap answered through ${sharer.mspId}'s gateway is not from its own enclave to a requested one`,
+        );
+      }
+    }
+    await this.#attempt('shareKeys', sharer.mspId, () =>
+      submit(this.#contract(sharer), Confidential.addWraps, JSON.stringify(wraps)),
+    );
+    const to = missing.map((org) => org.mspId).join(', ');
+    this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to}`);
+  }
+
+  async vouchAll(): Promise<void> {
+    const status = await this.#keyStatus();
+    const epoch = status.currentEpoch;
+    for (const org of this.#options.orgs) {
+      const id = this.#enclaveId(org);
+      if (status.vouchers.some((v) => v.epoch === epoch && v.enclave === id)) {
+        this.#step(
+          'recordVoucher',
+          org.mspId,
+          'skipped',
+          `enclave ${id.slice(0, 8)}… vouched for epoch ${epoch}`,
+        );
+        continue;
+      }
+      const voucher = await this.#attempt('recordVoucher', org.mspId, async () =>
+        parseVoucher(await evaluateOn(this.#contract(org), org.mspId, Confidential.vouch, String(epoch))),
+      );
+      if (voucher.enclave !== id || voucher.epoch !== epoch) {
+        this.#fail(
+          'KEYS_UNAVAILABLE',
+          'recordVoucher',
+          org.mspId,
+          `the voucher answered through ${org.mspId}'s gateway is not from its own enclave for epoch ${epoch}`,
+        );
+      }
+      await this.#attempt('recordVoucher', org.mspId, () =>
+        submit(this.#contract(org), Confidential.recordVoucher, JSON.stringify(voucher)),
+      );
+      this.#step('recordVoucher', org.mspId, 'done', `enclave ${id.slice(0, 8)}… vouched for epoch ${epoch}`);
+    }
+  }
+
+  async finish(): Promise<ProvisionReport> {
+    const org = this.#first;
+    const [registry, keyStatus] = await Promise.all([this.#registry(), this.#keyStatus()]);
+    const status = assessEnclaveSet({
+      channel: org.network.getName(),
+      chaincode: this.#options.chaincode,
+      registry,
+      keyStatus,
+      policy: this.#options.policy,
+      now: (this.#options.clock ?? ((): Date => new Date()))(),
+      minOrgs: this.#options.minOrgs ?? DEFAULT_MIN_ORGS,
+    });
+    if (!status.trusted) {
+      const [first] = status.failures;
+      throw new ProvisioningError(
+        first?.code ?? 'KEYS_UNAVAILABLE',
+        `provisioning finished but a client with this policy would not trust the enclaves: ${status.failures
+          .map((f) => `${f.subject}: ${f.reason}`)
+          .join('; ')}`,
+        org.mspId,
+        [...this.#steps],
+      );
+    }
+    return {
+      channel: status.channel,
+      chaincode: status.chaincode,
+      epoch: status.currentEpoch,
+      enclaves: Object.fromEntries(this.#enclaveIds),
+      steps: [...this.#steps],
+      status,
+    };
+  }
+
+  #enclaveId(org: ProvisioningOrg): string {
+    const id = this.#enclaveIds.get(org.mspId);
+    if (id === undefined)
+      throw new EcarError('INTERNAL', `no enclave known for ${org.mspId} (register first)`);
+    return id;
+  }
+
+  async #registry(): Promise<RegistryRecord[]> {
+    const org = this.#first;
+    return this.#attempt('checkPolicy', org.mspId, async () =>
+      parseRegistryRecords(await evaluateOn(this.#contract(org), org.mspId, Confidential.enclaves)),
+    );
+  }
+
+  async #keyStatus(): Promise<KeyStatus> {
+    const org = this.#first;
+    return this.#attempt('createKeys', org.mspId, async () =>
+      parseKeyStatus(await evaluateOn(this.#contract(org), org.mspId, Confidential.keyStatus)),
+    );
+  }
+}
+
+function samePolicy(a: AttestationPolicy, b: AttestationPolicy): boolean {
+  const normal = (p: AttestationPolicy): string =>
+    canonicalJson({ ...p, allowedAdvisoryIds: p.allowedAdvisoryIds ?? null } as unknown as JsonValue);
+  return normal(a) === normal(b);
+}
