@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Committer, Endorser, IdentityContext } from 'fabric-common';
-import type { Gateway } from 'fabric-network';
+import type { Network as ModernNetwork } from '@hyperledger/fabric-gateway';
+import type { Gateway, Network as LegacyFabricNetwork } from 'fabric-network';
 import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
 import {
   developmentPolicy,
@@ -40,44 +41,44 @@ function plainStation(stationId: string): JsonObject {
 describe('the legacy fabric-network adapter on the network (LegacyConfidentialContract + ConfidentialLedgerClient)', () => {
   const t = e2eNetwork().topology;
   let legacyGateway: Gateway | undefined;
+  let legacyNetwork: LegacyFabricNetwork;
+  let modernNetwork: ModernNetwork;
   let modernConnection: GatewayConnection | undefined;
   let legacy: LegacyConfidentialContract<Endorser, Committer, IdentityContext>;
   let modern: ConfidentialLedgerClient;
   let policy: AttestationPolicy;
 
   before(async function () {
-    this.timeout(180_000);
-    policy = developmentPolicy(loadDevelopmentPlatform(enclavePaths.platform(t)));
-
+    this.timeout(120_000);
     modernConnection = openGateway(localIdentity(t, 'org2', 'User1'));
-    const modernNetwork = modernConnection.gateway.getNetwork(t.channel);
-    // the network must be provisioned (enclaves registered, policy set, keys published and vouched)
-    const status = parseKeyStatus(
+    modernNetwork = modernConnection.gateway.getNetwork(t.channel);
+    legacyGateway = await connectLegacyGateway(legacyGatewayInput(t, 'org1', 'User1'));
+    legacyNetwork = await legacyGateway.getNetwork(t.channel);
+  });
+
+  it('the legacy gateway reaches both orgs through discovery and reads the same key status as the gateway client', async () => {
+    const endorsers = legacyNetwork.getChannel().getEndorsers();
+    expect(endorsers.map((e) => e.mspid).sort()).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    const legacyStatus = parseKeyStatus(
+      decodeResult(
+        await legacyNetwork
+          .getContract(t.chaincode, CONFIDENTIAL_CONTRACT)
+          .evaluateTransaction(Confidential.keyStatus),
+      ),
+    );
+    const modernStatus = parseKeyStatus(
       decodeResult(
         await modernNetwork
           .getContract(t.chaincode, CONFIDENTIAL_CONTRACT)
           .evaluateTransaction(Confidential.keyStatus),
       ),
     );
+    expect(legacyStatus).to.deep.equal(modernStatus);
+    // the network must be provisioned at deploy (enclaves registered, policy set, keys published, vouched)
     expect(
-      status.currentEpoch,
+      legacyStatus.currentEpoch,
       'the test network has no chaincode keys: confidential provisioning did not run at deploy',
     ).to.be.greaterThan(0);
-    modern = new ConfidentialLedgerClient({
-      network: modernNetwork,
-      chaincode: t.chaincode,
-      wallet: signingKeyPair(),
-      policy,
-    });
-
-    legacyGateway = await connectLegacyGateway(legacyGatewayInput(t, 'org1', 'User1'));
-    const legacyNetwork = await legacyGateway.getNetwork(t.channel);
-    legacy = new LegacyConfidentialContract<Endorser, Committer, IdentityContext>({
-      network: legacyNetwork,
-      chaincode: t.chaincode,
-      wallet: signingKeyPair(),
-      policy,
-    });
   });
 
   after(() => {
@@ -85,49 +86,70 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
     modernConnection?.close();
   });
 
-  it('both clients trust the same enclave set and the same chaincode keys', async () => {
-    const [legacyKeys, modernKeys] = await Promise.all([legacy.trustedKeys(), modern.trustedKeys()]);
-    expect(legacyKeys.epoch).to.equal(modernKeys.epoch);
-    expect(Buffer.from(legacyKeys.boxPublicKey).equals(Buffer.from(modernKeys.boxPublicKey))).to.equal(true);
-    expect(
-      Buffer.from(legacyKeys.receiptPublicKey).equals(Buffer.from(modernKeys.receiptPublicKey)),
-    ).to.equal(true);
-    expect(legacyKeys.vouchingOrgs).to.deep.equal(['Org1MSP', 'Org2MSP']);
-  });
-
-  it('a station registered through the legacy adapter is read back by the gateway client', async () => {
-    const legacyId = await legacy.whoami();
-    // the confidential ledger needs parameters first; another suite may have set them already
-    await legacy.submit('initialize', { ...paramsArgs({ issuer: legacyId }) }).catch((error: unknown) => {
-      if (!(error instanceof EcarError && error.code === 'ALREADY_EXISTS')) throw error;
+  describe('on the provisioned network', () => {
+    before(() => {
+      // the development policy of this network: its simulated root and enclave signer
+      policy = developmentPolicy(loadDevelopmentPlatform(enclavePaths.platform(t)));
+      modern = new ConfidentialLedgerClient({
+        network: modernNetwork,
+        chaincode: t.chaincode,
+        wallet: signingKeyPair(),
+        policy,
+      });
+      legacy = new LegacyConfidentialContract<Endorser, Committer, IdentityContext>({
+        network: legacyNetwork,
+        chaincode: t.chaincode,
+        wallet: signingKeyPair(),
+        policy,
+      });
     });
-    const stationId = `legacy-${randomBytes(4).toString('hex')}`;
-    const written = await legacy.submit('registerStation', plainStation(stationId));
-    expect(written.transactionId).to.equal(legacy.lastTransactionId);
-    expect(written.blockNumber > 0n).to.equal(true);
 
-    const read = obj(await modern.evaluate('getStation', { stationId }), 'getStation');
-    expect(read.stationId).to.equal(stationId);
-    expect(read.host).to.equal(legacyId);
-  });
+    it('both clients trust the same enclave set and the same chaincode keys', async () => {
+      const [legacyKeys, modernKeys] = await Promise.all([legacy.trustedKeys(), modern.trustedKeys()]);
+      expect(legacyKeys.epoch).to.equal(modernKeys.epoch);
+      expect(Buffer.from(legacyKeys.boxPublicKey).equals(Buffer.from(modernKeys.boxPublicKey))).to.equal(
+        true,
+      );
+      expect(
+        Buffer.from(legacyKeys.receiptPublicKey).equals(Buffer.from(modernKeys.receiptPublicKey)),
+      ).to.equal(true);
+      expect(legacyKeys.vouchingOrgs).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    });
 
-  it('a station registered through the gateway client is read back by the legacy adapter', async () => {
-    const modernId = await modern.whoami();
-    const stationId = `modern-${randomBytes(4).toString('hex')}`;
-    await modern.submit('registerStation', plainStation(stationId));
+    it('a station registered through the legacy adapter is read back by the gateway client', async () => {
+      const legacyId = await legacy.whoami();
+      // the confidential ledger needs parameters first; another suite may have set them already
+      await legacy.submit('initialize', { ...paramsArgs({ issuer: legacyId }) }).catch((error: unknown) => {
+        if (!(error instanceof EcarError && error.code === 'ALREADY_EXISTS')) throw error;
+      });
+      const stationId = `legacy-${randomBytes(4).toString('hex')}`;
+      const written = await legacy.submit('registerStation', plainStation(stationId));
+      expect(written.transactionId).to.equal(legacy.lastTransactionId);
+      expect(written.blockNumber > 0n).to.equal(true);
 
-    const read = obj(await legacy.evaluate('getStation', { stationId }), 'getStation');
-    expect(read.stationId).to.equal(stationId);
-    expect(read.host).to.equal(modernId);
-  });
+      const read = obj(await modern.evaluate('getStation', { stationId }), 'getStation');
+      expect(read.stationId).to.equal(stationId);
+      expect(read.host).to.equal(legacyId);
+    });
 
-  it("a refusal through the legacy adapter arrives as the enclave's typed error, nothing committed", async () => {
-    const error = await legacy.submit('registerStation', { stationId: '' }).then(
-      () => expect.fail('registerStation without fields must be refused'),
-      (e: unknown) => e,
-    );
-    expect(error).to.be.instanceOf(EcarError);
-    expect((error as EcarError).code).to.equal('INVALID_ARGUMENT');
-    expect((error as EcarError).details.transactionId).to.equal(legacy.lastTransactionId);
+    it('a station registered through the gateway client is read back by the legacy adapter', async () => {
+      const modernId = await modern.whoami();
+      const stationId = `modern-${randomBytes(4).toString('hex')}`;
+      await modern.submit('registerStation', plainStation(stationId));
+
+      const read = obj(await legacy.evaluate('getStation', { stationId }), 'getStation');
+      expect(read.stationId).to.equal(stationId);
+      expect(read.host).to.equal(modernId);
+    });
+
+    it("a refusal through the legacy adapter arrives as the enclave's typed error, nothing committed", async () => {
+      const error = await legacy.submit('registerStation', { stationId: '' }).then(
+        () => expect.fail('registerStation without fields must be refused'),
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(EcarError);
+      expect((error as EcarError).code).to.equal('INVALID_ARGUMENT');
+      expect((error as EcarError).details.transactionId).to.equal(legacy.lastTransactionId);
+    });
   });
 });

@@ -5,6 +5,11 @@ import type { LegacyGatewayInput } from '../../client/src/legacy/legacy-gateway'
 import { localIdentity, type OrgName } from '../../scripts/src/network/identities';
 import { paths, type Topology } from '../../scripts/src/network/topology';
 
+/**
+ * Endpoints are `localhost:<port>`: discovery with asLocalhost rewrites every discovered address to
+ * localhost, and fabric-common matches discovered peers to the profile's by URL, so 127.0.0.1 here
+ * would make each peer appear twice (and be asked to endorse twice).
+ */
 export function legacyGatewayInput(t: Topology, org: OrgName, user = 'User1'): LegacyGatewayInput {
   const identity = localIdentity(t, org, user);
   return {
@@ -14,7 +19,7 @@ export function legacyGatewayInput(t: Topology, org: OrgName, user = 'User1'): L
       peers: [
         {
           name: `peer0.${o.domain}`,
-          endpoint: `127.0.0.1:${o.peerPort}`,
+          endpoint: `localhost:${o.peerPort}`,
           tlsCaPem: readFileSync(paths.peerTlsCa(t, o), 'utf8'),
         },
       ],
@@ -22,7 +27,7 @@ export function legacyGatewayInput(t: Topology, org: OrgName, user = 'User1'): L
     orderers: [
       {
         name: `orderer.${t.orderer.domain}`,
-        endpoint: `127.0.0.1:${t.orderer.port}`,
+        endpoint: `localhost:${t.orderer.port}`,
         tlsCaPem: readFileSync(paths.ordererTlsCa(t), 'utf8'),
       },
     ],

@@ -33,7 +33,11 @@ export interface LegacyGatewayInput {
   }>;
   /** TLS server name when the endpoints' addresses are not in the certificates; 'localhost' locally. */
   readonly tlsServerName?: string;
-  /** Rewrite discovered addresses to localhost (a network on this machine); default true. */
+  /**
+   * Rewrite discovered addresses to localhost (a network on this machine); default true. Then give the
+   * endpoints as `localhost:<port>` too: fabric-common matches discovered peers to the profile's by URL,
+   * and a peer listed as 127.0.0.1 would appear twice.
+   */
   readonly asLocalhost?: boolean;
 }
 
