@@ -2,6 +2,7 @@
 // that asks for the enclaves' attestation status. Plaintext mode wraps the 'ledger' contract with
 // FabricLedgerClient; confidential mode is the confidential client's job (client/src/confidential),
 // adapted here so a change of its API is a change of this file only.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { openGateway, type GatewayConnection } from '../fabric/gateway-connection';
@@ -41,13 +42,18 @@ export interface AttestationStatusReport {
   readonly problems: readonly string[];
 }
 
-/** Confidential mode was asked for, but this build has no confidential client. */
+/** Confidential mode (or the attestation status) was asked for, but this build has no confidential client. */
 export class ConfidentialClientUnavailable extends Error {
   readonly code = 'CONFIDENTIAL_UNAVAILABLE';
-  constructor(readonly profile: string) {
+  constructor(
+    readonly profile: string,
+    readonly feature: 'ledger' | 'attestation' = 'ledger',
+  ) {
     super(
-      `profile '${profile}' uses confidential mode, but this build of ecar has no confidential client yet; ` +
-        `use a plaintext profile for now (ecar init --profile ${profile} --mode plaintext)`,
+      feature === 'ledger'
+        ? `profile '${profile}' uses confidential mode, but this build of ecar has no confidential client yet; ` +
+            `use a plaintext profile for now (ecar init --profile ${profile} --mode plaintext)`
+        : 'attestation status needs the confidential client, which this build of ecar does not have yet; skipped',
     );
     this.name = 'ConfidentialClientUnavailable';
   }
@@ -83,7 +89,7 @@ export async function openLedgerSession(profile: Profile, wallet?: WalletSource)
  * @throws ConfidentialClientUnavailable while client/src/confidential is missing.
  */
 export function readAttestationStatus(profile: Profile, _now: Date): Promise<AttestationStatusReport> {
-  return Promise.reject(new ConfidentialClientUnavailable(profile.name));
+  return Promise.reject(new ConfidentialClientUnavailable(profile.name, 'attestation'));
 }
 
 function openConfidentialSession(
@@ -107,13 +113,43 @@ function session(ledger: LedgerClient, mode: LedgerMode, connection: GatewayConn
 }
 
 function connect(profile: Profile): GatewayConnection {
+  const tlsRootCert = readProfileFile(profile, 'tlsRootCert', profile.tlsRootCert);
+  const certificate = readProfileFile(profile, 'certificate', profile.certificate);
+  const privateKey = readProfileFile(profile, 'privateKey', profile.privateKey);
+  const pem = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+  if (!pem(tlsRootCert).includes('-----BEGIN CERTIFICATE-----')) {
+    throw invalidFile(profile, 'tlsRootCert', 'is not a PEM certificate');
+  }
+  try {
+    new X509Certificate(Buffer.from(certificate));
+  } catch {
+    throw invalidFile(profile, 'certificate', 'is not an X.509 certificate (PEM)');
+  }
+  try {
+    createPrivateKey(Buffer.from(privateKey));
+  } catch {
+    throw invalidFile(profile, 'privateKey', 'is not a PEM private key');
+  }
   return openGateway({
     endpoint: profile.endpoint,
-    tlsRootCert: readProfileFile(profile, 'tlsRootCert', profile.tlsRootCert),
+    tlsRootCert,
     ...(profile.tlsServerName === undefined ? {} : { tlsServerName: profile.tlsServerName }),
     mspId: profile.mspId,
-    certificate: readProfileFile(profile, 'certificate', profile.certificate),
-    privateKey: readProfileFile(profile, 'privateKey', profile.privateKey),
+    certificate,
+    privateKey,
+  });
+}
+
+function invalidFile(
+  profile: Profile,
+  field: 'tlsRootCert' | 'certificate' | 'privateKey',
+  what: string,
+): ProfileError {
+  const path = profile[field];
+  return new ProfileError('PROFILE_INVALID', `profile '${profile.name}': ${field} file ${path} ${what}`, {
+    file: profile.file,
+    profile: profile.name,
+    field,
   });
 }
 

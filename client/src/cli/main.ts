@@ -1,13 +1,32 @@
 // The `ecar` command: builds the program from one module per command group.
 import { Command, CommanderError } from 'commander';
 import { registerAttest } from './attest';
+import { registerAttestStatus } from './attest-status';
+import { registerAuditCommands } from './audit';
+import { registerDriverCommands } from './driver';
+import { registerHostCommands } from './host';
+import { registerIssuerCommands } from './issuer';
 import { registerMeterCommands } from './meter';
+import { registerOperatorCommands } from './operator';
+import { registerProfileCommands } from './profile';
+import { registerWalletCommands } from './wallet';
 
 /** A command group registers its sub-commands on the root program. */
 export type CommandGroup = (program: Command) => void;
 
 // One entry per command group module (client/src/cli/<group>.ts), in help order.
-const groups: readonly CommandGroup[] = [registerAttest, registerMeterCommands];
+const groups: readonly CommandGroup[] = [
+  registerProfileCommands,
+  registerWalletCommands,
+  registerDriverCommands,
+  registerHostCommands,
+  registerIssuerCommands,
+  registerAuditCommands,
+  registerOperatorCommands,
+  registerAttest,
+  registerAttestStatus,
+  registerMeterCommands,
+];
 
 export function buildProgram(): Command {
   const program = new Command('ecar')

@@ -1,0 +1,262 @@
+// What the ledger commands share: the global options (--profile, --json, --verbose), the process
+// dependencies (injectable for tests), the lazily opened profile and ledger session, and the runner
+// that prints a result (table or JSON) or one line of error, and sets the exit code.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
+import {
+  openLedgerSession,
+  readAttestationStatus,
+  type AttestationStatusReport,
+  type LedgerSession,
+  type WalletSource,
+} from '../app/ledger-session';
+import { ProgressLedgerClient } from '../app/progress-ledger';
+import type { LedgerClient } from '../fabric/ledger-client';
+import { ecarHome, loadProfile, type Profile } from '../profile/profile';
+import { existingPassphrase, terminalPrompt, type SecretPrompt } from '../wallet/passphrase';
+import { WalletError } from '../wallet/wallet-error';
+import { openWallet } from '../wallet/wallet-file';
+import { explainError, type ErrorContext } from './errors';
+import { toJson } from './output';
+
+export interface GlobalOptions {
+  readonly profile?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** Everything a command needs from the process; tests pass fakes. */
+export interface CliDeps {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly prompt: SecretPrompt;
+  readonly openSession: (profile: Profile, wallet?: WalletSource) => Promise<LedgerSession>;
+  readonly attestationStatus: (profile: Profile, now: Date) => Promise<AttestationStatusReport>;
+  readonly now: () => Date;
+  readonly setExitCode: (code: number) => void;
+}
+
+/** The real process: stdout/stderr, the terminal, the network. */
+export function processDeps(): CliDeps {
+  return {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    prompt: terminalPrompt(),
+    openSession: openLedgerSession,
+    attestationStatus: readAttestationStatus,
+    now: () => new Date(),
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+  };
+}
+
+/** A command's view of the session: the profile and the ledger, each opened on first use. */
+export class CommandContext {
+  readonly deps: CliDeps;
+  readonly options: GlobalOptions;
+  #profile: Profile | undefined;
+  #session: LedgerSession | undefined;
+
+  constructor(deps: CliDeps, options: GlobalOptions) {
+    this.deps = deps;
+    this.options = options;
+  }
+
+  get home(): string {
+    return ecarHome(this.deps.env);
+  }
+
+  /** The name asked for: --profile, else ECAR_PROFILE, else the config's default. */
+  get profileName(): string | undefined {
+    const fromEnv = this.deps.env.ECAR_PROFILE;
+    return this.options.profile ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  }
+
+  profile(): Profile {
+    this.#profile ??= loadProfile({
+      home: this.home,
+      ...(this.profileName === undefined ? {} : { name: this.profileName }),
+    });
+    return this.#profile;
+  }
+
+  /** The loaded profile, if one was loaded (for error sentences). */
+  get loadedProfile(): Profile | undefined {
+    return this.#profile;
+  }
+
+  /** Opens the ledger session (unlocking the wallet in confidential mode); progress on stderr. */
+  async ledger(): Promise<LedgerClient> {
+    if (this.#session === undefined) {
+      const profile = this.profile();
+      this.verbose(
+        `profile '${profile.name}' (${profile.mode}) → ${profile.endpoint} ${profile.channel}/${profile.chaincode}`,
+      );
+      this.#session = await this.deps.openSession(profile, this.walletSource(profile));
+    }
+    const ledger = this.#session.ledger;
+    return this.options.json ? ledger : new ProgressLedgerClient(ledger, this.deps.stderr);
+  }
+
+  /** How confidential mode unlocks the profile's wallet (asked for only then). */
+  walletSource(profile: Profile): WalletSource {
+    return async () => {
+      const file = profile.wallet;
+      if (file === undefined) {
+        throw new WalletError(
+          'WALLET_MISSING',
+          `profile '${profile.name}' names no wallet: ecar init --profile ${profile.name} --wallet FILE`,
+        );
+      }
+      const passphrase = await existingPassphrase({ env: this.deps.env, prompt: this.deps.prompt }, file);
+      return (await openWallet(file, passphrase)).keyPair;
+    };
+  }
+
+  verbose(line: string): void {
+    if (this.options.verbose) this.deps.stderr(`${line}\n`);
+  }
+
+  close(): void {
+    this.#session?.close();
+    this.#session = undefined;
+  }
+
+  errorContext(): ErrorContext {
+    const p = this.#profile;
+    return p === undefined
+      ? {}
+      : { endpoint: p.endpoint, profile: p.name, ...(p.policy === undefined ? {} : { policy: p.policy }) };
+  }
+}
+
+/**
+ * The action of a command: runs `body` with a context, prints `render(result)` (or JSON with
+ * --json), closes the session, sets exit code 0; on failure prints one line (or {ok:false, code,
+ * error} with --json) and sets 1.
+ */
+export function action<O extends GlobalOptions, T>(
+  deps: CliDeps,
+  body: (ctx: CommandContext, options: O) => Promise<T>,
+  render: (result: T, options: O) => string,
+): (options: O) => Promise<void> {
+  return async (options) => {
+    const ctx = new CommandContext(deps, options);
+    try {
+      const result = await body(ctx, options);
+      deps.stdout(options.json ? `${toJson(result)}\n` : `${render(result, options)}\n`);
+      deps.setExitCode(0);
+    } catch (error) {
+      const explained = explainError(error, ctx.errorContext());
+      if (options.json) {
+        deps.stdout(`${toJson({ ok: false, code: explained.code, error: explained.message })}\n`);
+      } else {
+        deps.stderr(`ecar: ${explained.message}\n`);
+      }
+      if (options.verbose) {
+        for (const line of explained.details) deps.stderr(`  ${line}\n`);
+        if (error instanceof Error && error.stack) deps.stderr(`${error.stack}\n`);
+      }
+      deps.setExitCode(1);
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+/** The sub-command `name` of `parent`, created when it is not there yet (groups share parents). */
+export function group(parent: Command, name: string, description: string): Command {
+  return parent.commands.find((c) => c.name() === name) ?? parent.command(name).description(description);
+}
+
+/** A leaf command with the global options and an example in its --help. */
+export function leaf(parent: Command, name: string, description: string, examples: string): Command {
+  return parent
+    .command(name)
+    .description(description)
+    .option('--profile <name>', 'profile to use (default: ECAR_PROFILE or the default profile)', profileArg)
+    .option('--json', 'print JSON for machines (money as decimal strings of minor units)')
+    .option('--verbose', 'show details on stderr (profile, endpoint, error details)')
+    .addHelpText(
+      'after',
+      `\nExample${examples.includes('\n') ? 's' : ''}:\n${examples.replace(/^/gm, '  $ ')}`,
+    );
+}
+
+/** An option limited to a fixed list of values. */
+export function choice(flags: string, description: string, values: readonly string[]): Option {
+  return new Option(flags, description).choices(values);
+}
+
+// Argument parsers: a bad value is a usage error (exit 2) with a sentence saying what is expected.
+
+function profileArg(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
+    throw new InvalidArgumentError('a profile name is 1-64 of A-Z a-z 0-9 . _ -');
+  }
+  return value;
+}
+
+/** Minor units of the token as a decimal string ("5000" = 50.00 tokens). */
+export function minorUnits(value: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,29})$/.test(value)) {
+    throw new InvalidArgumentError('expected an amount in minor units, a whole number like 5000 (= 50.00)');
+  }
+  return BigInt(value);
+}
+
+/** A client-chosen id (stations, sessions, bookings, payouts). */
+export function idArg(value: string): string {
+  if (!ID_PATTERN.test(value))
+    throw new InvalidArgumentError('expected an id of 1-36 characters A-Z a-z 0-9 . _ -');
+  return value;
+}
+
+/** A ledger caller id (account). */
+export function accountArg(value: string): string {
+  if (!/^[A-Za-z0-9._:@+=-]{1,200}$/.test(value)) {
+    throw new InvalidArgumentError("expected an account id, e.g. w:<hex> or x509:<...> (see 'ecar whoami')");
+  }
+  return value;
+}
+
+/** An RFC 3339 UTC time like 2026-05-01T18:30:00Z. */
+export function isoArg(value: string): string {
+  try {
+    isoTime(value, 'time');
+  } catch {
+    throw new InvalidArgumentError('expected a UTC time like 2026-05-01T18:30:00Z');
+  }
+  return value;
+}
+
+/** A whole number within bounds. */
+export function integerArg(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^-?[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Collects a repeatable option into a list. */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits. */
+export function newId(prefix: string): string {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return `${prefix}-${Buffer.from(bytes).toString('hex')}`;
+}
+
+/** Exit 2 with a usage message (for combinations the option parsers cannot check). */
+export function usageError(command: Command, message: string): never {
+  return command.error(`error: ${message}`, { exitCode: 2, code: 'ecar.usage' });
+}

@@ -1,0 +1,136 @@
+// Turns any failure of an `ecar` ledger command into one line that says what to do: EcarError codes
+// from the chaincode, gateway failures, profile and wallet problems. Details (per-peer messages,
+// typed fields) are kept apart for --verbose. Secrets never appear: only codes, ids and reasons.
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
+import { ConfidentialClientUnavailable } from '../app/ledger-session';
+import { ProfileError } from '../profile/profile-error';
+import { WalletError } from '../wallet/wallet-error';
+import { CommandFailed } from './output';
+
+export interface ErrorContext {
+  /** The gateway endpoint of the profile in use. */
+  readonly endpoint?: string;
+  /** The attestation policy file of the profile in use. */
+  readonly policy?: string;
+  readonly profile?: string;
+}
+
+export interface ExplainedError {
+  /** Stable code for --json (an EcarError code, WALLET_LOCKED, GATEWAY_UNAVAILABLE, ...). */
+  readonly code: string;
+  /** One line: what happened and what to do. */
+  readonly message: string;
+  /** More lines for --verbose. */
+  readonly details: readonly string[];
+}
+
+type Sentence = (reason: string, context: ErrorContext) => string;
+
+const asIs: Sentence = (reason) => reason;
+const meter: Sentence = (reason) =>
+  `the meter data was refused: ${reason}; check it with 'ecar meter verify'`;
+const attestation: Sentence = (reason, c) =>
+  `attestation refused: ${reason}; check your policy file${c.policy === undefined ? '' : ` (${c.policy})`}`;
+const confidential: Sentence = (reason) =>
+  `the enclaves refused the confidential request: ${reason}; try again, and if it persists run 'ecar attest status'`;
+
+/** One sentence per chaincode error code (the Record makes a new code a compile error until it has one). */
+const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
+  INVALID_ARGUMENT: (reason) => `invalid input: ${reason}`,
+  NOT_FOUND: (reason) => `${reason}: check the id (ecar station search, ecar session list, ecar cdr list)`,
+  ALREADY_EXISTS: asIs,
+  FORBIDDEN: (reason, c) =>
+    `not allowed: ${reason}; use a profile with that role (--profile NAME)${c.profile === undefined ? '' : `, not '${c.profile}'`}`,
+  CONFLICT: asIs,
+  INSUFFICIENT_FUNDS: (reason) => `not enough tokens: top up with the issuer or lower the hold (${reason})`,
+  INVALID_STATE: asIs,
+  SETTLEMENT_EXCEEDS_HOLD: (reason) => `the price exceeds the hold: ${reason}`,
+  METER_SIGNATURE_INVALID: meter,
+  METER_FORMAT_INVALID: meter,
+  METER_KEY_INVALID: meter,
+  METER_READINGS_INVALID: meter,
+  METER_REPLAY: meter,
+  METER_MISMATCH: meter,
+  ATTESTATION_FORMAT_INVALID: attestation,
+  ATTESTATION_SIGNATURE_INVALID: attestation,
+  ATTESTATION_CHAIN_INVALID: attestation,
+  ATTESTATION_COLLATERAL_INVALID: attestation,
+  ATTESTATION_COLLATERAL_EXPIRED: attestation,
+  ATTESTATION_REVOKED: attestation,
+  ATTESTATION_TCB_REJECTED: attestation,
+  ATTESTATION_POLICY_REJECTED: attestation,
+  ENVELOPE_INVALID: confidential,
+  REPLAY: confidential,
+  CONFIDENTIAL_ERROR: confidential,
+  KEYS_UNAVAILABLE: (reason) =>
+    `the chaincode keys are not available: ${reason}; the consortium operators must provision the enclaves`,
+  INTERNAL: (reason) => `the ledger failed: ${reason}; try again, and tell the operator if it persists`,
+  UNKNOWN_FUNCTION: (reason) =>
+    `the chaincode does not know this transaction (${reason}); is the deployed chaincode older than this ecar?`,
+  NOT_INITIALIZED: () => "the ledger is not initialised yet: the operator must run 'ecar operator init'",
+  FEATURE_DISABLED: asIs,
+  HOLD_EXPIRED: asIs,
+  HOLD_NOT_EXPIRED: asIs,
+  BOOKING_CONFLICT: asIs,
+  EVSE_OCCUPIED: asIs,
+  CONCURRENT_SESSION: asIs,
+  STATION_UNAVAILABLE: (reason) => `${reason}; pick another station (ecar station search)`,
+  DISPUTE_WINDOW_CLOSED: asIs,
+};
+
+/** Explains an error in one line (plus details for --verbose). */
+export function explainError(error: unknown, context: ErrorContext = {}): ExplainedError {
+  if (error instanceof EcarError) {
+    const details = Object.entries(error.details).map(([k, v]) => `${k}: ${String(v)}`);
+    return { code: error.code, message: SENTENCES[error.code](error.reason, context), details };
+  }
+  if (error instanceof GatewayError) return explainGatewayError(error, context);
+  if (error instanceof ProfileError || error instanceof WalletError) {
+    return { code: error.code, message: error.message, details: [] };
+  }
+  if (error instanceof ConfidentialClientUnavailable) {
+    return { code: error.code, message: error.message, details: [] };
+  }
+  if (error instanceof CommandFailed)
+    return { code: 'FAILED', message: firstLine(error.message), details: [] };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'ERROR', message: firstLine(message), details: [] };
+}
+
+function explainGatewayError(error: GatewayError, context: ErrorContext): ExplainedError {
+  const where = context.endpoint === undefined ? 'the gateway' : `the gateway at ${context.endpoint}`;
+  const details = error.details.map((d) => `${d.address} (${d.mspId}): ${firstLine(d.message)}`);
+  details.push(`gRPC status ${error.code}: ${firstLine(error.message)}`);
+  const known = GATEWAY_SENTENCES.get(error.code);
+  if (known) return { code: known.code, message: known.message(where), details };
+  return { code: 'GATEWAY_ERROR', message: `${where} failed: ${firstLine(error.message)}`, details };
+}
+
+const NETWORK_HINT = 'is the network running? (npm run network -- status)';
+const GATEWAY_SENTENCES = new Map<number, { code: string; message: (where: string) => string }>([
+  [
+    GrpcStatus.UNAVAILABLE,
+    { code: 'GATEWAY_UNAVAILABLE', message: (w) => `cannot reach ${w}: ${NETWORK_HINT}` },
+  ],
+  [
+    GrpcStatus.DEADLINE_EXCEEDED,
+    { code: 'GATEWAY_TIMEOUT', message: (w) => `${w} did not answer in time: ${NETWORK_HINT}` },
+  ],
+  ...[GrpcStatus.UNAUTHENTICATED, GrpcStatus.PERMISSION_DENIED].map(
+    (status) =>
+      [
+        status,
+        {
+          code: 'GATEWAY_DENIED',
+          message: (w: string) =>
+            `${w} refused this identity: check mspId, certificate and privateKey of the profile`,
+        },
+      ] as const,
+  ),
+]);
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}

@@ -1,0 +1,123 @@
+// Issuer commands: mint tokens for a top-up (idempotent per payment reference) and close payouts
+// (confirm: the bank transfer went out and the tokens are burned; fail: they return to the host).
+import { InvalidArgumentError, type Command } from 'commander';
+import {
+  accountArg,
+  action,
+  group,
+  idArg,
+  leaf,
+  minorUnits,
+  processDeps,
+  type CliDeps,
+  type GlobalOptions,
+} from './context';
+import { committedLine, obj, outcome, str, tokensExact } from './format';
+import { payoutFields } from './host';
+import { fields } from './output';
+
+interface MintOptions extends GlobalOptions {
+  readonly account: string;
+  readonly amount: bigint;
+  readonly paymentRef: string;
+}
+interface PayoutCloseOptions extends GlobalOptions {
+  readonly account: string;
+  readonly payoutId: string;
+  readonly reason?: string;
+}
+
+const PAYMENT_REF = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function paymentRefArg(value: string): string {
+  if (!PAYMENT_REF.test(value))
+    throw new InvalidArgumentError('expected 1-64 characters of A-Z a-z 0-9 . _ : -');
+  return value;
+}
+
+/** Registers `issuer mint` and `issuer payout confirm|fail`. */
+export function registerIssuerCommands(program: Command, deps: CliDeps = processDeps()): void {
+  const issuer = group(program, 'issuer', 'Token issuer: top-ups and payouts');
+  leaf(
+    issuer,
+    'mint',
+    'Credit purchased tokens for a top-up; the same payment reference never mints twice',
+    'ecar issuer mint --account w:5f1c...e2 --amount 5000 --payment-ref psp-2026-0001',
+  )
+    .requiredOption(
+      '--account <id>',
+      "the driver's account id (they print it with 'ecar whoami')",
+      accountArg,
+    )
+    .requiredOption('--amount <minor>', 'amount in minor units (5000 = 50.00)', minorUnits)
+    .requiredOption('--payment-ref <ref>', 'the payment provider reference of the top-up', paymentRefArg)
+    .action(
+      action(
+        deps,
+        async (ctx, o: MintOptions) =>
+          outcome(
+            await (
+              await ctx.ledger()
+            ).submit('mint', {
+              account: o.account,
+              amount: o.amount,
+              paymentRef: o.paymentRef,
+            }),
+          ),
+        (r) => {
+          const m = obj(r.result);
+          const replayed = m.replayed === true ? ' (already minted earlier: nothing new credited)' : '';
+          return `${fields([
+            ['account', str(m, 'account')],
+            ['amount', tokensExact(m.amount)],
+            ['payment ref', `${str(m, 'paymentRef')}${replayed}`],
+          ])}\n${committedLine(r)}`;
+        },
+      ),
+    );
+
+  const payout = group(issuer, 'payout', 'Close payouts that hosts requested');
+  leaf(
+    payout,
+    'confirm',
+    'Confirm that the bank transfer of a payout went out (burns the escrowed tokens)',
+    'ecar issuer payout confirm --account x509:AbC... --payout-id po-3f2a9c01d4e5',
+  )
+    .requiredOption('--account <id>', "the host's account id", accountArg)
+    .requiredOption('--payout-id <id>', 'payout id', idArg)
+    .action(
+      action(
+        deps,
+        async (ctx, o: PayoutCloseOptions) =>
+          outcome(
+            await (await ctx.ledger()).submit('confirmPayout', { account: o.account, payoutId: o.payoutId }),
+          ),
+        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+      ),
+    );
+  leaf(
+    payout,
+    'fail',
+    "Record that a payout's bank transfer failed (the tokens return to the host's earned bucket)",
+    'ecar issuer payout fail --account x509:AbC... --payout-id po-3f2a9c01d4e5 --reason "IBAN rejected"',
+  )
+    .requiredOption('--account <id>', "the host's account id", accountArg)
+    .requiredOption('--payout-id <id>', 'payout id', idArg)
+    .option('--reason <text>', 'why (up to 200 characters)')
+    .action(
+      action(
+        deps,
+        async (ctx, o: PayoutCloseOptions) =>
+          outcome(
+            await (
+              await ctx.ledger()
+            ).submit('failPayout', {
+              account: o.account,
+              payoutId: o.payoutId,
+              reason: o.reason,
+            }),
+          ),
+        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+      ),
+    );
+}

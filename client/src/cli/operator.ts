@@ -1,0 +1,206 @@
+// Consortium operator commands: initialise the ledger (roles and parameters), show and change the
+// parameters, and resolve disputes.
+import type { Command } from 'commander';
+import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
+import type { JsonObject } from '../../../chaincode/src/ports';
+import type { LedgerArgs } from '../fabric/ledger-client';
+import {
+  accountArg,
+  action,
+  collect,
+  group,
+  idArg,
+  integerArg,
+  leaf,
+  minorUnits,
+  processDeps,
+  usageError,
+  type CliDeps,
+  type GlobalOptions,
+} from './context';
+import { committedLine, obj, outcome, str, tokensExact } from './format';
+import { fields } from './output';
+
+interface ParamOptions extends GlobalOptions {
+  readonly operator?: string;
+  readonly issuer?: string;
+  readonly auditor?: readonly string[];
+  readonly backend?: readonly string[];
+  readonly feeBps?: number;
+  readonly holdDefault?: bigint;
+  readonly holdMin?: bigint;
+  readonly holdMax?: bigint;
+  readonly holdExpiry?: number;
+  readonly disputeWindow?: number;
+  readonly signatureMethod?: readonly string[];
+  readonly transfers?: string;
+  readonly meterSkew?: number;
+}
+interface ResolveOptions extends GlobalOptions {
+  readonly session: string;
+  readonly refund: bigint;
+}
+
+function paramFlags(command: Command): Command {
+  return command
+    .option('--issuer <id>', 'account id of the token issuer', accountArg)
+    .option('--auditor <id>', 'account id of an auditor (repeat for more; replaces the list)', collect)
+    .option('--backend <id>', 'account id of an OCPP charging backend (repeat; replaces the list)', collect)
+    .option('--fee-bps <n>', 'platform fee in basis points (0-10000)', integerArg(0, 10_000))
+    .option('--hold-default <minor>', 'default session hold, minor units', minorUnits)
+    .option('--hold-min <minor>', 'smallest hold a driver may choose', minorUnits)
+    .option('--hold-max <minor>', 'largest hold a driver may choose', minorUnits)
+    .option(
+      '--hold-expiry <seconds>',
+      'holds may be released by anyone this long after start',
+      integerArg(60, 2_592_000),
+    )
+    .option(
+      '--dispute-window <seconds>',
+      'earnings stay locked and disputable this long',
+      integerArg(0, 31_536_000),
+    )
+    .option(
+      '--signature-method <method>',
+      `accepted OCMF signature method (repeat; replaces the list): ${KNOWN_SIGNATURE_METHODS.join(', ')}`,
+      collect,
+    )
+    .option('--transfers <on|off>', 'allow peer-to-peer token transfers')
+    .option('--meter-skew <seconds>', 'tolerated meter clock skew', integerArg(0, 3600));
+}
+
+const ACCOUNT_ID = /^[A-Za-z0-9._:@+=-]{1,200}$/;
+
+function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
+  for (const method of o.signatureMethod ?? []) {
+    if (!(KNOWN_SIGNATURE_METHODS as readonly string[]).includes(method)) {
+      usageError(
+        command,
+        `unknown --signature-method ${method}; known: ${KNOWN_SIGNATURE_METHODS.join(', ')}`,
+      );
+    }
+  }
+  for (const id of [...(o.auditor ?? []), ...(o.backend ?? [])]) {
+    if (!ACCOUNT_ID.test(id))
+      usageError(command, `'${id.slice(0, 40)}' is not an account id (see 'ecar whoami')`);
+  }
+  if (o.transfers !== undefined && o.transfers !== 'on' && o.transfers !== 'off') {
+    usageError(command, '--transfers takes on or off');
+  }
+  return {
+    operator: o.operator,
+    issuer: o.issuer,
+    auditors: o.auditor,
+    backends: o.backend,
+    feeBps: o.feeBps,
+    holdDefault: o.holdDefault,
+    holdMinimum: o.holdMin,
+    holdMaximum: o.holdMax,
+    holdExpirySeconds: o.holdExpiry,
+    disputeWindowSeconds: o.disputeWindow,
+    signatureMethods: o.signatureMethod,
+    transfersEnabled: o.transfers === undefined ? undefined : o.transfers === 'on',
+    meterClockSkewSeconds: o.meterSkew,
+  };
+}
+
+export function paramsFields(p: JsonObject): string {
+  const ids = (key: string): string => {
+    const value = p[key];
+    return Array.isArray(value) && value.length > 0 ? value.join(', ') : '-';
+  };
+  return fields([
+    ['version', str(p, 'version')],
+    ['operator', str(p, 'operator')],
+    ['issuer', str(p, 'issuer')],
+    ['auditors', ids('auditors')],
+    ['backends', ids('backends')],
+    ['fee', `${str(p, 'feeBps')} bps`],
+    ['hold default', tokensExact(p.holdDefault)],
+    ['hold minimum', tokensExact(p.holdMinimum)],
+    ['hold maximum', tokensExact(p.holdMaximum)],
+    ['hold expiry', `${str(p, 'holdExpirySeconds')} s`],
+    ['dispute window', `${str(p, 'disputeWindowSeconds')} s`],
+    ['signature methods', ids('signatureMethods')],
+    ['transfers', p.transfersEnabled === true ? 'on' : 'off'],
+    ['meter clock skew', `${str(p, 'meterClockSkewSeconds')} s`],
+  ]);
+}
+
+/** Registers `operator init`, `operator params show|set`, `operator dispute resolve`. */
+export function registerOperatorCommands(program: Command, deps: CliDeps = processDeps()): void {
+  const operator = group(program, 'operator', 'Consortium operator: ledger roles and parameters');
+  paramFlags(
+    leaf(
+      operator,
+      'init',
+      'Initialise the ledger once: you become the operator; names the issuer and sets the parameters',
+      'ecar operator init --issuer x509:AbC... --auditor x509:DeF... --hold-default 3000 --fee-bps 1000',
+    ),
+  ).action(async (o: ParamOptions, command: Command) => {
+    if (o.issuer === undefined || o.holdDefault === undefined)
+      usageError(command, 'operator init needs --issuer and --hold-default');
+    const args = paramArgs(o, command);
+    await action(
+      deps,
+      async (ctx) => outcome(await (await ctx.ledger()).submit('initialize', args)),
+      (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
+    )(o);
+  });
+
+  const params = group(operator, 'params', 'Ledger parameters');
+  leaf(params, 'show', 'Show the parameters and role holders', 'ecar operator params show').action(
+    action(
+      deps,
+      async (ctx) => obj(await (await ctx.ledger()).evaluate('getParams', {})),
+      (p) => paramsFields(p),
+    ),
+  );
+  paramFlags(
+    leaf(
+      params,
+      'set',
+      'Change parameters or role holders (only the operator)',
+      'ecar operator params set --fee-bps 800 --dispute-window 259200',
+    ),
+  )
+    .option('--operator <id>', 'hand the operator role to this account', accountArg)
+    .action(async (o: ParamOptions, command: Command) => {
+      const args = paramArgs(o, command);
+      if (Object.values(args).every((v) => v === undefined))
+        usageError(command, 'name at least one parameter to change');
+      await action(
+        deps,
+        async (ctx) => outcome(await (await ctx.ledger()).submit('setParams', args)),
+        (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
+      )(o);
+    });
+
+  const dispute = group(operator, 'dispute', 'Disputes');
+  leaf(
+    dispute,
+    'resolve',
+    "Resolve an open dispute: refund part or all of the host's earning to the driver",
+    'ecar operator dispute resolve --session s-3f2a9c01d4e5 --refund 1200',
+  )
+    .requiredOption('--session <id>', 'session id', idArg)
+    .requiredOption('--refund <minor>', 'refund to the driver in minor units (0 = none)', minorUnits)
+    .action(
+      action(
+        deps,
+        async (ctx, o: ResolveOptions) =>
+          outcome(
+            await (await ctx.ledger()).submit('resolveDispute', { sessionId: o.session, refund: o.refund }),
+          ),
+        (r) => {
+          const d = obj(obj(r.result).dispute);
+          return `${fields([
+            ['session', str(d, 'sessionId')],
+            ['status', str(d, 'status')],
+            ['refund', tokensExact(d.refund)],
+            ['credit CDR', str(d, 'creditCdrId')],
+          ])}\n${committedLine(r)}`;
+        },
+      ),
+    );
+}

@@ -1,0 +1,177 @@
+// Human views of ledger records that several command groups print: stations, sessions, CDRs,
+// balances, bookings. Tables and key/value fields via output.ts; money as tokens.
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import { fields, table } from './output';
+import { kwh, list, obj, showTokens, str, time, tokens, tokensExact } from './format';
+
+/** "IEC_62196_T2 11 kW AC_3_PHASE" per connector of every EVSE. */
+function connectors(station: JsonObject): string {
+  const parts: string[] = [];
+  for (const evse of list(station.evses)) {
+    for (const c of list(evse.connectors)) {
+      const watts = c.maxElectricPower;
+      const kw = typeof watts === 'number' ? `${(watts / 1000).toFixed(1)} kW` : '?';
+      parts.push(`${str(evse, 'uid')}/${str(c, 'id')} ${str(c, 'standard')} ${kw}`);
+    }
+  }
+  return parts.join(', ');
+}
+
+function area(station: JsonObject): string {
+  const l = obj(station.location);
+  return `${str(l, 'city')} ${str(l, 'country')} (${str(l, 'latitude')}, ${str(l, 'longitude')})`;
+}
+
+export function stationTable(stations: readonly JsonObject[], prices?: ReadonlyMap<string, string>): string {
+  if (stations.length === 0) return 'no stations';
+  const header = ['station', 'name', 'area', 'status', 'connectors'];
+  if (prices) header.push('price');
+  const rows = stations.map((s) => {
+    const row = [str(s, 'id'), str(s, 'name'), area(s), str(s, 'status'), connectors(s)];
+    if (prices) row.push(prices.get(str(s, 'id')) ?? '-');
+    return row;
+  });
+  return table([header, ...rows]);
+}
+
+export function stationFields(station: JsonObject): string {
+  const hours = obj(station.openingHours);
+  const regular = list(hours.regularHours)
+    .map((r) => `${str(r, 'weekday')} ${str(r, 'periodBegin')}-${str(r, 'periodEnd')}`)
+    .join(', ');
+  const terms = station.bookingTerms === undefined ? undefined : obj(station.bookingTerms);
+  const meter = station.meter === undefined ? undefined : obj(station.meter);
+  return fields([
+    ['station', str(station, 'id')],
+    ['name', str(station, 'name')],
+    ['host', str(station, 'host')],
+    ['area', area(station)],
+    ['parking', str(station, 'parkingType')],
+    ['status', str(station, 'status')],
+    ['connectors', connectors(station)],
+    ['opening hours', hours.twentyfourseven === true ? '24/7' : regular || '-'],
+    [
+      'bookings',
+      terms === undefined
+        ? 'not taken'
+        : `no-show fee ${tokens(terms, 'noShowFee')}, free cancel until ${str(terms, 'cancelBeforeMinutes')} min before, max ${str(terms, 'maxDurationMinutes')} min`,
+    ],
+    [
+      'meter',
+      meter === undefined
+        ? 'none pinned'
+        : `${str(meter, 'vendor')} ${str(meter, 'model')} ${str(meter, 'serial')} (${str(meter, 'signatureMethod')})`,
+    ],
+    ['tariff version', str(station, 'tariffVersion')],
+  ]);
+}
+
+/** A tariff's price components in words: "ENERGY 0.35/kWh, TIME 1.20/h". */
+export function tariffSummary(tariff: JsonValue | undefined): string {
+  const parts: string[] = [];
+  for (const element of list(obj(tariff).elements)) {
+    for (const c of list(element.price_components)) {
+      const type = str(c, 'type');
+      const unit = type === 'ENERGY' ? '/kWh' : type === 'TIME' || type === 'PARKING_TIME' ? '/h' : '';
+      parts.push(`${type} ${tokens(c, 'price')}${unit}`);
+    }
+  }
+  return parts.join(', ') || '-';
+}
+
+export function sessionTable(sessions: readonly JsonObject[]): string {
+  if (sessions.length === 0) return 'no sessions';
+  return table([
+    ['session', 'role', 'station', 'evse', 'status', 'started', 'hold'],
+    ...sessions.map((s) => [
+      str(s, 'id'),
+      str(s, 'role'),
+      str(s, 'stationId'),
+      str(s, 'evseUid'),
+      str(s, 'status'),
+      time(s, 'startedAt'),
+      tokens(s, 'holdAmount'),
+    ]),
+  ]);
+}
+
+export function sessionFields(session: JsonObject): string {
+  return fields([
+    ['session', str(session, 'id')],
+    ['status', str(session, 'status')],
+    [
+      'station',
+      `${str(session, 'stationId')} evse ${str(session, 'evseUid')} connector ${str(session, 'connectorId')}`,
+    ],
+    ['driver', str(session, 'driver')],
+    ['host', str(session, 'host')],
+    ['tariff version', str(session, 'tariffVersion')],
+    ['hold', tokensExact(session.holdAmount)],
+    ['hold expires', time(session, 'holdExpiresAt')],
+    ['started', time(session, 'startedAt')],
+    ['ended', time(session, 'endedAt')],
+    ['booking', str(session, 'bookingId')],
+    ['cdr', str(session, 'cdrId')],
+    ...(session.reason === undefined ? [] : [['reason', str(session, 'reason')] as const]),
+  ]);
+}
+
+export function cdrTable(cdrs: readonly JsonObject[]): string {
+  if (cdrs.length === 0) return 'no charge detail records';
+  return table([
+    ['cdr', 'station', 'start', 'energy', 'cost', 'captured', 'host earning', 'dispute until'],
+    ...cdrs.map((c) => [
+      str(c, 'id'),
+      str(c, 'stationId'),
+      str(c, 'startDateTime'),
+      kwh(c, 'totalEnergyMilliWh'),
+      tokens(c, 'totalCost'),
+      tokens(c, 'captured'),
+      tokens(c, 'hostEarning'),
+      time(c, 'disputeUntil'),
+    ]),
+  ]);
+}
+
+export function cdrFields(cdr: JsonObject): string {
+  return fields([
+    ['cdr', str(cdr, 'id')],
+    ['energy', kwh(cdr, 'totalEnergyMilliWh')],
+    ['total cost', tokensExact(cdr.totalCost)],
+    ['captured', tokensExact(cdr.captured)],
+    ['uncollected', tokensExact(cdr.uncollected)],
+    ['platform fee', tokensExact(cdr.platformFee)],
+    ['host earning', tokensExact(cdr.hostEarning)],
+    ['meter', str(cdr, 'meterSerial')],
+    ['dispute until', time(cdr, 'disputeUntil')],
+  ]);
+}
+
+export function balanceFields(balance: JsonObject): string {
+  const earned = obj(balance.earned);
+  const held = obj(balance.held);
+  return fields([
+    ['account', str(balance, 'account')],
+    ['purchased (spendable)', tokensExact(balance.purchased)],
+    ['earned, payable', tokensExact(earned.payable)],
+    ['earned, locked', tokensExact(earned.locked)],
+    ['earned, frozen (disputed)', tokensExact(earned.frozen)],
+    ['held by sessions', tokensExact(held.sessions)],
+    ['held by bookings', tokensExact(held.bookings)],
+    ['pending payouts', tokensExact(held.payouts)],
+    ['total', tokensExact(balance.total)],
+  ]);
+}
+
+export function bookingFields(booking: JsonObject): string {
+  return fields([
+    ['booking', str(booking, 'id')],
+    ['status', str(booking, 'status')],
+    ['station', `${str(booking, 'stationId')} evse ${str(booking, 'evseUid')}`],
+    ['from', time(booking, 'startAt')],
+    ['to', time(booking, 'endAt')],
+    ['free cancel until', time(booking, 'cancelUntil')],
+    ['no-show fee (held)', tokensExact(booking.noShowFee)],
+    ...(booking.feeCharged === undefined ? [] : [['fee charged', showTokens(booking.feeCharged)] as const]),
+  ]);
+}
