@@ -250,7 +250,7 @@ export class TestWallet {
   request(
     record: KeyRecord,
     fn: string,
-    args: JsonValue,
+    args: unknown,
     overrides: Partial<RequestBody> = {},
     nowMs = T0,
   ): { envelope: string; secrets: RequestSecrets } {
@@ -260,7 +260,7 @@ export class TestWallet {
       chaincode: CHAINCODE,
       epoch: record.epoch,
       fn,
-      args,
+      args: args as JsonValue,
       wallet: Buffer.from(this.keys.publicKey).toString('base64'),
       nonce: newRequestNonce(),
       notAfter: nowMs + 60_000,

@@ -79,7 +79,7 @@ describe('KeyManager', () => {
 
     it('rotates to epoch 2: old values stay readable, new writes are sealed in epoch 2', async () => {
       const operator = new TestWallet();
-      const init = operator.request(record1, 'initialize', { ...paramsArgs(), issuer: ISSUER } as never);
+      const init = operator.request(record1, 'initialize', { ...paramsArgs(), issuer: ISSUER });
       const initTx = network.nextTxId();
       await network.submit((tx) => org1.run(tx, 'submit', init.envelope), { txId: initTx });
 
