@@ -3,10 +3,11 @@
 // opens the answer before a write is sent for ordering, and retries read conflicts (MVCC, phantom) only,
 // each time with a fresh request.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
-import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import { WALLET_CALLER_PREFIX } from '../../../chaincode/src/enclave/entry-point';
+import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   MAX_REQUEST_LIFETIME_MS,
   newRequestNonce,
@@ -198,15 +199,11 @@ export class ConfidentialLedgerClient implements LedgerClient {
   }
 
   /**
-   * The caller id the ledger knows this wallet by: the enclave's answer to the sealed read `whoami`.
-   *
-   * @throws EcarError INTERNAL when the answer has no id.
+   * The caller id the ledger knows this wallet by: the enclave runs every call as `w:<hex of the
+   * wallet's public key>` (WALLET_CALLER_PREFIX), so it is known without asking the ledger.
    */
-  async whoami(): Promise<string> {
-    const answer = await this.evaluate('whoami', {});
-    const id = isJsonObject(answer) ? answer.id : undefined;
-    if (typeof id !== 'string') throw new EcarError('INTERNAL', 'whoami answered without an id');
-    return id;
+  whoami(): Promise<string> {
+    return Promise.resolve(WALLET_CALLER_PREFIX + toHex(this.#wallet.publicKey));
   }
 
   async #propose(
@@ -243,10 +240,6 @@ export class ConfidentialLedgerClient implements LedgerClient {
       throw toLedgerError(error);
     }
   }
-}
-
-function isJsonObject(value: JsonValue): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The arguments as the JSON value the request carries (bigint as decimal strings). */

@@ -2,7 +2,7 @@
 // nothing encrypted before the enclave set passes, receipts checked before an answer is believed or
 // ordered, sealed refusals mapped to typed errors, MVCC conflicts retried with a fresh request.
 import { expect } from 'chai';
-import { StatusCode } from '@hyperledger/fabric-gateway';
+import { StatusCode, type Network } from '@hyperledger/fabric-gateway';
 import { Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import { MAX_REQUEST_LIFETIME_MS, sealResponse } from '../../../chaincode/src/protocol/confidential/envelope';
@@ -13,6 +13,7 @@ import {
   type ConfidentialLedgerClientOptions,
 } from '../../../client/src/confidential/confidential-client';
 import { answerError } from '../../../client/src/confidential/sealed-answer';
+import type { NetworkPort } from '../../../client/src/confidential/gateway-ports';
 import { EnclaveTrustError } from '../../../client/src/confidential/trust-error';
 import { TrustCache } from '../../../client/src/confidential/trust-cache';
 import {
@@ -205,12 +206,16 @@ describe('ConfidentialLedgerClient', () => {
   });
 
   describe('whoami', () => {
-    it('asks the enclave through a sealed read', async () => {
-      const { client } = setup({ handler: (body) => (body.fn === 'whoami' ? { id: 'w:abc' } : null) });
-      expect(await client.whoami()).to.equal('w:abc');
+    it('answers the wallet caller id the enclave runs calls as, without a ledger call', async () => {
+      const { network, client } = setup();
+      expect(await client.whoami()).to.equal(`w:${Buffer.from(wallet.publicKey).toString('hex')}`);
+      expect(network.reads).to.deep.equal([]);
     });
   });
 });
+
+/** Compile-time check: a fabric-gateway Network is what the client takes (no adapter needed). */
+export const gatewayNetworkFits = (network: Network): NetworkPort => network;
 
 describe('answerError', () => {
   const context = {
