@@ -1,0 +1,203 @@
+// `ecar` as a user runs it (node bin/ecar.js): init, whoami, wallet create/show/export, a wrong
+// passphrase, an unreachable gateway, and --help with an example on every command.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Command } from 'commander';
+import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import { buildProgram } from '../../../client/src/cli/main';
+import { projectRoot } from '../../support/testdata';
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const PASS = 'correct horse battery';
+
+function ecar(
+  home: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  input?: string,
+): Run {
+  const result = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'ecar.js'), ...args], {
+    cwd: home,
+    encoding: 'utf8',
+    input,
+    env: { PATH: process.env.PATH ?? '', ECAR_HOME: home, ECAR_WALLET_PASSPHRASE: PASS, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A home with a PEM certificate and key (a development CA's, good enough for a client identity). */
+function homeWithIdentity(): string {
+  const home = mkdtempSync(join(tmpdir(), 'ecar-app-'));
+  const exported = createSimulatedPlatform({ notBefore: new Date() }).export();
+  const pem = (label: string, b64: string): string =>
+    `-----BEGIN ${label}-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
+  writeFileSync(join(home, 'cert.pem'), pem('CERTIFICATE', exported.certificates.root));
+  writeFileSync(join(home, 'key.pem'), pem('PRIVATE KEY', exported.keys.root));
+  writeFileSync(join(home, 'policy.json'), '{}\n');
+  return home;
+}
+
+const IDENTITY = [
+  '--tls-root-cert',
+  'cert.pem',
+  '--msp-id',
+  'Org1MSP',
+  '--certificate',
+  'cert.pem',
+  '--private-key',
+  'key.pem',
+];
+
+describe('ecar (bin/ecar.js)', () => {
+  it('init writes a profile, whoami shows the X.509 account id, an unreachable gateway is one line', () => {
+    const home = homeWithIdentity();
+    const init = ecar(home, [
+      'init',
+      '--profile',
+      'me',
+      '--mode',
+      'plaintext',
+      '--endpoint',
+      '127.0.0.1:1',
+      ...IDENTITY,
+    ]);
+    expect(init.status, init.stderr).to.equal(0);
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as {
+      defaultProfile: string;
+      profiles: Record<string, { certificate: string; mode: string }>;
+    };
+    expect(config.defaultProfile).to.equal('me');
+    expect(config.profiles.me).to.include({ certificate: join(home, 'cert.pem'), mode: 'plaintext' });
+
+    const who = ecar(home, ['whoami', '--json']);
+    expect(who.status, who.stderr).to.equal(0);
+    expect((JSON.parse(who.stdout) as { callerId: string }).callerId).to.match(/^x509:[A-Za-z0-9_-]{43}$/);
+
+    const balance = ecar(home, ['balance']);
+    expect(balance.status).to.equal(1);
+    expect(balance.stderr).to.include(
+      'ecar: cannot reach the gateway at 127.0.0.1:1: is the network running? (npm run network -- status)\n',
+    );
+    expect(balance.stderr.split('\n').filter((l) => l.startsWith('ecar:'))).to.have.length(1);
+    const machine = ecar(home, ['balance', '--json']);
+    expect(JSON.parse(machine.stdout)).to.deep.include({ ok: false, code: 'GATEWAY_UNAVAILABLE' });
+  });
+
+  it('init refuses a confidential profile without a policy, saying which flag fixes it', () => {
+    const home = homeWithIdentity();
+    const run = ecar(home, ['init', '--profile', 'me', '--endpoint', '127.0.0.1:1', ...IDENTITY]);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/confidential mode needs an attestation policy file .*--policy/);
+  });
+
+  it('wallet create/show/export-public: 0600 file, caller id w:<hex>, secret only with --secret --yes', () => {
+    const home = homeWithIdentity();
+    expect(
+      ecar(home, [
+        'init',
+        '--profile',
+        'me',
+        '--endpoint',
+        '127.0.0.1:1',
+        '--policy',
+        'policy.json',
+        ...IDENTITY,
+      ]).status,
+    ).to.equal(0);
+    const created = ecar(home, ['wallet', 'create', '--json']);
+    expect(created.status, created.stderr).to.equal(0);
+    const info = JSON.parse(created.stdout) as { file: string; publicKey: string; callerId: string };
+    expect(info.file).to.equal(join(home, 'wallets', 'me.json'));
+    expect(statSync(info.file).mode & 0o777).to.equal(0o600);
+    expect(info.callerId).to.equal(`w:${info.publicKey}`);
+
+    const show = ecar(home, ['wallet', 'show']);
+    expect(show.status).to.equal(0);
+    expect(show.stdout).to.include(info.callerId);
+    const who = ecar(home, ['whoami']);
+    expect(who.stdout).to.include(info.callerId);
+
+    const noYes = ecar(home, ['wallet', 'export-public', '--secret']);
+    expect(noYes.status).to.equal(2);
+    expect(noYes.stdout).to.equal('');
+    const exported = ecar(home, ['wallet', 'export-public', '--secret', '--yes']);
+    expect(exported.status).to.equal(0);
+    expect(exported.stdout.trim()).to.match(/^[0-9a-f]{64}$/);
+
+    // the exported secret imports into a new wallet with the same public key
+    const imported = ecar(
+      home,
+      ['wallet', 'import', '--from', '-', '--file', 'copy.json', '--json'],
+      {},
+      exported.stdout,
+    );
+    expect(imported.status, imported.stderr).to.equal(0);
+    expect((JSON.parse(imported.stdout) as { publicKey: string }).publicKey).to.equal(info.publicKey);
+  });
+
+  it('refuses a wrong passphrase in one line, exit 1, the wallet file unchanged', () => {
+    const home = homeWithIdentity();
+    const file = join(home, 'w.json');
+    expect(ecar(home, ['wallet', 'create', '--file', file]).status).to.equal(0);
+    const before = readFileSync(file);
+    const run = ecar(home, ['wallet', 'show', '--file', file], { ECAR_WALLET_PASSPHRASE: 'not it at all' });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.equal(
+      `ecar: wrong passphrase for the wallet ${file} (or its sealed secret was changed); nothing was changed\n`,
+    );
+    expect(run.stdout).to.equal('');
+    expect(readFileSync(file).equals(before)).to.equal(true);
+  });
+
+  it('without a passphrase and without a terminal says how to give one', () => {
+    const home = homeWithIdentity();
+    const run = ecar(home, ['wallet', 'create', '--file', 'w.json'], { ECAR_WALLET_PASSPHRASE: '' });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.include('set ECAR_WALLET_PASSPHRASE');
+  });
+
+  it('confidential profiles say that this build has no confidential client yet', () => {
+    const home = homeWithIdentity();
+    ecar(home, [
+      'init',
+      '--profile',
+      'me',
+      '--endpoint',
+      '127.0.0.1:1',
+      '--policy',
+      'policy.json',
+      ...IDENTITY,
+    ]);
+    ecar(home, ['wallet', 'create']);
+    const run = ecar(home, ['balance', '--json']);
+    expect(run.status).to.equal(1);
+    expect(JSON.parse(run.stdout)).to.deep.include({ ok: false, code: 'CONFIDENTIAL_UNAVAILABLE' });
+  });
+});
+
+describe('ecar --help', () => {
+  function leaves(command: Command, path: string[] = []): { path: string[]; command: Command }[] {
+    if (command.commands.length === 0) return [{ path, command }];
+    return command.commands.flatMap((c) => leaves(c, [...path, c.name()]));
+  }
+
+  it('every command has a description and an example in its help', () => {
+    const all = leaves(buildProgram());
+    expect(all.length).to.be.greaterThan(40);
+    for (const { path, command } of all) {
+      let help = '';
+      command.configureOutput({ writeOut: (t) => (help += t), writeErr: () => undefined });
+      command.outputHelp();
+      expect(command.description(), path.join(' ')).not.to.equal('');
+      expect(help, path.join(' ')).to.match(/Examples?:\n\s+\$ ecar /);
+    }
+  });
+});

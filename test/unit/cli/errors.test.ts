@@ -1,0 +1,102 @@
+// explainError: one line per failure that says what to do, with a stable code for --json.
+import { Metadata } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { expect } from 'chai';
+import { EcarError, ErrorCodes } from '../../../chaincode/src/protocol/errors';
+import { ConfidentialClientUnavailable } from '../../../client/src/app/ledger-session';
+import { explainError } from '../../../client/src/cli/errors';
+import { WalletError } from '../../../client/src/wallet/wallet-error';
+
+function gatewayError(code: number, message: string): GatewayError {
+  const cause = Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
+  return new GatewayError({ code, details: [], cause, message });
+}
+
+describe('explainError', () => {
+  it('has a one-line sentence for every chaincode error code', () => {
+    for (const code of ErrorCodes) {
+      const explained = explainError(new EcarError(code, 'the reason'));
+      expect(explained.code).to.equal(code);
+      expect(explained.message, code).not.to.include('\n');
+      expect(explained.message.length, code).to.be.greaterThan(5);
+    }
+  });
+
+  it('tells a driver without tokens to top up or lower the hold', () => {
+    const e = explainError(new EcarError('INSUFFICIENT_FUNDS', 'needs 3000 minor units'));
+    expect(e.message).to.equal(
+      'not enough tokens: top up with the issuer or lower the hold (needs 3000 minor units)',
+    );
+  });
+
+  it('says which role is needed and to switch profiles on FORBIDDEN', () => {
+    const e = explainError(new EcarError('FORBIDDEN', 'mint is allowed only for the issuer'), {
+      profile: 'driver',
+    });
+    expect(e.message).to.equal(
+      "not allowed: mint is allowed only for the issuer; use a profile with that role (--profile NAME), not 'driver'",
+    );
+  });
+
+  it('points NOT_FOUND at the listing commands', () => {
+    expect(explainError(new EcarError('NOT_FOUND', "no station 'x'")).message).to.match(
+      /^no station 'x': check the id \(ecar station search/,
+    );
+  });
+
+  it('names the policy file when attestation is refused', () => {
+    const e = explainError(new EcarError('ATTESTATION_TCB_REJECTED', 'TCB status OutOfDate is not allowed'), {
+      policy: 'policy.json',
+    });
+    expect(e.message).to.equal(
+      'attestation refused: TCB status OutOfDate is not allowed; check your policy file (policy.json)',
+    );
+  });
+
+  it('tells the operator to initialise first on NOT_INITIALIZED', () => {
+    expect(explainError(new EcarError('NOT_INITIALIZED', 'x')).message).to.include("'ecar operator init'");
+  });
+
+  it('maps an unreachable gateway to the endpoint and the network status command', () => {
+    const e = explainError(
+      gatewayError(GrpcStatus.UNAVAILABLE, '14 UNAVAILABLE: No connection established'),
+      {
+        endpoint: '127.0.0.1:7051',
+      },
+    );
+    expect(e).to.include({
+      code: 'GATEWAY_UNAVAILABLE',
+      message:
+        'cannot reach the gateway at 127.0.0.1:7051: is the network running? (npm run network -- status)',
+    });
+    expect(e.details.join('\n')).to.include('No connection established');
+  });
+
+  it('maps a gateway timeout and a refused identity', () => {
+    expect(explainError(gatewayError(GrpcStatus.DEADLINE_EXCEEDED, 'deadline')).code).to.equal(
+      'GATEWAY_TIMEOUT',
+    );
+    expect(explainError(gatewayError(GrpcStatus.PERMISSION_DENIED, 'denied')).message).to.include(
+      'mspId, certificate',
+    );
+  });
+
+  it('passes wallet and confidential-client errors through with their codes', () => {
+    expect(explainError(new WalletError('WALLET_LOCKED', 'wrong passphrase for the wallet f'))).to.include({
+      code: 'WALLET_LOCKED',
+      message: 'wrong passphrase for the wallet f',
+    });
+    expect(explainError(new ConfidentialClientUnavailable('driver')).code).to.equal(
+      'CONFIDENTIAL_UNAVAILABLE',
+    );
+  });
+
+  it('keeps only the first line of an unexpected error', () => {
+    expect(explainError(new Error('first\nsecond'))).to.deep.equal({
+      code: 'ERROR',
+      message: 'first',
+      details: [],
+    });
+  });
+});
