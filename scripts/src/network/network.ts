@@ -16,6 +16,7 @@ import {
   waitForChaincode,
   writeCcaasPackage,
 } from './chaincode';
+import { ensureDevelopmentPlatform, provisionConfidential } from './confidential-setup';
 import { ensureEnclaveFolders } from './enclave-setup';
 import { runFabric, type FabricInstall } from './fabric-tools';
 import { gossipPeersKnown, healthz, isRaftLeader, waitFor } from './health';
@@ -62,6 +63,8 @@ export interface DeployResult {
   readonly sequence: number;
   readonly upgraded: boolean;
   readonly packageIds: Readonly<Record<string, string>>;
+  /** Current key epoch and each org's attested enclave id after provisioning. */
+  readonly confidential: { readonly epoch: number; readonly enclaves: Readonly<Record<string, string>> };
 }
 
 export class LocalNetwork {
@@ -124,6 +127,8 @@ export class LocalNetwork {
     await this.#checkPorts(new Set());
     mkdirSync(t.stateDir, { recursive: true });
     ensureEnclaveFolders(t);
+    this.#progress.step('Creating the development attestation platform (simulated SGX, NOT for production)');
+    ensureDevelopmentPlatform(t);
     this.#progress.step('Generating crypto material (cryptogen: NodeOUs, TLS SANs 127.0.0.1/localhost)');
     await runFabric(this.#fabric, 'cryptogen', [
       'generate',
@@ -157,6 +162,8 @@ export class LocalNetwork {
   async start(): Promise<NetworkStatus> {
     const record = this.readRecord();
     if (record?.channelReady !== true) throw new Error('no network here yet: run `up` first');
+    ensureEnclaveFolders(this.#t);
+    ensureDevelopmentPlatform(this.#t);
     await this.startFabricNodes();
     await this.waitForRaftLeader();
     await this.startChaincodeServers(record);
@@ -266,11 +273,24 @@ export class LocalNetwork {
     for (const org of t.orgs) await waitForChaincode(t, this.#fabric, org);
     this.#progress.detail('chaincode answers through both peers');
     await this.waitForGossip();
+    this.#progress.step('Provisioning confidential execution: enclave attestation, chaincode keys, vouchers');
+    const provisioned = await provisionConfidential(t, this.#progress);
+    this.#progress.detail(
+      `key epoch ${provisioned.epoch}; enclaves ${Object.entries(provisioned.enclaves)
+        .map(([msp, id]) => `${msp} ${id.slice(0, 12)}…`)
+        .join(', ')} attested and vouching`,
+    );
     this.writeRecord({
       ...record,
       chaincode: { version: bundle.version, sequence, bundleHash: bundle.hash, packageIds },
     });
-    return { version: bundle.version, sequence, upgraded, packageIds };
+    return {
+      version: bundle.version,
+      sequence,
+      upgraded,
+      packageIds,
+      confidential: { epoch: provisioned.epoch, enclaves: provisioned.enclaves },
+    };
   }
 
   /** Stops every process; the ledger and crypto stay, so `start` resumes. */
