@@ -1,6 +1,5 @@
 // explainError: one line per failure that says what to do, with a stable code for --json.
-import { Metadata } from '@grpc/grpc-js';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 import { EcarError, ErrorCodes } from '../../../chaincode/src/protocol/errors';
@@ -8,7 +7,7 @@ import { ConfidentialClientUnavailable } from '../../../client/src/app/ledger-se
 import { explainError } from '../../../client/src/cli/errors';
 import { WalletError } from '../../../client/src/wallet/wallet-error';
 
-function gatewayError(code: number, message: string): GatewayError {
+function gatewayError(code: GrpcStatus, message: string): GatewayError {
   const cause = Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
   return new GatewayError({ code, details: [], cause, message });
 }
