@@ -481,14 +481,14 @@ class Provisioning {
 
   async #registry(): Promise<RegistryRecord[]> {
     const org = this.#first;
-    return this.#attempt('checkPolicy', org.mspId, async () =>
+    return this.#attempt('readLedger', org.mspId, async () =>
       parseRegistryRecords(await evaluateOn(this.#contract(org), org.mspId, Confidential.enclaves)),
     );
   }
 
   async #keyStatus(): Promise<KeyStatus> {
     const org = this.#first;
-    return this.#attempt('createKeys', org.mspId, async () =>
+    return this.#attempt('readLedger', org.mspId, async () =>
       parseKeyStatus(await evaluateOn(this.#contract(org), org.mspId, Confidential.keyStatus)),
     );
   }
