@@ -53,7 +53,13 @@ export interface ProvisionOptions {
 }
 
 export type ProvisionAction =
-  'initPolicy' | 'registerEnclave' | 'createKeys' | 'shareKeys' | 'recordVoucher' | 'checkPolicy';
+  | 'initPolicy'
+  | 'registerEnclave'
+  | 'createKeys'
+  | 'shareKeys'
+  | 'recordVoucher'
+  | 'checkPolicy'
+  | 'readLedger';
 
 export interface ProvisionStep {
   readonly action: ProvisionAction;
