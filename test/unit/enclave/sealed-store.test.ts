@@ -59,7 +59,7 @@ function ports(store: StateStore, caller: string, txId: string): Ports {
 }
 
 async function runScript(
-  begin: (txId: string) => { store: StateStore; commit(): void },
+  begin: (txId: string) => { store: StateStore; commit: () => void },
 ): Promise<JsonValue[]> {
   const results: JsonValue[] = [];
   for (const [index, [caller, fn, args]] of SCRIPT.entries()) {
@@ -77,14 +77,19 @@ async function runScript(
 
 function sealedLedger(bundle: KeyBundle): {
   ledger: MemoryLedger;
-  begin: (txId: string) => { store: StateStore; commit(): void };
+  begin: (txId: string) => { store: StateStore; commit: () => void };
 } {
   const ledger = new MemoryLedger();
   return {
     ledger,
     begin: (txId) => {
       const raw = ledger.begin();
-      return { store: new SealedStateStore(raw, { bundle, epoch: 1, txId }), commit: () => raw.commit() };
+      return {
+        store: new SealedStateStore(raw, { bundle, epoch: 1, txId }),
+        commit: () => {
+          raw.commit();
+        },
+      };
     },
   };
 }
@@ -96,7 +101,12 @@ describe('SealedStateStore', () => {
     const plain = new MemoryStore();
     const expected = await runScript(() => {
       const tx = plain.begin();
-      return { store: tx, commit: () => tx.commit() };
+      return {
+        store: tx,
+        commit: () => {
+          tx.commit();
+        },
+      };
     });
     const sealed = sealedLedger(bundle);
     expect(await runScript(sealed.begin)).to.deep.equal(expected);
