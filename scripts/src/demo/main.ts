@@ -1,63 +1,143 @@
-// The quick start's main job: network up, chaincode deployed, then the proof-of-life transaction,
-// and a summary of what runs where.
+// The quick start's main job: network up, chaincode deployed and provisioned (attested enclaves,
+// chaincode keys), the proof-of-life transaction, then the charging story run end to end through
+// the confidential client, narrated, with a summary of what runs where.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { openGateway } from '../../../client/src/fabric/gateway-connection';
 import { networkFromOptions, renderStatus } from '../network/cli';
 import { localIdentity } from '../network/identities';
-import { proveHeartbeat } from './heartbeat';
+import { openCast } from './cast';
+import { proveHeartbeat, type HeartbeatProof } from './heartbeat';
+import { describeView, viewTransaction } from './ledger-view';
+import { runChargingStory, type StorySummary } from './story';
 
 interface DemoOptions {
   readonly stateDir?: string;
   readonly basePort?: string;
   readonly json?: boolean;
+  readonly disputeWindow?: string;
 }
 
-async function run(options: DemoOptions): Promise<void> {
+interface AttestationSummary {
+  readonly epoch: number;
+  readonly vouchingOrgs: readonly string[];
+  readonly enclaves: readonly {
+    mspId: string;
+    id: string;
+    measurement: string;
+    tcbStatus: string;
+    accepted: boolean;
+  }[];
+}
+
+export interface DemoResult {
+  readonly ok: true;
+  readonly network: ReturnType<ReturnType<typeof networkFromOptions>['status']>;
+  readonly heartbeat: HeartbeatProof;
+  readonly attestation: AttestationSummary;
+  readonly story: StorySummary;
+}
+
+async function run(options: DemoOptions): Promise<DemoResult> {
   const root = resolve(__dirname, '..', '..', '..', '..');
   const network = networkFromOptions(root, options);
+  const say = (text: string) => {
+    if (options.json !== true) process.stdout.write(`${text}\n`);
+  };
   const up = await network.up();
   const t = network.topology;
-  const connection = openGateway(localIdentity(t, 'org1', 'User1'));
+  say(up.alreadyRunning ? '\nThe network was already running; reusing it.' : '\nNetwork started.');
+  say(renderStatus(network.status()));
+
+  const admin = openGateway(localIdentity(t, 'org1', 'User1'));
+  let heartbeat: HeartbeatProof;
   try {
-    const proof = await proveHeartbeat(connection.gateway, { channel: t.channel, chaincode: t.chaincode });
-    const status = network.status();
-    if (options.json === true) {
-      process.stdout.write(
-        `${JSON.stringify({ ok: true, network: status, deploy: up.deploy, heartbeat: proof }, null, 2)}\n`,
-      );
-      return;
-    }
-    const lines = [
-      '',
-      up.alreadyRunning ? 'The network was already running; reusing it.' : 'Network started.',
-      renderStatus(status),
-      '',
-      'Proof of life (Fabric Gateway, User1@org1):',
-      `  submitted heartbeat '${proof.id}'  tx ${proof.txId}`,
-      `  committed in block ${proof.blockNumber}: ${proof.validation}, endorsed by ${proof.endorsers.join(' + ')} (${proof.submitToCommitMs} ms submit-to-commit)`,
-      `  read back: submitter ${proof.readBack.submitter}, tx ${proof.readBack.txId === proof.txId ? 'matches' : 'DIFFERS'}`,
-      `  chaincode event '${proof.event.name}' received from block ${proof.event.blockNumber}`,
-      '',
-      `Gateway endpoints: peer0.org1 127.0.0.1:${t.orgs[0]?.peerPort ?? '?'}, peer0.org2 127.0.0.1:${t.orgs[1]?.peerPort ?? '?'}`,
-      'Next: `npm run network -- status | logs <node> | stop | start | down`',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    heartbeat = await proveHeartbeat(admin.gateway, { channel: t.channel, chaincode: t.chaincode });
   } finally {
-    connection.close();
+    admin.close();
+  }
+  say('\nProof of life (Fabric Gateway):');
+  say(
+    `  heartbeat committed in block ${heartbeat.blockNumber}: ${heartbeat.validation}, endorsed by ${heartbeat.endorsers.join(' + ')}, event '${heartbeat.event.name}' received`,
+  );
+
+  const cast = await openCast(t);
+  try {
+    const trusted = await cast.members.driver.confidential.trustedKeys();
+    const attestation: AttestationSummary = {
+      epoch: trusted.epoch,
+      vouchingOrgs: trusted.vouchingOrgs,
+      enclaves: trusted.enclaves.map((e) => ({
+        mspId: e.mspId,
+        id: e.id,
+        measurement: e.measurement,
+        tcbStatus: e.tcbStatus,
+        accepted: e.accepted,
+      })),
+    };
+    say('\nAttestation, checked by the client before it encrypts anything:');
+    for (const e of attestation.enclaves) {
+      say(
+        `  ${e.mspId} enclave ${e.id.slice(0, 12)}…  measurement ${e.measurement.slice(0, 16)}…  TCB ${e.tcbStatus}  ${e.accepted ? 'accepted' : 'REFUSED'} (simulated SGX, development root)`,
+      );
+    }
+    say(
+      `  chaincode keys epoch ${attestation.epoch}, vouched for by ${attestation.vouchingOrgs.join(' + ')}`,
+    );
+    say('\nThe charging story, every call sealed to the attested enclaves:');
+    const story = await runChargingStory(
+      {
+        operator: cast.members.operator,
+        issuer: cast.members.issuer,
+        auditor: cast.members.auditor,
+        backend: cast.members.backend,
+        host: cast.members.host,
+        driver: cast.members.driver,
+      },
+      {
+        runId: randomBytes(3).toString('hex'),
+        disputeWindowSeconds: Number.parseInt(options.disputeWindow ?? '5', 10),
+      },
+      {
+        step(title, lines) {
+          say(`\n• ${title}`);
+          for (const line of lines) say(`    ${line}`);
+        },
+        async describe(submitted) {
+          return describeView(
+            submitted,
+            await viewTransaction(cast.members.auditor.network, submitted.transactionId),
+          );
+        },
+      },
+    );
+    say('\nSummary (token minor units):');
+    say(
+      `  minted ${story.minted}  energy ${story.energyWh} Wh  price ${story.price}  fee ${story.platformFee}  host earned ${story.hostEarning}  burned ${story.burned}`,
+    );
+    say(`  driver balance ${story.driverBalance}; auditor totals balanced: ${String(story.audit.balanced)}`);
+    say(`  settlement submit-to-commit ${story.settleSubmitToCommitMs} ms`);
+    say('\nNext: `npm run network -- status | logs <node> | stop | start | down`; the ecar CLI: docs/');
+    return { ok: true, network: network.status(), heartbeat, attestation, story };
+  } finally {
+    cast.close();
   }
 }
 
 const program = new Command('demo')
-  .description('Bring the local network up, deploy the chaincode, and run the end-to-end scenario')
+  .description('Bring the local network up, deploy and provision the chaincode, and run the charging story')
   .option('--state-dir <dir>', 'network state folder (default .state/network)')
   .option('--base-port <port>', 'first port of the network (default 7000)')
+  .option('--dispute-window <seconds>', 'dispute window of the story', '5')
   .option('--json', 'machine-readable summary on stdout')
   .action(async (options: DemoOptions) => {
     try {
-      await run(options);
+      const result = await run(options);
+      if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (options.json === true) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
       process.stderr.write(`demo: ${message}\n`);
       process.exitCode = 1;
     }
