@@ -1,14 +1,17 @@
 // The one place that turns a profile (and, in confidential mode, a wallet) into a LedgerClient, and
 // that asks for the enclaves' attestation status. Plaintext mode wraps the 'ledger' contract with
-// FabricLedgerClient; confidential mode is the confidential client's job (client/src/confidential),
-// adapted here so a change of its API is a change of this file only.
+// FabricLedgerClient; confidential mode uses ConfidentialLedgerClient (client/src/confidential) with
+// the profile's attestation policy, adapted here so a change of its API is a change of this file only.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parsePolicy, type AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
+import { attestationStatus, ConfidentialLedgerClient, type AttestationReport } from '../confidential';
 import { openGateway, type GatewayConnection } from '../fabric/gateway-connection';
 import { FabricLedgerClient, type LedgerClient } from '../fabric/ledger-client';
 import type { LedgerMode, Profile } from '../profile/profile';
 import { ProfileError } from '../profile/profile-error';
+import { WalletError } from '../wallet/wallet-error';
 
 /** The wallet for confidential mode, or how to unlock it (asked only when the mode needs it). */
 export type WalletSource = SigningKeyPair | (() => Promise<SigningKeyPair>);
@@ -39,24 +42,10 @@ export interface AttestationStatusReport {
   readonly trusted: boolean;
   readonly currentEpoch: number | null;
   readonly enclaves: readonly EnclaveStatus[];
+  /** Why the set is not trusted (empty when trusted). */
   readonly problems: readonly string[];
-}
-
-/** Confidential mode (or the attestation status) was asked for, but this build has no confidential client. */
-export class ConfidentialClientUnavailable extends Error {
-  readonly code = 'CONFIDENTIAL_UNAVAILABLE';
-  constructor(
-    readonly profile: string,
-    readonly feature: 'ledger' | 'attestation' = 'ledger',
-  ) {
-    super(
-      feature === 'ledger'
-        ? `profile '${profile}' uses confidential mode, but this build of ecar has no confidential client yet; ` +
-            `use a plaintext profile for now (ecar init --profile ${profile} --mode plaintext)`
-        : 'attestation status needs the confidential client, which this build of ecar does not have yet; skipped',
-    );
-    this.name = 'ConfidentialClientUnavailable';
-  }
+  /** Rejected enclaves that neither hold the keys nor vouched: harmless now, worth fixing. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -69,8 +58,9 @@ export class ConfidentialClientUnavailable extends Error {
  * } finally {
  *   session.close();
  * }
- * @throws ProfileError when an identity or TLS file cannot be read.
- * @throws ConfidentialClientUnavailable in confidential mode while client/src/confidential is missing.
+ * @throws ProfileError when an identity, TLS or policy file cannot be read or is not what it should be.
+ * @throws WalletError when confidential mode has no wallet or it does not open.
+ * Network and ledger errors surface on the first call, as the LedgerClient documents.
  */
 export async function openLedgerSession(profile: Profile, wallet?: WalletSource): Promise<LedgerSession> {
   if (profile.mode === 'confidential') return openConfidentialSession(profile, wallet);
@@ -86,17 +76,75 @@ export async function openLedgerSession(profile: Profile, wallet?: WalletSource)
 /**
  * The attestation state the profile's client sees: every registered enclave, verified against the
  * profile's policy at `now`.
- * @throws ConfidentialClientUnavailable while client/src/confidential is missing.
+ * @throws ProfileError when the profile names no (valid) policy file; EcarError / GatewayError when the
+ *   ledger cannot be read.
  */
-export function readAttestationStatus(profile: Profile, _now: Date): Promise<AttestationStatusReport> {
-  return Promise.reject(new ConfidentialClientUnavailable(profile.name, 'attestation'));
+export async function readAttestationStatus(profile: Profile, now: Date): Promise<AttestationStatusReport> {
+  const policy = readPolicy(profile);
+  const connection = connect(profile);
+  try {
+    const network = connection.gateway.getNetwork(profile.channel);
+    return toStatusReport(await attestationStatus({ network, chaincode: profile.chaincode }, policy, now));
+  } finally {
+    connection.close();
+  }
 }
 
-function openConfidentialSession(
+async function openConfidentialSession(
   profile: Profile,
-  _wallet: WalletSource | undefined,
+  wallet: WalletSource | undefined,
 ): Promise<LedgerSession> {
-  return Promise.reject(new ConfidentialClientUnavailable(profile.name));
+  const policy = readPolicy(profile);
+  if (wallet === undefined) {
+    throw new WalletError('WALLET_MISSING', `confidential mode needs a wallet for profile '${profile.name}'`);
+  }
+  const key = typeof wallet === 'function' ? await wallet() : wallet;
+  const connection = connect(profile);
+  const network = connection.gateway.getNetwork(profile.channel);
+  const ledger = new ConfidentialLedgerClient({ network, chaincode: profile.chaincode, wallet: key, policy });
+  return session(ledger, 'confidential', connection);
+}
+
+function toStatusReport(report: AttestationReport): AttestationStatusReport {
+  const epochOf = (holdsKeys: boolean): number | null => (holdsKeys ? report.currentEpoch : null);
+  return {
+    verifiedAt: report.checkedAt,
+    trusted: report.trusted,
+    currentEpoch: report.currentEpoch,
+    enclaves: report.enclaves.map((e) => ({
+      id: e.id,
+      mspId: e.mspId,
+      measurement: e.measurement,
+      tcbStatus: e.tcbStatus,
+      epoch: epochOf(e.holdsKeys),
+      verified: e.accepted,
+      reason: e.accepted ? null : e.reasons.join('; ') || (e.reason ?? 'not accepted'),
+    })),
+    problems: report.failures.map((f) => `${f.subject}: ${f.reason}`),
+    warnings: report.warnings.map((f) => `${f.subject}: ${f.reason}`),
+  };
+}
+
+/** The profile's attestation policy (required for anything confidential). */
+function readPolicy(profile: Profile): AttestationPolicy {
+  if (profile.policy === undefined) {
+    throw new ProfileError(
+      'PROFILE_INVALID',
+      `profile '${profile.name}' names no attestation policy: ecar init --profile ${profile.name} --policy FILE`,
+      { file: profile.file, profile: profile.name, field: 'policy' },
+    );
+  }
+  const text = Buffer.from(readProfileFile(profile, 'policy', profile.policy)).toString('utf8');
+  try {
+    return parsePolicy(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ProfileError(
+      'PROFILE_INVALID',
+      `profile '${profile.name}': policy file ${profile.policy} is not a valid attestation policy (${why})`,
+      { file: profile.file, profile: profile.name, field: 'policy' },
+    );
+  }
 }
 
 function session(ledger: LedgerClient, mode: LedgerMode, connection: GatewayConnection): LedgerSession {

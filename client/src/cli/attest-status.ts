@@ -49,6 +49,7 @@ function render(report: AttestationStatusReport): string {
     ['current key epoch', report.currentEpoch === null ? '-' : String(report.currentEpoch)],
     ['verified at', report.verifiedAt],
     ...report.problems.map((p) => ['problem', p] as const),
+    ...report.warnings.map((w) => ['warning', w] as const),
   ]);
   if (report.enclaves.length === 0) return `${head}\nno enclaves registered`;
   const rows = report.enclaves.map((e) => [

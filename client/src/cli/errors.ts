@@ -4,7 +4,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
-import { ConfidentialClientUnavailable } from '../app/ledger-session';
 import { ProfileError } from '../profile/profile-error';
 import { WalletError } from '../wallet/wallet-error';
 import { CommandFailed } from './output';
@@ -88,9 +87,6 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
   }
   if (error instanceof GatewayError) return explainGatewayError(error, context);
   if (error instanceof ProfileError || error instanceof WalletError) {
-    return { code: error.code, message: error.message, details: [] };
-  }
-  if (error instanceof ConfidentialClientUnavailable) {
     return { code: error.code, message: error.message, details: [] };
   }
   if (error instanceof CommandFailed)

@@ -164,7 +164,7 @@ describe('ecar (bin/ecar.js)', () => {
     expect(run.stderr).to.include('set ECAR_WALLET_PASSPHRASE');
   });
 
-  it('confidential profiles say that this build has no confidential client yet', () => {
+  it('a confidential profile unlocks the wallet, then reports an unreachable gateway in one line', () => {
     const home = homeWithIdentity();
     ecar(home, [
       'init',
@@ -177,9 +177,32 @@ describe('ecar (bin/ecar.js)', () => {
       ...IDENTITY,
     ]);
     ecar(home, ['wallet', 'create']);
+    const locked = ecar(home, ['balance', '--json'], { ECAR_WALLET_PASSPHRASE: 'not it at all' });
+    expect(JSON.parse(locked.stdout)).to.deep.include({ ok: false, code: 'WALLET_LOCKED' });
     const run = ecar(home, ['balance', '--json']);
     expect(run.status).to.equal(1);
-    expect(JSON.parse(run.stdout)).to.deep.include({ ok: false, code: 'CONFIDENTIAL_UNAVAILABLE' });
+    expect(JSON.parse(run.stdout)).to.deep.include({ ok: false, code: 'GATEWAY_UNAVAILABLE' });
+  });
+
+  it('a confidential profile with a policy file that is not a policy names the file', () => {
+    const home = homeWithIdentity();
+    writeFileSync(join(home, 'policy.json'), '{"allowDebugg": true}');
+    ecar(home, [
+      'init',
+      '--profile',
+      'me',
+      '--endpoint',
+      '127.0.0.1:1',
+      '--policy',
+      'policy.json',
+      ...IDENTITY,
+    ]);
+    ecar(home, ['wallet', 'create']);
+    const run = ecar(home, ['balance']);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(
+      /^ecar: profile 'me': policy file .*policy\.json is not a valid attestation policy/,
+    );
   });
 });
 

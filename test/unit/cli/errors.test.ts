@@ -3,7 +3,6 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { expect } from 'chai';
 import { EcarError, ErrorCodes } from '../../../chaincode/src/protocol/errors';
-import { ConfidentialClientUnavailable } from '../../../client/src/app/ledger-session';
 import { explainError } from '../../../client/src/cli/errors';
 import { WalletError } from '../../../client/src/wallet/wallet-error';
 
@@ -81,14 +80,11 @@ describe('explainError', () => {
     );
   });
 
-  it('passes wallet and confidential-client errors through with their codes', () => {
+  it('passes wallet errors through with their codes', () => {
     expect(explainError(new WalletError('WALLET_LOCKED', 'wrong passphrase for the wallet f'))).to.include({
       code: 'WALLET_LOCKED',
       message: 'wrong passphrase for the wallet f',
     });
-    expect(explainError(new ConfidentialClientUnavailable('driver')).code).to.equal(
-      'CONFIDENTIAL_UNAVAILABLE',
-    );
   });
 
   it('keeps only the first line of an unexpected error', () => {

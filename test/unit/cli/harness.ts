@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationStatusReport, LedgerSession } from '../../../client/src/app/ledger-session';
-import { ConfidentialClientUnavailable } from '../../../client/src/app/ledger-session';
+import { readAttestationStatus } from '../../../client/src/app/ledger-session';
 import { registerAttestStatus } from '../../../client/src/cli/attest-status';
 import { registerAuditCommands } from '../../../client/src/cli/audit';
 import type { CliDeps } from '../../../client/src/cli/context';
@@ -123,9 +123,9 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
         mode: 'plaintext',
         close: () => undefined,
       }),
-    attestationStatus: (profile) =>
+    attestationStatus: (profile, now) =>
       options.attestation === undefined
-        ? Promise.reject(new ConfidentialClientUnavailable(profile.name, 'attestation'))
+        ? readAttestationStatus(profile, now)
         : Promise.resolve(options.attestation),
     now: () => new Date(Date.UTC(2026, 2, 2, 8, 0, 0)),
     setExitCode: (c) => {

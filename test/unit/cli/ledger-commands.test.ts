@@ -656,10 +656,32 @@ describe('ecar ledger commands', () => {
   });
 
   describe('attest status', () => {
-    it('skips with one line when this build has no confidential client', async () => {
+    it('says how to name a policy when the profile has none', async () => {
       const run = await runCli(['attest', 'status', '--json']);
       expect(run.code).to.equal(1);
-      expect(json(run)).to.deep.include({ ok: false, code: 'CONFIDENTIAL_UNAVAILABLE' });
+      expect(json(run)).to.deep.include({
+        ok: false,
+        code: 'PROFILE_INVALID',
+        error: "profile 'test' names no attestation policy: ecar init --profile test --policy FILE",
+      });
+    });
+
+    it('exits 1 and prints why when the enclave set is not trusted', async () => {
+      const run = await runCli(['attest', 'status'], {
+        attestation: {
+          verifiedAt: '2026-03-02T08:00:00Z',
+          trusted: false,
+          currentEpoch: 1,
+          problems: ['vouchers of epoch 1: only Org1MSP vouched, 2 orgs needed'],
+          warnings: [],
+          enclaves: [],
+        },
+      });
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.match(/trusted: +NO/);
+      expect(run.stderr).to.match(
+        /^ecar: the enclaves are not trusted: vouchers of epoch 1: only Org1MSP vouched/,
+      );
     });
 
     it('lists every enclave with org, measurement, TCB, epoch and verdict, exit 0 when trusted', async () => {
@@ -669,6 +691,7 @@ describe('ecar ledger commands', () => {
           trusted: true,
           currentEpoch: 3,
           problems: [],
+          warnings: [],
           enclaves: [
             {
               id: 'aa'.repeat(32),
