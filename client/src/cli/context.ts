@@ -1,6 +1,7 @@
 // What the ledger commands share: the global options (--profile, --json, --verbose), the process
 // dependencies (injectable for tests), the lazily opened profile and ledger session, and the runner
 // that prints a result (table or JSON) or one line of error, and sets the exit code.
+import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
 import {
@@ -251,9 +252,7 @@ export function collect(value: string, previous: readonly string[] | undefined):
 
 /** A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits. */
 export function newId(prefix: string): string {
-  const bytes = new Uint8Array(6);
-  crypto.getRandomValues(bytes);
-  return `${prefix}-${Buffer.from(bytes).toString('hex')}`;
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
 /** Exit 2 with a usage message (for combinations the option parsers cannot check). */
