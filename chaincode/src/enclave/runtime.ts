@@ -44,7 +44,6 @@ export class EnclaveRuntime {
   readonly keys: KeyManager;
   readonly #provider: AttestationProvider;
   readonly #meter: MeterVerifier;
-  #evidence: EnclaveEvidence | undefined;
 
   constructor(parts: EnclaveRuntimeParts) {
     this.config = parts.config;
@@ -55,37 +54,32 @@ export class EnclaveRuntime {
     this.keys = new KeyManager({ identity: this.identity, files, chaincode: parts.config.chaincode });
   }
 
-  /** enclaveEvidence: this enclave's identity keys bound into a quote (made once per process). */
+  /**
+   * enclaveEvidence: this enclave's identity keys bound into a fresh quote, with the collateral as the
+   * provider has it now (Gramine: the operator's current collateral file), so re-registering after a
+   * collateral refresh needs no restart.
+   */
   enclaveEvidence(): EnclaveEvidence {
-    if (this.#evidence === undefined) {
-      const { channel, chaincode, mspId } = this.config;
-      const reportData = enclaveReportData({
-        boxPub: this.identity.box.publicKey,
-        signPub: this.identity.signing.publicKey,
-        channel,
-        chaincode,
-        mspId,
-      });
-      const { provider, quote, collateral } = this.#provider.evidence(reportData);
-      this.#evidence = {
-        v: 1,
-        provider,
-        mspId,
-        channel,
-        chaincode,
-        boxPublicKey: toB64(this.identity.box.publicKey),
-        signingPublicKey: toB64(this.identity.signing.publicKey),
-        quote: toB64(quote),
-        collateral,
-      };
-    }
-    return this.#evidence;
-  }
-
-  /** Forgets the cached evidence (e.g. after the operator refreshed the collateral file). */
-  refreshEvidence(): EnclaveEvidence {
-    this.#evidence = undefined;
-    return this.enclaveEvidence();
+    const { channel, chaincode, mspId } = this.config;
+    const reportData = enclaveReportData({
+      boxPub: this.identity.box.publicKey,
+      signPub: this.identity.signing.publicKey,
+      channel,
+      chaincode,
+      mspId,
+    });
+    const { provider, quote, collateral } = this.#provider.evidence(reportData);
+    return {
+      v: 1,
+      provider,
+      mspId,
+      channel,
+      chaincode,
+      boxPublicKey: toB64(this.identity.box.publicKey),
+      signingPublicKey: toB64(this.identity.signing.publicKey),
+      quote: toB64(quote),
+      collateral,
+    };
   }
 
   async registerEnclave(tx: EnclaveTx, evidenceJson: unknown): Promise<RegistryRecord> {

@@ -70,7 +70,7 @@ describe('registerEnclave', () => {
     const network = await networkWith(developmentPolicy(platform));
     await register(network, enclave.enclaveEvidence());
     network.nowMs += DAY;
-    await register(network, enclave.refreshEvidence());
+    await register(network, enclave.enclaveEvidence());
     const listed = await network.evaluate((tx) => enclave.listEnclaves(tx));
     expect(listed).to.have.length(1);
     expect(listed[0]?.registeredAt).to.equal(T0 + DAY);
