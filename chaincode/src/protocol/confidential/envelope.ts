@@ -8,8 +8,8 @@ import type { JsonValue } from '../../ports';
 import { EcarError } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
 import {
-  boxKeyPair,
   boxSharedKey,
+  ephemeralBoxKey,
   KEY_BYTES,
   NONCE_BYTES,
   randomBytes,
@@ -72,8 +72,8 @@ export function sealRequest(
   const bodyText = canonicalJson(body as unknown as JsonValue);
   const signature = sign(wallet.seed, utf8(REQUEST_DOMAIN + bodyText));
   const plaintext = pad(utf8(JSON.stringify({ body: bodyText, sig: toB64(signature) })));
-  const ephemeral = boxKeyPair();
-  const sharedKey = boxSharedKey(chaincodeBoxPublicKey, ephemeral.secretKey);
+  const ephemeral = ephemeralBoxKey(chaincodeBoxPublicKey);
+  const sharedKey = ephemeral.sharedKey;
   const nonce = randomBytes(NONCE_BYTES);
   const envelope: RequestEnvelope = {
     v: PROTOCOL_VERSION,

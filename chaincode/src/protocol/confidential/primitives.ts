@@ -31,12 +31,14 @@ export interface SigningKeyPair {
   readonly seed: Uint8Array;
 }
 
-const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const ZERO16 = new Uint8Array(16);
 const SIGMA = new TextEncoder().encode('expand 32-byte k');
+/**
+ * Key import goes through JWK: OpenSSL's DER decoders cost 75-380 us per key, JWK about 40 us.
+ * For a private key Node derives the public half from `d` (the `x` given is a placeholder it does
+ * not use); the tests check the result against tweetnacl, so a change of that behaviour fails them.
+ */
+const PLACEHOLDER_X = Buffer.alloc(32).toString('base64url');
 
 /** tweetnacl's low-level HSalsa20 (present at runtime, missing from its type declarations). */
 interface NaclLowLevel {
@@ -44,62 +46,58 @@ interface NaclLowLevel {
 }
 const lowlevel = (nacl as unknown as { lowlevel: NaclLowLevel }).lowlevel;
 
-const privateKeyCache = new Map<string, KeyObject>();
-
-function x25519Private(secret: Uint8Array): KeyObject {
-  const id = `x${Buffer.from(secret).toString('base64')}`;
-  let key = privateKeyCache.get(id);
-  if (key === undefined) {
-    key = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, secret]), format: 'der', type: 'pkcs8' });
-    if (privateKeyCache.size > 64) privateKeyCache.clear();
-    privateKeyCache.set(id, key);
+/** A small LRU of imported long-lived keys (wallet, chaincode, enclave, peers' public keys). */
+class KeyCache {
+  readonly #entries = new Map<string, KeyObject>();
+  get(id: string, make: () => KeyObject): KeyObject {
+    const hit = this.#entries.get(id);
+    if (hit !== undefined) {
+      this.#entries.delete(id);
+      this.#entries.set(id, hit);
+      return hit;
+    }
+    const key = make();
+    this.#entries.set(id, key);
+    if (this.#entries.size > 256) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    return key;
   }
-  return key;
 }
+const keys = new KeyCache();
 
-function ed25519Private(seed: Uint8Array): KeyObject {
-  const id = `e${Buffer.from(seed).toString('base64')}`;
-  let key = privateKeyCache.get(id);
-  if (key === undefined) {
-    key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: 'der', type: 'pkcs8' });
-    if (privateKeyCache.size > 64) privateKeyCache.clear();
-    privateKeyCache.set(id, key);
-  }
-  return key;
-}
+type Curve = 'X25519' | 'Ed25519';
 
-function rawPublic(key: KeyObject): Uint8Array {
-  const der = key.export({ format: 'der', type: 'spki' });
-  return new Uint8Array(der.subarray(der.length - KEY_BYTES));
-}
-
-export function randomBytes(length: number): Uint8Array {
-  return new Uint8Array(nodeRandomBytes(length));
-}
-
-/** A fresh X25519 key pair (random secret; public key derived natively). */
-export function boxKeyPair(secretKey: Uint8Array = randomBytes(KEY_BYTES)): BoxKeyPair {
-  assertLength(secretKey, KEY_BYTES, 'box secret key');
-  return { secretKey, publicKey: rawPublic(createPublicKey(x25519Private(secretKey))) };
-}
-
-/** A fresh Ed25519 key pair (random seed). */
-export function signingKeyPair(seed: Uint8Array = randomBytes(KEY_BYTES)): SigningKeyPair {
-  assertLength(seed, KEY_BYTES, 'signing seed');
-  return { seed, publicKey: rawPublic(createPublicKey(ed25519Private(seed))) };
-}
-
-/** NaCl crypto_box_beforenm: the symmetric key shared by (my secret, their public). */
-export function boxSharedKey(theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array {
-  assertLength(theirPublicKey, KEY_BYTES, 'box public key');
-  const publicKey = createPublicKey({
-    key: Buffer.concat([X25519_SPKI, theirPublicKey]),
-    format: 'der',
-    type: 'spki',
+function importPrivate(curve: Curve, secret: Uint8Array): KeyObject {
+  return createPrivateKey({
+    key: { kty: 'OKP', crv: curve, d: Buffer.from(secret).toString('base64url'), x: PLACEHOLDER_X },
+    format: 'jwk',
   });
+}
+
+function cachedPrivate(curve: Curve, secret: Uint8Array): KeyObject {
+  return keys.get(`${curve}d${Buffer.from(secret).toString('base64')}`, () => importPrivate(curve, secret));
+}
+
+function cachedPublic(curve: Curve, publicKey: Uint8Array): KeyObject {
+  const x = Buffer.from(publicKey).toString('base64url');
+  return keys.get(`${curve}x${x}`, () =>
+    createPublicKey({ key: { kty: 'OKP', crv: curve, x }, format: 'jwk' }),
+  );
+}
+
+function rawPublic(privateKey: KeyObject): Uint8Array {
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (typeof jwk.x !== 'string') throw new Error('could not derive a public key');
+  return new Uint8Array(Buffer.from(jwk.x, 'base64url'));
+}
+
+function agree(privateKey: KeyObject, theirPublicKey: Uint8Array): Uint8Array {
+  assertLength(theirPublicKey, KEY_BYTES, 'box public key');
   let shared: Buffer;
   try {
-    shared = diffieHellman({ privateKey: x25519Private(mySecretKey), publicKey });
+    shared = diffieHellman({ privateKey, publicKey: cachedPublic('X25519', theirPublicKey) });
   } catch {
     throw new Error('X25519 key agreement failed: the public key is of small order (all-zero shared secret)');
   }
@@ -109,6 +107,41 @@ export function boxSharedKey(theirPublicKey: Uint8Array, mySecretKey: Uint8Array
   const key = new Uint8Array(KEY_BYTES);
   lowlevel.crypto_core_hsalsa20(key, ZERO16, new Uint8Array(shared), SIGMA);
   return key;
+}
+
+export function randomBytes(length: number): Uint8Array {
+  return new Uint8Array(nodeRandomBytes(length));
+}
+
+/** An X25519 key pair: a fresh random one, or the one of a given secret (long-lived keys are cached). */
+export function boxKeyPair(secretKey?: Uint8Array): BoxKeyPair {
+  if (secretKey === undefined) {
+    const fresh = randomBytes(KEY_BYTES);
+    return { secretKey: fresh, publicKey: rawPublic(importPrivate('X25519', fresh)) };
+  }
+  assertLength(secretKey, KEY_BYTES, 'box secret key');
+  return { secretKey, publicKey: rawPublic(cachedPrivate('X25519', secretKey)) };
+}
+
+/** A one-time X25519 key pair and its shared key with `theirPublicKey`; nothing of it is cached. */
+export function ephemeralBoxKey(theirPublicKey: Uint8Array): {
+  publicKey: Uint8Array;
+  sharedKey: Uint8Array;
+} {
+  const privateKey = importPrivate('X25519', randomBytes(KEY_BYTES));
+  return { publicKey: rawPublic(privateKey), sharedKey: agree(privateKey, theirPublicKey) };
+}
+
+/** An Ed25519 key pair: a fresh random seed, or the one of a given seed. */
+export function signingKeyPair(seed: Uint8Array = randomBytes(KEY_BYTES)): SigningKeyPair {
+  assertLength(seed, KEY_BYTES, 'signing seed');
+  return { seed, publicKey: rawPublic(cachedPrivate('Ed25519', seed)) };
+}
+
+/** NaCl crypto_box_beforenm: the symmetric key shared by (my secret, their public). */
+export function boxSharedKey(theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array {
+  assertLength(mySecretKey, KEY_BYTES, 'box secret key');
+  return agree(cachedPrivate('X25519', mySecretKey), theirPublicKey);
 }
 
 /** XSalsa20-Poly1305 (NaCl secretbox / box.after). */
@@ -127,18 +160,13 @@ export function secretOpen(
 }
 
 export function sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
-  return new Uint8Array(nodeSign(null, message, ed25519Private(seed)));
+  return new Uint8Array(nodeSign(null, message, cachedPrivate('Ed25519', seed)));
 }
 
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== KEY_BYTES || signature.length !== 64) return false;
   try {
-    const key = createPublicKey({
-      key: Buffer.concat([ED25519_SPKI, publicKey]),
-      format: 'der',
-      type: 'spki',
-    });
-    return nodeVerify(null, message, key, signature);
+    return nodeVerify(null, message, cachedPublic('Ed25519', publicKey), signature);
   } catch {
     return false;
   }
