@@ -12,6 +12,27 @@ export function findOrg(t: Topology, name: OrgName): PeerOrg {
   return org;
 }
 
+/** Where `user` of `org`'s credentials live, as files (what a CLI profile names). */
+export function localIdentityFiles(
+  t: Topology,
+  orgName: OrgName,
+  user = 'User1',
+): { endpoint: string; tlsRootCert: string; mspId: string; certificate: string; privateKey: string } {
+  const org = findOrg(t, orgName);
+  const msp = paths.userMsp(t, org, user);
+  const certFile = readdirSync(join(msp, 'signcerts')).find((f) => f.endsWith('.pem'));
+  const keyFile = readdirSync(join(msp, 'keystore'))[0];
+  if (certFile === undefined || keyFile === undefined)
+    throw new Error(`no certificate or key for ${user}@${org.domain}`);
+  return {
+    endpoint: `127.0.0.1:${org.peerPort}`,
+    tlsRootCert: paths.peerTlsCa(t, org),
+    mspId: org.mspId,
+    certificate: join(msp, 'signcerts', certFile),
+    privateKey: join(msp, 'keystore', keyFile),
+  };
+}
+
 /** Connection settings for `user` (e.g. "User1", "Admin") of `org` through that org's peer. */
 export function localIdentity(t: Topology, orgName: OrgName, user = 'User1'): GatewayConnectionOptions {
   const org = findOrg(t, orgName);

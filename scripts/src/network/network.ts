@@ -18,6 +18,7 @@ import {
 } from './chaincode';
 import { ensureDevelopmentPlatform, provisionConfidential } from './confidential-setup';
 import { ensureEnclaveFolders } from './enclave-setup';
+import { ensureRoleWallets, ROLES, walletPaths, writeRoleProfiles } from './roles';
 import { runFabric, type FabricInstall } from './fabric-tools';
 import { gossipPeersKnown, healthz, isRaftLeader, waitFor } from './health';
 import { writeOrdererConfig, writePeerConfig } from './node-config';
@@ -280,6 +281,9 @@ export class LocalNetwork {
         .map(([msp, id]) => `${msp} ${id.slice(0, 12)}…`)
         .join(', ')} attested and vouching`,
     );
+    await ensureRoleWallets(t);
+    writeRoleProfiles(t);
+    this.#progress.detail(`ecar CLI profiles for ${ROLES.join(', ')} in ${walletPaths.ecarHome(t)}`);
     this.writeRecord({
       ...record,
       chaincode: { version: bundle.version, sequence, bundleHash: bundle.hash, packageIds },

@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeProfile } from '../../../client/src/profile/profile';
 import { createWallet } from '../../../client/src/wallet/wallet-file';
-import type { OrgName } from './identities';
+import { policyFile } from './confidential-setup';
+import { localIdentityFiles, type OrgName } from './identities';
 import type { Topology } from './topology';
 
 export const ROLES = ['operator', 'issuer', 'auditor', 'backend', 'host', 'driver'] as const;
@@ -26,6 +28,8 @@ export const walletPaths = {
   dir: (t: Topology) => join(t.stateDir, 'wallets'),
   wallet: (t: Topology, role: Role) => join(t.stateDir, 'wallets', `${role}.wallet.json`),
   passphrase: (t: Topology) => join(t.stateDir, 'wallets', 'passphrase'),
+  /** ECAR_HOME of the generated CLI profiles. */
+  ecarHome: (t: Topology) => join(t.stateDir, 'ecar-home'),
 };
 
 /** The local network's wallet passphrase (created on first use). */
@@ -45,4 +49,28 @@ export async function ensureRoleWallets(t: Topology): Promise<void> {
     const file = walletPaths.wallet(t, role);
     if (!existsSync(file)) await createWallet(file, passphrase);
   }
+}
+
+/** Writes one `ecar` CLI profile per role (confidential mode, the role's wallet); default: driver. */
+export function writeRoleProfiles(t: Topology): string {
+  let config = '';
+  for (const role of ROLES) {
+    const { org, user } = ROLE_IDENTITIES[role];
+    const files = localIdentityFiles(t, org, user);
+    config = writeProfile({
+      home: walletPaths.ecarHome(t),
+      name: role,
+      makeDefault: role === 'driver',
+      settings: {
+        ...files,
+        tlsServerName: 'localhost',
+        channel: t.channel,
+        chaincode: t.chaincode,
+        mode: 'confidential',
+        policy: policyFile(t),
+        wallet: walletPaths.wallet(t, role),
+      },
+    });
+  }
+  return config;
 }
