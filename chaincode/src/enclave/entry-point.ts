@@ -2,10 +2,10 @@
 // epoch's chaincode key, checks its binding, freshness and nonce, runs the domain transaction as the
 // wallet over sealed state, and answers sealed to the client with a receipt. Deterministic, so every
 // endorsing enclave returns byte-identical responses and write sets. Nothing here logs.
+import { walletCallerId } from '../protocol/confidential/api';
 import { dispatch, type TransactionKind } from '../domain/transactions';
 import { CollectingEventSink } from '../fabric/fabric-events';
 import type { JsonValue, MeterVerifier, Ports } from '../ports';
-import { toHex } from '../protocol/confidential/encoding';
 import {
   checkRequestBinding,
   openRequest,
@@ -21,7 +21,6 @@ import { guardNonce } from './nonce-guard';
 import { SealedStateStore } from './sealed-store';
 
 /** Caller ids of confidential mode: the wallet's Ed25519 public key. */
-export const WALLET_CALLER_PREFIX = 'w:';
 
 export interface EntryPointDependencies {
   readonly keys: KeyManager;
@@ -83,7 +82,7 @@ export async function runConfidential(
   const events = new CollectingEventSink();
   const ports: Ports = {
     store,
-    caller: { id: WALLET_CALLER_PREFIX + toHex(walletPublicKey) },
+    caller: { id: walletCallerId(walletPublicKey) },
     clock: tx.clock,
     events: hashingEventSink(events),
     meter: deps.meter,

@@ -5,9 +5,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
-import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
-import { WALLET_CALLER_PREFIX } from '../../../chaincode/src/enclave/entry-point';
-import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  CONFIDENTIAL_CONTRACT,
+  Confidential,
+  walletCallerId,
+} from '../../../chaincode/src/protocol/confidential/api';
+import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   MAX_REQUEST_LIFETIME_MS,
   newRequestNonce,
@@ -200,10 +203,10 @@ export class ConfidentialLedgerClient implements LedgerClient {
 
   /**
    * The caller id the ledger knows this wallet by: the enclave runs every call as `w:<hex of the
-   * wallet's public key>` (WALLET_CALLER_PREFIX), so it is known without asking the ledger.
+   * wallet's public key>` (walletCallerId), so it is known without asking the ledger.
    */
   whoami(): Promise<string> {
-    return Promise.resolve(WALLET_CALLER_PREFIX + toHex(this.#wallet.publicKey));
+    return Promise.resolve(walletCallerId(this.#wallet.publicKey));
   }
 
   async #propose(

@@ -1,8 +1,9 @@
 // The confidential contract for applications on the legacy fabric-network 2.2 SDK: the same enclave-set
 // check (ConfidentialLedgerClient.trustedKeys: shared verifier and cache), the same envelope and receipt
 // check (protocol functions), and writes endorsed, checked and only then ordered.
+import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
@@ -218,16 +219,9 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
     return this.evaluate(fn, args);
   }
 
-  /**
-   * The caller id the ledger knows this wallet by: the enclave's answer to the sealed read `whoami`.
-   *
-   * @throws EcarError INTERNAL when the answer has no id.
-   */
-  async whoami(): Promise<string> {
-    const answer = await this.evaluate('whoami', {});
-    const id = isJsonObject(answer) ? answer.id : undefined;
-    if (typeof id !== 'string') throw new EcarError('INTERNAL', 'whoami answered without an id');
-    return id;
+  /** The caller id the ledger knows this wallet by (`w:<hex>`), known without asking the ledger. */
+  whoami(): Promise<string> {
+    return Promise.resolve(walletCallerId(this.#wallet.publicKey));
   }
 
   #seal(
@@ -280,10 +274,6 @@ function readOnlyView(contract: LegacyContract, channel: string): NetworkPort {
     },
   };
   return { getName: () => channel, getContract: () => port };
-}
-
-function isJsonObject(value: JsonValue): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The arguments as the JSON value the request carries (bigint as decimal strings). */

@@ -5,6 +5,7 @@
 // The sealed plaintext is seed || SHA-256(header), where the header is the canonical JSON of the
 // public fields (format, version, public key, KDF parameters): a changed header or public key is
 // refused as tampering even though the secretbox itself authenticates only the ciphertext.
+import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
 import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,7 +24,6 @@ import { WalletError } from './wallet-error';
 export const WALLET_FORMAT = 'ecar-wallet';
 export const WALLET_VERSION = 1;
 /** Caller ids of wallets on the confidential ledger: this prefix + hex of the Ed25519 public key. */
-export const WALLET_CALLER_PREFIX = 'w:';
 
 /** scrypt cost bounds: the floor protects weak passphrases, the ceiling keeps opening a file bounded. */
 export const MIN_SCRYPT_LOG_N = 15;
@@ -81,9 +81,7 @@ export interface CreateWalletOptions {
 }
 
 /** The ledger caller id of a wallet public key. */
-export function walletCallerId(publicKey: Uint8Array): string {
-  return `${WALLET_CALLER_PREFIX}${Buffer.from(publicKey).toString('hex')}`;
-}
+export { walletCallerId };
 
 /**
  * Creates a wallet file (0600, folder 0700). Never overwrites.
@@ -198,7 +196,7 @@ function info(file: string, wallet: WalletFile): WalletInfo {
   return {
     file,
     publicKey: wallet.publicKey,
-    callerId: `${WALLET_CALLER_PREFIX}${wallet.publicKey}`,
+    callerId: walletCallerId(Buffer.from(wallet.publicKey, 'hex')),
     kdf: { name, N, r, p, keyLength },
     createdAt: wallet.createdAt,
   };

@@ -101,3 +101,10 @@ export interface KeyStatus {
   readonly wraps: readonly KeyWrap[];
   readonly vouchers: readonly Voucher[];
 }
+
+/** In confidential mode the domain knows a caller by their wallet: `w:` + hex of its Ed25519 key. */
+export const WALLET_CALLER_PREFIX = 'w:';
+
+export function walletCallerId(walletPublicKey: Uint8Array): string {
+  return WALLET_CALLER_PREFIX + Buffer.from(walletPublicKey).toString('hex');
+}
