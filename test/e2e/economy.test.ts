@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
 import { CALLER_ID_PATTERN } from '../../chaincode/src/ports';
 import { decodeLedgerEvents } from '../../chaincode/src/fabric/fabric-events';
+import { eventIdHash } from '../../chaincode/src/enclave/confidential-events';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { waitForChaincodeEvent } from '../../client/src/fabric/chaincode-events';
 import type { LedgerSubmitResult } from '../../client/src/fabric/ledger-client';
@@ -76,7 +77,7 @@ async function expectLedgerError(promise: Promise<unknown>, code: ErrorCode): Pr
   return typed;
 }
 
-describe('the charging economy on the network (LedgerContract + FabricLedgerClient)', () => {
+describe('the charging economy on the network (confidential entry point + ConfidentialLedgerClient)', () => {
   const t = e2eNetwork().topology;
   const run = randomBytes(3).toString('hex');
   const stationId = `e2e-st-${run}`;
@@ -145,14 +146,14 @@ describe('the charging economy on the network (LedgerContract + FabricLedgerClie
   }
 
   describe('roles', () => {
-    it('whoami answers each user the id the client derives from its own certificate', async () => {
+    it('whoami answers each user the id of its wallet (the identity the enclaves run calls as)', async () => {
       const cast = { operator, issuer, auditor, backend, host, driver, poorDriver };
       for (const [role, actor] of Object.entries(cast)) {
         const id = await actor.ledger.whoami();
         expect(id, role).to.equal(actor.expectedId);
         expect(id)
           .to.match(CALLER_ID_PATTERN)
-          .and.match(/^x509:[A-Za-z0-9_-]{43}$/);
+          .and.match(/^w:[0-9a-f]{64}$/);
         ids[role] = id;
       }
       expect(new Set(Object.values(ids)).size).to.equal(7);
@@ -368,10 +369,15 @@ describe('the charging economy on the network (LedgerContract + FabricLedgerClie
         timeoutMs: 30_000,
       });
       const endHash = createHash('sha256').update(ocmfPayloadText(end), 'utf8').digest('hex');
+      // confidential events carry hashes of ids only; a party who knows an id can match it
       expect(decodeLedgerEvents(event.eventName, event.payload)).to.deep.equal([
         {
           name: 'SessionSettled',
-          payload: { sessionId: `s1-${run}`, cdrId: `s1-${run}`, meterPayloadHash: endHash },
+          payload: {
+            sessionId: eventIdHash('sessionId', `s1-${run}`),
+            cdrId: eventIdHash('cdrId', `s1-${run}`),
+            meterPayloadHash: eventIdHash('meterPayloadHash', endHash),
+          },
         },
       ]);
       // measured, not asserted: endorsement on both peers, ordering and commit of one settlement
