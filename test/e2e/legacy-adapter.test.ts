@@ -159,7 +159,7 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
       expect(written.blockNumber > 0n).to.equal(true);
 
       const read = obj(await modern.evaluate('getStation', { stationId }), 'getStation');
-      expect(read.stationId).to.equal(stationId);
+      expect(read.id).to.equal(stationId);
       expect(read.host).to.equal(legacyId);
     });
 
@@ -169,7 +169,7 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
       await modern.submit('registerStation', plainStation(stationId));
 
       const read = obj(await legacy.evaluate('getStation', { stationId }), 'getStation');
-      expect(read.stationId).to.equal(stationId);
+      expect(read.id).to.equal(stationId);
       expect(read.host).to.equal(modernId);
     });
 

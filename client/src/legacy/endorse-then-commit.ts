@@ -69,7 +69,12 @@ export async function sendProposal<E, C, I extends LegacyIdentityContext<I>>(
 ): Promise<{ readonly answers: LegacyProposalResponse; commit(): Promise<LegacyCommitStatus> }> {
   const channel = network.getChannel();
   const endorsement = channel.newEndorsement(chaincode);
-  endorsement.build(proposal.identity, { fcn: request.fcn, args: request.args });
+  // the receipt covers this transaction id: fabric-common must not draw a new one while building
+  endorsement.build(proposal.identity, {
+    fcn: request.fcn,
+    args: request.args,
+    generateTransactionId: false,
+  });
   endorsement.sign(proposal.identity);
   if (endorsement.getTransactionId() !== proposal.transactionId) {
     throw new EcarError('INTERNAL', 'the endorsement was built with another transaction id');

@@ -39,7 +39,8 @@ export interface LegacyCommit<C, I> {
 
 /** fabric-common Endorsement: a proposal built and signed here, endorsed by the chosen peers. */
 export interface LegacyEndorsement<E, C, I> {
-  build(identity: I, request: { fcn?: string; args?: string[] }): unknown;
+  /** generateTransactionId false: keep the transaction id the identity context already holds. */
+  build(identity: I, request: { fcn?: string; args?: string[]; generateTransactionId?: boolean }): unknown;
   sign(identity: I): unknown;
   send(request: { targets?: E[]; requestTimeout?: number }): Promise<LegacyProposalResponse>;
   getTransactionId(): string;
