@@ -12,6 +12,7 @@ interface GlobalOptions {
   readonly stateDir?: string;
   readonly basePort?: string;
   readonly json?: boolean;
+  readonly servePlaintext?: boolean;
 }
 
 /** Network settings, read once: flags first, then ECAR_STATE_DIR / ECAR_BASE_PORT, then defaults. */
@@ -23,7 +24,7 @@ export function networkFromOptions(root: string, options: GlobalOptions): LocalN
   const stateDir = resolve(
     options.stateDir ?? process.env.ECAR_STATE_DIR ?? resolve(root, '.state', 'network'),
   );
-  const topology = makeTopology({ root, stateDir, basePort });
+  const topology = makeTopology({ root, stateDir, basePort, plaintext: options.servePlaintext === true });
   const fabric = locateFabric(root, process.env.FABRIC_HOME);
   return new LocalNetwork({ topology, fabric, progress: consoleProgress(options.json === true) });
 }
@@ -70,6 +71,10 @@ export function buildNetworkProgram(root: string): Command {
       'first port of the range the network uses (default 7000, env ECAR_BASE_PORT)',
     )
     .option('--json', 'machine-readable output on stdout')
+    .option(
+      '--serve-plaintext',
+      'chaincode servers also serve the plain ledger contract (benchmark baseline only)',
+    )
     .exitOverride();
   const net = () => networkFromOptions(root, program.opts<GlobalOptions>());
   const json = () => program.opts<GlobalOptions>().json;

@@ -31,5 +31,6 @@ export function enclaveEnv(t: Topology, org: PeerOrg): Record<string, string> {
     ECAR_SIMULATED_PLATFORM: enclavePaths.platform(t),
     ECAR_SIMULATED_CPU_SECRET: enclavePaths.cpuSecret(t, org),
     ECAR_CODE_ROOT: t.root,
+    ECAR_PLAINTEXT: t.plaintext ? '1' : '0',
   };
 }

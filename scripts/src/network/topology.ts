@@ -20,6 +20,8 @@ export interface Topology {
   readonly root: string;
   readonly stateDir: string;
   readonly basePort: number;
+  /** Also serve the plain 'ledger' contract (benchmark baseline, development); off by default. */
+  readonly plaintext: boolean;
   readonly channel: string;
   readonly chaincode: string;
   readonly orderer: {
@@ -36,13 +38,14 @@ export interface Topology {
 export type NodeName = 'orderer' | `peer0.${PeerOrg['name']}` | `ccaas.${PeerOrg['name']}`;
 
 export function makeTopology(
-  options: Readonly<{ root: string; stateDir: string; basePort: number }>,
+  options: Readonly<{ root: string; stateDir: string; basePort: number; plaintext?: boolean }>,
 ): Topology {
   const b = options.basePort;
   return {
     root: resolve(options.root),
     stateDir: resolve(options.stateDir),
     basePort: b,
+    plaintext: options.plaintext === true,
     channel: CHANNEL,
     chaincode: CHAINCODE,
     orderer: {
