@@ -11,7 +11,7 @@ import { localIdentity } from '../../scripts/src/network/identities';
 import { isPortFree } from '../../scripts/src/network/port-check';
 import { isAlive } from '../../scripts/src/network/processes';
 import { allPorts } from '../../scripts/src/network/topology';
-import { e2eNetwork } from '../support/e2e-network';
+import { E2E_BASE_PORT, e2eNetwork } from '../support/e2e-network';
 import { projectRoot } from '../support/testdata';
 
 const decoder = new TextDecoder();
@@ -202,7 +202,7 @@ describe('LocalNetwork (real Fabric 2.5 peers, orderer and chaincode servers)', 
     });
 
     it('names the port and the process that holds it, and starts nothing', async () => {
-      const other = e2eNetwork({ basePort: 18000, stateDir, quiet: true });
+      const other = e2eNetwork({ basePort: E2E_BASE_PORT + 1000, stateDir, quiet: true });
       const port = other.topology.orderer.port;
       blocker = createServer();
       await new Promise<void>((done) => blocker!.listen(port, '127.0.0.1', done));

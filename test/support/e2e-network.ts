@@ -7,7 +7,9 @@ import { makeTopology, type Topology } from '../../scripts/src/network/topology'
 import { consoleProgress, silentProgress } from '../../scripts/src/progress';
 import { projectRoot } from './testdata';
 
-export const E2E_BASE_PORT = 17000;
+/** Ports 17xxx unless ECAR_E2E_BASE_PORT moves them (two e2e runs side by side on one machine). */
+export const E2E_BASE_PORT = Number.parseInt(process.env.ECAR_E2E_BASE_PORT ?? '17000', 10);
+const E2E_STATE_DIR = process.env.ECAR_E2E_STATE_DIR;
 
 export function e2eNetwork(
   options: Readonly<{ basePort?: number; stateDir?: string; quiet?: boolean }> = {},
@@ -15,7 +17,7 @@ export function e2eNetwork(
   const root = projectRoot();
   const topology: Topology = makeTopology({
     root,
-    stateDir: options.stateDir ?? join(root, '.state', 'test-network'),
+    stateDir: options.stateDir ?? E2E_STATE_DIR ?? join(root, '.state', 'test-network'),
     basePort: options.basePort ?? E2E_BASE_PORT,
   });
   return new LocalNetwork({
