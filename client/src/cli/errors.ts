@@ -4,6 +4,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
+import { EnclaveTrustError } from '../confidential/trust-error';
 import { ProfileError } from '../profile/profile-error';
 import { WalletError } from '../wallet/wallet-error';
 import { CommandFailed } from './output';
@@ -81,6 +82,7 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
 
 /** Explains an error in one line (plus details for --verbose). */
 export function explainError(error: unknown, context: ErrorContext = {}): ExplainedError {
+  if (error instanceof EnclaveTrustError) return explainTrustError(error, context);
   if (error instanceof EcarError) {
     const details = Object.entries(error.details).map(([k, v]) => `${k}: ${String(v)}`);
     return { code: error.code, message: SENTENCES[error.code](error.reason, context), details };
@@ -93,6 +95,24 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
     return { code: 'FAILED', message: firstLine(error.message), details: [] };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'ERROR', message: firstLine(message), details: [] };
+}
+
+/**
+ * The client refused the enclaves before encrypting anything: the first reason, how many more there
+ * are (a refused set often has one per enclave, key record and voucher: all of them go to --verbose
+ * and 'ecar attest status'), and that the request never left this machine.
+ */
+function explainTrustError(error: EnclaveTrustError, context: ErrorContext): ExplainedError {
+  const reasons = error.failures.map((f) => `${f.subject}: ${f.reason}`);
+  const [first = error.reason, ...more] = reasons;
+  const status = `ecar attest status${context.profile === undefined ? '' : ` --profile ${context.profile}`}`;
+  const others = more.length === 0 ? '' : ` (and ${more.length} more: ${status})`;
+  const policy = context.policy === undefined ? '' : ` (${context.policy})`;
+  return {
+    code: error.code,
+    message: `attestation refused, your request was not sent: ${first}${others}; check your policy file${policy}`,
+    details: reasons,
+  };
 }
 
 function explainGatewayError(error: GatewayError, context: ErrorContext): ExplainedError {
