@@ -20,7 +20,9 @@ import { EcarError } from '../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient, type TrustedKeys } from '../../client/src/confidential';
 import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
 import { channelHeight, fetchAllBlocks, findInBlocks } from '../../scripts/src/network/blocks';
-import { readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
+import { readNetworkPolicy, rotateChaincodeKeys } from '../../scripts/src/network/confidential-setup';
+import { silentProgress } from '../../scripts/src/progress';
+import { inspectTransaction } from '../../client/src/fabric/transaction-inspector';
 import { locateFabric } from '../../scripts/src/network/fabric-tools';
 import { ROLES, walletPaths } from '../../scripts/src/network/roles';
 import { readWalletInfo } from '../../client/src/wallet/wallet-file';
@@ -251,6 +253,61 @@ describe('confidential execution on the network', () => {
       const forged = body({ wallet: toB64(someoneElse.publicKey) });
       const { envelopeText } = sealRequest(forged, wallet, keys.boxPublicKey);
       await refusedWith(envelopeText, /ENVELOPE_INVALID[^"]*signature/);
+    });
+  });
+
+  describe('key rotation', () => {
+    it('opens a new epoch: old state stays readable, new writes are sealed under the new epoch', async () => {
+      const wallet = signingKeyPair();
+      const epochBefore = (await client({ wallet }).trustedKeys()).epoch;
+      const stationBefore = await client({ wallet }).evaluate('getStation', {
+        stationId: demo.story.stationId,
+      });
+
+      const rotated = await rotateChaincodeKeys(t, silentProgress);
+      expect(rotated.epoch).to.equal(epochBefore + 1);
+
+      const after = client({ wallet });
+      expect((await after.trustedKeys()).epoch).to.equal(epochBefore + 1);
+      expect(await after.evaluate('getStation', { stationId: demo.story.stationId })).to.deep.equal(
+        stationBefore,
+      );
+      await after.submit('registerStation', {
+        stationId: `rotated-${demo.story.runId}`,
+        name: 'registered after rotation',
+        location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '13.38' },
+        address: {
+          street: 'Torstrasse',
+          houseNumber: '1',
+          postalCode: '10119',
+          city: 'Berlin',
+          country: 'DE',
+        },
+        parkingType: 'ON_DRIVEWAY',
+        evses: [
+          {
+            uid: 'evse-1',
+            connectors: [
+              {
+                id: '1',
+                standard: 'IEC_62196_T2',
+                format: 'SOCKET',
+                powerType: 'AC_3_PHASE',
+                maxVoltage: 400,
+                maxAmperage: 16,
+                maxElectricPower: 11000,
+              },
+            ],
+          },
+        ],
+        openingHours: { twentyfourseven: true },
+      });
+      const tx = await inspectTransaction(channel(), after.lastTransactionId!);
+      const epochs = tx.writes
+        .filter((w) => w.key.startsWith('s/') && !w.isDelete)
+        .map((w) => (JSON.parse(Buffer.from(w.value).toString('utf8')) as { e: number }).e);
+      expect(epochs).to.have.length.greaterThan(0);
+      expect([...new Set(epochs)]).to.deep.equal([epochBefore + 1]);
     });
   });
 });

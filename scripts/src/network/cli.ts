@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { parsePolicy } from '../../../chaincode/src/protocol/attestation';
+import type { AttestationReport } from '../../../client/src/confidential';
+import { changeNetworkPolicy, enclaveReport, rotateChaincodeKeys } from './confidential-setup';
 import { consoleProgress } from '../progress';
 import { locateFabric } from './fabric-tools';
 import { LocalNetwork, type NetworkStatus } from './network';
@@ -53,6 +56,28 @@ export function renderStatus(status: NetworkStatus): string {
   return lines.join('\n');
 }
 
+function renderEnclaves(report: AttestationReport): string {
+  const rows = report.enclaves.map((e) => [
+    e.id.slice(0, 16),
+    e.mspId,
+    e.measurement.slice(0, 16),
+    e.tcbStatus,
+    e.accepted ? 'accepted' : `refused: ${e.reason ?? ''}`,
+  ]);
+  const header = ['ENCLAVE', 'ORG', 'MEASUREMENT', 'TCB', 'VERDICT'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const lines = [header, ...rows].map((row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [
+    `key epoch ${report.currentEpoch}; vouched by ${report.vouchingOrgs.join(' + ') || 'nobody'}; trusted: ${report.trusted ? 'yes' : 'no'}`,
+    ...lines,
+  ].join('\n');
+}
+
 function print(json: boolean | undefined, value: unknown, human: string): void {
   process.stdout.write(json === true ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 }
@@ -101,6 +126,54 @@ export function buildNetworkProgram(root: string): Command {
         json(),
         result,
         `chaincode ${result.version} at sequence ${result.sequence}${result.upgraded ? ' (committed)' : ' (unchanged)'}`,
+      );
+    });
+  program
+    .command('enclaves')
+    .description(
+      "every registered enclave, its org, measurement, TCB status and the key epoch, checked against the network's policy",
+    )
+    .action(async () => {
+      const n = net();
+      const report = await enclaveReport(n.topology);
+      print(json(), report, renderEnclaves(report));
+      if (!report.trusted) process.exitCode = 1;
+    });
+  program
+    .command('rotate-keys')
+    .description(
+      "open a new chaincode key epoch: created in org1's enclave, wrapped to every attested enclave, vouched by all orgs",
+    )
+    .addHelpText(
+      'after',
+      '\nOld state stays readable; new writes use the new epoch.\n\nExample:\n  npm run network -- rotate-keys',
+    )
+    .action(async () => {
+      const n = net();
+      const report = await rotateChaincodeKeys(n.topology, consoleProgress(json() === true));
+      print(
+        json(),
+        report,
+        `key epoch ${report.epoch} is current, vouched for by ${Object.keys(report.enclaves).join(' + ')}`,
+      );
+    });
+  program
+    .command('policy')
+    .description(
+      'propose an attestation policy (org1 admin) and approve it (other org admins); applied by majority',
+    )
+    .argument('<file>', 'policy JSON (see chaincode/src/protocol/attestation/policy.ts)')
+    .addHelpText('after', '\nExample:\n  npm run network -- policy my-policy.json')
+    .action(async (file: string) => {
+      const n = net();
+      const policy = parsePolicy(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+      const report = await changeNetworkPolicy(n.topology, policy);
+      print(
+        json(),
+        report,
+        report.applied
+          ? `policy applied (approved by ${report.approvals.join(', ')})`
+          : `policy proposed, approvals so far: ${report.approvals.join(', ')}`,
       );
     });
   program

@@ -8,7 +8,16 @@ import {
   loadDevelopmentPlatform,
 } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
 import { parsePolicy, type AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
-import { provision, type ProvisionReport } from '../../../client/src/confidential';
+import {
+  attestationStatus,
+  changePolicy,
+  provision,
+  rotateKeys,
+  type AttestationReport,
+  type PolicyChangeReport,
+  type ProvisionReport,
+  type ProvisioningOrg,
+} from '../../../client/src/confidential';
 import { openGateway } from '../../../client/src/fabric/gateway-connection';
 import type { Progress } from '../progress';
 import { enclavePaths } from './enclave-setup';
@@ -35,25 +44,65 @@ export function readNetworkPolicy(t: Topology): AttestationPolicy {
   return parsePolicy(JSON.parse(readFileSync(policyFile(t), 'utf8')) as unknown);
 }
 
-/** Registers enclaves, creates/shares keys and collects vouchers: only what is missing. */
-export async function provisionConfidential(t: Topology, progress: Progress): Promise<ProvisionReport> {
+/** Runs `work` with a gateway connected as each org's Admin, through that org's own peer. */
+async function asOrgAdmins<T>(t: Topology, work: (orgs: ProvisioningOrg[]) => Promise<T>): Promise<T> {
   const connections = t.orgs.map((org) => ({
     org,
     connection: openGateway(localIdentity(t, org.name, 'Admin')),
   }));
   try {
-    return await provision({
-      chaincode: t.chaincode,
-      orgs: connections.map(({ org, connection }) => ({
+    return await work(
+      connections.map(({ org, connection }) => ({
         mspId: org.mspId,
         network: connection.gateway.getNetwork(t.channel),
       })),
-      policy: readNetworkPolicy(t),
-      onStep: (step) => {
-        if (step.outcome === 'done') progress.detail(`${step.action} (${step.mspId}): ${step.detail}`);
-      },
-    });
+    );
   } finally {
     for (const { connection } of connections) connection.close();
   }
+}
+
+function onStep(progress: Progress) {
+  return (step: { outcome: string; action: string; mspId: string; detail: string }): void => {
+    if (step.outcome === 'done') progress.detail(`${step.action} (${step.mspId}): ${step.detail}`);
+  };
+}
+
+/** Registers enclaves, creates/shares keys and collects vouchers: only what is missing. */
+export async function provisionConfidential(t: Topology, progress: Progress): Promise<ProvisionReport> {
+  return asOrgAdmins(t, (orgs) =>
+    provision({ chaincode: t.chaincode, orgs, policy: readNetworkPolicy(t), onStep: onStep(progress) }),
+  );
+}
+
+/** Opens a new key epoch (created by org1's enclave), shared and vouched for by every org. */
+export async function rotateChaincodeKeys(t: Topology, progress: Progress): Promise<ProvisionReport> {
+  return asOrgAdmins(t, (orgs) =>
+    rotateKeys({ chaincode: t.chaincode, orgs, policy: readNetworkPolicy(t), onStep: onStep(progress) }),
+  );
+}
+
+/** Proposes a policy as org1's admin and approves it as the other orgs' admins (majority rule). */
+export async function changeNetworkPolicy(
+  t: Topology,
+  policy: AttestationPolicy,
+): Promise<PolicyChangeReport> {
+  return asOrgAdmins(t, async ([proposer, ...approvers]) => {
+    if (!proposer) throw new Error('the network has no org');
+    const report = await changePolicy({ chaincode: t.chaincode, proposer, approvers, policy });
+    if (report.applied) writeFileSync(policyFile(t), `${JSON.stringify(policy, null, 2)}\n`);
+    return report;
+  });
+}
+
+/** Every registered enclave checked against the network's policy, as a client would. */
+export async function enclaveReport(t: Topology): Promise<AttestationReport> {
+  return asOrgAdmins(t, async ([first]) => {
+    if (!first) throw new Error('the network has no org');
+    return attestationStatus(
+      { network: first.network, chaincode: t.chaincode },
+      readNetworkPolicy(t),
+      new Date(),
+    );
+  });
 }
