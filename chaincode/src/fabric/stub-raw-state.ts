@@ -1,9 +1,16 @@
-// The enclave's RawState over the chaincode stub: bytes in and out, prefix ranges in byte order with
-// the iterator always closed (the plain store's rules, without its JSON layer).
+// Raw state over the chaincode stub: bytes in and out, prefix ranges in byte order with the iterator
+// always closed. The enclave's sealed store and the plain JSON store both sit on it.
 import type { RawEntry, RawState } from '../enclave/ledger-state';
 import { EcarError } from '../protocol/errors';
 import type { StateStub } from './stub-state-store';
 
+/**
+ * Keys are printable ASCII (domain keys like `account/<id>`, sealed pseudonyms `s/<b64url>/...`).
+ * Fabric simple keys must not start with U+0000 (the composite-key namespace, where the heartbeat
+ * contract lives), and code-unit order of ASCII equals LevelDB's byte order, so a range
+ * [prefix, prefix + U+FFFF) holds exactly the keys that start with `prefix`: every ASCII
+ * continuation sorts below the UTF-8 bytes EF BF BF.
+ */
 const KEY_PATTERN = /^[\x21-\x7e]{1,2048}$/;
 const RANGE_END = '\uffff';
 

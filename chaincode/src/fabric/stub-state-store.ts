@@ -3,6 +3,7 @@
 import type { JsonObject, StateEntry, StateStore } from '../ports';
 import { canonicalJson } from '../domain/json';
 import { EcarError } from '../protocol/errors';
+import { StubRawState } from './stub-raw-state';
 
 /** One entry of a range iterator (fabric-shim's Iterators.KV). */
 export interface StubKV {
@@ -24,60 +25,32 @@ export interface StateStub {
   getStateByRange(startKey: string, endKey: string): Promise<StubIterator>;
 }
 
-/**
- * Domain keys are printable ASCII (`account/<id>`, ...). Fabric simple keys must not start with
- * U+0000 (the composite-key namespace, where the heartbeat contract lives), and code-unit order of
- * ASCII equals LevelDB's byte order, so a range [prefix, prefix + U+FFFF) holds exactly the keys
- * that start with `prefix`: every ASCII continuation sorts below the UTF-8 bytes EF BF BF.
- */
-const KEY_PATTERN = /^[\x21-\x7e]{1,1024}$/;
-const RANGE_END = '\uffff';
-
+/** The domain's JSON records over the raw byte state (key rules and range reads live there). */
 export class StubStateStore implements StateStore {
-  readonly #stub: StateStub;
+  readonly #raw: StubRawState;
 
   constructor(stub: StateStub) {
-    this.#stub = stub;
+    this.#raw = new StubRawState(stub);
   }
 
   async get(key: string): Promise<JsonObject | undefined> {
-    checkKey(key);
-    const bytes = await this.#stub.getState(key);
-    return bytes.length === 0 ? undefined : parseValue(key, bytes);
+    const bytes = await this.#raw.get(key);
+    return bytes === undefined ? undefined : parseValue(key, bytes);
   }
 
   async put(key: string, value: JsonObject): Promise<void> {
-    checkKey(key);
-    await this.#stub.putState(key, Buffer.from(canonicalJson(value), 'utf8'));
+    await this.#raw.put(key, Buffer.from(canonicalJson(value), 'utf8'));
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key);
-    await this.#stub.deleteState(key);
+    await this.#raw.delete(key);
   }
 
   async range(prefix: string): Promise<readonly StateEntry[]> {
-    checkKey(prefix);
-    const iterator = await this.#stub.getStateByRange(prefix, prefix + RANGE_END);
-    const entries: StateEntry[] = [];
-    try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break; // fabric-shim answers { done: true } without a value at the end
-        if (next.value.key.startsWith(prefix)) {
-          entries.push({ key: next.value.key, value: parseValue(next.value.key, next.value.value) });
-        }
-      }
-    } finally {
-      await iterator.close();
-    }
-    return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
-}
-
-function checkKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) {
-    throw new EcarError('INTERNAL', `state key '${key.slice(0, 80)}' is not printable ASCII`);
+    return (await this.#raw.range(prefix)).map((entry) => ({
+      key: entry.key,
+      value: parseValue(entry.key, entry.value),
+    }));
   }
 }
 
