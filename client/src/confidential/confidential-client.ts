@@ -2,7 +2,6 @@
 // seals each call to the chaincode key with the wallet's signature, checks the enclave's receipt and
 // opens the answer before a write is sent for ordering, and retries read conflicts (MVCC, phantom) only,
 // each time with a fresh request.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
@@ -29,6 +28,7 @@ import {
   type LedgerClient,
   type LedgerSubmitResult,
 } from '../fabric/ledger-client';
+import { commitWithRetry } from '../fabric/commit-retry';
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
 import { parseKeyStatus, parseRegistryRecords } from './records';
@@ -148,44 +148,33 @@ export class ConfidentialLedgerClient implements LedgerClient {
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
     const argsValue = encodeArgValue(args);
-    for (let attempt = 1; ; attempt += 1) {
-      // a fresh request each attempt: new nonce, new notAfter, keys re-checked
-      const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
-      const transaction = await proposal.endorse().catch((error: unknown) => {
-        throw answerError(error, context);
-      });
-      const result = openAnswer(transaction.getResult(), context);
-      const submitted = await transaction.submit().catch((error: unknown) => {
-        throw toLedgerError(error);
-      });
-      const status = await submitted.getStatus().catch((error: unknown) => {
-        throw toLedgerError(error);
-      });
-      if (status.successful) {
+    return commitWithRetry(
+      fn,
+      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
+      async () => {
+        // a fresh request each attempt: new nonce, new notAfter, keys re-checked
+        const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
+        const transaction = await proposal.endorse().catch((error: unknown) => {
+          throw answerError(error, context);
+        });
+        // the receipt is checked here, before anything is sent to the orderer
+        const result = openAnswer(transaction.getResult(), context);
+        const submitted = await transaction.submit().catch((error: unknown) => {
+          throw toLedgerError(error);
+        });
+        const status = await submitted.getStatus().catch((error: unknown) => {
+          throw toLedgerError(error);
+        });
         return {
           result,
+          committed: status.successful,
+          readConflict: isReadConflict(status.code),
           transactionId: status.transactionId,
           blockNumber: status.blockNumber,
-          attempts: attempt,
+          validationCode: status.code,
         };
-      }
-      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
-      if (!isReadConflict(status.code)) {
-        throw new EcarError(
-          'INTERNAL',
-          `'${fn}' was endorsed but not committed (code ${status.code})`,
-          details,
-        );
-      }
-      if (attempt >= this.#maxAttempts) {
-        throw new EcarError(
-          'CONFLICT',
-          `'${fn}' kept conflicting with concurrent transactions (read conflict ${attempt} times); try again`,
-          details,
-        );
-      }
-      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
-    }
+      },
+    );
   }
 
   /**

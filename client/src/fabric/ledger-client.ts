@@ -1,9 +1,9 @@
 // The business wrapper around the plain 'ledger' contract: JSON argument encoding, result decoding,
 // gateway errors mapped back to typed EcarErrors, and retry of MVCC read conflicts only.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, StatusCode, type Contract } from '@hyperledger/fabric-gateway';
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
+import { commitWithRetry } from './commit-retry';
 
 /** An argument value: JSON, plus bigint (sent as its decimal string, the domain's money form). */
 export type LedgerArg = null | boolean | number | string | bigint | readonly LedgerArg[] | LedgerArgs;
@@ -81,38 +81,26 @@ export class FabricLedgerClient implements LedgerClient {
 
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
     const argsJson = encodeArgs(args);
-    for (let attempt = 1; ; attempt += 1) {
-      const submitted = await this.#contract
-        .submitAsync('submit', { arguments: [fn, argsJson] })
-        .catch((error: unknown) => {
-          throw toLedgerError(error);
-        });
-      const status = await submitted.getStatus();
-      if (status.successful) {
+    return commitWithRetry(
+      fn,
+      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
+      async () => {
+        const submitted = await this.#contract
+          .submitAsync('submit', { arguments: [fn, argsJson] })
+          .catch((error: unknown) => {
+            throw toLedgerError(error);
+          });
+        const status = await submitted.getStatus();
         return {
-          result: decodeResult(submitted.getResult()),
+          result: status.successful ? decodeResult(submitted.getResult()) : null,
+          committed: status.successful,
+          readConflict: isReadConflict(status.code),
           transactionId: status.transactionId,
           blockNumber: status.blockNumber,
-          attempts: attempt,
+          validationCode: status.code,
         };
-      }
-      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
-      if (!isReadConflict(status.code)) {
-        throw new EcarError(
-          'INTERNAL',
-          `'${fn}' was endorsed but not committed (code ${status.code})`,
-          details,
-        );
-      }
-      if (attempt >= this.#maxAttempts) {
-        throw new EcarError(
-          'CONFLICT',
-          `'${fn}' kept conflicting with concurrent transactions (read conflict ${attempt} times); try again`,
-          details,
-        );
-      }
-      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
-    }
+      },
+    );
   }
 
   async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {

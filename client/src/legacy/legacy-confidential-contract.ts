@@ -1,8 +1,8 @@
 // The confidential contract for applications on the legacy fabric-network 2.2 SDK: the same enclave-set
 // check (ConfidentialLedgerClient.trustedKeys: shared verifier and cache), the same envelope and receipt
 // check (protocol functions), and writes endorsed, checked and only then ordered.
+import { commitWithRetry } from '../fabric/commit-retry';
 import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
@@ -34,7 +34,8 @@ import { newLegacyProposal, sendProposal, unanimousAnswer } from './endorse-then
 import { legacyAnswerError, peerDetails, typedErrorIn } from './legacy-errors';
 import type { LegacyContract, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
 
-const MVCC_READ_CONFLICT = 'MVCC_READ_CONFLICT';
+/** Validation codes meaning the reads went stale before commit (retried, as by every client). */
+const READ_CONFLICTS: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
 export interface LegacyConfidentialContractOptions<E, C, I extends LegacyIdentityContext<I>> {
   /**
@@ -147,45 +148,37 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
     const argsValue = encodeArgValue(args);
-    for (let attempt = 1; ; attempt += 1) {
-      // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
-      const keys = await this.trustedKeys();
-      const proposal = newLegacyProposal(this.#network);
-      const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
-      const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
-        fcn: qualified(this.#contract, Confidential.submit),
-        args: [envelopeText],
-      });
-      const refusal = typedErrorIn(
-        peerDetails(endorsed.answers).map((d) => d.message),
-        context,
-      );
-      if (refusal !== undefined) throw refusal;
-      const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
-      // the receipt is checked here, before anything is sent to the orderer
-      const result = openAnswer(answer.response.payload, context);
-      const status = await endorsed.commit();
-      if (status.successful) {
+    return commitWithRetry(
+      fn,
+      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
+      async () => {
+        // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
+        const keys = await this.trustedKeys();
+        const proposal = newLegacyProposal(this.#network);
+        const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
+        const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
+          fcn: qualified(this.#contract, Confidential.submit),
+          args: [envelopeText],
+        });
+        const refusal = typedErrorIn(
+          peerDetails(endorsed.answers).map((d) => d.message),
+          context,
+        );
+        if (refusal !== undefined) throw refusal;
+        const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
+        // the receipt is checked here, before anything is sent to the orderer
+        const result = openAnswer(answer.response.payload, context);
+        const status = await endorsed.commit();
         return {
           result,
+          committed: status.successful,
+          readConflict: READ_CONFLICTS.has(status.code),
           transactionId: status.transactionId,
           blockNumber: status.blockNumber,
-          attempts: attempt,
+          validationCode: status.code,
         };
-      }
-      const details = { transactionId: status.transactionId, validationCode: status.code, attempts: attempt };
-      if (status.code !== MVCC_READ_CONFLICT) {
-        throw new EcarError('INTERNAL', `'${fn}' was endorsed but not committed (${status.code})`, details);
-      }
-      if (attempt >= this.#maxAttempts) {
-        throw new EcarError(
-          'CONFLICT',
-          `'${fn}' kept conflicting with concurrent transactions (MVCC read conflict ${attempt} times); try again`,
-          details,
-        );
-      }
-      await sleep(this.#retryDelayMs * attempt + Math.floor(Math.random() * this.#retryDelayMs));
-    }
+      },
+    );
   }
 
   /**
