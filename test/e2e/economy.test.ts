@@ -21,6 +21,7 @@ import {
   type Actor,
   type TestMeter,
 } from '../support/ledger-actors';
+import { openRoleActor } from '../support/network-role-actor';
 
 // Figures of the story, all in token minor units.
 const MINTED = 100_000n;
@@ -95,8 +96,9 @@ describe('the charging economy on the network (confidential entry point + Confid
   let settledRecords: string[] = [];
   let disputeUntil = 0;
 
-  before(() => {
-    operator = openActor(t, 'org1', 'User1');
+  before(async () => {
+    // the network's operator wallet: the CLI suite may have initialised the ledger with it already
+    operator = await openRoleActor(t, 'operator');
     issuer = openActor(t, 'org2', 'User1');
     auditor = openActor(t, 'org2', 'User2');
     backend = openActor(t, 'org1', 'User4');
@@ -175,7 +177,8 @@ describe('the charging economy on the network (confidential entry point + Confid
       try {
         submitted = await operator.ledger.submit('initialize', params);
       } catch (error) {
-        // a ledger kept from an earlier run (ECAR_E2E_KEEP) is re-parameterised by the same operator
+        // initialised earlier (the CLI suite, or a run kept with ECAR_E2E_KEEP) by this same operator
+        // wallet: re-parameterised with this suite's issuer, auditor and backend
         if (!(error instanceof EcarError && error.code === 'ALREADY_EXISTS')) throw error;
         submitted = await operator.ledger.submit('setParams', params);
       }

@@ -1,0 +1,64 @@
+// Runs the `ecar` command the way a user does, for end-to-end suites: `node bin/ecar.js` in a child
+// process with its own ECAR_HOME, profile and wallet passphrase in the environment, nothing else
+// inherited from the test process (no stray ECAR_PROFILE), and a deadline.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from './testdata';
+
+/** What one `ecar` process did. */
+export interface EcarRun {
+  /** Exit code; null when the process was killed (deadline). */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of one `ecar` process. */
+export interface EcarEnv {
+  /** ECAR_HOME (also the working folder, so relative paths resolve there). */
+  readonly home: string;
+  /** ECAR_PROFILE, when set. */
+  readonly profile?: string;
+  /** ECAR_WALLET_PASSPHRASE, when set. */
+  readonly passphrase?: string;
+}
+
+const DEADLINE_MS = 120_000;
+
+/** Runs `ecar <args>` and resolves with its exit code and output (never rejects on a non-zero exit). */
+export function runEcar(args: readonly string[], env: EcarEnv): Promise<EcarRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'ecar.js'), ...args], {
+      cwd: env.home,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ECAR_HOME: env.home,
+        ...(env.profile === undefined ? {} : { ECAR_PROFILE: env.profile }),
+        ...(env.passphrase === undefined ? {} : { ECAR_WALLET_PASSPHRASE: env.passphrase }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({
+        status,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+    });
+  });
+}
+
+/** The lines of stderr that are `ecar:` messages (progress lines such as "querying …" are not). */
+export function errorLines(run: EcarRun): string[] {
+  return run.stderr.split('\n').filter((line) => line.startsWith('ecar:'));
+}
