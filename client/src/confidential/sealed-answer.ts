@@ -60,6 +60,15 @@ export function answerError(error: unknown, context: RequestContext): unknown {
   const messages: string[] = [];
   if (error instanceof GatewayError) messages.push(...error.details.map((d) => d.message));
   if (error instanceof Error) messages.push(error.message);
+  return sealedErrorIn(messages, context) ?? toLedgerError(error);
+}
+
+/**
+ * The error an enclave sealed, found in peer messages: the first sealed error whose receipt verifies
+ * becomes the EcarError it carries (one peer's forged or garbled error does not hide another peer's
+ * genuine one); ENVELOPE_INVALID when sealed errors were there but none verified; else undefined.
+ */
+export function sealedErrorIn(messages: readonly string[], context: RequestContext): EcarError | undefined {
   let sealedButUnverified = false;
   for (const message of messages) {
     const sealed = extractSealedError(message);
@@ -68,7 +77,6 @@ export function answerError(error: unknown, context: RequestContext): unknown {
     try {
       payload = openResponse(sealed, context);
     } catch {
-      // one peer's forged or garbled error must not hide another peer's genuine one
       sealedButUnverified = true;
       continue;
     }
@@ -78,12 +86,13 @@ export function answerError(error: unknown, context: RequestContext): unknown {
         })
       : refusalError(payload, context.txId);
   }
-  if (sealedButUnverified) {
-    return new EcarError(
-      'ENVELOPE_INVALID',
-      'the sealed error does not verify: the answer is not from an attested enclave',
-      { transactionId: context.txId },
-    );
-  }
-  return toLedgerError(error);
+  return sealedButUnverified
+    ? new EcarError(
+        'ENVELOPE_INVALID',
+        'the sealed error does not verify: the answer is not from an attested enclave',
+        {
+          transactionId: context.txId,
+        },
+      )
+    : undefined;
 }

@@ -1,12 +1,7 @@
 // Failed endorsements through fabric-network 2.2, as typed errors: the sealed error an enclave returned
 // (opened with the request's secrets, receipt checked) or one detail per peer when no enclave answered.
-import {
-  extractSealedError,
-  openResponse,
-  type ResponsePayload,
-} from '../../../chaincode/src/protocol/confidential/envelope';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { refusalError, type RequestContext } from '../confidential/sealed-answer';
+import { sealedErrorIn, type RequestContext } from '../confidential/sealed-answer';
 import { ecarErrorIn } from '../fabric/ledger-client';
 import type { LegacyProposalResponse } from './legacy-ports';
 
@@ -71,30 +66,8 @@ function connectionName(error: Error): string {
  * `CODE: reason` (a refusal before the enclave opened the request); else undefined.
  */
 export function typedErrorIn(messages: readonly string[], context: RequestContext): EcarError | undefined {
-  let sealedButUnverified = false;
-  for (const message of messages) {
-    const sealed = extractSealedError(message);
-    if (sealed === undefined) continue;
-    let payload: ResponsePayload;
-    try {
-      payload = openResponse(sealed, context);
-    } catch {
-      sealedButUnverified = true;
-      continue;
-    }
-    return payload.ok
-      ? new EcarError('ENVELOPE_INVALID', 'a sealed error opened to a success', {
-          transactionId: context.txId,
-        })
-      : refusalError(payload, context.txId);
-  }
-  if (sealedButUnverified) {
-    return new EcarError(
-      'ENVELOPE_INVALID',
-      'the sealed error does not verify: the answer is not from an attested enclave',
-      { transactionId: context.txId },
-    );
-  }
+  const sealed = sealedErrorIn(messages, context);
+  if (sealed !== undefined) return sealed;
   for (const message of messages) {
     const coded = ecarErrorIn(message);
     if (coded !== undefined) return coded;
