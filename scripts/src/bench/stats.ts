@@ -55,3 +55,50 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** Nearest-rank percentiles of latency samples in milliseconds (any order); NaN fields when empty. */
+export function summarizeLatency(samplesMs: readonly number[]): LatencySummary {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const sum = sorted.reduce((acc, v) => acc + v, 0);
+  return {
+    count: sorted.length,
+    meanMs: sorted.length === 0 ? Number.NaN : round(sum / sorted.length),
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
+  };
+}
+
+export interface CurvePoint {
+  readonly concurrency: number;
+  readonly tps: number;
+}
+
+/**
+ * The knee of a closed-loop throughput curve: the lowest concurrency after which raising the
+ * concurrency gains less than `minGain` (relative) throughput per step, or the point of the highest
+ * throughput if that comes first. Points are sorted by concurrency; undefined when there are none.
+ */
+export function findKnee(points: readonly CurvePoint[], minGain = 0.1): CurvePoint | undefined {
+  const sorted = [...points].sort((a, b) => a.concurrency - b.concurrency);
+  const best = sorted.reduce<CurvePoint | undefined>(
+    (top, p) => (top === undefined || p.tps > top.tps ? p : top),
+    undefined,
+  );
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const here = sorted[i] as CurvePoint;
+    const next = sorted[i + 1] as CurvePoint;
+    if (here === best || next.tps < here.tps * (1 + minGain)) return here;
+  }
+  return best;
+}
