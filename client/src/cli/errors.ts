@@ -44,7 +44,7 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   FORBIDDEN: (reason, c) =>
     `not allowed: ${reason}; use a profile with that role (--profile NAME)${c.profile === undefined ? '' : `, not '${c.profile}'`}`,
   CONFLICT: asIs,
-  INSUFFICIENT_FUNDS: (reason) => `not enough tokens: top up with the issuer or lower the hold (${reason})`,
+  INSUFFICIENT_FUNDS: (reason) => insufficientFunds(reason),
   INVALID_STATE: asIs,
   SETTLEMENT_EXCEEDS_HOLD: (reason) => `the price exceeds the hold: ${reason}`,
   METER_SIGNATURE_INVALID: meter,
@@ -79,6 +79,18 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   STATION_UNAVAILABLE: (reason) => `${reason}; pick another station (ecar station search)`,
   DISPUTE_WINDOW_CLOSED: asIs,
 };
+
+// The domain's InsufficientFunds reason names the bucket; only the message crosses the wire.
+const EARNED_SHORT = /^needs ([0-9]+) minor units from 'earned' but only ([0-9]+) are available/;
+
+/** A payout short of payable earnings needs a claim, not a top-up; anything else spends purchased tokens. */
+function insufficientFunds(reason: string): string {
+  const earned = EARNED_SHORT.exec(reason);
+  if (earned) {
+    return `not enough payable earnings: ${earned[1] ?? '?'} minor units asked, ${earned[2] ?? '?'} payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
+  }
+  return `not enough tokens: top up with the issuer or lower the hold (${reason})`;
+}
 
 /** Explains an error in one line (plus details for --verbose). */
 export function explainError(error: unknown, context: ErrorContext = {}): ExplainedError {
