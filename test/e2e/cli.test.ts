@@ -20,7 +20,7 @@ import { safeXmlExport } from '../support/safe-xml-export';
 // Figures of the story, token minor units unless named otherwise.
 const FEE_BPS = 1_000n;
 const HOLD_DEFAULT = 20_000n;
-const DISPUTE_WINDOW_SECONDS = 20;
+const DISPUTE_WINDOW_SECONDS = 30;
 const MINTED = 100_000n;
 const NO_SHOW_FEE = 2_000n;
 const PRICE_PER_KWH = 3_490n;
@@ -484,7 +484,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
   });
 
   describe('host earnings and payout', () => {
-    it('earnings are locked in the window, the disputed one frozen; claiming early claims nothing', async () => {
+    it('in the window earnings are locked (the disputed one frozen): a claim claims nothing, a payout is refused', async () => {
       expect(Date.now(), 'still inside the dispute window').to.be.below(disputeUntil1 - 2_000);
       const earnings = await ok(host, ['host', 'earnings']);
       expect(money(earnings, 'earned', 'locked')).to.equal(EARNING_1);
@@ -492,6 +492,12 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       expect(money(earnings, 'earned', 'payable')).to.equal(0n);
       const early = await ok(host, ['host', 'claim']);
       expect(money(early, 'result', 'claimed')).to.equal(0n);
+      await expectNothingWritten(async () => {
+        const line = await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()]);
+        expect(line).to.equal(
+          `ecar: not enough payable earnings: ${EARNING_1} minor units asked, 0 payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`,
+        );
+      });
     });
 
     it('after the window: claim, payout, and the issuer confirms the payout (the tokens are burned)', async () => {
