@@ -4,6 +4,7 @@
 // bundle is sealed to disk; a bundle created here stays pending in memory until its record is on
 // the ledger. Ledger keys: keys/current, keys/<epoch>, keys/<epoch>/wrap/<enclave>,
 // keys/<epoch>/voucher/<enclave>.
+import { requireOrgAdmin } from './ledger-state';
 import type { KeyStatus, RegistryRecord } from '../protocol/confidential/api';
 import { toB64 } from '../protocol/confidential/encoding';
 import {
@@ -209,6 +210,9 @@ export class KeyManager {
 
   /** addWraps: stores wraps of the current epoch from registered enclaves to registered enclaves. */
   async addWraps(tx: EnclaveTx, wrapsJson: unknown): Promise<KeyWrap[]> {
+    // a wrap replaces the one stored for its recipient: only org admins may, or anyone could block
+    // an enclave's key import by overwriting its wrap with garbage
+    requireOrgAdmin(tx.submitter, 'addWraps');
     const text = requireText(wrapsJson, 'key wraps');
     let raw: unknown;
     try {

@@ -1,6 +1,7 @@
 // What the enclave needs from one Fabric transaction: raw state bytes, the transaction clock, the
 // channel, who submitted it, and where its chaincode event goes. The Fabric adapter builds it from
 // the contract context; unit tests build it over an in-memory store.
+import { EcarError } from '../protocol/errors';
 import { canonicalJson, toJson } from '../domain/json';
 import type { Clock } from '../ports';
 import { fromUtf8, parseJsonObject, utf8 } from '../protocol/confidential/encoding';
@@ -26,6 +27,19 @@ export interface Submitter {
   readonly mspId: string;
   /** The identity's certificate carries the NodeOU `admin` (an org administrator). */
   readonly isAdmin: boolean;
+}
+
+/** Refuses unless an org administrator submitted (governance and provisioning writes). */
+export function requireOrgAdmin(submitter: Submitter, action: string): void {
+  if (!submitter.isAdmin) {
+    throw new EcarError(
+      'FORBIDDEN',
+      `${action} is allowed only for an org admin (a certificate with the NodeOU 'admin')`,
+      {
+        action,
+      },
+    );
+  }
 }
 
 /** Where a transaction's one chaincode event goes (the stub). */

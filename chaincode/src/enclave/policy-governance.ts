@@ -7,6 +7,7 @@
 // again at commit), so the orgs are those the ledger knows: every org with a registered enclave,
 // every org that approved the current policy, and every org approving the proposal. A proposal needs
 // more than half of them and at least the current policy's minOrgs (2 of 2 in the test network).
+import { requireOrgAdmin } from './ledger-state';
 import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
 import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
 import { EcarError } from '../protocol/errors';
@@ -133,15 +134,7 @@ async function applyPolicy(
 }
 
 function requireAdmin(tx: EnclaveTx, action: string): void {
-  if (!tx.submitter.isAdmin) {
-    throw new EcarError(
-      'FORBIDDEN',
-      `${action} is allowed only for an org admin (a certificate with the NodeOU 'admin')`,
-      {
-        action,
-      },
-    );
-  }
+  requireOrgAdmin(tx.submitter, action);
 }
 
 function parsePolicyArgument(policyJson: unknown): AttestationPolicy {

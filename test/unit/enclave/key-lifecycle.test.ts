@@ -167,7 +167,12 @@ describe('KeyManager', () => {
 
       const wraps = await network.evaluate((tx) => org1.shareKeys(tx, ''));
       expect(wraps.map((w) => w.enclave)).to.deep.equal([late.identity.id]);
-      await network.submit((tx) => org1.addWraps(tx, JSON.stringify(wraps)));
+      const notAdmin = await failure(network.submit((tx) => org1.addWraps(tx, JSON.stringify(wraps))));
+      expect(notAdmin.code).to.equal('FORBIDDEN');
+      expect((await failure(network.evaluate((tx) => late.vouchKeys(tx, '1')))).code).to.equal(
+        'KEYS_UNAVAILABLE',
+      );
+      await network.submit((tx) => org1.addWraps(tx, JSON.stringify(wraps)), { isAdmin: true });
       const voucher = await network.evaluate((tx) => late.vouchKeys(tx, '1'));
       await network.submit((tx) => late.recordVoucher(tx, JSON.stringify(voucher)));
 
