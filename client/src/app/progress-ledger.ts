@@ -1,10 +1,16 @@
 // A LedgerClient decorator that tells a person what is happening while the network works:
 // "submitting mint… committed in block 12" on stderr. Names and block numbers only, never arguments.
 import type { JsonValue } from '../../../chaincode/src/ports';
+import { EnclaveTrustError } from '../confidential/trust-error';
 import type { LedgerArgs, LedgerClient, LedgerSubmitResult } from '../fabric/ledger-client';
 
 /** Writes progress text (no newline added). */
 export type ProgressSink = (text: string) => void;
+
+/** A refusal of the enclave set happens before anything is encrypted or sent: say so. */
+function outcome(error: unknown): string {
+  return error instanceof EnclaveTrustError ? 'not sent (attestation refused)\n' : 'failed\n';
+}
 
 export class ProgressLedgerClient implements LedgerClient {
   readonly #inner: LedgerClient;
@@ -23,7 +29,7 @@ export class ProgressLedgerClient implements LedgerClient {
       this.#write(`committed in block ${result.blockNumber.toString()}${retried}\n`);
       return result;
     } catch (error) {
-      this.#write('failed\n');
+      this.#write(outcome(error));
       throw error;
     }
   }
@@ -35,7 +41,7 @@ export class ProgressLedgerClient implements LedgerClient {
       this.#write('done\n');
       return result;
     } catch (error) {
-      this.#write('failed\n');
+      this.#write(outcome(error));
       throw error;
     }
   }

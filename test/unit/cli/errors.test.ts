@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { EcarError, ErrorCodes } from '../../../chaincode/src/protocol/errors';
 import { explainError } from '../../../client/src/cli/errors';
 import { WalletError } from '../../../client/src/wallet/wallet-error';
+import { EnclaveTrustError } from '../../../client/src/confidential/trust-error';
 
 function gatewayError(code: GrpcStatus, message: string): GatewayError {
   const cause = Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
@@ -26,6 +27,30 @@ describe('explainError', () => {
     expect(e.message).to.equal(
       'not enough tokens: top up with the issuer or lower the hold (needs 3000 minor units)',
     );
+  });
+
+  it('tells a host short of payable earnings to claim or lower the amount, not to top up', () => {
+    const e = explainError(
+      new EcarError('INSUFFICIENT_FUNDS', "needs 38776 minor units from 'earned' but only 0 are available"),
+    );
+    expect(e.message).to.equal(
+      'not enough payable earnings: 38776 minor units asked, 0 payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)',
+    );
+  });
+
+  it('explains an attestation refusal in one line: first reason, how many more, request not sent', () => {
+    const failures = ['Org1MSP', 'Org2MSP'].map((mspId) => ({
+      code: 'ATTESTATION_POLICY_REJECTED' as const,
+      subject: `enclave of ${mspId}`,
+      reason: 'simulated evidence is not allowed by your policy',
+      mspId,
+    }));
+    const e = explainError(new EnclaveTrustError(failures), { profile: 'driver', policy: 'policy.json' });
+    expect(e.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(e.message).to.equal(
+      'attestation refused, your request was not sent: enclave of Org1MSP: simulated evidence is not allowed by your policy (and 1 more: ecar attest status --profile driver); check your policy file (policy.json)',
+    );
+    expect(e.details).to.have.length(2);
   });
 
   it('says which role is needed and to switch profiles on FORBIDDEN', () => {
