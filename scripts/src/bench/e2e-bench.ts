@@ -46,7 +46,7 @@ export interface LevelResult {
 }
 
 export interface KneeSummary {
-  /** Concurrency at the knee of the plaintext (baseline) curve. */
+  /** Concurrency at the knee (highest tps / p50 latency) of the plaintext (baseline) curve. */
   readonly concurrency: number;
   readonly plaintextTps: number;
   readonly confidentialTps: number;
@@ -186,8 +186,10 @@ export async function runLevels(
 
 /** The knee of the baseline curve and the confidential / plaintext ratios there and at the peaks. */
 export function kneeOf(levels: readonly LevelResult[]): KneeSummary | undefined {
-  const plain = findKnee(levels.map((l) => ({ concurrency: l.concurrency, tps: l.plaintext.tps })));
-  const conf = findKnee(levels.map((l) => ({ concurrency: l.concurrency, tps: l.confidential.tps })));
+  const curve = (mode: Mode) =>
+    levels.map((l) => ({ concurrency: l.concurrency, tps: l[mode].tps, latencyMs: l[mode].latency.p50Ms }));
+  const plain = findKnee(curve('plaintext'));
+  const conf = findKnee(curve('confidential'));
   const at = levels.find((l) => l.concurrency === plain?.concurrency);
   if (plain === undefined || conf === undefined || at === undefined) return undefined;
   const best = (mode: Mode) => Math.max(...levels.map((l) => l[mode].tps));

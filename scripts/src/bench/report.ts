@@ -139,7 +139,7 @@ function e2eSection(r: BenchResults): string[] {
   ];
   if (knee) {
     out.push(
-      `Knee of the plaintext curve: concurrency ${knee.concurrency} (${num(knee.plaintextTps)} tps plaintext, ${num(knee.confidentialTps)} tps confidential): **confidential / plaintext = ${num(knee.ratio, 3)}**. Confidential knee: concurrency ${knee.confidentialKnee}. Peak-to-peak ratio ${num(knee.peakRatio, 3)}.`,
+      `Knee of the plaintext curve (highest throughput / p50 latency): concurrency ${knee.concurrency} (${num(knee.plaintextTps)} tps plaintext, ${num(knee.confidentialTps)} tps confidential): **confidential / plaintext = ${num(knee.ratio, 3)}**. Confidential knee: concurrency ${knee.confidentialKnee}. Peak-to-peak ratio ${num(knee.peakRatio, 3)}.`,
       '',
     );
   }

@@ -82,23 +82,25 @@ export function summarizeLatency(samplesMs: readonly number[]): LatencySummary {
 export interface CurvePoint {
   readonly concurrency: number;
   readonly tps: number;
+  /** Median submit-to-commit latency at this concurrency. */
+  readonly latencyMs: number;
 }
 
 /**
- * The knee of a closed-loop throughput curve: the lowest concurrency after which raising the
- * concurrency gains less than `minGain` (relative) throughput per step, or the point of the highest
- * throughput if that comes first. Points are sorted by concurrency; undefined when there are none.
+ * The knee of a closed-loop throughput curve: the concurrency with the highest power (throughput /
+ * latency, Kleinrock) — below it more clients buy throughput, above it they mostly buy queueing.
+ * Ties go to the lower concurrency; undefined when no point has a positive latency.
  */
-export function findKnee(points: readonly CurvePoint[], minGain = 0.1): CurvePoint | undefined {
-  const sorted = [...points].sort((a, b) => a.concurrency - b.concurrency);
-  const best = sorted.reduce<CurvePoint | undefined>(
-    (top, p) => (top === undefined || p.tps > top.tps ? p : top),
-    undefined,
-  );
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const here = sorted[i] as CurvePoint;
-    const next = sorted[i + 1] as CurvePoint;
-    if (here === best || next.tps < here.tps * (1 + minGain)) return here;
+export function findKnee(points: readonly CurvePoint[]): CurvePoint | undefined {
+  let best: CurvePoint | undefined;
+  let bestPower = -Infinity;
+  for (const p of [...points].sort((a, b) => a.concurrency - b.concurrency)) {
+    if (!(p.latencyMs > 0) || !Number.isFinite(p.tps)) continue;
+    const power = p.tps / p.latencyMs;
+    if (power > bestPower) {
+      best = p;
+      bestPower = power;
+    }
   }
   return best;
 }
