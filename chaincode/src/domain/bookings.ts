@@ -23,6 +23,7 @@ import { loadAddress, loadStation, type Address } from './stations';
 import type { Money } from './units';
 
 export type BookingStatus = 'CONFIRMED' | 'CANCELLED' | 'USED' | 'NO_SHOW';
+export const BOOKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'CANCELLED', 'USED', 'NO_SHOW'];
 
 export interface Booking {
   readonly id: string;
@@ -52,6 +53,7 @@ export const decodeSlot = recordDecoder<BookingSlot>([]);
 
 export const bookingKeys = {
   booking: (bookingId: string) => `booking/${bookingId}`,
+  bookings: () => 'booking/',
   slot: (stationId: string, evseUid: string, bookingId: string) =>
     `booking-slot/${stationId}/${evseUid}/${bookingId}`,
   slots: (stationId: string, evseUid: string) => `booking-slot/${stationId}/${evseUid}/`,

@@ -1,5 +1,6 @@
-// Disputes: within the dispute window a driver freezes the host's earning from a session; the
-// operator resolves it, refunding part or all of it to the driver with a credit CDR.
+// Disputes: within the dispute window a driver freezes the host's earning from a session; the host
+// may answer once while it is open; the operator resolves it, refunding part or all of it to the
+// driver with a credit CDR.
 //   dispute/<sessionId>   one dispute per session
 import { EcarError } from '../protocol/errors';
 import { decodeEarning, keys, loadAccount, saveAccount, type Earning } from './accounts';
@@ -17,6 +18,9 @@ export interface Dispute {
   readonly reason: string;
   readonly status: 'OPEN' | 'RESOLVED';
   readonly openedAt: number;
+  /** The host's side, given once while the dispute is open (answerDispute). */
+  readonly answer?: string;
+  readonly answeredAt?: number;
   readonly resolvedAt?: number;
   readonly refund?: Money;
   readonly creditCdrId?: string;
@@ -65,6 +69,37 @@ export async function openDispute(tx: Tx, raw: unknown): Promise<Dispute> {
   await tx.write(disputeKeys.dispute(sessionId), dispute);
   tx.emit('DisputeOpened', { sessionId });
   return dispute;
+}
+
+/** The longest host statement, in characters after trimming. */
+export const DISPUTE_STATEMENT_MAX = 1000;
+
+// Printable text: new lines and tabs are kept, other control characters (terminal escapes,
+// carriage returns that overwrite a line) are refused so the statement shows as written.
+const STATEMENT_TEXT = /^(?:[^\p{Cc}]|[\t\n])*$/u;
+
+/** answerDispute (the session's host, once, while the dispute is open): the host's side, for the operator. */
+export async function answerDispute(tx: Tx, raw: unknown): Promise<Dispute> {
+  const f = parseArgs(raw, ['sessionId', 'statement']);
+  const sessionId = id(f.sessionId, 'sessionId');
+  const statement = string(typeof f.statement === 'string' ? f.statement.trim() : f.statement, 'statement', {
+    max: DISPUTE_STATEMENT_MAX,
+    pattern: STATEMENT_TEXT,
+    hint: 'text without control characters (new lines and tabs are fine)',
+  });
+  await loadParams(tx);
+  const session = await loadSession(tx, sessionId);
+  if (session.host !== tx.caller) throw new Forbidden('answerDispute', 'the host of the session');
+  const dispute = await tx.read(disputeKeys.dispute(sessionId), decodeStoredDispute);
+  if (!dispute) throw new InvalidState('session', sessionId, 'not disputed', 'under an open dispute');
+  if (dispute.status !== 'OPEN') throw new InvalidState('dispute', sessionId, dispute.status, 'OPEN');
+  if (dispute.answer !== undefined) {
+    throw new InvalidState('dispute', sessionId, 'already answered', 'unanswered (a host answers once)');
+  }
+  const answered: Dispute = { ...dispute, answer: statement, answeredAt: tx.now };
+  await tx.write(disputeKeys.dispute(sessionId), answered);
+  tx.emit('DisputeAnswered', { sessionId });
+  return answered;
 }
 
 /** resolveDispute (operator): refunds 0..host earning to the driver (credit CDR) and unfreezes the rest. */
@@ -124,7 +159,7 @@ export async function resolveDispute(tx: Tx, raw: unknown): Promise<{ dispute: D
   return creditCdr ? { dispute: resolved, creditCdr } : { dispute: resolved };
 }
 
-/** getDispute: for the driver, the host, the operator and auditors. */
+/** getDispute: for the driver, the host, the operator and auditors (with the host's answer, if any). */
 export async function getDispute(tx: Tx, raw: unknown): Promise<Dispute> {
   const f = parseArgs(raw, ['sessionId']);
   const sessionId = id(f.sessionId, 'sessionId');

@@ -1,9 +1,12 @@
-// Queries: station search on public fields, the caller's own stations, sessions and CDRs, and the
-// auditor's supply totals. Evaluate-only; scans are range reads over one record family.
+// Queries: station search on public fields, the caller's own stations, sessions, CDRs and the
+// bookings on their stations, and the auditor's supply totals. Evaluate-only; scans are range reads
+// over one record family.
 import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
+import { BOOKING_STATUSES, bookingKeys, decodeBooking, type Booking } from './bookings';
 import type { Tx } from './context';
-import { loadParams, requireRole } from './params';
-import { boolean, integer, oneOf, optionalInteger, optionalString, parseArgs } from './parse';
+import { Forbidden } from './errors';
+import { hasRole, loadParams, requireRole } from './params';
+import { boolean, id, integer, oneOf, optionalInteger, optionalString, parseArgs } from './parse';
 import {
   decodeCdr,
   decodeSession,
@@ -15,6 +18,7 @@ import {
 import {
   CONNECTOR_STANDARDS,
   decodeStation,
+  loadStation,
   POWER_TYPES,
   publicView,
   stationKeys,
@@ -104,6 +108,40 @@ export async function myCdrs(tx: Tx, raw: unknown): Promise<Cdr[]> {
   return (await tx.scan(sessionKeys.cdrs(), decodeCdr))
     .map((c) => c.value)
     .filter((c) => c.driver === me || c.host === me)
+    .slice(0, limit);
+}
+
+/** Newest first; the id breaks ties so every peer returns the same order (range order is by key). */
+function newestFirst(a: Booking, b: Booking): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * stationBookings: the bookings (every status) on the stations the caller hosts, or on one station
+ * (its host, or the operator for any station), optionally by status, newest first.
+ */
+export async function stationBookings(tx: Tx, raw: unknown): Promise<Booking[]> {
+  const f = parseArgs(raw, ['stationId', 'status', 'limit']);
+  const stationId = f.stationId === undefined ? undefined : id(f.stationId, 'stationId');
+  const status = f.status === undefined ? undefined : oneOf(f.status, 'status', BOOKING_STATUSES);
+  const limit = optionalInteger(f.limit, 'limit', { min: 1, max: 500 }) ?? 100;
+  const params = await loadParams(tx);
+  const me = tx.caller;
+  if (stationId !== undefined) {
+    const station = await loadStation(tx, stationId);
+    if (station.host !== me && !hasRole(params, 'operator', me)) {
+      throw new Forbidden("reading a station's bookings", 'its host or the operator');
+    }
+  }
+  // A booking records its station's host when it is made; a station never changes host.
+  const wanted = (b: Booking): boolean =>
+    (stationId === undefined ? b.host === me : b.stationId === stationId) &&
+    (status === undefined || b.status === status);
+  return (await tx.scan(bookingKeys.bookings(), decodeBooking))
+    .map((b) => b.value)
+    .filter(wanted)
+    .sort(newestFirst)
     .slice(0, limit);
 }
 

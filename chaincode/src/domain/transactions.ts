@@ -66,6 +66,10 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   cancelBooking: submit('driver or host of the booking', bookings.cancelBooking),
   settleNoShow: submit('anyone, after the booked slot', bookings.settleNoShow),
   getStationAddress: evaluate('host, or a driver with an open booking there', bookings.getStationAddress),
+  stationBookings: evaluate(
+    'host, for the stations they host; the operator for any station',
+    queries.stationBookings,
+  ),
   // sessions
   canAuthorize: evaluate('driver', sessions.canAuthorize),
   startSession: submit('driver', sessions.startSession),
@@ -75,6 +79,10 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   getSession: evaluate('driver, host, operator, auditor, backend', sessions.getSession),
   // disputes & ratings
   openDispute: submit('driver of the session, within the dispute window', disputes.openDispute),
+  answerDispute: submit(
+    'host of the disputed session, once, while the dispute is open',
+    disputes.answerDispute,
+  ),
   resolveDispute: submit('operator', disputes.resolveDispute),
   getDispute: evaluate('driver, host, operator, auditor', disputes.getDispute),
   rateSession: submit('driver or host of a completed session, once each', ratings.rateSession),
