@@ -1,9 +1,12 @@
 // Host commands: register and manage a home station (EVSE, opening hours, booking terms, pinned
-// OCMF meter), publish tariffs, and follow sessions, earnings, claims and payouts.
+// OCMF meter), publish tariffs, follow sessions, bookings, earnings, claims and payouts, and answer
+// disputes.
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { JsonObject } from '../../../chaincode/src/ports';
+import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
+import { DISPUTE_STATEMENT_MAX } from '../../../chaincode/src/domain/disputes';
 import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
 import {
   CONNECTOR_FORMATS,
@@ -29,7 +32,14 @@ import {
 } from './context';
 import { committedLine, list, obj, outcome, str, tokensExact } from './format';
 import { fields } from './output';
-import { sessionTable, stationFields, stationTable, tariffSummary } from './views';
+import {
+  bookingTable,
+  disputeFields,
+  sessionTable,
+  stationFields,
+  stationTable,
+  tariffSummary,
+} from './views';
 
 interface RegisterOptions extends GlobalOptions {
   readonly file?: string;
@@ -96,6 +106,15 @@ interface HostSessionsOptions extends GlobalOptions {
   readonly status?: string;
   readonly limit?: number;
 }
+interface HostBookingsOptions extends GlobalOptions {
+  readonly station?: string;
+  readonly status?: string;
+  readonly limit?: number;
+}
+interface DisputeAnswerOptions extends GlobalOptions {
+  readonly session: string;
+  readonly statement: string;
+}
 interface PayoutOptions extends GlobalOptions {
   readonly amount: bigint;
   readonly payoutId?: string;
@@ -107,7 +126,10 @@ const REGISTER_EXAMPLES = [
   'ecar station register --file station.json',
 ].join('\n');
 
-/** Registers `station register|update|pin-meter|show|mine`, `tariff set|show`, `host sessions|earnings|claim|payout`. */
+/**
+ * Registers `station register|update|pin-meter|show|mine`, `tariff set|show`,
+ * `host sessions|bookings|earnings|claim|payout` and `dispute answer`.
+ */
 export function registerHostCommands(program: Command, deps: CliDeps = processDeps()): void {
   const station = group(program, 'station', 'Charging stations: find, register and manage');
   leaf(station, 'register', 'Register your station; you become its host', REGISTER_EXAMPLES)
@@ -335,7 +357,7 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
       ),
     );
 
-  const host = group(program, 'host', 'Hosting: your sessions, earnings, claims and payouts');
+  const host = group(program, 'host', 'Hosting: your sessions, bookings, earnings, claims and payouts');
   leaf(host, 'sessions', 'List sessions at your stations', 'ecar host sessions --status COMPLETED')
     .addOption(
       choice('--status <status>', 'only sessions in this status', [
@@ -354,6 +376,27 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
             await (await ctx.ledger()).evaluate('mySessions', { status: o.status, limit: o.limit }),
           ).filter((s) => s.role === 'HOST'),
         (sessions) => sessionTable(sessions),
+      ),
+    );
+  leaf(
+    host,
+    'bookings',
+    'List the bookings at your stations, newest first',
+    ['ecar host bookings', 'ecar host bookings --station home-42 --status CONFIRMED --limit 20'].join('\n'),
+  )
+    .option('--station <id>', 'only this station (default: every station you host)', idArg)
+    .addOption(choice('--status <status>', 'only bookings in this status', BOOKING_STATUSES))
+    .option('--limit <n>', 'at most this many (1-500, default 100)', integerArg(1, 500))
+    .action(
+      action(
+        deps,
+        async (ctx, o: HostBookingsOptions) =>
+          list(
+            await (
+              await ctx.ledger()
+            ).evaluate('stationBookings', { stationId: o.station, status: o.status, limit: o.limit }),
+          ),
+        (bookings) => bookingTable(bookings),
       ),
     );
   leaf(
@@ -410,6 +453,41 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
         (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
       ),
     );
+
+  const dispute = group(program, 'dispute', 'Disputes about settled sessions');
+  leaf(
+    dispute,
+    'answer',
+    'Give your side of a dispute about a session at your station (once, before the operator resolves it)',
+    'ecar dispute answer --session s-3f2a9c01d4e5 --statement "the meter was calibrated in January"',
+  )
+    .requiredOption('--session <id>', 'session id', idArg)
+    .requiredOption(
+      '--statement <text>',
+      `your side, for the driver and the operator (up to ${DISPUTE_STATEMENT_MAX} characters)`,
+      statementArg,
+    )
+    .action(
+      action(
+        deps,
+        async (ctx, o: DisputeAnswerOptions) =>
+          outcome(
+            await (
+              await ctx.ledger()
+            ).submit('answerDispute', { sessionId: o.session, statement: o.statement }),
+          ),
+        (r) => `${disputeFields(obj(r.result))}\n${committedLine(r)}`,
+      ),
+    );
+}
+
+/** A dispute statement: trimmed, 1 to DISPUTE_STATEMENT_MAX characters (the ledger checks it too). */
+function statementArg(value: string): string {
+  const text = value.trim();
+  if (text.length === 0 || text.length > DISPUTE_STATEMENT_MAX) {
+    throw new InvalidArgumentError(`expected 1 to ${DISPUTE_STATEMENT_MAX} characters of text`);
+  }
+  return text;
 }
 
 export function payoutFields(p: JsonObject): string {

@@ -1,5 +1,5 @@
 // Human views of ledger records that several command groups print: stations, sessions, CDRs,
-// balances, bookings. Tables and key/value fields via output.ts; money as tokens.
+// balances, bookings, disputes. Tables and key/value fields via output.ts; money as tokens.
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { fields, table } from './output';
 import { kwh, list, obj, showTokens, str, time, tokens, tokensExact } from './format';
@@ -173,5 +173,36 @@ export function bookingFields(booking: JsonObject): string {
     ['free cancel until', time(booking, 'cancelUntil')],
     ['no-show fee (held)', tokensExact(booking.noShowFee)],
     ...(booking.feeCharged === undefined ? [] : [['fee charged', showTokens(booking.feeCharged)] as const]),
+  ]);
+}
+
+export function bookingTable(bookings: readonly JsonObject[]): string {
+  if (bookings.length === 0) return 'no bookings';
+  return table([
+    ['booking', 'station', 'evse', 'status', 'from', 'to', 'no-show fee', 'fee charged'],
+    ...bookings.map((b) => [
+      str(b, 'id'),
+      str(b, 'stationId'),
+      str(b, 'evseUid'),
+      str(b, 'status'),
+      time(b, 'startAt'),
+      time(b, 'endAt'),
+      tokens(b, 'noShowFee'),
+      tokens(b, 'feeCharged'),
+    ]),
+  ]);
+}
+
+/** A dispute with both sides: the driver's reason and, once given, the host's answer. */
+export function disputeFields(d: JsonObject): string {
+  return fields([
+    ['session', str(d, 'sessionId')],
+    ['status', str(d, 'status')],
+    ['reason', str(d, 'reason')],
+    ['opened', time(d, 'openedAt')],
+    ['host answer', str(d, 'answer')],
+    ['answered', time(d, 'answeredAt')],
+    ['resolved', time(d, 'resolvedAt')],
+    ['refund', d.refund === undefined ? '-' : tokensExact(d.refund)],
   ]);
 }

@@ -243,6 +243,18 @@ const CASES: readonly Case[] = [
     args: { stationId: 'home-42', version: 2 },
   },
   { argv: ['host', 'sessions'], kind: 'evaluate', fn: 'mySessions', args: {} },
+  {
+    argv: ['host', 'bookings', '--station', 'home-42', '--status', 'CONFIRMED', '--limit', '20'],
+    kind: 'evaluate',
+    fn: 'stationBookings',
+    args: { stationId: 'home-42', status: 'CONFIRMED', limit: 20 },
+  },
+  {
+    argv: ['dispute', 'answer', '--session', 's-1', '--statement', 'meter calibrated'],
+    kind: 'submit',
+    fn: 'answerDispute',
+    args: { sessionId: 's-1', statement: 'meter calibrated' },
+  },
   { argv: ['host', 'earnings'], kind: 'evaluate', fn: 'getBalance', args: {} },
   { argv: ['host', 'claim'], kind: 'submit', fn: 'claimEarnings', args: {} },
   {
