@@ -1,25 +1,34 @@
 // What hosts read and say: the bookings on their stations (stationBookings) and their answer to a
 // dispute about one of their sessions (answerDispute).
 import { expect } from 'chai';
-import { TRANSACTIONS } from '../../../chaincode/src/domain/transactions';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import { dispatch, TRANSACTIONS } from '../../../chaincode/src/domain/transactions';
+import { SealedStateStore } from '../../../chaincode/src/enclave/sealed-store';
+import type { JsonValue, StateStore } from '../../../chaincode/src/ports';
+import { extendBundle } from '../../../chaincode/src/protocol/confidential/key-record';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
   AUDITOR,
   DRIVER,
   DRIVER2,
+  energyTariff,
   expectError,
   field,
   HOST,
   HOST2,
+  ISSUER,
   meterArgs,
   meterRecords,
   MINUTE,
   OPERATOR,
+  paramsArgs,
   readyLedger,
   startArgs,
   stationArgs,
 } from '../../support/builders';
-import { TestLedger } from '../../support/ledger';
+import { MemoryLedger } from '../../support/enclave-harness';
+import { fakeMeterVerifier } from '../../support/fake-meter';
+import { T0, TestLedger } from '../../support/ledger';
+import { MemoryStore } from '../../support/memory-store';
 
 const slot = (overrides: Record<string, string> = {}) => ({
   bookingId: 'bk-1',
@@ -342,5 +351,108 @@ describe('answerDispute', () => {
       () => ledger.evaluate(HOST, 'answerDispute', { sessionId: 'sess-1', statement: 'x' }),
       'INVALID_ARGUMENT',
     );
+  });
+});
+
+describe('over the sealed store (confidential mode)', () => {
+  // Pseudonymous keys keep the path shape, so the 'booking/' range and the dispute key must give
+  // exactly the plain store's answers.
+  const SCRIPT: readonly (readonly [atMs: number, caller: string, fn: string, args: unknown])[] = [
+    [T0, OPERATOR, 'initialize', paramsArgs()],
+    [T0, HOST, 'registerStation', stationArgs()],
+    [T0, HOST, 'setTariff', { stationId: 'st-1', tariff: energyTariff() }],
+    [
+      T0,
+      HOST2,
+      'registerStation',
+      stationArgs({ stationId: 'st-2', meter: meterArgs({ publicKey: 'c3'.repeat(32) }) }),
+    ],
+    [T0, ISSUER, 'mint', { account: DRIVER, amount: '100000', paymentRef: 'pay-1' }],
+    [T0, ISSUER, 'mint', { account: DRIVER2, amount: '100000', paymentRef: 'pay-2' }],
+    [T0, DRIVER, 'createBooking', slot()],
+    [T0 + MINUTE, DRIVER2, 'createBooking', slot({ bookingId: 'bk-2', evseUid: 'evse-2' })],
+    [T0 + 2 * MINUTE, DRIVER, 'createBooking', slot({ bookingId: 'bk-3', stationId: 'st-2' })],
+    [T0 + 3 * MINUTE, DRIVER, 'cancelBooking', { bookingId: 'bk-1' }],
+    [T0 + 3 * MINUTE, HOST, 'stationBookings', {}],
+    [T0 + 3 * MINUTE, HOST, 'stationBookings', { status: 'CANCELLED' }],
+    [T0 + 3 * MINUTE, OPERATOR, 'stationBookings', { stationId: 'st-2' }],
+    [T0 + 3 * MINUTE, HOST, 'stationBookings', { stationId: 'st-2' }],
+    [T0 + 4 * MINUTE, DRIVER, 'startSession', startArgs()],
+    [
+      T0 + 66 * MINUTE,
+      DRIVER,
+      'stopSession',
+      { sessionId: 'sess-1', ocmf: meterRecords({ beginMs: T0 + 5 * MINUTE, endMs: T0 + 65 * MINUTE }) },
+    ],
+    [T0 + 67 * MINUTE, DRIVER, 'openDispute', { sessionId: 'sess-1', reason: 'charged for 40 kWh' }],
+    [T0 + 68 * MINUTE, HOST, 'answerDispute', { sessionId: 'sess-1', statement: ' meter calibrated ' }],
+    [T0 + 69 * MINUTE, HOST, 'answerDispute', { sessionId: 'sess-1', statement: 'again' }],
+    [T0 + 69 * MINUTE, DRIVER, 'getDispute', { sessionId: 'sess-1' }],
+  ];
+
+  async function run(
+    begin: (txId: string) => { store: StateStore; commit: () => void },
+  ): Promise<JsonValue[]> {
+    const results: JsonValue[] = [];
+    for (const [index, [atMs, caller, fn, args]] of SCRIPT.entries()) {
+      const txId = `tx${index}`;
+      const { store, commit } = begin(txId);
+      try {
+        results.push(
+          await dispatch(
+            {
+              store,
+              caller: { id: caller },
+              clock: { nowMs: atMs, txId },
+              events: { emit: () => undefined },
+              meter: fakeMeterVerifier,
+            },
+            fn,
+            args,
+          ),
+        );
+        commit();
+      } catch (error) {
+        results.push({ error: error instanceof EcarError ? error.code : String(error) });
+      }
+    }
+    return results;
+  }
+
+  it('gives the same bookings and dispute answers as the plain store', async () => {
+    const plain = new MemoryStore();
+    const expected = await run(() => {
+      const tx = plain.begin();
+      return {
+        store: tx,
+        commit: () => {
+          tx.commit();
+        },
+      };
+    });
+    const sealed = new MemoryLedger();
+    const { bundle } = extendBundle(undefined);
+    const actual = await run((txId) => {
+      const raw = sealed.begin();
+      return {
+        store: new SealedStateStore(raw, { bundle, epoch: 1, txId }),
+        commit: () => {
+          raw.commit();
+        },
+      };
+    });
+    expect(actual).to.deep.equal(expected);
+    const at = (fn: string, nth = 0): JsonValue => {
+      const indexes = SCRIPT.flatMap(([, , name], i) => (name === fn ? [i] : []));
+      return expected[indexes[nth] ?? -1] ?? null;
+    };
+    expect(ids(at('stationBookings', 0))).to.deep.equal(['bk-2', 'bk-1']);
+    expect(ids(at('stationBookings', 1))).to.deep.equal(['bk-1']);
+    expect(ids(at('stationBookings', 2))).to.deep.equal(['bk-3']);
+    expect(at('stationBookings', 3)).to.deep.equal({ error: 'FORBIDDEN' });
+    expect(field(at('answerDispute', 0), 'answer')).to.equal('meter calibrated');
+    expect(at('answerDispute', 1)).to.deep.equal({ error: 'INVALID_STATE' });
+    expect(field(at('getDispute'), 'answer')).to.equal('meter calibrated');
+    expect(sealed.dump()).not.to.include('meter calibrated');
   });
 });
