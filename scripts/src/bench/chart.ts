@@ -83,7 +83,7 @@ function panelSvg(panel: Panel, offsetX: number): string {
     }
   }
   panel.series.forEach((s, i) => {
-    const lx = offsetX + M.left + 8 + i * 170;
+    const lx = offsetX + M.left + 8 + i * 220;
     const ly = PANEL_H - 16;
     out.push(
       `<line x1="${lx}" y1="${ly}" x2="${lx + 26}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"${s.dashed === true ? ' stroke-dasharray="7 4"' : ''}/>`,
