@@ -21,7 +21,7 @@ import {
   type CliDeps,
   type GlobalOptions,
 } from './context';
-import { committedLine, list, obj, outcome, str, time, tokensExact, type SubmitOutcome } from './format';
+import { committedLine, list, obj, outcome, str, type SubmitOutcome } from './format';
 import { fields } from './output';
 import {
   balanceFields,
@@ -32,6 +32,7 @@ import {
   sessionTable,
   stationTable,
   tariffSummary,
+  disputeFields,
 } from './views';
 
 const SESSION_STATUSES = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'] as const;
@@ -431,17 +432,6 @@ function listFlags(command: Command): Command {
   return command
     .addOption(choice('--status <status>', 'only sessions in this status', SESSION_STATUSES))
     .option('--limit <n>', 'at most this many (1-500, default 100)', integerArg(1, 500));
-}
-
-function disputeFields(d: JsonObject): string {
-  return fields([
-    ['session', str(d, 'sessionId')],
-    ['status', str(d, 'status')],
-    ['reason', str(d, 'reason')],
-    ['opened', time(d, 'openedAt')],
-    ['resolved', time(d, 'resolvedAt')],
-    ['refund', d.refund === undefined ? '-' : tokensExact(d.refund)],
-  ]);
 }
 
 /** True when every ENERGY price of the tariff is at most `max` minor units per kWh. */
