@@ -139,11 +139,20 @@ export function enclaveTx(ctx: Context): EnclaveTx {
     state: new StubRawState(ctx.stub),
     clock: clockFromStub(ctx.stub),
     channel: ctx.stub.getChannelID(),
-    submitter: {
-      mspId: ctx.clientIdentity.getMSPID(),
-      isAdmin: hasAdminNodeOu(ctx.clientIdentity.getIDBytes()),
-    },
+    submitter: lazySubmitter(ctx),
     events: ctx.stub,
+  };
+}
+
+/** The submitter; whether it is an org admin costs a certificate parse, so only governance pays it. */
+function lazySubmitter(ctx: Context): EnclaveTx['submitter'] {
+  let isAdmin: boolean | undefined;
+  return {
+    mspId: ctx.clientIdentity.getMSPID(),
+    get isAdmin(): boolean {
+      isAdmin ??= hasAdminNodeOu(ctx.clientIdentity.getIDBytes());
+      return isAdmin;
+    },
   };
 }
 

@@ -212,7 +212,7 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
-      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      CORE_CHAINCODE_LOGGING_LEVEL: 'warning',
       CORE_CHAINCODE_LOGGING_SHIM: 'warning',
       ECAR_MSP_ID: org.mspId,
       ECAR_CHANNEL: t.channel,

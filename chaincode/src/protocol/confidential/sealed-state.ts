@@ -17,8 +17,25 @@ export const SEALED_KEY_PREFIX = 's/';
 const NAME_DOMAIN = 'ecar/name/v1\n';
 const VALUE_NONCE_DOMAIN = 'ecar/value-nonce/v2\n';
 
+/**
+ * Segment pseudonyms never change for a name key, and the same account, station and session paths
+ * recur in every transaction: remember them (per name key, bounded) instead of an HMAC per segment.
+ */
+const pseudonymCache = new WeakMap<Uint8Array, Map<string, string>>();
+const PSEUDONYM_CACHE_MAX = 50_000;
+
 function segmentPseudonym(nameKey: Uint8Array, path: string): string {
-  return Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
+  let cache = pseudonymCache.get(nameKey);
+  if (cache === undefined) {
+    cache = new Map();
+    pseudonymCache.set(nameKey, cache);
+  }
+  const hit = cache.get(path);
+  if (hit !== undefined) return hit;
+  const pseudonym = Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
+  if (cache.size >= PSEUDONYM_CACHE_MAX) cache.clear();
+  cache.set(path, pseudonym);
+  return pseudonym;
 }
 
 /** The Fabric key for a logical key: `s/` + one pseudonym per path prefix. */

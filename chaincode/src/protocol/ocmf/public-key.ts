@@ -27,12 +27,34 @@ const EC_PUBLIC_KEY_OID = '1.2.840.10045.2.1';
 export function parseMeterPublicKey(input: MeterPublicKeyInput, curve?: CurveName): MeterPublicKey {
   if (isMeterPublicKey(input)) return input;
   if (input instanceof KeyObject) return fromKeyObject(input, 'spki');
-  if (typeof input === 'string') {
-    const text = input.trim();
-    if (text.startsWith('-----BEGIN')) return fromKeyObject(importKey(text, 'pem'), 'pem');
-    return fromBytes(decodeKeyText(text), curve);
-  }
+  if (typeof input === 'string') return parseKeyText(input.trim(), curve);
   return fromBytes(input, curve);
+}
+
+/**
+ * Parsed keys of text inputs, by (curve, text): a station's pinned key is parsed once, not for every
+ * record it verifies (an import costs about 0.4 ms). Only successes are kept; a bounded LRU.
+ */
+const parsedKeys = new Map<string, MeterPublicKey>();
+const PARSED_KEYS_MAX = 256;
+
+function parseKeyText(text: string, curve: CurveName | undefined): MeterPublicKey {
+  const id = `${curve ?? ''}|${text}`;
+  const cached = parsedKeys.get(id);
+  if (cached !== undefined) {
+    parsedKeys.delete(id);
+    parsedKeys.set(id, cached);
+    return cached;
+  }
+  const key = text.startsWith('-----BEGIN')
+    ? fromKeyObject(importKey(text, 'pem'), 'pem')
+    : fromBytes(decodeKeyText(text), curve);
+  parsedKeys.set(id, key);
+  if (parsedKeys.size > PARSED_KEYS_MAX) {
+    const oldest = parsedKeys.keys().next().value;
+    if (oldest !== undefined) parsedKeys.delete(oldest);
+  }
+  return key;
 }
 
 /** The key as upper-case hex of its SubjectPublicKeyInfo DER. */
