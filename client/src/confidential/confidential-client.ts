@@ -59,6 +59,12 @@ export interface ConfidentialLedgerClientOptions {
   readonly maxAttempts?: number;
   /** Wait before the n-th retry is n times this (plus jitter); default 150 ms. */
   readonly retryDelayMs?: number;
+  /**
+   * How long a verified key status is used without reading it again; default 5 s, 0 reads it on
+   * every call. A rotation or re-provisioning inside that time makes the enclave refuse the request
+   * as bound to an old epoch; the client then reads and verifies at once and sends the call again.
+   */
+  readonly keyStatusTtlMs?: number;
   /** The clock for evidence checks and notAfter; default the system clock. */
   readonly clock?: () => Date;
 }
@@ -82,6 +88,8 @@ export class ConfidentialLedgerClient implements LedgerClient {
   readonly #lifetimeMs: number;
   readonly #maxAttempts: number;
   readonly #retryDelayMs: number;
+  readonly #keyStatusTtlMs: number;
+  #fresh: { readonly keys: TrustedKeys; readonly until: number } | undefined;
   readonly #clock: () => Date;
   #lastTransactionId: string | undefined;
 
@@ -102,6 +110,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
     );
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+    this.#keyStatusTtlMs = Math.max(0, options.keyStatusTtlMs ?? 5_000);
     this.#clock = options.clock ?? ((): Date => new Date());
   }
 
@@ -122,6 +131,14 @@ export class ConfidentialLedgerClient implements LedgerClient {
    */
   async trustedKeys(): Promise<TrustedKeys> {
     const now = this.#clock();
+    const fresh = this.#fresh;
+    if (fresh !== undefined && now.getTime() < fresh.until && now < fresh.keys.expiresAt) return fresh.keys;
+    const keys = await this.#verifyKeys(now);
+    this.#fresh = { keys, until: now.getTime() + this.#keyStatusTtlMs };
+    return keys;
+  }
+
+  async #verifyKeys(now: Date): Promise<TrustedKeys> {
     const keyStatus = parseKeyStatus(await this.#read(Confidential.keyStatus));
     const basis = {
       channel: this.#channel,
@@ -147,6 +164,30 @@ export class ConfidentialLedgerClient implements LedgerClient {
    * @throws GatewayError when the network failed without an answer.
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
+    return this.#withCurrentKeys(() => this.#submit(fn, args));
+  }
+
+  /**
+   * Runs a sealed read on one peer's enclave; nothing is ordered.
+   *
+   * @throws as submit, without CONFLICT.
+   */
+  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+    return this.#withCurrentKeys(() => this.#evaluate(fn, args));
+  }
+
+  /** A call sealed to keys the ledger has moved past is refused by the enclave: re-verify, send once more. */
+  async #withCurrentKeys<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (this.#fresh === undefined || !isStaleKeyRefusal(error)) throw error;
+      this.#fresh = undefined;
+      return call();
+    }
+  }
+
+  async #submit(fn: string, args: LedgerArgs): Promise<LedgerSubmitResult> {
     const argsValue = encodeArgValue(args);
     return commitWithRetry(
       fn,
@@ -177,12 +218,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
     );
   }
 
-  /**
-   * Runs a sealed read on one peer's enclave; nothing is ordered.
-   *
-   * @throws as submit, without CONFLICT.
-   */
-  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+  async #evaluate(fn: string, args: LedgerArgs): Promise<JsonValue> {
     const { proposal, context } = await this.#propose(Confidential.evaluate, fn, encodeArgValue(args));
     const bytes = await proposal.evaluate().catch((error: unknown) => {
       throw answerError(error, context);
@@ -237,4 +273,12 @@ export class ConfidentialLedgerClient implements LedgerClient {
 /** The arguments as the JSON value the request carries (bigint as decimal strings). */
 function encodeArgValue(args: LedgerArgs): JsonValue {
   return JSON.parse(encodeArgs(args)) as JsonValue;
+}
+
+/** The enclave's word that the request was sealed to keys that are no longer current. */
+function isStaleKeyRefusal(error: unknown): boolean {
+  return (
+    error instanceof EcarError &&
+    (error.code === 'KEYS_UNAVAILABLE' || (error.code === 'ENVELOPE_INVALID' && /epoch/.test(error.message)))
+  );
 }

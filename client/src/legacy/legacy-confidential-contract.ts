@@ -105,6 +105,8 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
       wallet: options.wallet,
       policy: options.policy,
       clock: this.#clock,
+      // this adapter has no resend on a stale-epoch refusal, so it reads the key status every call
+      keyStatusTtlMs: 0,
       ...(options.minOrgs === undefined ? {} : { minOrgs: options.minOrgs }),
       ...(options.trustCache === undefined ? {} : { trustCache: options.trustCache }),
     });

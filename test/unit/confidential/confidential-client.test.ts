@@ -180,8 +180,8 @@ describe('ConfidentialLedgerClient', () => {
   });
 
   describe('trustedKeys', () => {
-    it('verifies the registry once and afterwards reads only the key status while it is unchanged', async () => {
-      const { network, client } = setup();
+    it('with no key status lifetime, verifies the registry once and then reads only the key status', async () => {
+      const { network, client } = setup({}, { keyStatusTtlMs: 0 });
       await client.evaluate('a', {});
       await client.evaluate('b', {});
       expect(network.reads).to.deep.equal([
@@ -191,15 +191,54 @@ describe('ConfidentialLedgerClient', () => {
       ]);
     });
 
+    it('reuses a verified key status within its lifetime: two calls, one read of each', async () => {
+      const { network, client } = setup();
+      await client.evaluate('a', {});
+      await client.evaluate('b', {});
+      expect(network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
+      expect(network.requests).to.have.length(2);
+    });
+
+    it('re-verifies and sends once more when the enclave says the request was sealed to an old epoch', async () => {
+      let refused = false;
+      const { network, client } = setup({
+        handler: (body) => {
+          if (body.fn === 'b' && !refused) {
+            refused = true;
+            throw new EcarError('ENVELOPE_INVALID', 'request is for key epoch 1; the current epoch is 2');
+          }
+          return { fn: body.fn };
+        },
+      });
+      await client.evaluate('a', {});
+      expect(await client.evaluate('b', {})).to.deep.equal({ fn: 'b' });
+      expect(network.requests).to.have.length(3);
+      expect(network.reads).to.deep.equal([
+        Confidential.keyStatus,
+        Confidential.enclaves,
+        Confidential.keyStatus,
+      ]);
+    });
+
+    it('does not resend a refusal that has nothing to do with the key epoch', async () => {
+      const { network, client } = setup({
+        handler: () => {
+          throw new EcarError('INSUFFICIENT_FUNDS', 'top up first');
+        },
+      });
+      expect((await rejection(client.evaluate('a', {}))).code).to.equal('INSUFFICIENT_FUNDS');
+      expect(network.requests).to.have.length(1);
+    });
+
     it('re-verifies when the key status changes', async () => {
       const cache = new TrustCache();
       const first = setup({}, { trustCache: cache });
       await first.client.evaluate('a', {});
       const rotated = confidentialFixture({ platform: fixture.platform });
-      const second = setup({}, { trustCache: cache }, rotated);
+      const second = setup({}, { trustCache: cache, keyStatusTtlMs: 0 }, rotated);
       await second.client.evaluate('b', {});
       expect(second.network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
-      const third = setup({}, { trustCache: cache }, rotated);
+      const third = setup({}, { trustCache: cache, keyStatusTtlMs: 0 }, rotated);
       await third.client.evaluate('c', {});
       expect(third.network.reads).to.deep.equal([Confidential.keyStatus]);
     });
