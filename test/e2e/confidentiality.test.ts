@@ -27,6 +27,7 @@ import { locateFabric } from '../../scripts/src/network/fabric-tools';
 import { ROLES, walletPaths } from '../../scripts/src/network/roles';
 import { readWalletInfo } from '../../client/src/wallet/wallet-file';
 import { localIdentity } from '../../scripts/src/network/identities';
+import { wallboxStation } from '../../scripts/src/demo/demo-station';
 import { expectedFigures } from '../../scripts/src/demo/story';
 import type { DemoResult } from '../../scripts/src/demo/main';
 import { e2eNetwork } from '../support/e2e-network';
@@ -272,36 +273,10 @@ describe('confidential execution on the network', () => {
       expect(await after.evaluate('getStation', { stationId: demo.story.stationId })).to.deep.equal(
         stationBefore,
       );
-      await after.submit('registerStation', {
-        stationId: `rotated-${demo.story.runId}`,
-        name: 'registered after rotation',
-        location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '13.38' },
-        address: {
-          street: 'Torstrasse',
-          houseNumber: '1',
-          postalCode: '10119',
-          city: 'Berlin',
-          country: 'DE',
-        },
-        parkingType: 'ON_DRIVEWAY',
-        evses: [
-          {
-            uid: 'evse-1',
-            connectors: [
-              {
-                id: '1',
-                standard: 'IEC_62196_T2',
-                format: 'SOCKET',
-                powerType: 'AC_3_PHASE',
-                maxVoltage: 400,
-                maxAmperage: 16,
-                maxElectricPower: 11000,
-              },
-            ],
-          },
-        ],
-        openingHours: { twentyfourseven: true },
-      });
+      await after.submit(
+        'registerStation',
+        wallboxStation({ stationId: `rotated-${demo.story.runId}`, name: 'registered after rotation' }),
+      );
       const tx = await inspectTransaction(channel(), after.lastTransactionId!);
       const epochs = tx.writes
         .filter((w) => w.key.startsWith('s/') && !w.isDelete)

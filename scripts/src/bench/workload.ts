@@ -2,6 +2,7 @@
 // confidential entry point) an operator, an issuer and a host, one station with its own signing meter
 // per worker and one funded driver per worker; a worker's unit of work is one charging session,
 // startSession then stopSession settled from freshly signed OCMF begin/end records.
+import { wallboxStation } from '../demo/demo-station';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -192,46 +193,6 @@ async function pool<T>(
   await Promise.all(lanes);
 }
 
-function stationArgs(stationId: string, meter: DemoMeter): LedgerArgs {
-  return {
-    stationId,
-    name: 'Bench wallbox, 11 kW',
-    location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '13.38' },
-    address: {
-      street: 'Invalidenstrasse',
-      houseNumber: '117',
-      postalCode: '10115',
-      city: 'Berlin',
-      country: 'DE',
-    },
-    parkingType: 'ON_DRIVEWAY',
-    evses: [
-      {
-        uid: 'evse-1',
-        connectors: [
-          {
-            id: '1',
-            standard: 'IEC_62196_T2',
-            format: 'SOCKET',
-            powerType: 'AC_3_PHASE',
-            maxVoltage: 400,
-            maxAmperage: 16,
-            maxElectricPower: 11000,
-          },
-        ],
-      },
-    ],
-    openingHours: { twentyfourseven: true },
-    meter: {
-      vendor: 'ecar',
-      model: 'bench-meter',
-      serial: meter.serial,
-      publicKey: meter.publicKeyHex,
-      signatureMethod: 'ECDSA-secp256r1-SHA256',
-    },
-  };
-}
-
 /**
  * Sets up one mode for `workers` workers: parameters and roles, a station with its own meter and
  * an energy tariff per worker, a funded driver per worker (each on its own gateway identity).
@@ -275,7 +236,15 @@ export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number)
     };
   });
   await pool(list, SETUP_PARALLELISM, async (w) => {
-    await host.submit('registerStation', stationArgs(w.stationId, w.meter));
+    await host.submit(
+      'registerStation',
+      wallboxStation({
+        stationId: w.stationId,
+        name: 'Bench wallbox, 11 kW',
+        meter: w.meter,
+        meterModel: 'bench-meter',
+      }),
+    );
     await host.submit('setTariff', {
       stationId: w.stationId,
       tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },

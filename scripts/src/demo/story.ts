@@ -8,6 +8,7 @@ import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { displayMoney } from '../../../chaincode/src/domain/units';
 import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
 import { newDemoMeter, signReadings } from './demo-meter';
+import { wallboxStation } from './demo-station';
 
 export interface StoryActor {
   readonly ledger: LedgerClient;
@@ -143,44 +144,10 @@ export async function runChargingStory(
   const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
 
   // 2. the host registers the wallbox, pins its signing meter, publishes a tariff
-  const registered = await cast.host.ledger.submit('registerStation', {
-    stationId,
-    name: 'Driveway wallbox, 11 kW',
-    location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '13.38' },
-    address: {
-      street: 'Invalidenstrasse',
-      houseNumber: '117',
-      postalCode: '10115',
-      city: 'Berlin',
-      country: 'DE',
-    },
-    parkingType: 'ON_DRIVEWAY',
-    evses: [
-      {
-        uid: 'evse-1',
-        connectors: [
-          {
-            id: '1',
-            standard: 'IEC_62196_T2',
-            format: 'SOCKET',
-            powerType: 'AC_3_PHASE',
-            maxVoltage: 400,
-            maxAmperage: 16,
-            maxElectricPower: 11000,
-          },
-        ],
-      },
-    ],
-    openingHours: { twentyfourseven: true },
-    meter: {
-      vendor: 'ecar',
-      model: 'demo-meter',
-      serial: meter.serial,
-      publicKey: meter.publicKeyHex,
-      signatureMethod: 'ECDSA-secp256r1-SHA256',
-    },
-    bookingTerms: { noShowFee: 3_000n, cancelBeforeMinutes: 10, maxDurationMinutes: 120 },
-  });
+  const registered = await cast.host.ledger.submit(
+    'registerStation',
+    wallboxStation({ stationId, meter, noShowFee: 3_000n }),
+  );
   const tariff = await cast.host.ledger.submit('setTariff', {
     stationId,
     tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },
