@@ -1,5 +1,5 @@
 // A small hand-drawn SVG line chart: panels side by side, a log2 concurrency axis, a linear value
-// axis from zero, one polyline per series with a legend. No dependencies, deterministic output.
+// axis from zero, one line per series with a legend. No dependencies, deterministic output.
 
 export interface Series {
   readonly label: string;
@@ -74,9 +74,12 @@ function panelSvg(panel: Panel, offsetX: number): string {
   );
   for (const s of panel.series) {
     const pts = s.points.filter(([x, y]) => x > 0 && Number.isFinite(y));
-    const path = pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    // a path, not a polyline: some renderers (ImageMagick's) close polylines
+    const path = pts
+      .map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`)
+      .join(' ');
     out.push(
-      `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2.5"${s.dashed === true ? ' stroke-dasharray="7 4"' : ''}/>`,
+      `<path d="${path}" fill="none" stroke="${s.color}" stroke-width="2.5"${s.dashed === true ? ' stroke-dasharray="7 4"' : ''}/>`,
     );
     for (const [x, y] of pts) {
       out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
