@@ -111,7 +111,7 @@ export function runCryptoBench(
       },
     ),
     measureOp(
-      'protocol: HMAC-SHA256 key pseudonym (3 segments)',
+      'protocol: key pseudonym (3 segments, remembered after first use)',
       () => pseudonymKey(key, 'hold/w:abcdef/s:session-1'),
       {
         minMs,
