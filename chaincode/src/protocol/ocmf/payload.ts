@@ -94,7 +94,8 @@ export interface OcmfPayload {
   readonly otherFields: readonly string[];
 }
 
-const KNOWN_FIELDS = new Set([
+/** The payload's header fields in the order OCMF lists them (signers write them in this order). */
+export const OCMF_HEADER_FIELDS = [
   'FV',
   'GI',
   'GS',
@@ -112,9 +113,9 @@ const KNOWN_FIELDS = new Set([
   'TT',
   'CT',
   'CI',
-  'CF',
-  'RD',
-]);
+] as const;
+
+const KNOWN_FIELDS = new Set<string>([...OCMF_HEADER_FIELDS, 'CF', 'RD']);
 
 /**
  * Parses the payload section text (the exact bytes that were signed).

@@ -1,5 +1,6 @@
 // Signs OCMF records the way a signing meter does: for test meters in the demo and end-to-end tests,
 // and to check the verifier against freshly generated keys of every supported curve.
+import { OCMF_HEADER_FIELDS } from './payload';
 import { createPrivateKey, sign as cryptoSign, KeyObject } from 'node:crypto';
 import { EcarError } from '../errors';
 import { curveFromNodeName } from './curves';
@@ -47,25 +48,7 @@ export interface SignOptions {
   readonly omitDefaultAlgorithm?: boolean;
 }
 
-const PAYLOAD_ORDER = [
-  'FV',
-  'GI',
-  'GS',
-  'GV',
-  'PG',
-  'MV',
-  'MM',
-  'MS',
-  'MF',
-  'IS',
-  'IL',
-  'IF',
-  'IT',
-  'ID',
-  'TT',
-  'CT',
-  'CI',
-] as const;
+const PAYLOAD_ORDER = OCMF_HEADER_FIELDS;
 const READING_ORDER = ['TM', 'TX', 'RV', 'RI', 'RU', 'RT', 'EF', 'ST'] as const;
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 
