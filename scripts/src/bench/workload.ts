@@ -2,6 +2,7 @@
 // confidential entry point) an operator, an issuer and a host, one station with its own signing meter
 // per worker and one funded driver per worker; a worker's unit of work is one charging session,
 // startSession then stopSession settled from freshly signed OCMF begin/end records.
+import { ROLE_IDENTITIES, type Role } from '../network/roles';
 import { wallboxStation } from '../demo/demo-station';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -131,11 +132,12 @@ export function ledgerFor(
   });
 }
 
-type RoleName = 'operator' | 'issuer' | 'host';
+/** The roles the bench drives, connected as the network's cast connects them (network/roles.ts). */
+type RoleName = Extract<Role, 'operator' | 'issuer' | 'host'>;
 const ROLE_USERS: Readonly<Record<RoleName, { org: OrgName; user: string }>> = {
-  operator: { org: 'org1', user: 'User1' },
-  issuer: { org: 'org2', user: 'User1' },
-  host: { org: 'org1', user: 'User2' },
+  operator: ROLE_IDENTITIES.operator,
+  issuer: ROLE_IDENTITIES.issuer,
+  host: ROLE_IDENTITIES.host,
 };
 
 /**

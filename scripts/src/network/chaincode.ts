@@ -226,8 +226,9 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
   });
 }
 
-export async function stopChaincodeServer(t: Topology, org: PeerOrg): Promise<void> {
-  await stopProcess(paths.pid(t, chaincodeServerName(org)), chaincodeServerMarker(t, org));
+/** Stops the org's chaincode server; true when one was running. */
+export async function stopChaincodeServer(t: Topology, org: PeerOrg): Promise<boolean> {
+  return stopProcess(paths.pid(t, chaincodeServerName(org)), chaincodeServerMarker(t, org));
 }
 
 /** Waits until the chaincode answers a query through the org's peer. */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parsePolicy } from '../../../chaincode/src/protocol/attestation';
+import { table, toJson } from '../../../client/src/cli/output';
 import type { AttestationReport } from '../../../client/src/confidential';
 import { changeNetworkPolicy, enclaveReport, rotateChaincodeKeys } from './confidential-setup';
 import { consoleProgress } from '../progress';
@@ -44,15 +45,7 @@ export function renderStatus(status: NetworkStatus): string {
     n.ports.map((p) => `127.0.0.1:${p}`).join(' '),
     n.rssKiB === undefined ? '-' : `${(n.rssKiB / 1024).toFixed(0)} MiB`,
   ]);
-  const header = ['NODE', 'STATE', 'PID', 'LISTENS', 'RSS'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of [header, ...rows])
-    lines.push(
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  lines.push(table([['NODE', 'STATE', 'PID', 'LISTENS', 'RSS'], ...rows]));
   return lines.join('\n');
 }
 
@@ -64,22 +57,14 @@ function renderEnclaves(report: AttestationReport): string {
     e.tcbStatus,
     e.accepted ? 'accepted' : `refused: ${e.reason ?? ''}`,
   ]);
-  const header = ['ENCLAVE', 'ORG', 'MEASUREMENT', 'TCB', 'VERDICT'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const lines = [header, ...rows].map((row) =>
-    row
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
   return [
     `key epoch ${report.currentEpoch}; vouched by ${report.vouchingOrgs.join(' + ') || 'nobody'}; trusted: ${report.trusted ? 'yes' : 'no'}`,
-    ...lines,
+    table([['ENCLAVE', 'ORG', 'MEASUREMENT', 'TCB', 'VERDICT'], ...rows]),
   ].join('\n');
 }
 
 function print(json: boolean | undefined, value: unknown, human: string): void {
-  process.stdout.write(json === true ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+  process.stdout.write(json === true ? `${toJson(value)}\n` : `${human}\n`);
 }
 
 export function buildNetworkProgram(root: string): Command {

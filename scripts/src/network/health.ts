@@ -30,23 +30,7 @@ export async function isRaftLeader(operationsPort: number, channel: string): Pro
 }
 
 export async function healthz(port: number): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/healthz', method: 'GET', timeout: 2000 },
-      (res) => {
-        res.resume();
-        resolvePromise(res.statusCode === 200);
-      },
-    );
-    req.on('error', () => {
-      resolvePromise(false);
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolvePromise(false);
-    });
-    req.end();
-  });
+  return (await getText(port, '/healthz')) !== undefined;
 }
 
 /** Polls until `probe` answers true; throws with `what` and the hint after `timeoutMs`. */

@@ -17,7 +17,14 @@ export function localIdentityFiles(
   t: Topology,
   orgName: OrgName,
   user = 'User1',
-): { endpoint: string; tlsRootCert: string; mspId: string; certificate: string; privateKey: string } {
+): {
+  endpoint: string;
+  tlsServerName: string;
+  tlsRootCert: string;
+  mspId: string;
+  certificate: string;
+  privateKey: string;
+} {
   const org = findOrg(t, orgName);
   const msp = paths.userMsp(t, org, user);
   const certFile = readdirSync(join(msp, 'signcerts')).find((f) => f.endsWith('.pem'));
@@ -26,6 +33,8 @@ export function localIdentityFiles(
     throw new Error(`no certificate or key for ${user}@${org.domain}`);
   return {
     endpoint: `127.0.0.1:${org.peerPort}`,
+    // the certificate names 127.0.0.1 and localhost; an IP is not a valid TLS server name (RFC 6066)
+    tlsServerName: 'localhost',
     tlsRootCert: paths.peerTlsCa(t, org),
     mspId: org.mspId,
     certificate: join(msp, 'signcerts', certFile),
@@ -35,21 +44,13 @@ export function localIdentityFiles(
 
 /** Connection settings for `user` (e.g. "User1", "Admin") of `org` through that org's peer. */
 export function localIdentity(t: Topology, orgName: OrgName, user = 'User1'): GatewayConnectionOptions {
-  const org = findOrg(t, orgName);
-  const msp = paths.userMsp(t, org, user);
-  const certDir = join(msp, 'signcerts');
-  const keyDir = join(msp, 'keystore');
-  const certFile = readdirSync(certDir).find((f) => f.endsWith('.pem'));
-  const keyFile = readdirSync(keyDir)[0];
-  if (certFile === undefined || keyFile === undefined)
-    throw new Error(`no certificate or key for ${user}@${org.domain}`);
+  const files = localIdentityFiles(t, orgName, user);
   return {
-    endpoint: `127.0.0.1:${org.peerPort}`,
-    // the certificate names 127.0.0.1 and localhost; an IP is not a valid TLS server name (RFC 6066)
-    tlsServerName: 'localhost',
-    tlsRootCert: readFileSync(paths.peerTlsCa(t, org)),
-    mspId: org.mspId,
-    certificate: readFileSync(join(certDir, certFile)),
-    privateKey: readFileSync(join(keyDir, keyFile)),
+    endpoint: files.endpoint,
+    tlsServerName: files.tlsServerName,
+    tlsRootCert: readFileSync(files.tlsRootCert),
+    mspId: files.mspId,
+    certificate: readFileSync(files.certificate),
+    privateKey: readFileSync(files.privateKey),
   };
 }

@@ -6,7 +6,6 @@ import { createGenesisBlock, joinOrderer, joinPeers } from './channel';
 import {
   approveAndCommit,
   chaincodeBundle,
-  chaincodeServerMarker,
   chaincodeServerName,
   chaincodeServerPid,
   installPackage,
@@ -304,11 +303,8 @@ export class LocalNetwork {
 
   private async stopAll(): Promise<void> {
     for (const org of this.#t.orgs) {
-      if (
-        await stopProcess(paths.pid(this.#t, chaincodeServerName(org)), chaincodeServerMarker(this.#t, org))
-      ) {
+      if (await stopChaincodeServer(this.#t, org))
         this.#progress.detail(`stopped ${chaincodeServerName(org)}`);
-      }
     }
     for (const spec of [...this.fabricNodeSpecs()].reverse()) {
       if (await stopProcess(spec.pidFile, spec.marker)) this.#progress.detail(`stopped ${spec.name}`);
@@ -318,7 +314,6 @@ export class LocalNetwork {
   /** Stops everything and removes the state folder. */
   async down(): Promise<void> {
     await this.stopAll();
-    await Promise.all(this.#t.orgs.map((org) => stopChaincodeServer(this.#t, org)));
     rmSync(this.#t.stateDir, { recursive: true, force: true });
   }
 

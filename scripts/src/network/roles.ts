@@ -63,7 +63,6 @@ export function writeRoleProfiles(t: Topology): string {
       makeDefault: role === 'driver',
       settings: {
         ...files,
-        tlsServerName: 'localhost',
         channel: t.channel,
         chaincode: t.chaincode,
         mode: 'confidential',
