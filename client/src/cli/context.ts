@@ -18,7 +18,7 @@ import { existingPassphrase, terminalPrompt, type SecretPrompt } from '../wallet
 import { WalletError } from '../wallet/wallet-error';
 import { openWallet } from '../wallet/wallet-file';
 import { explainError, type ErrorContext } from './errors';
-import { toJson } from './output';
+import { CommandFailed, toJson } from './output';
 
 export interface GlobalOptions {
   readonly profile?: string;
@@ -137,7 +137,7 @@ export class CommandContext {
 /**
  * The action of a command: runs `body` with a context, prints `render(result)` (or JSON with
  * --json), closes the session, sets exit code 0; on failure prints one line (or {ok:false, code,
- * error} with --json) and sets 1.
+ * error, result} with --json, result being what a CommandFailed carries) and sets 1.
  */
 export function action<O extends GlobalOptions, T>(
   deps: CliDeps,
@@ -153,7 +153,8 @@ export function action<O extends GlobalOptions, T>(
     } catch (error) {
       const explained = explainError(error, ctx.errorContext());
       if (options.json) {
-        deps.stdout(`${toJson({ ok: false, code: explained.code, error: explained.message })}\n`);
+        const result = error instanceof CommandFailed ? error.result : undefined;
+        deps.stdout(`${toJson({ ok: false, code: explained.code, error: explained.message, result })}\n`);
       } else {
         deps.stderr(`ecar: ${explained.message}\n`);
       }

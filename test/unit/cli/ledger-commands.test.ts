@@ -696,6 +696,22 @@ describe('ecar ledger commands', () => {
       );
     });
 
+    it('keeps the report in the --json failure when the enclave set is not trusted', async () => {
+      const report = {
+        verifiedAt: '2026-03-02T08:00:00Z',
+        trusted: false,
+        currentEpoch: 1,
+        problems: ['vouchers of epoch 1: only Org1MSP vouched, 2 orgs needed'],
+        warnings: [],
+        enclaves: [],
+      };
+      const run = await runCli(['attest', 'status', '--json'], { attestation: report });
+      expect(run.code).to.equal(1);
+      const answer = json(run) as { ok: boolean; code: string; result: unknown };
+      expect(answer).to.include({ ok: false, code: 'FAILED' });
+      expect(answer.result).to.deep.equal(report);
+    });
+
     it('lists every enclave with org, measurement, TCB, epoch and verdict, exit 0 when trusted', async () => {
       const run = await runCli(['attest', 'status'], {
         attestation: {
