@@ -7,9 +7,9 @@ import type { KeyBundle } from '../protocol/confidential/key-record';
 import {
   openRangeValue,
   openValue,
+  parseSealedValue,
   pseudonymKey,
   pseudonymPrefix,
-  sealedValueEpoch,
   sealValue,
 } from '../protocol/confidential/sealed-state';
 import { EcarError } from '../protocol/errors';
@@ -44,7 +44,8 @@ export class SealedStateStore implements StateStore {
     checkKey(key);
     const stored = await this.#state.get(pseudonymKey(this.#bundle.nameKey, key));
     if (stored === undefined) return undefined;
-    return openValue(stored, { logicalKey: key, stateKey: this.#stateKey(sealedValueEpoch(stored)) }).value;
+    const sealed = parseSealedValue(stored);
+    return openValue(sealed, { logicalKey: key, stateKey: this.#stateKey(sealed.epoch) }).value;
   }
 
   async put(key: string, value: JsonObject): Promise<void> {
@@ -69,11 +70,12 @@ export class SealedStateStore implements StateStore {
     const entries = await this.#state.range(pseudonymPrefix(nameKey, prefix));
     return entries
       .map((entry) => {
-        const opened = openRangeValue(entry.value, {
+        const sealed = parseSealedValue(entry.value);
+        const opened = openRangeValue(sealed, {
           fabricKey: entry.key,
           logicalPrefix: prefix,
           nameKey,
-          stateKey: this.#stateKey(sealedValueEpoch(entry.value)),
+          stateKey: this.#stateKey(sealed.epoch),
         });
         return { key: opened.logicalKey, value: opened.value };
       })

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
-import { sealedValueEpoch } from '../../../chaincode/src/protocol/confidential/sealed-state';
+import { parseSealedValue } from '../../../chaincode/src/protocol/confidential/sealed-state';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
 import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
@@ -104,7 +104,7 @@ describe('KeyManager', () => {
       const change = operator.request(record2, 'setParams', { feeBps: 500 });
       const { tx, raw } = network.makeTx();
       await org2.run(tx, 'submit', change.envelope);
-      const epochs = [...raw.writes.values()].map((value) => sealedValueEpoch(value as Uint8Array));
+      const epochs = [...raw.writes.values()].map((value) => parseSealedValue(value as Uint8Array).epoch);
       expect(epochs).to.not.be.empty;
       expect(new Set(epochs)).to.deep.equal(new Set([2]));
 

@@ -7,6 +7,7 @@ import type { JsonValue, Ports, StateStore } from '../../../chaincode/src/ports'
 import { extendBundle, type KeyBundle } from '../../../chaincode/src/protocol/confidential/key-record';
 import {
   openRangeValue,
+  parseSealedValue,
   pseudonymKey,
   sealValue,
 } from '../../../chaincode/src/protocol/confidential/sealed-state';
@@ -208,10 +209,11 @@ describe('sealValue (synthetic nonce)', () => {
     const sealed = sealValue({ v: 1 }, { logicalKey: 'hold/w:a/1', txId: 't', epoch: 1, stateKey });
     const fabricKey = pseudonymKey(nameKey, 'hold/w:a/1');
     expect(
-      openRangeValue(sealed, { fabricKey, logicalPrefix: 'hold/', nameKey, stateKey }).logicalKey,
+      openRangeValue(parseSealedValue(sealed), { fabricKey, logicalPrefix: 'hold/', nameKey, stateKey })
+        .logicalKey,
     ).to.equal('hold/w:a/1');
     expect(() =>
-      openRangeValue(sealed, {
+      openRangeValue(parseSealedValue(sealed), {
         fabricKey: pseudonymKey(nameKey, 'hold/w:a/2'),
         logicalPrefix: 'hold/',
         nameKey,
@@ -219,7 +221,7 @@ describe('sealValue (synthetic nonce)', () => {
       }),
     ).to.throw(/swapped/);
     expect(() =>
-      openRangeValue(sealed, { fabricKey, logicalPrefix: 'earning/', nameKey, stateKey }),
+      openRangeValue(parseSealedValue(sealed), { fabricKey, logicalPrefix: 'earning/', nameKey, stateKey }),
     ).to.throw(/swapped/);
   });
 });

@@ -96,17 +96,28 @@ export function sealValue(
   return utf8(canonicalJson(sealed as unknown as JsonValue));
 }
 
-/** Reads which epoch sealed a stored value (to pick the state key). */
-export function sealedValueEpoch(stored: Uint8Array): number {
+/** A stored sealed value, parsed once: its epoch (to pick the state key) and its decoded bytes. */
+export interface ParsedSealedValue {
+  readonly epoch: number;
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+/** Parses a stored sealed value: checks its version and epoch, decodes nonce and ciphertext. */
+export function parseSealedValue(stored: Uint8Array): ParsedSealedValue {
   const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
   if (raw.v !== 1 || typeof raw.e !== 'number' || !Number.isSafeInteger(raw.e)) {
     throw new EcarError('INTERNAL', 'stored value is not a sealed value');
   }
-  return raw.e;
+  return {
+    epoch: raw.e,
+    nonce: fromB64(raw.n, 'value nonce', 'INTERNAL', NONCE_BYTES),
+    ciphertext: fromB64(raw.ct, 'value ciphertext', 'INTERNAL'),
+  };
 }
 
 export function openValue(
-  stored: Uint8Array,
+  stored: ParsedSealedValue,
   context: Readonly<{ logicalKey: string; stateKey: Uint8Array }>,
 ): OpenedValue {
   const inner = openInner(stored, context.stateKey, context.logicalKey);
@@ -125,7 +136,7 @@ export function openValue(
  * lie under the logical prefix that was read.
  */
 export function openRangeValue(
-  stored: Uint8Array,
+  stored: ParsedSealedValue,
   context: Readonly<{ fabricKey: string; logicalPrefix: string; nameKey: Uint8Array; stateKey: Uint8Array }>,
 ): OpenedValue & { readonly logicalKey: string } {
   const inner = openInner(stored, context.stateKey, context.fabricKey);
@@ -144,13 +155,8 @@ export function openRangeValue(
   return { ...opened(inner), logicalKey };
 }
 
-function openInner(stored: Uint8Array, stateKey: Uint8Array, where: string): Record<string, unknown> {
-  const raw = parseJsonObject(fromUtf8(stored), 'sealed value', 'INTERNAL');
-  const plaintext = secretOpen(
-    stateKey,
-    fromB64(raw.n, 'value nonce', 'INTERNAL', NONCE_BYTES),
-    fromB64(raw.ct, 'value ciphertext', 'INTERNAL'),
-  );
+function openInner(stored: ParsedSealedValue, stateKey: Uint8Array, where: string): Record<string, unknown> {
+  const plaintext = secretOpen(stateKey, stored.nonce, stored.ciphertext);
   if (plaintext === undefined) throw new EcarError('INTERNAL', `sealed value of '${where}' does not open`);
   return parseJsonObject(fromUtf8(unpad(plaintext, 'INTERNAL')), 'sealed value', 'INTERNAL');
 }

@@ -14,9 +14,9 @@ import {
 import { boxKeyPair, signingKeyPair } from '../../../../chaincode/src/protocol/confidential/primitives';
 import {
   openValue,
+  parseSealedValue,
   pseudonymKey,
   pseudonymPrefix,
-  sealedValueEpoch,
   sealValue,
 } from '../../../../chaincode/src/protocol/confidential/sealed-state';
 import { EcarError } from '../../../../chaincode/src/protocol/errors';
@@ -51,8 +51,8 @@ describe('sealed state', () => {
     it('is deterministic per (transaction, key) and opens to the value', () => {
       const a = sealValue({ purchased: '100' }, context);
       expect(Buffer.from(a)).to.deep.equal(Buffer.from(sealValue({ purchased: '100' }, context)));
-      expect(sealedValueEpoch(a)).to.equal(3);
-      expect(openValue(a, { logicalKey: 'account/w:alice', stateKey })).to.deep.equal({
+      expect(parseSealedValue(a).epoch).to.equal(3);
+      expect(openValue(parseSealedValue(a), { logicalKey: 'account/w:alice', stateKey })).to.deep.equal({
         value: { purchased: '100' },
         writtenBy: 'tx1',
       });
@@ -61,14 +61,16 @@ describe('sealed state', () => {
 
     it('throws when a ciphertext is moved under another key (swap)', () => {
       const sealed = sealValue({ purchased: '100' }, context);
-      expect(() => openValue(sealed, { logicalKey: 'account/w:mallory', stateKey })).to.throw(/swapped/);
+      expect(() =>
+        openValue(parseSealedValue(sealed), { logicalKey: 'account/w:mallory', stateKey }),
+      ).to.throw(/swapped/);
     });
 
     it('throws with another state key', () => {
       const sealed = sealValue({ purchased: '100' }, context);
-      expect(() => openValue(sealed, { logicalKey: 'account/w:alice', stateKey: nameKey })).to.throw(
-        /does not open/,
-      );
+      expect(() =>
+        openValue(parseSealedValue(sealed), { logicalKey: 'account/w:alice', stateKey: nameKey }),
+      ).to.throw(/does not open/);
     });
   });
 });
