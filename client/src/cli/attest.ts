@@ -14,7 +14,9 @@ import {
   type VerifiedQuote,
 } from '../../../chaincode/src/protocol/attestation';
 import { isoSeconds, parseIsoSeconds } from '../../../chaincode/src/protocol/attestation/json-reader';
-import { CommandFailed, fields, runCommand } from './output';
+import { action, processDeps } from './context';
+import { explainOffline } from './errors';
+import { CommandFailed, fields } from './output';
 
 interface VerifyOptions {
   readonly quote: string;
@@ -62,7 +64,14 @@ export function registerAttest(program: Command): void {
     )
     .option('--json', 'print JSON for machines')
     .addHelpText('after', EXAMPLE)
-    .action((options: VerifyOptions) => runCommand(options, () => Promise.resolve(verify(options)), render));
+    .action(
+      action(
+        processDeps(),
+        (_ctx, options: VerifyOptions) => Promise.resolve(verify(options)),
+        render,
+        explainOffline,
+      ),
+    );
 }
 
 function verify(options: VerifyOptions): AttestVerifyResult {

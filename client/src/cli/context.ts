@@ -17,7 +17,7 @@ import { ecarHome, loadProfile, type Profile } from '../profile/profile';
 import { existingPassphrase, terminalPrompt, type SecretPrompt } from '../wallet/passphrase';
 import { WalletError } from '../wallet/wallet-error';
 import { openWallet } from '../wallet/wallet-file';
-import { explainError, type ErrorContext } from './errors';
+import { explainError, firstLine, type ErrorContext, type ExplainedError } from './errors';
 import { CommandFailed, toJson } from './output';
 
 export interface GlobalOptions {
@@ -137,12 +137,15 @@ export class CommandContext {
 /**
  * The action of a command: runs `body` with a context, prints `render(result)` (or JSON with
  * --json), closes the session, sets exit code 0; on failure prints one line (or {ok:false, code,
- * error, result} with --json, result being what a CommandFailed carries) and sets 1.
+ * error, result} with --json, result being what a CommandFailed carries) and sets 1. `explain`
+ * turns the error into code and sentence (ledger commands: explainError; offline checks:
+ * explainOffline).
  */
 export function action<O extends GlobalOptions, T>(
   deps: CliDeps,
   body: (ctx: CommandContext, options: O) => Promise<T>,
   render: (result: T, options: O) => string,
+  explain: (error: unknown, context: ErrorContext) => ExplainedError = explainError,
 ): (options: O) => Promise<void> {
   return async (options) => {
     const ctx = new CommandContext(deps, options);
@@ -151,12 +154,12 @@ export function action<O extends GlobalOptions, T>(
       deps.stdout(options.json ? `${toJson(result)}\n` : `${render(result, options)}\n`);
       deps.setExitCode(0);
     } catch (error) {
-      const explained = explainError(error, ctx.errorContext());
+      const explained = explain(error, ctx.errorContext());
       if (options.json) {
         const result = error instanceof CommandFailed ? error.result : undefined;
         deps.stdout(`${toJson({ ok: false, code: explained.code, error: explained.message, result })}\n`);
       } else {
-        deps.stderr(`ecar: ${explained.message}\n`);
+        deps.stderr(`ecar: ${firstLine(explained.message)}\n`);
       }
       if (options.verbose) {
         for (const line of explained.details) deps.stderr(`  ${line}\n`);

@@ -110,6 +110,16 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
 }
 
 /**
+ * Explains an error of a command that checks local data (meter verify, attest verify): the error's
+ * own message, which names its code; code as EcarError code, FAILED for a "no", else ERROR.
+ */
+export function explainOffline(error: unknown): ExplainedError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof EcarError ? error.code : error instanceof CommandFailed ? 'FAILED' : 'ERROR';
+  return { code, message, details: [] };
+}
+
+/**
  * The client refused the enclaves before encrypting anything: the first reason, how many more there
  * are (a refused set often has one per enclave, key record and voucher: all of them go to --verbose
  * and 'ecar attest status'), and that the request never left this machine.
@@ -159,6 +169,7 @@ const GATEWAY_SENTENCES = new Map<number, { code: string; message: (where: strin
   ),
 ]);
 
-function firstLine(text: string): string {
+/** The first line of a message (the rest goes to --verbose, or nowhere). */
+export function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? text;
 }

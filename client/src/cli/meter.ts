@@ -10,7 +10,9 @@ import {
   type PairReport,
   type RecordReport,
 } from '../meter/report';
-import { CommandFailed, runCommand, table } from './output';
+import { action, processDeps } from './context';
+import { explainOffline } from './errors';
+import { CommandFailed, table } from './output';
 
 interface VerifyOptions {
   readonly ocmf?: string;
@@ -51,7 +53,13 @@ export function registerMeterCommands(program: Command): void {
     .addHelpText('after', VERIFY_HELP)
     .action(async (options: VerifyOptions, command: Command) => {
       const load = inputLoader(options, command);
-      await runCommand(options, () => Promise.resolve(verifyOrFail(load(), options)), renderReport);
+      const run = action(
+        processDeps(),
+        () => Promise.resolve(verifyOrFail(load(), options)),
+        renderReport,
+        explainOffline,
+      );
+      await run(options);
     });
 }
 

@@ -1,12 +1,5 @@
 // How every `ecar` command speaks: JSON for machines (--json), aligned tables and short lines for
 // people, one-line errors that say what to do, exit code 0 only on success.
-import { EcarError } from '../../../chaincode/src/protocol/errors';
-
-export interface OutputOptions {
-  readonly json?: boolean;
-  readonly verbose?: boolean;
-}
-
 /** An error a command raises when it ran fine but the answer is "no" (a record is invalid, ...). */
 export class CommandFailed extends Error {
   constructor(
@@ -29,42 +22,6 @@ export function toJson(value: unknown): string {
     },
     2,
   );
-}
-
-/**
- * Runs a command body and prints its result: `render` for people, JSON with --json. Sets the exit
- * code: 0 on success, 1 when the command failed or refused, 2 for bad usage.
- */
-export async function runCommand<T>(
-  options: OutputOptions,
-  body: () => Promise<T>,
-  render: (result: T) => string,
-): Promise<void> {
-  try {
-    const result = await body();
-    process.stdout.write(options.json ? `${toJson(result)}\n` : `${render(result)}\n`);
-    process.exitCode = 0;
-  } catch (error) {
-    reportError(error, options);
-  }
-}
-
-export function reportError(error: unknown, options: OutputOptions): void {
-  const message = error instanceof Error ? error.message : String(error);
-  if (options.json) {
-    const code =
-      error instanceof EcarError ? error.code : error instanceof CommandFailed ? 'FAILED' : 'ERROR';
-    const result = error instanceof CommandFailed ? error.result : undefined;
-    process.stdout.write(`${toJson({ ok: false, code, error: message, result })}\n`);
-  } else {
-    process.stderr.write(`ecar: ${firstLine(message)}\n`);
-    if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  }
-  process.exitCode = 1;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
 }
 
 /** Aligns rows into columns; the first row is the header. */
