@@ -43,7 +43,6 @@ export async function runConfidential(
   deps: EntryPointDependencies,
 ): Promise<string> {
   const envelope = parseEnvelope(envelopeText);
-  const text = envelopeText as string;
   const epoch = await deps.keys.currentEpoch(tx.state);
   if (epoch === 0) throw new EcarError('KEYS_UNAVAILABLE', 'no chaincode keys are published yet');
   if (envelope.epoch !== epoch) {
@@ -74,7 +73,7 @@ export async function runConfidential(
   const seal = (payload: ResponsePayload): string =>
     sealResponse(payload, {
       sharedKey,
-      envelopeText: text,
+      envelopeText: envelope.text,
       txId: tx.clock.txId,
       epoch,
       receiptSeed: secrets.receiptSeed,

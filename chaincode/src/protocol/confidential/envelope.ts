@@ -86,8 +86,18 @@ export function sealRequest(
   return { envelopeText, secrets: { sharedKey, envelopeText } };
 }
 
-/** Reads the visible header of an envelope (to pick the epoch's key) without opening it. */
-export function parseEnvelope(envelopeText: unknown): RequestEnvelope {
+/** An envelope whose visible header is checked and whose fields are decoded (parsed once). */
+export interface ParsedEnvelope {
+  /** The envelope text as received (the receipt covers it). */
+  readonly text: string;
+  readonly epoch: number;
+  readonly ephemeralKey: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+/** Reads the visible header of an envelope (to pick the epoch's key) and decodes it, without opening it. */
+export function parseEnvelope(envelopeText: unknown): ParsedEnvelope {
   if (typeof envelopeText !== 'string' || envelopeText.length > 2_000_000) {
     throw new EcarError('ENVELOPE_INVALID', 'the request envelope must be a JSON string');
   }
@@ -97,10 +107,13 @@ export function parseEnvelope(envelopeText: unknown): RequestEnvelope {
   if (typeof raw.epoch !== 'number' || !Number.isSafeInteger(raw.epoch) || raw.epoch < 1) {
     throw new EcarError('ENVELOPE_INVALID', 'envelope epoch must be a positive integer');
   }
-  fromB64(raw.eph, 'ephemeral key', 'ENVELOPE_INVALID', KEY_BYTES);
-  fromB64(raw.n, 'nonce', 'ENVELOPE_INVALID', NONCE_BYTES);
-  fromB64(raw.ct, 'ciphertext', 'ENVELOPE_INVALID');
-  return raw as unknown as RequestEnvelope;
+  return {
+    text: envelopeText,
+    epoch: raw.epoch,
+    ephemeralKey: fromB64(raw.eph, 'ephemeral key', 'ENVELOPE_INVALID', KEY_BYTES),
+    nonce: fromB64(raw.n, 'nonce', 'ENVELOPE_INVALID', NONCE_BYTES),
+    ciphertext: fromB64(raw.ct, 'ciphertext', 'ENVELOPE_INVALID'),
+  };
 }
 
 export interface OpenedRequest {
@@ -109,17 +122,14 @@ export interface OpenedRequest {
   readonly sharedKey: Uint8Array;
 }
 
-/** Enclave side: opens the box with the chaincode box secret and checks the wallet signature. */
-export function openRequest(envelope: RequestEnvelope, chaincodeBoxSecretKey: Uint8Array): OpenedRequest {
-  const sharedKey = boxSharedKey(
-    fromB64(envelope.eph, 'ephemeral key', 'ENVELOPE_INVALID', KEY_BYTES),
-    chaincodeBoxSecretKey,
-  );
-  const padded = secretOpen(
-    sharedKey,
-    fromB64(envelope.n, 'nonce', 'ENVELOPE_INVALID', NONCE_BYTES),
-    fromB64(envelope.ct, 'ciphertext', 'ENVELOPE_INVALID'),
-  );
+/**
+ * Enclave side: opens the box with the chaincode box secret and checks the wallet signature. The
+ * signed epoch is not compared here: checkRequestBinding holds it to the current epoch, and the
+ * caller picks the key by the envelope's epoch (the entry point refuses any but the current one).
+ */
+export function openRequest(envelope: ParsedEnvelope, chaincodeBoxSecretKey: Uint8Array): OpenedRequest {
+  const sharedKey = boxSharedKey(envelope.ephemeralKey, chaincodeBoxSecretKey);
+  const padded = secretOpen(sharedKey, envelope.nonce, envelope.ciphertext);
   if (padded === undefined) {
     throw new EcarError('ENVELOPE_INVALID', "the request does not open with this epoch's chaincode key");
   }
@@ -135,8 +145,6 @@ export function openRequest(envelope: RequestEnvelope, chaincodeBoxSecretKey: Ui
   if (!verifySignature(walletPublicKey, utf8(REQUEST_DOMAIN + inner.body), signature)) {
     throw new EcarError('ENVELOPE_INVALID', 'the wallet signature does not verify');
   }
-  if (body.epoch !== envelope.epoch)
-    throw new EcarError('ENVELOPE_INVALID', 'signed epoch differs from the envelope');
   return { body, walletPublicKey, sharedKey };
 }
 
