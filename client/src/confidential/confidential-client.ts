@@ -28,7 +28,7 @@ import {
   type LedgerClient,
   type LedgerSubmitResult,
 } from '../fabric/ledger-client';
-import { commitWithRetry } from '../fabric/commit-retry';
+import { commitWithRetry, retryPolicy, type RetryPolicy } from '../fabric/commit-retry';
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
 import { parseKeyStatus, parseRegistryRecords } from './records';
@@ -86,8 +86,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
   readonly #minOrgs: number;
   readonly #cache: TrustCache;
   readonly #lifetimeMs: number;
-  readonly #maxAttempts: number;
-  readonly #retryDelayMs: number;
+  readonly #retry: RetryPolicy;
   readonly #keyStatusTtlMs: number;
   #fresh: { readonly keys: TrustedKeys; readonly until: number } | undefined;
   readonly #clock: () => Date;
@@ -108,8 +107,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
       MAX_REQUEST_LIFETIME_MS,
       Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
     );
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+    this.#retry = retryPolicy(options);
     this.#keyStatusTtlMs = Math.max(0, options.keyStatusTtlMs ?? 5_000);
     this.#clock = options.clock ?? ((): Date => new Date());
   }
@@ -189,33 +187,29 @@ export class ConfidentialLedgerClient implements LedgerClient {
 
   async #submit(fn: string, args: LedgerArgs): Promise<LedgerSubmitResult> {
     const argsValue = encodeArgValue(args);
-    return commitWithRetry(
-      fn,
-      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
-      async () => {
-        // a fresh request each attempt: new nonce, new notAfter, keys re-checked
-        const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
-        const transaction = await proposal.endorse().catch((error: unknown) => {
-          throw answerError(error, context);
-        });
-        // the receipt is checked here, before anything is sent to the orderer
-        const result = openAnswer(transaction.getResult(), context);
-        const submitted = await transaction.submit().catch((error: unknown) => {
-          throw toLedgerError(error);
-        });
-        const status = await submitted.getStatus().catch((error: unknown) => {
-          throw toLedgerError(error);
-        });
-        return {
-          result,
-          committed: status.successful,
-          readConflict: isReadConflict(status.code),
-          transactionId: status.transactionId,
-          blockNumber: status.blockNumber,
-          validationCode: status.code,
-        };
-      },
-    );
+    return commitWithRetry(fn, this.#retry, async () => {
+      // a fresh request each attempt: new nonce, new notAfter, keys re-checked
+      const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
+      const transaction = await proposal.endorse().catch((error: unknown) => {
+        throw answerError(error, context);
+      });
+      // the receipt is checked here, before anything is sent to the orderer
+      const result = openAnswer(transaction.getResult(), context);
+      const submitted = await transaction.submit().catch((error: unknown) => {
+        throw toLedgerError(error);
+      });
+      const status = await submitted.getStatus().catch((error: unknown) => {
+        throw toLedgerError(error);
+      });
+      return {
+        result,
+        committed: status.successful,
+        readConflict: isReadConflict(status.code),
+        transactionId: status.transactionId,
+        blockNumber: status.blockNumber,
+        validationCode: status.code,
+      };
+    });
   }
 
   async #evaluate(fn: string, args: LedgerArgs): Promise<JsonValue> {

@@ -26,6 +26,17 @@ export interface RetryPolicy {
   readonly retryDelayMs: number;
 }
 
+/** The policy from a client's options: 4 attempts and 150 ms unless given (at least 1 attempt, 0 ms). */
+export function retryPolicy(options: {
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+}): RetryPolicy {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+    retryDelayMs: Math.max(0, options.retryDelayMs ?? 150),
+  };
+}
+
 /**
  * Runs `attempt` until it commits.
  * @throws EcarError CONFLICT after maxAttempts read conflicts; INTERNAL when a commit failed for

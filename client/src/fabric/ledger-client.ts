@@ -3,7 +3,7 @@
 import { GatewayError, StatusCode, type Contract } from '@hyperledger/fabric-gateway';
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
-import { commitWithRetry } from './commit-retry';
+import { commitWithRetry, retryPolicy, type RetryPolicy } from './commit-retry';
 
 /** An argument value: JSON, plus bigint (sent as its decimal string, the domain's money form). */
 export type LedgerArg = null | boolean | number | string | bigint | readonly LedgerArg[] | LedgerArgs;
@@ -70,37 +70,31 @@ export function isReadConflict(code: number): boolean {
 
 export class FabricLedgerClient implements LedgerClient {
   readonly #contract: FabricLedgerClientOptions['contract'];
-  readonly #maxAttempts: number;
-  readonly #retryDelayMs: number;
+  readonly #retry: RetryPolicy;
 
   constructor(options: Readonly<FabricLedgerClientOptions>) {
     this.#contract = options.contract;
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+    this.#retry = retryPolicy(options);
   }
 
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
     const argsJson = encodeArgs(args);
-    return commitWithRetry(
-      fn,
-      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
-      async () => {
-        const submitted = await this.#contract
-          .submitAsync('submit', { arguments: [fn, argsJson] })
-          .catch((error: unknown) => {
-            throw toLedgerError(error);
-          });
-        const status = await submitted.getStatus();
-        return {
-          result: status.successful ? decodeResult(submitted.getResult()) : null,
-          committed: status.successful,
-          readConflict: isReadConflict(status.code),
-          transactionId: status.transactionId,
-          blockNumber: status.blockNumber,
-          validationCode: status.code,
-        };
-      },
-    );
+    return commitWithRetry(fn, this.#retry, async () => {
+      const submitted = await this.#contract
+        .submitAsync('submit', { arguments: [fn, argsJson] })
+        .catch((error: unknown) => {
+          throw toLedgerError(error);
+        });
+      const status = await submitted.getStatus();
+      return {
+        result: status.successful ? decodeResult(submitted.getResult()) : null,
+        committed: status.successful,
+        readConflict: isReadConflict(status.code),
+        transactionId: status.transactionId,
+        blockNumber: status.blockNumber,
+        validationCode: status.code,
+      };
+    });
   }
 
   async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {

@@ -1,7 +1,7 @@
 // The confidential contract for applications on the legacy fabric-network 2.2 SDK: the same enclave-set
 // check (ConfidentialLedgerClient.trustedKeys: shared verifier and cache), the same envelope and receipt
 // check (protocol functions), and writes endorsed, checked and only then ordered.
-import { commitWithRetry } from '../fabric/commit-retry';
+import { commitWithRetry, retryPolicy, type RetryPolicy } from '../fabric/commit-retry';
 import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
@@ -86,8 +86,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
   readonly #chaincode: string;
   readonly #wallet: WalletKey;
   readonly #lifetimeMs: number;
-  readonly #maxAttempts: number;
-  readonly #retryDelayMs: number;
+  readonly #retry: RetryPolicy;
   readonly #clock: () => Date;
   #lastTransactionId: string | undefined;
 
@@ -114,8 +113,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
       MAX_REQUEST_LIFETIME_MS,
       Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
     );
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.#retryDelayMs = Math.max(0, options.retryDelayMs ?? 150);
+    this.#retry = retryPolicy(options);
   }
 
   /** The transaction id of the last request this adapter made (also of a failed one). */
@@ -150,37 +148,33 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
     const argsValue = encodeArgValue(args);
-    return commitWithRetry(
-      fn,
-      { maxAttempts: this.#maxAttempts, retryDelayMs: this.#retryDelayMs },
-      async () => {
-        // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
-        const keys = await this.trustedKeys();
-        const proposal = newLegacyProposal(this.#network);
-        const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
-        const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
-          fcn: qualified(this.#contract, Confidential.submit),
-          args: [envelopeText],
-        });
-        const refusal = typedErrorIn(
-          peerDetails(endorsed.answers).map((d) => d.message),
-          context,
-        );
-        if (refusal !== undefined) throw refusal;
-        const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
-        // the receipt is checked here, before anything is sent to the orderer
-        const result = openAnswer(answer.response.payload, context);
-        const status = await endorsed.commit();
-        return {
-          result,
-          committed: status.successful,
-          readConflict: READ_CONFLICTS.has(status.code),
-          transactionId: status.transactionId,
-          blockNumber: status.blockNumber,
-          validationCode: status.code,
-        };
-      },
-    );
+    return commitWithRetry(fn, this.#retry, async () => {
+      // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
+      const keys = await this.trustedKeys();
+      const proposal = newLegacyProposal(this.#network);
+      const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
+      const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
+        fcn: qualified(this.#contract, Confidential.submit),
+        args: [envelopeText],
+      });
+      const refusal = typedErrorIn(
+        peerDetails(endorsed.answers).map((d) => d.message),
+        context,
+      );
+      if (refusal !== undefined) throw refusal;
+      const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
+      // the receipt is checked here, before anything is sent to the orderer
+      const result = openAnswer(answer.response.payload, context);
+      const status = await endorsed.commit();
+      return {
+        result,
+        committed: status.successful,
+        readConflict: READ_CONFLICTS.has(status.code),
+        transactionId: status.transactionId,
+        blockNumber: status.blockNumber,
+        validationCode: status.code,
+      };
+    });
   }
 
   /**
