@@ -10,18 +10,10 @@ import {
   walletCallerId,
 } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
-import {
-  MAX_REQUEST_LIFETIME_MS,
-  newRequestNonce,
-  PROTOCOL_VERSION,
-  sealRequest,
-  type RequestBody,
-} from '../../../chaincode/src/protocol/confidential/envelope';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
   decodeResult,
-  encodeArgs,
   isReadConflict,
   toLedgerError,
   type LedgerArgs,
@@ -32,14 +24,14 @@ import { commitWithRetry, retryPolicy, type RetryPolicy } from '../fabric/commit
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
 import { parseKeyStatus, parseRegistryRecords } from './records';
+import { encodeArgValue, requestLifetimeMs, sealCall, type SealingParty } from './request-sealing';
 import { answerError, openAnswer, type RequestContext } from './sealed-answer';
 import { TrustCache } from './trust-cache';
 
 /** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
 export type WalletKey = SigningKeyPair;
 
-/** A request is valid for this long by default: enough for endorsement, short enough to bound replays. */
-export const DEFAULT_REQUEST_LIFETIME_MS = 2 * 60_000;
+export { DEFAULT_REQUEST_LIFETIME_MS } from './request-sealing';
 
 export interface ConfidentialLedgerClientOptions {
   /** The channel through a gateway connection (fabric-gateway Network). */
@@ -103,10 +95,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
     this.#policy = options.policy;
     this.#minOrgs = Math.max(options.policy.minOrgs, options.minOrgs ?? DEFAULT_MIN_ORGS);
     this.#cache = options.trustCache ?? new TrustCache();
-    this.#lifetimeMs = Math.min(
-      MAX_REQUEST_LIFETIME_MS,
-      Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
-    );
+    this.#lifetimeMs = requestLifetimeMs(options.requestLifetimeMs);
     this.#retry = retryPolicy(options);
     this.#keyStatusTtlMs = Math.max(0, options.keyStatusTtlMs ?? 5_000);
     this.#clock = options.clock ?? ((): Date => new Date());
@@ -234,24 +223,20 @@ export class ConfidentialLedgerClient implements LedgerClient {
     args: JsonValue,
   ): Promise<{ proposal: ReturnType<ContractPort['newProposal']>; context: RequestContext }> {
     const keys = await this.trustedKeys();
-    const body: RequestBody = {
-      v: PROTOCOL_VERSION,
-      channel: this.#channel,
-      chaincode: this.#chaincode,
-      epoch: keys.epoch,
-      fn,
-      args,
-      wallet: toB64(this.#wallet.publicKey),
-      nonce: newRequestNonce(),
-      notAfter: this.#clock().getTime() + this.#lifetimeMs,
-    };
-    const { envelopeText, secrets } = sealRequest(body, this.#wallet, keys.boxPublicKey);
-    const proposal = this.#contract.newProposal(entryPoint, { arguments: [envelopeText] });
+    const sealed = sealCall(this.#party(), fn, args, keys);
+    const proposal = this.#contract.newProposal(entryPoint, { arguments: [sealed.envelopeText] });
     const txId = proposal.getTransactionId();
     this.#lastTransactionId = txId;
+    return { proposal, context: sealed.contextFor(txId) };
+  }
+
+  #party(): SealingParty {
     return {
-      proposal,
-      context: { secrets, txId, epoch: keys.epoch, receiptPublicKey: keys.receiptPublicKey },
+      channel: this.#channel,
+      chaincode: this.#chaincode,
+      wallet: this.#wallet,
+      lifetimeMs: this.#lifetimeMs,
+      now: this.#clock(),
     };
   }
 
@@ -262,11 +247,6 @@ export class ConfidentialLedgerClient implements LedgerClient {
       throw toLedgerError(error);
     }
   }
-}
-
-/** The arguments as the JSON value the request carries (bigint as decimal strings). */
-function encodeArgValue(args: LedgerArgs): JsonValue {
-  return JSON.parse(encodeArgs(args)) as JsonValue;
 }
 
 /** The enclave's word that the request was sealed to keys that are no longer current. */

@@ -7,29 +7,14 @@ import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
-import {
-  MAX_REQUEST_LIFETIME_MS,
-  newRequestNonce,
-  PROTOCOL_VERSION,
-  sealRequest,
-  type RequestBody,
-} from '../../../chaincode/src/protocol/confidential/envelope';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import {
-  ConfidentialLedgerClient,
-  DEFAULT_REQUEST_LIFETIME_MS,
-  type WalletKey,
-} from '../confidential/confidential-client';
+import { ConfidentialLedgerClient, type WalletKey } from '../confidential/confidential-client';
 import type { TrustedKeys } from '../confidential/enclave-verifier';
 import type { ContractPort, NetworkPort } from '../confidential/gateway-ports';
+import { encodeArgValue, requestLifetimeMs, sealCall } from '../confidential/request-sealing';
 import { openAnswer, type RequestContext } from '../confidential/sealed-answer';
 import type { TrustCache } from '../confidential/trust-cache';
-import {
-  encodeArgs,
-  type LedgerArgs,
-  type LedgerClient,
-  type LedgerSubmitResult,
-} from '../fabric/ledger-client';
+import type { LedgerArgs, LedgerClient, LedgerSubmitResult } from '../fabric/ledger-client';
 import { newLegacyProposal, sendProposal, unanimousAnswer } from './endorse-then-commit';
 import { legacyAnswerError, peerDetails, typedErrorIn } from './legacy-errors';
 import type { LegacyContract, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
@@ -109,10 +94,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
       ...(options.minOrgs === undefined ? {} : { minOrgs: options.minOrgs }),
       ...(options.trustCache === undefined ? {} : { trustCache: options.trustCache }),
     });
-    this.#lifetimeMs = Math.min(
-      MAX_REQUEST_LIFETIME_MS,
-      Math.max(1_000, options.requestLifetimeMs ?? DEFAULT_REQUEST_LIFETIME_MS),
-    );
+    this.#lifetimeMs = requestLifetimeMs(options.requestLifetimeMs);
     this.#retry = retryPolicy(options);
   }
 
@@ -219,23 +201,20 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
     keys: TrustedKeys,
     txId: string,
   ): { envelopeText: string; context: RequestContext } {
-    const body: RequestBody = {
-      v: PROTOCOL_VERSION,
-      channel: this.#channel,
-      chaincode: this.#chaincode,
-      epoch: keys.epoch,
+    const sealed = sealCall(
+      {
+        channel: this.#channel,
+        chaincode: this.#chaincode,
+        wallet: this.#wallet,
+        lifetimeMs: this.#lifetimeMs,
+        now: this.#clock(),
+      },
       fn,
       args,
-      wallet: toB64(this.#wallet.publicKey),
-      nonce: newRequestNonce(),
-      notAfter: this.#clock().getTime() + this.#lifetimeMs,
-    };
-    const { envelopeText, secrets } = sealRequest(body, this.#wallet, keys.boxPublicKey);
+      keys,
+    );
     this.#lastTransactionId = txId;
-    return {
-      envelopeText,
-      context: { secrets, txId, epoch: keys.epoch, receiptPublicKey: keys.receiptPublicKey },
-    };
+    return { envelopeText: sealed.envelopeText, context: sealed.contextFor(txId) };
   }
 }
 
@@ -263,9 +242,4 @@ function readOnlyView(contract: LegacyContract, channel: string): NetworkPort {
     },
   };
   return { getName: () => channel, getContract: () => port };
-}
-
-/** The arguments as the JSON value the request carries (bigint as decimal strings). */
-function encodeArgValue(args: LedgerArgs): JsonValue {
-  return JSON.parse(encodeArgs(args)) as JsonValue;
 }
