@@ -106,9 +106,11 @@ export interface VerifiedMeterRecord {
 }
 
 /**
- * Verifies one raw OCMF record (`OCMF|{payload}|{signature}`) against a pinned meter. Throws an
- * `EcarError` with METER_SIGNATURE_INVALID (tampered or wrong key), METER_FORMAT_INVALID,
- * METER_KEY_INVALID or METER_READINGS_INVALID; never returns an unverified record.
+ * Verifies one raw OCMF record (`OCMF|{payload}|{signature}`) against a pinned meter: its signature
+ * with the pinned key and its signature method. Throws an `EcarError` with METER_SIGNATURE_INVALID
+ * (tampered or wrong key), METER_FORMAT_INVALID, METER_KEY_INVALID or METER_READINGS_INVALID; never
+ * returns an unverified record. Pairing rules — the record's meter serial against the pinned one,
+ * pagination, begin/end — belong to the domain, not to the verifier.
  */
 export interface MeterVerifier {
   verify(rawOcmfRecord: string, meter: PinnedMeter): VerifiedMeterRecord;

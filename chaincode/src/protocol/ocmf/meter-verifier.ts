@@ -8,13 +8,13 @@ import { verifyOcmfRecord } from './verify';
 
 /**
  * Verifies `raw` with the pinned meter's key, and requires the record to use the pinned signature
- * method and to come from the pinned meter serial. Only energy readings (kWh/Wh) with a transaction
- * code are passed on; because the port carries no meter state, a record whose energy readings report
- * a meter error (ST not G) or unusable energy (EF contains E) is refused here.
+ * method. The record's meter serial is passed on unjudged: the domain refuses a record of another
+ * meter (METER_MISMATCH), as it owns every pairing rule. Only energy readings (kWh/Wh) with a
+ * transaction code are passed on; because the port carries no meter state, a record whose energy
+ * readings report a meter error (ST not G) or unusable energy (EF contains E) is refused here.
  *
  * @throws EcarError METER_SIGNATURE_INVALID, METER_FORMAT_INVALID, METER_KEY_INVALID (also for a
- *   signature method other than the pinned one) or METER_READINGS_INVALID (other meter serial,
- *   unusable readings).
+ *   signature method other than the pinned one) or METER_READINGS_INVALID (unusable readings).
  */
 export const ocmfMeterVerifier: MeterVerifier = {
   verify(raw: string, meter: PinnedMeter): VerifiedMeterRecord {
@@ -27,13 +27,6 @@ export const ocmfMeterVerifier: MeterVerifier = {
       );
     }
     const payload = record.payload;
-    if (payload.meter.serial !== meter.serial) {
-      throw new EcarError(
-        'METER_READINGS_INVALID',
-        `the record is from meter ${payload.meter.serial}, the station's meter is ${meter.serial}`,
-        { rule: 'SAME_METER' },
-      );
-    }
     const readings: MeterReading[] = [];
     for (const reading of payload.readings) {
       const milliWh = reading.value?.milliWh;

@@ -248,11 +248,6 @@ describe('ocmfMeterVerifier', () => {
       expect(verified.payloadHash).to.match(/^[0-9a-f]{64}$/);
     });
 
-    it('throws METER_READINGS_INVALID for a record of another meter serial', () => {
-      const record = signOcmfRecord(payload({ MS: 'METER-9' }), meter.privateKey);
-      expectEcarError(() => ocmfMeterVerifier.verify(record, pinned), 'METER_READINGS_INVALID');
-    });
-
     it('throws METER_KEY_INVALID when the meter is pinned with another signature method', () => {
       const record = signOcmfRecord(payload(), meter.privateKey);
       const other = { ...pinned, signatureMethod: 'ECDSA-secp384r1-SHA256' };
