@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
+import { parseMoney } from '../../../chaincode/src/domain/units';
 import {
   openLedgerSession,
   readAttestationStatus,
@@ -207,10 +208,11 @@ function profileArg(value: string): string {
 
 /** Minor units of the token as a decimal string ("5000" = 50.00 tokens). */
 export function minorUnits(value: string): bigint {
-  if (!/^(0|[1-9][0-9]{0,29})$/.test(value)) {
+  try {
+    return parseMoney(value);
+  } catch {
     throw new InvalidArgumentError('expected an amount in minor units, a whole number like 5000 (= 50.00)');
   }
-  return BigInt(value);
 }
 
 /** A client-chosen id (stations, sessions, bookings, payouts). */

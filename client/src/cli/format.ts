@@ -1,7 +1,7 @@
 // Reading the ledger's JSON answers for people: fields of records, money in minor units shown as
 // tokens (displayMoney), times, and the outcome of a committed submit.
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
-import { displayMoney } from '../../../chaincode/src/domain/units';
+import { displayMoney, parseSignedMoney } from '../../../chaincode/src/domain/units';
 import type { LedgerSubmitResult } from '../fabric/ledger-client';
 
 /** Fraction digits of the token for display (minor units stay exact on the wire and in --json). */
@@ -54,10 +54,17 @@ export function tokens(record: JsonObject, key: string): string {
 }
 
 export function showTokens(value: JsonValue | bigint | undefined): string {
-  if (typeof value === 'bigint') return displayMoney(value, TOKEN_DECIMALS);
-  if (typeof value === 'string' && /^-?[0-9]{1,40}$/.test(value))
-    return displayMoney(BigInt(value), TOKEN_DECIMALS);
-  return '-';
+  const amount = signedAmount(value);
+  return amount === undefined ? '-' : displayMoney(amount, TOKEN_DECIMALS);
+}
+
+/** A signed decimal string of minor units (or a bigint) as bigint; undefined when it is not one. */
+function signedAmount(value: JsonValue | bigint | undefined): bigint | undefined {
+  try {
+    return parseSignedMoney(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tokens with the exact minor units: "12.34 (1234 minor units)". */
@@ -76,6 +83,7 @@ export function time(record: JsonObject, key: string): string {
 /** Milliwatt-hours (decimal string) as kWh with 3 decimals. */
 export function kwh(record: JsonObject, key: string): string {
   const value = record[key];
-  if (typeof value !== 'string' || !/^-?[0-9]{1,40}$/.test(value)) return '-';
-  return `${displayMoney(BigInt(value) / 1000n, 3)} kWh`;
+  const mwh = typeof value === 'string' ? signedAmount(value) : undefined;
+  if (mwh === undefined) return '-';
+  return `${displayMoney(mwh / 1000n, 3)} kWh`;
 }
