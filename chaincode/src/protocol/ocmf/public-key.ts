@@ -1,6 +1,7 @@
 // Meter public keys: X.509 SubjectPublicKeyInfo (DER as hex or base64, or PEM) or a bare EC point
 // (04||X||Y, or compressed) whose curve comes from the record's signature method.
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { derBitString, derOid, derSequence } from '../der-writer';
 import { EcarError } from '../errors';
 import { CURVES, curveFromNodeName, type Curve, type CurveName } from './curves';
 
@@ -114,36 +115,7 @@ function decodeKeyText(text: string): Uint8Array {
 
 /** SEQUENCE { SEQUENCE { id-ecPublicKey, namedCurve }, BIT STRING point } */
 function spkiForPoint(curve: Curve, point: Uint8Array): Uint8Array {
-  const algorithm = derTlv(0x30, concat(derOid(EC_PUBLIC_KEY_OID), derOid(curve.oid)));
-  const bitString = derTlv(0x03, concat(Uint8Array.of(0), point));
-  return derTlv(0x30, concat(algorithm, bitString));
-}
-
-function derOid(dotted: string): Uint8Array {
-  const parts = dotted.split('.').map((p) => BigInt(p));
-  const [a = 0n, b = 0n, ...rest] = parts;
-  const bytes: number[] = [];
-  for (const arc of [a * 40n + b, ...rest]) {
-    const chunk: number[] = [Number(arc & 0x7fn)];
-    for (let v = arc >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
-    bytes.push(...chunk);
-  }
-  return derTlv(0x06, Uint8Array.from(bytes));
-}
-
-function derTlv(tag: number, content: Uint8Array): Uint8Array {
-  const length = content.length;
-  const header =
-    length < 0x80
-      ? [tag, length]
-      : length < 0x100
-        ? [tag, 0x81, length]
-        : [tag, 0x82, length >> 8, length & 0xff];
-  return concat(Uint8Array.from(header), content);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
+  return derSequence(derSequence(derOid(EC_PUBLIC_KEY_OID), derOid(curve.oid)), derBitString(point));
 }
 
 function keyError(message: string): EcarError {
