@@ -43,7 +43,7 @@ type Op =
   | { kind: 'release'; session: number }
   | { kind: 'invalidate'; session: number }
   | { kind: 'advance'; minutes: number }
-  | { kind: 'claim'; host: number }
+  | { kind: 'claim'; host: number; wait: boolean }
   | { kind: 'payout'; host: number; amount: number; payout: number }
   | { kind: 'closePayout'; host: number; payout: number; confirm: boolean }
   | { kind: 'dispute'; session: number }
@@ -95,7 +95,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       minutes: fc.integer({ min: 1, max: 5000 }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claim' as const), host: idx(2) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('claim' as const), host: idx(2), wait: fc.boolean() }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -153,6 +156,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
+const DISPUTE_WINDOW_MS = 2 * 60 * MINUTE;
+
 async function setup(): Promise<TestLedger> {
   const ledger = new TestLedger();
   await ledger.submit(
@@ -163,7 +168,7 @@ async function setup(): Promise<TestLedger> {
       holdMinimum: '500',
       holdMaximum: '60000',
       holdDefault: '20000',
-      disputeWindowSeconds: 2 * 3600,
+      disputeWindowSeconds: DISPUTE_WINDOW_MS / 1000,
     }),
   );
   for (const s of STATIONS) {
@@ -188,26 +193,59 @@ async function setup(): Promise<TestLedger> {
     });
   }
   for (const [i, driver] of DRIVERS.entries()) {
-    await ledger.submit(ISSUER, 'mint', { account: driver, amount: '150000', paymentRef: `seed-${i}` });
+    await ledger.submit(ISSUER, 'mint', { account: driver, amount: String(SEED), paymentRef: `seed-${i}` });
   }
   return ledger;
 }
+
+/** What setup() mints into each driver's account. */
+const SEED = 150_000n;
+
+/**
+ * Successful operations of each kind the 200 seeded runs must produce at least. Measured with the default
+ * seed: start 282, stop 64, claim 25, payout 16, confirm 5, fail 2, dispute 5, resolve 2 (twelve random
+ * seeds: at least 266, 53, 17, 11, 2, 1, 5, 2). The floors are about half the seeded count: they catch a
+ * generator or setup change that turns most operations into failures and leaves the invariants checked
+ * against an idle ledger.
+ */
+const MIN_SUCCESSES: Readonly<Record<string, number>> = {
+  start: 140,
+  stop: 30,
+  claim: 12,
+  payout: 8,
+  'closePayout:confirm': 2,
+  'closePayout:fail': 1,
+  dispute: 2,
+  resolve: 1,
+};
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const pages = new Map<string, number>();
 /** Session ids in start order: operations on sessions pick among these, so most of them hit a real one. */
 const started: string[] = [];
+/** Payouts in request order: closePayout picks among these, so most closes hit a pending one. */
+const requested: { host: string; payoutId: string }[] = [];
+/** Disputed session ids still open: resolve picks among these. */
+const disputed: string[] = [];
 
-async function apply(ledger: TestLedger, op: Op): Promise<void> {
+/** What an operation did: `skipped` when it changed nothing (never reached the ledger, or claimed nothing); the supply it minted or burned. */
+interface Outcome {
+  readonly skipped?: true;
+  readonly minted?: bigint;
+  readonly burned?: bigint;
+}
+
+async function apply(ledger: TestLedger, op: Op): Promise<Outcome> {
   const session = (n: number) => started[n % Math.max(1, started.length)] ?? `s-${n}`;
   switch (op.kind) {
-    case 'mint':
-      await ledger.submit(ISSUER, 'mint', {
+    case 'mint': {
+      const minted = await ledger.submit(ISSUER, 'mint', {
         account: DRIVERS[op.driver],
         amount: String(op.amount),
         paymentRef: `ref-${op.ref}`,
       });
-      return;
+      return field(minted, 'replayed') === true ? {} : { minted: BigInt(op.amount) };
+    }
     case 'start':
       await ledger.submit(DRIVERS[op.driver] ?? '', 'startSession', {
         sessionId: `s-${op.session}`,
@@ -217,11 +255,11 @@ async function apply(ledger: TestLedger, op: Op): Promise<void> {
         holdAmount: String(op.hold),
       });
       started.push(`s-${op.session}`);
-      return;
+      return {};
     case 'stop': {
       const s = await ledger.evaluate(OPERATOR, 'getSession', { sessionId: session(op.session) });
       const station = STATIONS.find((x) => x.stationId === field(s, 'stationId'));
-      if (!station) return;
+      if (!station) return { skipped: true };
       const startedAt = field(s, 'startedAt') as number;
       const page = (pages.get(station.stationId) ?? 0) + 1;
       pages.set(station.stationId, page);
@@ -240,48 +278,63 @@ async function apply(ledger: TestLedger, op: Op): Promise<void> {
         sessionId: session(op.session),
         ocmf: records,
       });
-      return;
+      return {};
     }
     case 'release':
       await ledger.submit('anyone', 'releaseExpiredHold', { sessionId: session(op.session) });
-      return;
+      return {};
     case 'invalidate':
       await ledger.submit(OPERATOR, 'invalidateSession', { sessionId: session(op.session), reason: 'test' });
-      return;
+      return {};
     case 'advance':
       ledger.advance(op.minutes * MINUTE);
-      return;
-    case 'claim':
-      await ledger.submit(HOSTS[op.host] ?? '', 'claimEarnings');
-      return;
-    case 'payout': {
-      const host = HOSTS[op.host] ?? '';
-      const payable = BigInt(field(await ledger.evaluate(host, 'getBalance'), 'earned', 'payable') as string);
-      const amount =
-        payable > 0n && op.amount % 4 !== 0 ? 1n + (BigInt(op.amount) % payable) : BigInt(op.amount);
-      await ledger.submit(host, 'requestPayout', { payoutId: `po-${op.payout}`, amount: amount.toString() });
-      return;
+      return {};
+    case 'claim': {
+      // Half the claims wait out the dispute window first, so earnings unlock and payouts follow.
+      if (op.wait) ledger.advance(DISPUTE_WINDOW_MS + MINUTE);
+      const claimed = await ledger.submit(HOSTS[op.host] ?? '', 'claimEarnings');
+      return field(claimed, 'count') === 0 ? { skipped: true } : {};
     }
-    case 'closePayout':
-      await ledger.submit(ISSUER, op.confirm ? 'confirmPayout' : 'failPayout', {
-        account: HOSTS[op.host],
-        payoutId: `po-${op.payout}`,
+    case 'payout': {
+      // Three in four requests go to a host with payable earnings (if any) and stay within them.
+      const payables = await Promise.all(
+        HOSTS.map(async (h) =>
+          BigInt(field(await ledger.evaluate(h, 'getBalance'), 'earned', 'payable') as string),
+        ),
+      );
+      const richest = payables.indexOf(payables.reduce((a, b) => (b > a ? b : a)));
+      const fitting = op.amount % 4 !== 0 && (payables[richest] ?? 0n) > 0n;
+      const host = HOSTS[fitting ? richest : op.host] ?? '';
+      const payable = payables[fitting ? richest : op.host] ?? 0n;
+      const amount = fitting ? 1n + (BigInt(op.amount) % payable) : BigInt(op.amount);
+      await ledger.submit(host, 'requestPayout', { payoutId: `po-${op.payout}`, amount: amount.toString() });
+      requested.push({ host, payoutId: `po-${op.payout}` });
+      return {};
+    }
+    case 'closePayout': {
+      const target = requested[op.payout % Math.max(1, requested.length)];
+      const closed = await ledger.submit(ISSUER, op.confirm ? 'confirmPayout' : 'failPayout', {
+        account: target?.host ?? HOSTS[op.host],
+        payoutId: target?.payoutId ?? `po-${op.payout}`,
       });
-      return;
+      if (target) requested.splice(requested.indexOf(target), 1);
+      return op.confirm ? { burned: BigInt(field(closed, 'amount') as string) } : {};
+    }
     case 'dispute': {
       const s = await ledger.evaluate(OPERATOR, 'getSession', { sessionId: session(op.session) });
       await ledger.submit(field(s, 'driver') as string, 'openDispute', {
         sessionId: session(op.session),
         reason: 'overcharged',
       });
-      return;
+      disputed.push(session(op.session));
+      return {};
     }
-    case 'resolve':
-      await ledger.submit(OPERATOR, 'resolveDispute', {
-        sessionId: session(op.session),
-        refund: String(op.refund),
-      });
-      return;
+    case 'resolve': {
+      const sessionId = disputed[op.session % Math.max(1, disputed.length)] ?? session(op.session);
+      await ledger.submit(OPERATOR, 'resolveDispute', { sessionId, refund: String(op.refund) });
+      if (disputed.includes(sessionId)) disputed.splice(disputed.indexOf(sessionId), 1);
+      return {};
+    }
     case 'book': {
       const startAt = Math.ceil((ledger.nowMs + op.inMinutes * MINUTE) / 1000) * 1000;
       await ledger.submit(DRIVERS[op.driver] ?? '', 'createBooking', {
@@ -291,57 +344,71 @@ async function apply(ledger: TestLedger, op: Op): Promise<void> {
         startAt: iso(startAt),
         endAt: iso(startAt + 60 * MINUTE),
       });
-      return;
+      return {};
     }
     case 'cancelBooking': {
       const caller = op.byHost ? HOST : DRIVERS[0];
       await ledger.submit(caller, 'cancelBooking', { bookingId: `bk-${op.booking}` });
-      return;
+      return {};
     }
     case 'noShow':
       await ledger.submit('anyone', 'settleNoShow', { bookingId: `bk-${op.booking}` });
-      return;
+      return {};
     case 'transfer':
       await ledger.submit(DRIVERS[op.from] ?? '', 'transfer', {
         to: DRIVERS[op.to],
         amount: String(op.amount),
       });
-      return;
+      return {};
   }
 }
 
 describe('conservation (property)', () => {
   it('keeps sum of all buckets = minted - burned after every operation, never negative, failed operations write nothing', async () => {
-    let succeeded = 0;
     let failed = 0;
+    const ok = new Map<string, number>();
     const stats = new Map<string, number>();
+    const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40, size: 'max' }), async (ops) => {
         pages.clear();
         started.length = 0;
+        requested.length = 0;
+        disputed.length = 0;
         const ledger = await setup();
+        // The supply the test itself expects, from the operations that succeeded.
+        let minted = BigInt(DRIVERS.length) * SEED;
+        let burned = 0n;
         for (const op of ops) {
           const before = ledger.store.snapshot();
+          const kind = op.kind === 'closePayout' ? `closePayout:${op.confirm ? 'confirm' : 'fail'}` : op.kind;
           try {
-            await apply(ledger, op);
-            succeeded += 1;
-            stats.set(`${op.kind}:ok`, (stats.get(`${op.kind}:ok`) ?? 0) + 1);
+            const outcome = await apply(ledger, op);
+            if (outcome.skipped) {
+              count(stats, `${kind}:skipped`);
+              expect(ledger.store.snapshot(), `skipped ${kind} wrote state`).to.equal(before);
+            } else {
+              count(ok, kind);
+              count(stats, `${kind}:ok`);
+              minted += outcome.minted ?? 0n;
+              burned += outcome.burned ?? 0n;
+            }
+            if (op.kind === 'stop' && op.tamper && !outcome.skipped)
+              expect.fail(`a stop with tampered meter records succeeded: ${JSON.stringify(op)}`);
           } catch (error) {
+            if (!(error instanceof EcarError)) throw error;
             failed += 1;
-            stats.set(
-              `${op.kind}:${error instanceof EcarError ? error.code : 'x'}`,
-              (stats.get(`${op.kind}:${error instanceof EcarError ? error.code : 'x'}`) ?? 0) + 1,
-            );
-            if (
-              !(error instanceof EcarError) ||
-              error.code === 'INTERNAL' ||
-              error.code === 'SETTLEMENT_EXCEEDS_HOLD'
-            )
-              throw error;
+            count(stats, `${kind}:${error.code}`);
+            if (error.code === 'INTERNAL' || error.code === 'SETTLEMENT_EXCEEDS_HOLD') throw error;
             expect(ledger.store.snapshot(), `${op.kind} wrote state on ${error.code}`).to.equal(before);
           }
           const totals = await ledger.evaluate(AUDITOR, 'auditTotals');
-          expect(field(totals, 'balanced'), JSON.stringify({ op, totals })).to.equal(true);
+          const context = JSON.stringify({ op, totals });
+          expect(field(totals, 'minted'), context).to.equal(minted.toString());
+          expect(field(totals, 'burned'), context).to.equal(burned.toString());
+          const buckets = BOUNDS.reduce((acc, bucket) => acc + BigInt(field(totals, bucket) as string), 0n);
+          expect(buckets, context).to.equal(minted - burned);
+          expect(field(totals, 'balanced'), context).to.equal(true);
           for (const bucket of BOUNDS)
             expect(BigInt(field(totals, bucket) as string) >= 0n, bucket).to.equal(true);
           for (const { value } of ledger.store.entries('account/')) {
@@ -351,11 +418,13 @@ describe('conservation (property)', () => {
           }
         }
       }),
-      { numRuns: 200 },
+      // A fixed seed, so the success floors below are measured, not hoped for; ECAR_PROPERTY_SEED explores others.
+      { numRuns: 200, seed: Number(process.env.ECAR_PROPERTY_SEED ?? 20240611) },
     );
     if (process.env.ECAR_PROPERTY_STATS)
       process.stdout.write(`${JSON.stringify([...stats.entries()].sort())}\n`);
-    expect(succeeded).to.be.greaterThan(100);
+    for (const [kind, floor] of Object.entries(MIN_SUCCESSES))
+      expect(ok.get(kind) ?? 0, `successful ${kind} operations`).to.be.at.least(floor);
     expect(failed).to.be.greaterThan(0);
   });
 });
