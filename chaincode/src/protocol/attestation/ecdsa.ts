@@ -1,6 +1,7 @@
 // ECDSA P-256 / SHA-256 verification on Node's crypto, the only signature scheme DCAP uses. Public
 // keys travel as the 65-byte uncompressed point (0x04 || x || y).
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { BoundedLru } from '../bounded-lru';
 import { concatBytes, toHex } from './bytes';
 
 /** SubjectPublicKeyInfo prefix for an uncompressed P-256 point (id-ecPublicKey, prime256v1). */
@@ -8,7 +9,8 @@ const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03
 
 export const P256_POINT_SIZE = 65;
 
-const keyCache = new Map<string, KeyObject | null>();
+/** Bounded: the keys seen in practice are a handful of Intel CA keys and one key per quote. */
+const keyCache = new BoundedLru<string, KeyObject | null>(1024);
 
 /** A KeyObject for an uncompressed P-256 point, or undefined when the point is not on the curve. */
 export function p256PublicKey(point: Uint8Array): KeyObject | undefined {
@@ -23,8 +25,6 @@ export function p256PublicKey(point: Uint8Array): KeyObject | undefined {
     } catch {
       key = null;
     }
-    // Bounded: the keys seen in practice are a handful of Intel CA keys and one key per quote.
-    if (keyCache.size > 1024) keyCache.clear();
     keyCache.set(id, key);
   }
   return key ?? undefined;

@@ -15,6 +15,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import nacl from 'tweetnacl';
+import { BoundedLru } from '../bounded-lru';
 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 24;
@@ -47,25 +48,7 @@ interface NaclLowLevel {
 const lowlevel = (nacl as unknown as { lowlevel: NaclLowLevel }).lowlevel;
 
 /** A small LRU of imported long-lived keys (wallet, chaincode, enclave, peers' public keys). */
-class KeyCache {
-  readonly #entries = new Map<string, KeyObject>();
-  get(id: string, make: () => KeyObject): KeyObject {
-    const hit = this.#entries.get(id);
-    if (hit !== undefined) {
-      this.#entries.delete(id);
-      this.#entries.set(id, hit);
-      return hit;
-    }
-    const key = make();
-    this.#entries.set(id, key);
-    if (this.#entries.size > 256) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-    return key;
-  }
-}
-const keys = new KeyCache();
+const keys = new BoundedLru<string, KeyObject>(256);
 
 type Curve = 'X25519' | 'Ed25519';
 
@@ -77,12 +60,14 @@ function importPrivate(curve: Curve, secret: Uint8Array): KeyObject {
 }
 
 function cachedPrivate(curve: Curve, secret: Uint8Array): KeyObject {
-  return keys.get(`${curve}d${Buffer.from(secret).toString('base64')}`, () => importPrivate(curve, secret));
+  return keys.getOrCreate(`${curve}d${Buffer.from(secret).toString('base64')}`, () =>
+    importPrivate(curve, secret),
+  );
 }
 
 function cachedPublic(curve: Curve, publicKey: Uint8Array): KeyObject {
   const x = Buffer.from(publicKey).toString('base64url');
-  return keys.get(`${curve}x${x}`, () =>
+  return keys.getOrCreate(`${curve}x${x}`, () =>
     createPublicKey({ key: { kty: 'OKP', crv: curve, x }, format: 'jwk' }),
   );
 }

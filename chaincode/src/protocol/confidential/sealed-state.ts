@@ -8,6 +8,7 @@
 // under one nonce.
 import { canonicalJson } from '../../domain/json';
 import type { JsonObject, JsonValue } from '../../ports';
+import { BoundedLru } from '../bounded-lru';
 import { EcarError } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
 import { hmacSha256, NONCE_BYTES, secretOpen, secretSeal } from './primitives';
@@ -19,23 +20,23 @@ const VALUE_NONCE_DOMAIN = 'ecar/value-nonce/v2\n';
 
 /**
  * Segment pseudonyms never change for a name key, and the same account, station and session paths
- * recur in every transaction: remember them (per name key, bounded) instead of an HMAC per segment.
+ * recur in every transaction: remember them (per name key, bounded LRU) instead of an HMAC per
+ * segment. Paths under 'nonce/' are used once each, so they are not remembered.
  */
-const pseudonymCache = new WeakMap<Uint8Array, Map<string, string>>();
+const pseudonymCache = new WeakMap<Uint8Array, BoundedLru<string, string>>();
 const PSEUDONYM_CACHE_MAX = 50_000;
+const ONE_SHOT_PREFIX = 'nonce/';
 
 function segmentPseudonym(nameKey: Uint8Array, path: string): string {
+  const make = (): string =>
+    Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
+  if (path.startsWith(ONE_SHOT_PREFIX)) return make();
   let cache = pseudonymCache.get(nameKey);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new BoundedLru(PSEUDONYM_CACHE_MAX);
     pseudonymCache.set(nameKey, cache);
   }
-  const hit = cache.get(path);
-  if (hit !== undefined) return hit;
-  const pseudonym = Buffer.from(hmacSha256(nameKey, NAME_DOMAIN, path).subarray(0, 16)).toString('base64url');
-  if (cache.size >= PSEUDONYM_CACHE_MAX) cache.clear();
-  cache.set(path, pseudonym);
-  return pseudonym;
+  return cache.getOrCreate(path, make);
 }
 
 /** The Fabric key for a logical key: `s/` + one pseudonym per path prefix. */

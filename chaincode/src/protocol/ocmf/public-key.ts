@@ -1,6 +1,7 @@
 // Meter public keys: X.509 SubjectPublicKeyInfo (DER as hex or base64, or PEM) or a bare EC point
 // (04||X||Y, or compressed) whose curve comes from the record's signature method.
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { BoundedLru } from '../bounded-lru';
 import { derBitString, derOid, derSequence } from '../der-writer';
 import { EcarError } from '../errors';
 import { CURVES, curveFromNodeName, type Curve, type CurveName } from './curves';
@@ -36,26 +37,14 @@ export function parseMeterPublicKey(input: MeterPublicKeyInput, curve?: CurveNam
  * Parsed keys of text inputs, by (curve, text): a station's pinned key is parsed once, not for every
  * record it verifies (an import costs about 0.4 ms). Only successes are kept; a bounded LRU.
  */
-const parsedKeys = new Map<string, MeterPublicKey>();
-const PARSED_KEYS_MAX = 256;
+const parsedKeys = new BoundedLru<string, MeterPublicKey>(256);
 
 function parseKeyText(text: string, curve: CurveName | undefined): MeterPublicKey {
-  const id = `${curve ?? ''}|${text}`;
-  const cached = parsedKeys.get(id);
-  if (cached !== undefined) {
-    parsedKeys.delete(id);
-    parsedKeys.set(id, cached);
-    return cached;
-  }
-  const key = text.startsWith('-----BEGIN')
-    ? fromKeyObject(importKey(text, 'pem'), 'pem')
-    : fromBytes(decodeKeyText(text), curve);
-  parsedKeys.set(id, key);
-  if (parsedKeys.size > PARSED_KEYS_MAX) {
-    const oldest = parsedKeys.keys().next().value;
-    if (oldest !== undefined) parsedKeys.delete(oldest);
-  }
-  return key;
+  return parsedKeys.getOrCreate(`${curve ?? ''}|${text}`, () =>
+    text.startsWith('-----BEGIN')
+      ? fromKeyObject(importKey(text, 'pem'), 'pem')
+      : fromBytes(decodeKeyText(text), curve),
+  );
 }
 
 /** The key as upper-case hex of its SubjectPublicKeyInfo DER. */
