@@ -2,9 +2,10 @@
 // (default ~/.config/ecar/config.json) holds named profiles; each names the gateway, the Fabric
 // identity, the channel and chaincode, the mode, the attestation policy and the wallet. Read once,
 // validated field by field, relative paths resolved against the config file's folder.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { writePrivateFileAtomic } from '../app/private-file';
 import { ProfileError } from './profile-error';
 
 export type LedgerMode = 'confidential' | 'plaintext';
@@ -386,10 +387,7 @@ export function writeProfile(options: Readonly<WriteProfileOptions>): string {
         : { defaultProfile: current.defaultProfile }),
     profiles: { ...current.profiles, [options.name]: settings },
   };
-  mkdirSync(options.home, { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-  renameSync(temporary, file);
+  writePrivateFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { replace: true });
   return file;
 }
 

@@ -7,8 +7,7 @@
 // refused as tampering even though the secretbox itself authenticates only the ciphertext.
 import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
 import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   KEY_BYTES,
   NONCE_BYTES,
@@ -19,6 +18,7 @@ import {
   signingKeyPair,
   type SigningKeyPair,
 } from '../../../chaincode/src/protocol/confidential/primitives';
+import { writePrivateFileAtomic } from '../app/private-file';
 import { WalletError } from './wallet-error';
 
 export const WALLET_FORMAT = 'ecar-wallet';
@@ -140,7 +140,10 @@ export async function createWallet(
     },
     createdAt: (options.now ?? new Date()).toISOString(),
   };
-  writePrivateFile(file, `${JSON.stringify(wallet, null, 2)}\n`);
+  writePrivateFileAtomic(file, `${JSON.stringify(wallet, null, 2)}\n`, {
+    replace: false,
+    existing: (path) => new WalletError('WALLET_EXISTS', `a wallet appeared at ${path} meanwhile`, path),
+  });
   return info(file, wallet);
 }
 
@@ -309,19 +312,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** Writes a new private file atomically: a 0600 temporary file in the same folder, then a rename. */
-function writePrivateFile(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
-    chmodSync(temporary, 0o600);
-    if (existsSync(file))
-      throw new WalletError('WALLET_EXISTS', `a wallet appeared at ${file} meanwhile`, file);
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
 }
