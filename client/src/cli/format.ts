@@ -2,7 +2,7 @@
 // tokens (displayMoney), times, and the outcome of a committed submit.
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { displayMoney, parseSignedMoney } from '../../../chaincode/src/domain/units';
-import type { LedgerSubmitResult } from '../fabric/ledger-client';
+import { isJsonObject, type LedgerSubmitResult } from '../fabric/ledger-client';
 
 /** Fraction digits of the token for display (minor units stay exact on the wire and in --json). */
 export const TOKEN_DECIMALS = 2;
@@ -26,18 +26,14 @@ export function committedLine(o: SubmitOutcome): string {
   return `transaction ${o.transactionId} committed in block ${o.blockNumber.toString()}`;
 }
 
-export function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The value as an object ({} when it is not one). */
 export function obj(value: JsonValue | undefined): JsonObject {
-  return isObject(value) ? value : {};
+  return isJsonObject(value) ? value : {};
 }
 
 /** The value as a list of objects ([] when it is not a list). */
 export function list(value: JsonValue | undefined): JsonObject[] {
-  return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isObject) : [];
+  return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isJsonObject) : [];
 }
 
 /** A field as text; '-' when absent. */

@@ -118,7 +118,8 @@ export class FabricLedgerClient implements LedgerClient {
   }
 }
 
-function isJsonObject(value: JsonValue): value is JsonObject {
+/** A JSON object (not null, not an array). */
+export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
