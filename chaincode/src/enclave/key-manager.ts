@@ -4,7 +4,6 @@
 // bundle is sealed to disk; a bundle created here stays pending in memory until its record is on
 // the ledger. Ledger keys: keys/current, keys/<epoch>, keys/<epoch>/wrap/<enclave>,
 // keys/<epoch>/voucher/<enclave>.
-import { requireOrgAdmin } from './ledger-state';
 import type { KeyStatus, RegistryRecord } from '../protocol/confidential/api';
 import { toB64 } from '../protocol/confidential/encoding';
 import {
@@ -30,7 +29,14 @@ import {
 } from '../protocol/confidential/key-record';
 import { EcarError } from '../protocol/errors';
 import type { EnclaveIdentity } from './identity';
-import { readRecord, setEvent, writeRecord, type EnclaveTx, type RawState } from './ledger-state';
+import {
+  readRecord,
+  requireOrgAdmin,
+  setEvent,
+  writeRecord,
+  type EnclaveTx,
+  type RawState,
+} from './ledger-state';
 import { requirePolicy } from './policy-governance';
 import { boxKeyOf, listEnclaves, readRegistryRecord, stillAttested, verifyEnclaveEvidence } from './registry';
 import type { SealedFiles } from './sealing';

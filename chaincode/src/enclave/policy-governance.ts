@@ -7,11 +7,17 @@
 // again at commit), so the orgs are those the ledger knows: every org with a registered enclave,
 // every org that approved the current policy, and every org approving the proposal. A proposal needs
 // more than half of them and at least the current policy's minOrgs (2 of 2 in the test network).
-import { requireOrgAdmin } from './ledger-state';
 import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
 import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
 import { EcarError } from '../protocol/errors';
-import { readRecord, setEvent, writeRecord, type EnclaveTx, type RawState } from './ledger-state';
+import {
+  readRecord,
+  requireOrgAdmin,
+  setEvent,
+  writeRecord,
+  type EnclaveTx,
+  type RawState,
+} from './ledger-state';
 import { registeredOrgs } from './registry';
 
 export const POLICY_KEY = 'policy/current';
@@ -46,7 +52,7 @@ export async function getPolicy(tx: EnclaveTx): Promise<PolicyRecord> {
 }
 
 export async function initPolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord> {
-  requireAdmin(tx, 'initPolicy');
+  requireOrgAdmin(tx.submitter, 'initPolicy');
   const policy = parsePolicyArgument(policyJson);
   if ((await readPolicy(tx.state)) !== undefined) {
     throw new EcarError(
@@ -61,7 +67,7 @@ export async function proposePolicy(
   tx: EnclaveTx,
   policyJson: unknown,
 ): Promise<PolicyRecord | PolicyProposal> {
-  requireAdmin(tx, 'proposePolicy');
+  requireOrgAdmin(tx.submitter, 'proposePolicy');
   const policy = parsePolicyArgument(policyJson);
   const current = await requirePolicy(tx.state);
   const proposal: PolicyProposal = {
@@ -79,7 +85,7 @@ export async function approvePolicy(
   tx: EnclaveTx,
   proposalId: unknown,
 ): Promise<PolicyRecord | PolicyProposal> {
-  requireAdmin(tx, 'approvePolicy');
+  requireOrgAdmin(tx.submitter, 'approvePolicy');
   if (typeof proposalId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(proposalId)) {
     throw new EcarError('INVALID_ARGUMENT', 'the proposal id must be the id proposePolicy returned');
   }
@@ -131,10 +137,6 @@ async function applyPolicy(
   await writeRecord(tx.state, POLICY_KEY, record);
   setEvent(tx, 'PolicyChanged', { version: String(version) });
   return record;
-}
-
-function requireAdmin(tx: EnclaveTx, action: string): void {
-  requireOrgAdmin(tx.submitter, action);
 }
 
 function parsePolicyArgument(policyJson: unknown): AttestationPolicy {

@@ -53,10 +53,6 @@ export function derBoolean(value: boolean): Uint8Array {
   return derTlv(0x01, Uint8Array.of(value ? 0xff : 0x00));
 }
 
-export function derNull(): Uint8Array {
-  return derTlv(0x05, new Uint8Array(0));
-}
-
 /** An OBJECT IDENTIFIER from dotted form. */
 export function derOid(dotted: string): Uint8Array {
   const parts = dotted.split('.').map((p) => BigInt(p));

@@ -104,14 +104,6 @@ export function derUnsignedInteger(node: DerNode): bigint {
   return value;
 }
 
-/** An INTEGER's content as a signed big integer (two's complement). */
-export function derSignedInteger(node: DerNode): bigint {
-  const unsigned = derUnsignedInteger(node);
-  const first = node.content[0];
-  if (first === undefined || first < 0x80) return unsigned;
-  return unsigned - (1n << BigInt(node.content.length * 8));
-}
-
 /** An OBJECT IDENTIFIER in dotted form. */
 export function derOid(node: DerNode, errorCode: ErrorCode = 'INVALID_ARGUMENT'): string {
   const bytes = node.content;

@@ -13,7 +13,6 @@ import {
 
 export type TeeType = 'SGX' | 'TDX';
 
-export const QUOTE_HEADER_SIZE = 48;
 /** Attestation key type 2: ECDSA-256-with-P-256 curve. */
 export const ATTESTATION_KEY_TYPE_ECDSA_P256 = 2;
 /** Intel's QE vendor id (939A7233-F79C-4CA9-940A-0DB3957F0607). */
