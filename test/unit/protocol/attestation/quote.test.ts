@@ -70,18 +70,43 @@ describe('parseQuote', () => {
       }
     });
 
-    it('throws only attestation EcarErrors for random byte flips anywhere', () => {
+    it('throws only attestation EcarErrors for random byte flips anywhere, and rejects every flip in a signed region', () => {
       const random = prng(20250701);
       const collateral = collateralText('sgx-v3');
+      const regions = signedRegions(quoteBytes('sgx-v3'));
+      const inside = (offset: number) => regions.some((r) => offset >= r.start && offset < r.end);
+      let rejected = 0;
       for (let i = 0; i < 400; i++) {
         const bytes = quoteBytes('sgx-v3');
         const offset = Math.floor(random() * bytes.length);
         const mutated = flipByte(bytes, offset, 1 + Math.floor(random() * 255));
+        let accepted = true;
         try {
           verifyQuote(mutated, collateral, { at: INSIDE_SGX_WINDOW });
         } catch (error) {
+          accepted = false;
           expect(error, `offset ${offset}`).to.be.instanceOf(EcarError);
           expect((error as EcarError).code, `offset ${offset}`).to.match(/^ATTESTATION_/);
+        }
+        // A flip the verifier accepts must lie outside everything the signatures cover (the PEM text of
+        // the PCK chain: a changed base64 character can decode to the same certificate, or be whitespace).
+        if (accepted)
+          expect(inside(offset), `flip at ${offset} in a signed region was accepted`).to.equal(false);
+        else rejected += 1;
+      }
+      expect(rejected).to.be.greaterThan(300);
+    });
+
+    it('rejects a flip of every byte of every signed region of sgx-v3', () => {
+      const collateral = collateralText('sgx-v3');
+      const regions = signedRegions(quoteBytes('sgx-v3'));
+      for (const { name, start, end } of regions) {
+        for (let offset = start; offset < end; offset++) {
+          const mutated = flipByte(quoteBytes('sgx-v3'), offset, 0x01);
+          expect(
+            () => verifyQuote(mutated, collateral, { at: INSIDE_SGX_WINDOW }),
+            `${name} byte at ${offset}`,
+          ).to.throw(EcarError);
         }
       }
     });
@@ -128,3 +153,23 @@ describe('parseQuote', () => {
     });
   });
 });
+
+/**
+ * The byte ranges of a quote that a signature covers, from the parsed quote: header + report body (quote
+ * signature), QE report (QE report signature), QE auth data and attestation key (hashed into the QE report's
+ * report data), and the two signatures themselves.
+ */
+function signedRegions(bytes: Uint8Array): { name: string; start: number; end: number }[] {
+  const quote = parseQuote(bytes);
+  const at = (part: Uint8Array) => part.byteOffset - bytes.byteOffset;
+  const span = (name: string, part: Uint8Array) => ({ name, start: at(part), end: at(part) + part.length });
+  const { quoteSignature, attestationKey, qeReportSignature, qeAuthData } = quote.signature;
+  return [
+    span('header and report body', quote.signedBytes),
+    span('quote signature', quoteSignature),
+    span('attestation key', attestationKey),
+    { name: 'QE report', start: at(qeReportSignature) - 384, end: at(qeReportSignature) },
+    span('QE report signature', qeReportSignature),
+    span('QE auth data', qeAuthData),
+  ];
+}
