@@ -179,23 +179,24 @@ describe('verifyOcmfRecord', () => {
       expectEcarError(() => verifyOcmfRecord(signed, meter.publicKey), 'METER_FORMAT_INVALID');
     });
 
-    const missing: [string, Partial<Parameters<typeof payload>[0]>][] = [
-      ['PG', { PG: undefined as unknown as string }],
-      ['MS and GS', { MS: undefined, GS: undefined }],
-      ['IS in a transaction record', { IS: undefined }],
-      ['RD', { RD: [] }],
-      ['TM of the first reading', { RD: [reading({ TM: undefined })] }],
-      ['ST of the first reading', { RD: [reading({ ST: undefined })] }],
-      ['RU of a reading with a value', { RD: [reading({ RU: undefined })] }],
+    // [what is missing, the field the error names, payload overrides]
+    const missing: [string, string, Partial<Parameters<typeof payload>[0]>][] = [
+      ['PG', 'PG', { PG: undefined as unknown as string }],
+      ['MS and GS', 'MS', { MS: undefined, GS: undefined }],
+      ['IS in a transaction record', 'IS', { IS: undefined }],
+      ['RD', 'RD', { RD: [] }],
+      ['TM of the first reading', 'TM', { RD: [reading({ TM: undefined })] }],
+      ['ST of the first reading', 'ST', { RD: [reading({ ST: undefined })] }],
+      ['RU of a reading with a value', 'RU', { RD: [reading({ RU: undefined })] }],
     ];
-    for (const [field, overrides] of missing) {
-      it(`throws METER_FORMAT_INVALID naming the field when a signed record lacks ${field}`, () => {
+    for (const [what, field, overrides] of missing) {
+      it(`throws METER_FORMAT_INVALID naming ${field} when a signed record lacks ${what}`, () => {
         const signed = signOcmfRecord(payload(overrides), meter.privateKey);
         const error = expectEcarError(
           () => verifyOcmfRecord(signed, meter.publicKey),
           'METER_FORMAT_INVALID',
         );
-        expect(error.details.field).to.be.a('string');
+        expect(error.details.field).to.equal(field);
       });
     }
 
