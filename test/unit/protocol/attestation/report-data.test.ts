@@ -74,7 +74,10 @@ describe('enclaveReportData', () => {
   });
 
   it('throws INVALID_ARGUMENT for an empty channel, chaincode or MSP id', () => {
-    expectEcarError(() => enclaveReportData(binding({ mspId: '' })), 'INVALID_ARGUMENT');
+    for (const name of ['channel', 'chaincode', 'mspId'] as const) {
+      const error = expectEcarError(() => enclaveReportData(binding({ [name]: '' })), 'INVALID_ARGUMENT');
+      expect(error.reason).to.equal(`${name} must not be empty`);
+    }
   });
 });
 
