@@ -255,8 +255,9 @@ export function parseKeyWrap(input: unknown): KeyWrap {
   return { enclave: x.enclave, from: x.from, n: x.n, ct: x.ct };
 }
 
+/** The same rule as fromB64: canonical base64 alphabet and a length that is a multiple of 4. */
 function isB64(value: unknown): value is string {
-  return typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+  return typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0;
 }
 
 /** Validates the shape of a key record read from the ledger or received from an enclave. */
@@ -274,16 +275,9 @@ export function parseKeyRecord(input: unknown): KeyRecord {
     fail('epoch must be >= 1');
   if (!isB64(r.boxPublicKey) || !isB64(r.receiptPublicKey) || !isB64(r.sig))
     fail('keys and signature must be base64');
-  if (typeof r.creator !== 'string' || !/^[0-9a-f]{64}$/.test(r.creator))
-    fail('creator must be an enclave id');
+  if (!isEnclaveId(r.creator)) fail('creator must be an enclave id');
   if (!Array.isArray(r.wraps)) return fail('wraps must be a list');
-  const wraps = (r.wraps as unknown[]).map((w): KeyWrap => {
-    const x = w as Record<string, unknown>;
-    if (!isEnclaveId(x.enclave) || !isEnclaveId(x.from) || !isB64(x.n) || !isB64(x.ct)) {
-      return fail('a wrap is malformed');
-    }
-    return { enclave: x.enclave, from: x.from, n: x.n, ct: x.ct };
-  });
+  const wraps = (r.wraps as unknown[]).map((w) => parseKeyWrap(w));
   return {
     v: 1,
     channel: r.channel as string,
@@ -302,8 +296,7 @@ export function parseVoucher(input: unknown): Voucher {
   const r = (raw ?? {}) as Record<string, unknown>;
   if (
     r.v !== 1 ||
-    typeof r.enclave !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(r.enclave) ||
+    !isEnclaveId(r.enclave) ||
     typeof r.epoch !== 'number' ||
     !Number.isSafeInteger(r.epoch) ||
     !isB64(r.sig)

@@ -111,6 +111,15 @@ describe('key records', () => {
     expect(verifyKeyRecord(parsed, creatorSign.publicKey).epoch).to.equal(1);
   });
 
+  it('throws KEYS_UNAVAILABLE (not a crash) for a record whose wraps are null or malformed', () => {
+    const { rec } = record();
+    for (const wraps of [[null], [{ ...rec.wraps[0], n: 'not base64!' }], [{ ...rec.wraps[0], from: 'x' }]]) {
+      expect(() => parseKeyRecord(JSON.stringify({ ...rec, wraps })))
+        .to.throw(EcarError)
+        .with.property('code', 'KEYS_UNAVAILABLE');
+    }
+  });
+
   it('throws KEYS_UNAVAILABLE when the box key in the record was replaced', () => {
     const { rec } = record();
     const forged = { ...rec, boxPublicKey: Buffer.from(boxKeyPair().publicKey).toString('base64') };
