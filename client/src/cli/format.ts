@@ -5,7 +5,7 @@ import { displayMoney, parseSignedMoney } from '../../../chaincode/src/domain/un
 import { isJsonObject, type LedgerSubmitResult } from '../fabric/ledger-client';
 
 /** Fraction digits of the token for display (minor units stay exact on the wire and in --json). */
-export const TOKEN_DECIMALS = 2;
+const TOKEN_DECIMALS = 2;
 
 /** What every write command prints with --json: the domain's result plus where it was committed. */
 export interface SubmitOutcome {

@@ -104,7 +104,7 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
   };
 }
 
-export function paramsFields(p: JsonObject): string {
+function paramsFields(p: JsonObject): string {
   const ids = (key: string): string => {
     const value = p[key];
     return Array.isArray(value) && value.length > 0 ? value.join(', ') : '-';

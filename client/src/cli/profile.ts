@@ -157,7 +157,7 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
 }
 
 /** The caller id computed offline: the wallet's in confidential mode, the X.509 identity's in plaintext. */
-export function localCallerId(profile: Profile): string {
+function localCallerId(profile: Profile): string {
   if (profile.mode === 'confidential') {
     if (profile.wallet === undefined)
       throw new WalletError('WALLET_MISSING', `profile '${profile.name}' names no wallet`);

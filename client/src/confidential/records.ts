@@ -75,7 +75,7 @@ export function parseEnclaveEvidence(value: unknown, what = 'enclave evidence'):
 }
 
 /** One registry record. Its measurement and TCB fields are the registrar's view; the verifier recomputes them. */
-export function parseRegistryRecord(value: unknown, what = 'registry record'): RegistryRecord {
+function parseRegistryRecord(value: unknown, what = 'registry record'): RegistryRecord {
   const evidence = parseEnclaveEvidence(value, what);
   const fields = value as Fields;
   const id = text(fields, 'id', what, EVIDENCE);

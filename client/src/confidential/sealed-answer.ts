@@ -42,7 +42,7 @@ export function openAnswer(bytes: Uint8Array, context: RequestContext): JsonValu
 }
 
 /** The typed error of an enclave's sealed refusal. */
-export function refusalError(payload: Extract<ResponsePayload, { ok: false }>, txId: string): EcarError {
+function refusalError(payload: Extract<ResponsePayload, { ok: false }>, txId: string): EcarError {
   const prefix = `${payload.code}: `;
   const reason = payload.message.startsWith(prefix) ? payload.message.slice(prefix.length) : payload.message;
   const details = { transactionId: txId };

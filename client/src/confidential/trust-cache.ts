@@ -24,7 +24,7 @@ interface Entry {
 }
 
 /** SHA-256 (hex) of the key status in canonical JSON: any change to it changes this. */
-export function keyStatusFingerprint(status: KeyStatus): string {
+function keyStatusFingerprint(status: KeyStatus): string {
   return toHex(sha256(canonicalJson(status as unknown as JsonValue)));
 }
 

@@ -72,7 +72,7 @@ export function ecarHome(env: Readonly<Record<string, string | undefined>> = pro
   return home !== undefined && home !== '' ? resolve(expandHome(home)) : join(homedir(), '.config', 'ecar');
 }
 
-export function configFilePath(home: string): string {
+function configFilePath(home: string): string {
   return join(home, CONFIG_FILE_NAME);
 }
 
@@ -97,7 +97,7 @@ const FIELDS: readonly (keyof ProfileSettings)[] = [
   'wallet',
 ];
 /** The `ecar init` flag of each field, for messages that say what to fix. */
-export const FIELD_FLAGS: Readonly<Record<keyof ProfileSettings, string>> = {
+const FIELD_FLAGS: Readonly<Record<keyof ProfileSettings, string>> = {
   endpoint: '--endpoint',
   tlsRootCert: '--tls-root-cert',
   tlsServerName: '--tls-server-name',
@@ -112,7 +112,7 @@ export const FIELD_FLAGS: Readonly<Record<keyof ProfileSettings, string>> = {
 };
 
 /** Checks a profile name (what --profile and `ecar init --profile` take). */
-export function isProfileName(name: string): boolean {
+function isProfileName(name: string): boolean {
   return PROFILE_NAME.test(name);
 }
 
@@ -190,7 +190,7 @@ export function parseProfileSettings(
  * Reads and validates the config file.
  * @throws ProfileError PROFILE_FILE_MISSING, PROFILE_FILE_INVALID or PROFILE_INVALID.
  */
-export function readProfileConfig(file: string): ProfileConfig {
+function readProfileConfig(file: string): ProfileConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
