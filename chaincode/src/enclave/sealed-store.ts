@@ -12,11 +12,9 @@ import {
   pseudonymPrefix,
   sealValue,
 } from '../protocol/confidential/sealed-state';
+import { checkStateKey } from '../domain/state-key';
 import { EcarError } from '../protocol/errors';
 import type { RawState } from './ledger-state';
-
-/** The same rule as the plain store: logical keys are printable ASCII. */
-const KEY_PATTERN = /^[\x21-\x7e]{1,1024}$/;
 
 export interface SealedStoreContext {
   readonly bundle: KeyBundle;
@@ -41,7 +39,7 @@ export class SealedStateStore implements StateStore {
   }
 
   async get(key: string): Promise<JsonObject | undefined> {
-    checkKey(key);
+    checkStateKey(key);
     const stored = await this.#state.get(pseudonymKey(this.#bundle.nameKey, key));
     if (stored === undefined) return undefined;
     const sealed = parseSealedValue(stored);
@@ -49,7 +47,7 @@ export class SealedStateStore implements StateStore {
   }
 
   async put(key: string, value: JsonObject): Promise<void> {
-    checkKey(key);
+    checkStateKey(key);
     const sealed = sealValue(value, {
       logicalKey: key,
       txId: this.#txId,
@@ -60,12 +58,12 @@ export class SealedStateStore implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    checkStateKey(key);
     await this.#state.delete(pseudonymKey(this.#bundle.nameKey, key));
   }
 
   async range(prefix: string): Promise<readonly StateEntry[]> {
-    checkKey(prefix);
+    checkStateKey(prefix);
     const nameKey = this.#bundle.nameKey;
     const entries = await this.#state.range(pseudonymPrefix(nameKey, prefix));
     return entries
@@ -88,11 +86,5 @@ export class SealedStateStore implements StateStore {
       throw new EcarError('KEYS_UNAVAILABLE', `this enclave does not hold the state key of epoch ${epoch}`);
     }
     return secrets.stateKey;
-  }
-}
-
-function checkKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) {
-    throw new EcarError('INTERNAL', `state key '${key.slice(0, 80)}' is not printable ASCII`);
   }
 }

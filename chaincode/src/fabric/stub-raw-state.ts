@@ -1,7 +1,7 @@
 // Raw state over the chaincode stub: bytes in and out, prefix ranges in byte order with the iterator
 // always closed. The enclave's sealed store and the plain JSON store both sit on it.
 import type { RawEntry, RawState } from '../enclave/ledger-state';
-import { EcarError } from '../protocol/errors';
+import { checkStateKey, RAW_KEY_MAX } from '../domain/state-key';
 import type { StateStub } from './stub-state-store';
 
 /**
@@ -11,7 +11,6 @@ import type { StateStub } from './stub-state-store';
  * [prefix, prefix + U+FFFF) holds exactly the keys that start with `prefix`: every ASCII
  * continuation sorts below the UTF-8 bytes EF BF BF.
  */
-const KEY_PATTERN = /^[\x21-\x7e]{1,2048}$/;
 const RANGE_END = '\uffff';
 
 export class StubRawState implements RawState {
@@ -22,23 +21,23 @@ export class StubRawState implements RawState {
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    checkKey(key);
+    checkStateKey(key, RAW_KEY_MAX);
     const bytes = await this.#stub.getState(key);
     return bytes.length === 0 ? undefined : bytes;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    checkKey(key);
+    checkStateKey(key, RAW_KEY_MAX);
     await this.#stub.putState(key, Buffer.from(value));
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    checkStateKey(key, RAW_KEY_MAX);
     await this.#stub.deleteState(key);
   }
 
   async range(prefix: string): Promise<readonly RawEntry[]> {
-    checkKey(prefix);
+    checkStateKey(prefix, RAW_KEY_MAX);
     const iterator = await this.#stub.getStateByRange(prefix, prefix + RANGE_END);
     const entries: RawEntry[] = [];
     try {
@@ -51,11 +50,5 @@ export class StubRawState implements RawState {
       await iterator.close();
     }
     return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
-}
-
-function checkKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) {
-    throw new EcarError('INTERNAL', `state key '${key.slice(0, 80)}' is not printable ASCII`);
   }
 }

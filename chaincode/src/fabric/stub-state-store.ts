@@ -3,6 +3,7 @@
 import type { JsonObject, StateEntry, StateStore } from '../ports';
 import { canonicalJson } from '../domain/json';
 import { EcarError } from '../protocol/errors';
+import { checkStateKey } from '../domain/state-key';
 import { StubRawState } from './stub-raw-state';
 
 /** One entry of a range iterator (fabric-shim's Iterators.KV). */
@@ -34,19 +35,23 @@ export class StubStateStore implements StateStore {
   }
 
   async get(key: string): Promise<JsonObject | undefined> {
+    checkStateKey(key);
     const bytes = await this.#raw.get(key);
     return bytes === undefined ? undefined : parseValue(key, bytes);
   }
 
   async put(key: string, value: JsonObject): Promise<void> {
+    checkStateKey(key);
     await this.#raw.put(key, Buffer.from(canonicalJson(value), 'utf8'));
   }
 
   async delete(key: string): Promise<void> {
+    checkStateKey(key);
     await this.#raw.delete(key);
   }
 
   async range(prefix: string): Promise<readonly StateEntry[]> {
+    checkStateKey(prefix);
     return (await this.#raw.range(prefix)).map((entry) => ({
       key: entry.key,
       value: parseValue(entry.key, entry.value),
