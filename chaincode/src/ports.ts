@@ -47,6 +47,9 @@ export interface Caller {
 }
 
 /** Printable, `/`-free, at most 200 characters: what a caller id may look like. */
+/** What a transaction name looks like (checked at every entry point before the registry lookup). */
+export const TRANSACTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
 export const CALLER_ID_PATTERN = /^[A-Za-z0-9._:@+=-]{1,200}$/;
 
 /** The transaction's own time and id: the same on every endorser (never the wall clock). */

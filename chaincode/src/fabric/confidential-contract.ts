@@ -1,6 +1,7 @@
 // The confidential contract (api.ts): thin fabric-contract-api functions that check the raw string
 // arguments and delegate to the process-wide enclave runtime. Writes are @Transaction(), reads and
 // enclave-local work (evidence, key creation, sharing, vouching) are @Transaction(false).
+import { MAX_ENVELOPE_LENGTH } from '../protocol/confidential/envelope';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import type { EnclaveTx } from '../enclave/ledger-state';
 import { enclaveRuntime, type EnclaveRuntime } from '../enclave/runtime';
@@ -9,9 +10,6 @@ import { EcarError } from '../protocol/errors';
 import { hasAdminNodeOu } from './admin-identity';
 import { clockFromStub } from './fabric-clock';
 import { StubRawState } from './stub-raw-state';
-
-/** The largest argument any function accepts (an envelope is at most ~1.4 MB of base64). */
-const MAX_ARGUMENT_LENGTH = 2_000_000;
 
 @Info({
   title: 'ConfidentialContract',
@@ -158,7 +156,7 @@ function lazySubmitter(ctx: Context): EnclaveTx['submitter'] {
 
 function argument(value: unknown): string {
   if (typeof value !== 'string') throw new EcarError('INVALID_ARGUMENT', 'arguments must be strings');
-  if (value.length > MAX_ARGUMENT_LENGTH) throw new EcarError('INVALID_ARGUMENT', 'argument too large');
+  if (value.length > MAX_ENVELOPE_LENGTH) throw new EcarError('INVALID_ARGUMENT', 'argument too large');
   return value;
 }
 

@@ -1,6 +1,7 @@
 // The domain's EventSink for Fabric, which keeps one chaincode event per transaction: the events a
 // transaction emits are collected and set once, at the end, only when it succeeded. No Fabric
 // imports, so the client decodes events with the same code.
+import type { EventTarget } from '../enclave/ledger-state';
 import type { EventPayload, EventSink } from '../ports';
 import { canonicalJson } from '../domain/json';
 
@@ -12,10 +13,8 @@ export interface LedgerEvent {
   readonly payload: EventPayload;
 }
 
-/** Where the collected event goes (the chaincode stub). */
-export interface EventTarget {
-  setEvent(name: string, payload: Uint8Array): void;
-}
+/** Where the collected event goes (the chaincode stub): one definition, the enclave's. */
+export type { EventTarget } from '../enclave/ledger-state';
 
 /**
  * Collects domain events. `flush` sets nothing for no event, the event itself (name and canonical

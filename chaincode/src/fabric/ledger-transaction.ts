@@ -1,6 +1,7 @@
 // Runs one domain transaction for the plain Fabric contract: validates the raw arguments at the
 // edge, wires the ports (stub state, caller, transaction clock, collected events, real OCMF
 // verifier), dispatches through the domain registry and returns the JSON result text.
+import { TRANSACTION_NAME_PATTERN } from '../ports';
 import type { MeterVerifier } from '../ports';
 import { dispatch, type TransactionKind } from '../domain/transactions';
 import { EcarError } from '../protocol/errors';
@@ -18,13 +19,12 @@ export interface LedgerEnvironment {
   readonly meter?: MeterVerifier;
 }
 
-const FUNCTION_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 /** Generous for two 16 KiB OCMF records and a station with 8 EVSEs; bounds what a proposal can make us parse. */
 export const MAX_ARGS_LENGTH = 256 * 1024;
 
 /** The transaction name: letters and digits, 1-64 characters. */
 export function parseFunctionName(fn: unknown): string {
-  if (typeof fn !== 'string' || !FUNCTION_PATTERN.test(fn)) {
+  if (typeof fn !== 'string' || !TRANSACTION_NAME_PATTERN.test(fn)) {
     throw new EcarError('INVALID_ARGUMENT', 'fn must be a transaction name of 1-64 letters and digits', {
       field: 'fn',
     });

@@ -3,6 +3,7 @@
 // ephemeral key with a nonce derived from the transaction id, plus an Ed25519 receipt over
 // (request hash, response hash, transaction id). Everything enclave-side is deterministic, so every
 // endorsing enclave produces byte-identical responses.
+import { TRANSACTION_NAME_PATTERN } from '../../ports';
 import { canonicalJson } from '../../domain/json';
 import type { JsonValue } from '../../ports';
 import { EcarError } from '../errors';
@@ -22,6 +23,8 @@ import {
 } from './primitives';
 
 export const PROTOCOL_VERSION = 1;
+/** The largest request envelope accepted (a 1 MiB padded plaintext is about 1.4 MB of base64). */
+export const MAX_ENVELOPE_LENGTH = 2_000_000;
 const REQUEST_DOMAIN = 'ecar/request/v1\n';
 const RECEIPT_DOMAIN = 'ecar/receipt/v1\n';
 const RESPONSE_NONCE_DOMAIN = 'ecar/response-nonce/v1\n';
@@ -98,7 +101,7 @@ export interface ParsedEnvelope {
 
 /** Reads the visible header of an envelope (to pick the epoch's key) and decodes it, without opening it. */
 export function parseEnvelope(envelopeText: unknown): ParsedEnvelope {
-  if (typeof envelopeText !== 'string' || envelopeText.length > 2_000_000) {
+  if (typeof envelopeText !== 'string' || envelopeText.length > MAX_ENVELOPE_LENGTH) {
     throw new EcarError('ENVELOPE_INVALID', 'the request envelope must be a JSON string');
   }
   const raw = parseJsonObject(envelopeText, 'request envelope', 'ENVELOPE_INVALID');
@@ -158,7 +161,7 @@ function parseRequestBody(raw: Record<string, unknown>): RequestBody {
   if (typeof raw.channel !== 'string' || raw.channel === '') fail('channel missing');
   if (typeof raw.chaincode !== 'string' || raw.chaincode === '') fail('chaincode missing');
   if (typeof raw.epoch !== 'number' || !Number.isSafeInteger(raw.epoch)) fail('epoch missing');
-  if (typeof raw.fn !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(raw.fn))
+  if (typeof raw.fn !== 'string' || !TRANSACTION_NAME_PATTERN.test(raw.fn))
     fail('fn must be a function name');
   if (!('args' in raw)) fail('args missing');
   if (typeof raw.wallet !== 'string') fail('wallet missing');
