@@ -5,7 +5,7 @@
 // the ledger. Ledger keys: keys/current, keys/<epoch>, keys/<epoch>/wrap/<enclave>,
 // keys/<epoch>/voucher/<enclave>.
 import type { KeyStatus, RegistryRecord } from '../protocol/confidential/api';
-import { toB64 } from '../protocol/confidential/encoding';
+import { parseJsonList, parseJsonObject, toB64 } from '../protocol/confidential/encoding';
 import {
   epochPublicKeys,
   extendBundle,
@@ -219,16 +219,8 @@ export class KeyManager {
     // a wrap replaces the one stored for its recipient: only org admins may, or anyone could block
     // an enclave's key import by overwriting its wrap with garbage
     requireOrgAdmin(tx.submitter, 'addWraps');
-    const text = requireText(wrapsJson, 'key wraps');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new EcarError('INVALID_ARGUMENT', 'key wraps must be a JSON list');
-    }
-    if (!Array.isArray(raw) || raw.length > 1000)
-      throw new EcarError('INVALID_ARGUMENT', 'key wraps must be a JSON list');
-    const wraps = (raw as unknown[]).map((item) => parseKeyWrap(item));
+    const raw = parseJsonList(requireText(wrapsJson, 'key wraps'), 'key wraps', 'INVALID_ARGUMENT', 1000);
+    const wraps = raw.map((item) => parseKeyWrap(item));
     const current = await this.#requireCurrent(tx.state);
     for (const wrap of wraps) {
       for (const id of [wrap.from, wrap.enclave]) {
@@ -278,13 +270,15 @@ export class KeyManager {
     const wraps: KeyWrap[] = [];
     const vouchers: Voucher[] = [];
     for (const entry of await state.range('keys/')) {
-      const value = JSON.parse(Buffer.from(entry.value).toString('utf8')) as unknown;
       const match = /^keys\/(\d+)(?:\/(wrap|voucher)\/[0-9a-f]{64})?$/.exec(entry.key);
       if (match === null) continue;
       const epoch = Number(match[1]);
-      if (match[2] === undefined) records.push(parseKeyRecord(value));
-      else if (epoch === currentEpoch && match[2] === 'wrap') wraps.push(parseKeyWrap(value));
-      else if (epoch === currentEpoch) vouchers.push(parseVoucher(value));
+      const text = Buffer.from(entry.value).toString('utf8');
+      if (match[2] === undefined) records.push(parseKeyRecord(text));
+      else if (epoch !== currentEpoch) continue;
+      else if (match[2] === 'wrap')
+        wraps.push(parseKeyWrap(parseJsonObject(text, 'key wrap', 'KEYS_UNAVAILABLE')));
+      else vouchers.push(parseVoucher(text));
     }
     records.sort((a, b) => a.epoch - b.epoch);
     return { currentEpoch, records, wraps, vouchers };
@@ -367,14 +361,8 @@ function requireText(value: unknown, what: string): string {
 
 function parseIds(value: unknown): string[] {
   if (value === undefined || value === '') return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(requireText(value, 'enclave ids'));
-  } catch (error) {
-    if (error instanceof EcarError) throw error;
-    throw new EcarError('INVALID_ARGUMENT', 'enclave ids must be a JSON list of enclave ids');
-  }
-  if (!Array.isArray(raw) || !raw.every((id) => isEnclaveId(id))) {
+  const raw = parseJsonList(requireText(value, 'enclave ids'), 'enclave ids', 'INVALID_ARGUMENT', 1000);
+  if (!raw.every((id) => isEnclaveId(id))) {
     throw new EcarError('INVALID_ARGUMENT', 'enclave ids must be a JSON list of enclave ids (64 hex digits)');
   }
   return [...new Set(raw)];

@@ -2,7 +2,7 @@
 // endorsing enclave against the ledger's policy at the transaction time before it is written, so
 // all endorsements agree. Records are plain JSON: identities, public keys, evidence — public by design.
 import type { EnclaveEvidence, RegistryRecord } from '../protocol/confidential/api';
-import { fromB64, toHex } from '../protocol/confidential/encoding';
+import { fromB64, parseJsonObject, toHex } from '../protocol/confidential/encoding';
 import { enclaveIdOf } from '../protocol/confidential/key-record';
 import { KEY_BYTES } from '../protocol/confidential/primitives';
 import {
@@ -40,14 +40,7 @@ export function parseEnclaveEvidence(input: unknown): EnclaveEvidence {
     throw new EcarError('ATTESTATION_FORMAT_INVALID', `enclave evidence: ${why}`);
   };
   if (typeof input !== 'string' || input.length > 1_000_000) return fail('must be JSON text under 1 MB');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(input);
-  } catch {
-    return fail('is not JSON');
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('must be a JSON object');
-  const r = raw as Record<string, unknown>;
+  const r = parseJsonObject(input, 'enclave evidence', 'ATTESTATION_FORMAT_INVALID');
   for (const key of Object.keys(r)) if (!EVIDENCE_FIELDS.includes(key)) fail(`unknown field '${key}'`);
   if (r.v !== 1) fail('unsupported version');
   if (r.provider !== 'simulated' && r.provider !== 'gramine') {
@@ -161,7 +154,14 @@ export async function readRegistryRecord(state: RawState, id: string): Promise<R
 
 export async function listEnclaves(state: RawState): Promise<RegistryRecord[]> {
   const entries = await state.range(REGISTRY_PREFIX);
-  return entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as RegistryRecord);
+  return entries.map(
+    (entry) =>
+      parseJsonObject(
+        Buffer.from(entry.value).toString('utf8'),
+        'registry record',
+        'INTERNAL',
+      ) as unknown as RegistryRecord,
+  );
 }
 
 /** MSP ids with at least one registered enclave, sorted. */

@@ -2,7 +2,7 @@
 // keys, values written as canonical (sorted-key) JSON so every endorser writes identical bytes.
 import type { JsonObject, StateEntry, StateStore } from '../ports';
 import { canonicalJson } from '../domain/json';
-import { EcarError } from '../protocol/errors';
+import { parseJsonObject } from '../protocol/confidential/encoding';
 import { checkStateKey } from '../domain/state-key';
 import { StubRawState } from './stub-raw-state';
 
@@ -60,14 +60,9 @@ export class StubStateStore implements StateStore {
 }
 
 function parseValue(key: string, bytes: Uint8Array): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new EcarError('INTERNAL', `state at '${key.slice(0, 80)}' is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new EcarError('INTERNAL', `state at '${key.slice(0, 80)}' is not a JSON object`);
-  }
-  return value as JsonObject;
+  return parseJsonObject(
+    Buffer.from(bytes).toString('utf8'),
+    `state at '${key.slice(0, 80)}'`,
+    'INTERNAL',
+  ) as JsonObject;
 }

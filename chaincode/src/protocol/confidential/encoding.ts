@@ -66,3 +66,17 @@ export function parseJsonObject(text: string, what: string, code: ErrorCode): Re
   }
   return value as Record<string, unknown>;
 }
+
+/** Parses JSON text into a list of at most `maxItems` entries, or throws the given code. */
+export function parseJsonList(text: string, what: string, code: ErrorCode, maxItems: number): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new EcarError(code, `${what} must be a JSON list`);
+  }
+  if (!Array.isArray(value) || value.length > maxItems) {
+    throw new EcarError(code, `${what} must be a JSON list of at most ${maxItems} entries`);
+  }
+  return value as unknown[];
+}
