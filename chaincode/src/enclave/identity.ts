@@ -1,7 +1,8 @@
 // The enclave's own identity: an X25519 box key pair and an Ed25519 signing key pair, generated
 // inside the enclave at first start and kept sealed, so a restarted server keeps its identity.
 // The enclave id is the hex of the signing public key.
-import { fromB64, fromUtf8, parseJsonObject, toB64, toHex, utf8 } from '../protocol/confidential/encoding';
+import { enclaveIdOf } from '../protocol/confidential/key-record';
+import { fromB64, fromUtf8, parseJsonObject, toB64, utf8 } from '../protocol/confidential/encoding';
 import {
   boxKeyPair,
   KEY_BYTES,
@@ -39,5 +40,5 @@ export function loadOrCreateIdentity(files: SealedFiles): EnclaveIdentity {
 }
 
 function identityFrom(box: BoxKeyPair, signing: SigningKeyPair): EnclaveIdentity {
-  return { id: toHex(signing.publicKey), box, signing };
+  return { id: enclaveIdOf(signing.publicKey), box, signing };
 }

@@ -1,6 +1,7 @@
 // Replay protection: every request nonce is recorded in sealed state by the transaction that uses
 // it. A replayed request finds its nonce and is refused; two concurrent uses both read the key as
 // absent and write it, so Fabric's MVCC check lets only one of them commit.
+import { toHex } from '../protocol/confidential/encoding';
 import type { StateStore } from '../ports';
 import { sha256 } from '../protocol/confidential/primitives';
 import { EcarError } from '../protocol/errors';
@@ -11,7 +12,7 @@ import { EcarError } from '../protocol/errors';
  * visible key prefix and let a peer link them.
  */
 export function nonceKey(walletPublicKey: Uint8Array, nonce: string): string {
-  return `nonce/${Buffer.from(sha256('ecar/nonce/v1\n', walletPublicKey, nonce)).toString('hex')}`;
+  return `nonce/${toHex(sha256('ecar/nonce/v1\n', walletPublicKey, nonce))}`;
 }
 
 /**

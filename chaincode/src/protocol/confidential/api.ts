@@ -2,6 +2,7 @@
 // enclave side (chaincode/src/enclave, chaincode/src/fabric) implements it; the client
 // (client/src/confidential) calls it. Records on the ledger under these keys are public by design:
 // identities, evidence, public keys, policy — never secrets or business data.
+import { toHex } from './encoding';
 import type { AttestationPolicy } from '../attestation';
 import type { KeyRecord, KeyWrap, Voucher } from './key-record';
 
@@ -106,5 +107,5 @@ export interface KeyStatus {
 export const WALLET_CALLER_PREFIX = 'w:';
 
 export function walletCallerId(walletPublicKey: Uint8Array): string {
-  return WALLET_CALLER_PREFIX + Buffer.from(walletPublicKey).toString('hex');
+  return WALLET_CALLER_PREFIX + toHex(walletPublicKey);
 }

@@ -8,7 +8,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 export const toB64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+/** Lower-case hex: one definition for the protocol code. */
+export { toHex } from '../attestation/bytes';
 
 /** Decodes canonical base64 of an expected length (any length when omitted). */
 export function fromB64(value: unknown, what: string, code: ErrorCode, length?: number): Uint8Array {

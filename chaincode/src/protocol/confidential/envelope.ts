@@ -7,7 +7,7 @@ import { TRANSACTION_NAME_PATTERN } from '../../ports';
 import { canonicalJson } from '../../domain/json';
 import type { JsonValue } from '../../ports';
 import { EcarError } from '../errors';
-import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
+import { fromB64, fromUtf8, pad, parseJsonObject, toB64, toHex, unpad, utf8 } from './encoding';
 import {
   boxSharedKey,
   ephemeralBoxKey,
@@ -218,9 +218,7 @@ function responseNonce(txId: string): Uint8Array {
 }
 
 function receiptMessage(envelopeText: string, ciphertext: Uint8Array, txId: string): Uint8Array {
-  return utf8(
-    `${RECEIPT_DOMAIN}${Buffer.from(sha256(envelopeText)).toString('hex')}\n${Buffer.from(sha256(ciphertext)).toString('hex')}\n${txId}`,
-  );
+  return utf8(`${RECEIPT_DOMAIN}${toHex(sha256(envelopeText))}\n${toHex(sha256(ciphertext))}\n${txId}`);
 }
 
 /** Enclave side: seals the answer for the client and signs the receipt (deterministic per tx). */
