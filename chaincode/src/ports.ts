@@ -58,6 +58,13 @@ export interface Clock {
   readonly nowMs: number;
   /** The transaction id; ids the domain derives (supply records, ...) come from it. */
   readonly txId: string;
+  /**
+   * How far `nowMs` may lie from the true time (ms, >= 0): the submitter writes the timestamp and
+   * each endorsing enclave accepts it only within this window of its own clock. Deadlines the
+   * domain enforces keep this margin (Tx.surelyAfter / surelyBefore), so a forged time within
+   * the window never moves a deadline. 0 where nothing checks the time (plaintext mode, tests).
+   */
+  readonly skewMs?: number;
 }
 
 /** Event payloads carry ids and hashes only: never amounts, balances or identities. */

@@ -49,6 +49,21 @@ export class Tx {
     return this.#ports.clock.nowMs;
   }
 
+  /** How far the transaction time may be off (see Clock.skewMs). */
+  get skewMs(): number {
+    return this.#ports.clock.skewMs ?? 0;
+  }
+
+  /** True only when `deadlineMs` has passed even if the transaction time runs early by the skew. */
+  surelyAfter(deadlineMs: number): boolean {
+    return this.now - this.skewMs >= deadlineMs;
+  }
+
+  /** True only when `deadlineMs` is still ahead even if the transaction time runs late by the skew. */
+  surelyBefore(deadlineMs: number): boolean {
+    return this.now + this.skewMs < deadlineMs;
+  }
+
   get txId(): string {
     return this.#ports.clock.txId;
   }
