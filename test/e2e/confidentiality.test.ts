@@ -12,7 +12,9 @@ import { Confidential, CONFIDENTIAL_CONTRACT } from '../../chaincode/src/protoco
 import { toB64 } from '../../chaincode/src/protocol/confidential/encoding';
 import {
   newRequestNonce,
+  PROTOCOL_VERSION,
   sealRequest,
+  submitterBinding,
   type RequestBody,
 } from '../../chaincode/src/protocol/confidential/envelope';
 import { signingKeyPair, type SigningKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
@@ -56,6 +58,7 @@ describe('confidential execution on the network', () => {
   ) =>
     new ConfidentialLedgerClient({
       network: channel(),
+      identity: connection.gateway.getIdentity(),
       chaincode: t.chaincode,
       wallet: options.wallet ?? signingKeyPair(),
       policy: options.policy ?? readNetworkPolicy(t),
@@ -203,7 +206,7 @@ describe('confidential execution on the network', () => {
 
     function body(overrides: Partial<RequestBody> = {}): RequestBody {
       return {
-        v: 1,
+        v: PROTOCOL_VERSION,
         channel: t.channel,
         chaincode: t.chaincode,
         epoch: keys.epoch,
@@ -212,6 +215,10 @@ describe('confidential execution on the network', () => {
         wallet: toB64(wallet.publicKey),
         nonce: newRequestNonce(),
         notAfter: Date.now() + 60_000,
+        submitter: submitterBinding(
+          connection.gateway.getIdentity().mspId,
+          connection.gateway.getIdentity().credentials,
+        ),
         ...overrides,
       };
     }

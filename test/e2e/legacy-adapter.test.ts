@@ -123,6 +123,7 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
       await provisionIfNeeded(t, modernNetwork, policy);
       modern = new ConfidentialLedgerClient({
         network: modernNetwork,
+        identity: (modernConnection as GatewayConnection).gateway.getIdentity(),
         chaincode: t.chaincode,
         wallet: signingKeyPair(),
         policy,

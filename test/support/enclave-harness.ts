@@ -20,7 +20,10 @@ import {
   extractSealedError,
   newRequestNonce,
   openResponse,
+  PROTOCOL_VERSION,
   sealRequest,
+  submitterBinding,
+  type SubmitterBinding,
   type RequestBody,
   type RequestSecrets,
   type ResponsePayload,
@@ -110,7 +113,21 @@ export interface TxOptions {
   readonly channel?: string;
   readonly mspId?: string;
   readonly isAdmin?: boolean;
+  /** SHA-256 of the submitting identity's certificate; default TEST_SUBMITTER's. */
+  readonly certHash?: string;
 }
+
+/** The identity test transactions are submitted with unless told otherwise (Org1MSP's client). */
+export const TEST_SUBMITTER: SubmitterBinding = submitterBinding(
+  'Org1MSP',
+  new TextEncoder().encode('test client certificate'),
+);
+
+/**
+ * The enclaves' own clock in these tests: it follows the time of the last transaction made (so an
+ * honest transaction is always on time) unless a test sets it, to forge a transaction time.
+ */
+export const enclaveClock: { nowMs: number | undefined; last: number } = { nowMs: undefined, last: T0 };
 
 export interface RecordedTx {
   readonly tx: EnclaveTx;
@@ -131,12 +148,17 @@ export class EnclaveTestNetwork {
 
   makeTx(options: TxOptions = {}): RecordedTx {
     const raw = this.ledger.begin();
+    enclaveClock.last = options.nowMs ?? this.nowMs;
     const events: { name: string; payload: string }[] = [];
     const tx: EnclaveTx = {
       state: raw,
       clock: { nowMs: options.nowMs ?? this.nowMs, txId: options.txId ?? this.nextTxId() },
       channel: options.channel ?? CHANNEL,
-      submitter: { mspId: options.mspId ?? 'Org1MSP', isAdmin: options.isAdmin ?? false },
+      submitter: {
+        mspId: options.mspId ?? 'Org1MSP',
+        isAdmin: options.isAdmin ?? false,
+        certHash: options.certHash ?? TEST_SUBMITTER.certHash,
+      },
       events: {
         setEvent: (name, payload) => events.push({ name, payload: Buffer.from(payload).toString('utf8') }),
       },
@@ -171,6 +193,7 @@ export interface RuntimeOptions {
   readonly cpuSecret?: Uint8Array;
   readonly debug?: boolean;
   readonly channel?: string;
+  readonly clockSkewMs?: number;
 }
 
 export const CPU_SECRET = new Uint8Array(32).fill(7);
@@ -192,6 +215,7 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
     chaincode: CHAINCODE,
     plaintext: false,
     codeRoot: '.',
+    clockSkewMs: options.clockSkewMs ?? 60_000,
   };
   return new EnclaveRuntime({
     config,
@@ -202,6 +226,7 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
       debug: options.debug ?? false,
     }),
     meter: fakeMeterVerifier,
+    wallClock: () => enclaveClock.nowMs ?? enclaveClock.last,
   });
 }
 
@@ -255,7 +280,7 @@ export class TestWallet {
     nowMs = T0,
   ): { envelope: string; secrets: RequestSecrets } {
     const body: RequestBody = {
-      v: 1,
+      v: PROTOCOL_VERSION,
       channel: CHANNEL,
       chaincode: CHAINCODE,
       epoch: record.epoch,
@@ -264,6 +289,7 @@ export class TestWallet {
       wallet: Buffer.from(this.keys.publicKey).toString('base64'),
       nonce: newRequestNonce(),
       notAfter: nowMs + 60_000,
+      submitter: TEST_SUBMITTER,
       ...overrides,
     };
     const { envelopeText, secrets } = sealRequest(

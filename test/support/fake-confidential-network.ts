@@ -51,6 +51,8 @@ export class FakeConfidentialNetwork implements NetworkPort {
   /** Transactions sent for ordering (after a successful endorsement). */
   readonly ordered: string[] = [];
   readonly reads: string[] = [];
+  /** A plain (unsealed) error the next endorsement fails with, as a lying peer would answer. */
+  forgeNextError: string | undefined;
   readonly #fixture: ConfidentialFixture;
   readonly #options: FakeEnclaveOptions;
   readonly #commitCodes: Status['code'][];
@@ -123,15 +125,27 @@ export class FakeConfidentialNetwork implements NetworkPort {
       channel: CHANNEL,
       chaincode,
       epoch: this.#fixture.keyStatus.currentEpoch,
+      // the fake has no identities: the real binding check is the enclave's (entry-point tests)
+      submitter: opened.body.submitter,
       nowMs: this.#options.nowMs?.() ?? Date.now(),
     });
     this.requests.push({ entryPoint, txId, body: opened.body, envelopeText });
+    const forged = this.forgeNextError;
+    if (forged !== undefined) {
+      this.forgeNextError = undefined;
+      throw endorseError(txId, forged);
+    }
     let payload: ResponsePayload;
     try {
       payload = { ok: true, result: this.#options.handler(opened.body) };
     } catch (error) {
       if (!(error instanceof EcarError)) throw error;
-      payload = { ok: false, code: error.code, message: error.reason };
+      payload = {
+        ok: false,
+        code: error.code,
+        message: error.reason,
+        ...(Object.keys(error.details).length === 0 ? {} : { details: error.details }),
+      };
     }
     const sealed = sealResponse(payload, {
       sharedKey: opened.sharedKey,

@@ -57,6 +57,7 @@ export function openActor(
     mspId: identity.mspId,
     ledger: new ConfidentialLedgerClient({
       network,
+      identity: connection.gateway.getIdentity(),
       chaincode: t.chaincode,
       wallet,
       policy: readNetworkPolicy(t),

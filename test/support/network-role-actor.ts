@@ -27,6 +27,7 @@ export async function openRoleActor(t: Topology, role: Role): Promise<Actor> {
     mspId: identity.mspId,
     ledger: new ConfidentialLedgerClient({
       network,
+      identity: connection.gateway.getIdentity(),
       chaincode: t.chaincode,
       wallet: wallet.keyPair,
       policy: readNetworkPolicy(t),

@@ -1,26 +1,54 @@
-// Events of confidential transactions. The domain emits ids only, but in confidential mode even an
-// id (a session, a station, a payment reference) is business data, so every value except the
-// (public) transaction id is replaced by its SHA-256: a party who knows the id can still match the
-// event; a peer operator learns only that some transaction of that kind committed.
+// Events of confidential transactions. The domain emits named events with ids, but in confidential
+// mode the name tells which sealed function ran and an id (a session, a station, a payment
+// reference) is business data; a plain hash of a public station id can be recomputed by anyone.
+// So every successful confidential write sets ONE event of one shape: `Confidential` with a fixed
+// number of tags, each an HMAC under a view key that only the enclaves derive from the chaincode
+// keys, over (event name, field, value); unused slots hold tags of the transaction id. Holders of the
+// view key can match a known id to a transaction; nobody else learns the kind or the ids.
+import { canonicalJson } from '../domain/json';
 import { toHex } from '../protocol/confidential/encoding';
+import { hmacSha256 } from '../protocol/confidential/primitives';
 import type { EventPayload, EventSink } from '../ports';
-import { sha256 } from '../protocol/confidential/primitives';
+import type { EventTarget } from './ledger-state';
 
-const EVENT_ID_DOMAIN = 'ecar/event-id/v1\n';
+export const CONFIDENTIAL_EVENT_NAME = 'Confidential';
+/** Tags per event: more than any one transaction's ids, so every event looks the same. */
+export const EVENT_TAG_SLOTS = 8;
+const VIEW_KEY_DOMAIN = 'ecar/event-view-key/v1\n';
+const TAG_DOMAIN = 'ecar/event-tag/v1\n';
 
-/** The hex hash an event carries in place of the value `value` of field `field`. */
-export function eventIdHash(field: string, value: string): string {
-  return toHex(sha256(EVENT_ID_DOMAIN, field, '\n', value));
+/** The view key of a chaincode key lineage (derived from its name key; never leaves the enclave). */
+export function eventViewKey(nameKey: Uint8Array): Uint8Array {
+  return hmacSha256(nameKey, VIEW_KEY_DOMAIN);
 }
 
-export function hashingEventSink(inner: EventSink): EventSink {
-  return {
-    emit(name: string, payload: EventPayload): void {
-      const hashed: Record<string, string> = {};
-      for (const [field, value] of Object.entries(payload)) {
-        hashed[field] = field === 'txId' ? value : eventIdHash(field, value);
-      }
-      inner.emit(name, hashed);
-    },
-  };
+/** The tag an event carries for the id `value` of field `field` of domain event `name`. */
+export function eventTag(viewKey: Uint8Array, name: string, field: string, value: string): string {
+  return toHex(hmacSha256(viewKey, TAG_DOMAIN, name, '\n', field, '\n', value).subarray(0, 16));
+}
+
+/** Collects a transaction's domain events as tags and sets the one confidential event. */
+export class TaggingEventSink implements EventSink {
+  readonly #viewKey: Uint8Array;
+  readonly #tags: string[] = [];
+
+  constructor(viewKey: Uint8Array) {
+    this.#viewKey = viewKey;
+  }
+
+  emit(name: string, payload: EventPayload): void {
+    for (const [field, value] of Object.entries(payload)) {
+      if (field !== 'txId') this.#tags.push(eventTag(this.#viewKey, name, field, value));
+    }
+  }
+
+  /** Sets the event: the tags sorted (emission order would hint at the kind), padded to the slots. */
+  flush(target: EventTarget, txId: string): void {
+    const tags = [...new Set(this.#tags)].slice(0, EVENT_TAG_SLOTS);
+    for (let slot = 0; tags.length < EVENT_TAG_SLOTS; slot += 1) {
+      tags.push(eventTag(this.#viewKey, '', 'padding', `${txId}/${slot}`));
+    }
+    tags.sort();
+    target.setEvent(CONFIDENTIAL_EVENT_NAME, Buffer.from(canonicalJson({ tags }), 'utf8'));
+  }
 }

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { EnclaveProvider } from '../protocol/confidential/api';
 import { EcarError } from '../protocol/errors';
+import { DEFAULT_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS, MIN_CLOCK_SKEW_MS } from './trusted-time';
 
 export interface EnclaveConfig {
   /** ECAR_ENCLAVE_PROVIDER: `simulated` (development, default) or `gramine` (SGX via Gramine). */
@@ -24,6 +25,11 @@ export interface EnclaveConfig {
   readonly plaintext: boolean;
   /** ECAR_CODE_ROOT: project root whose built chaincode is measured (simulated provider). */
   readonly codeRoot: string;
+  /**
+   * ECAR_CLOCK_SKEW_MS: how far a transaction time may lie from this enclave's clock (default 60000,
+   * 1000..300000). The consortium agrees on one value: it is also the margin on every deadline.
+   */
+  readonly clockSkewMs: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -70,12 +76,26 @@ export function readEnclaveConfig(env: Environment = process.env): EnclaveConfig
     chaincode: name(env, 'ECAR_CHAINCODE'),
     plaintext: flag(env, 'ECAR_PLAINTEXT'),
     codeRoot: env.ECAR_CODE_ROOT === undefined ? DEFAULT_CODE_ROOT : path(env, 'ECAR_CODE_ROOT'),
+    clockSkewMs: clockSkew(env),
   };
 }
 
 /** Only ECAR_PLAINTEXT, for the plain contract's guard (it needs none of the enclave's settings). */
 export function readPlaintextMode(env: Environment = process.env): boolean {
   return flag(env, 'ECAR_PLAINTEXT');
+}
+
+function clockSkew(env: Environment): number {
+  const value = env.ECAR_CLOCK_SKEW_MS;
+  if (value === undefined || value.trim() === '') return DEFAULT_CLOCK_SKEW_MS;
+  const ms = /^[0-9]{1,9}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!(ms >= MIN_CLOCK_SKEW_MS && ms <= MAX_CLOCK_SKEW_MS)) {
+    throw new EnclaveConfigError(
+      'ECAR_CLOCK_SKEW_MS',
+      `must be milliseconds between ${MIN_CLOCK_SKEW_MS} and ${MAX_CLOCK_SKEW_MS}, not '${value}'`,
+    );
+  }
+  return ms;
 }
 
 function required(env: Environment, variable: string): string {

@@ -1,26 +1,27 @@
-// The confidential entry point (DESIGN section 5): opens a request envelope with the current
-// epoch's chaincode key, checks its binding, freshness and nonce, runs the domain transaction as the
-// wallet over sealed state, and answers sealed to the client with a receipt. Deterministic, so every
-// endorsing enclave returns byte-identical responses and write sets. Nothing here logs.
+// The confidential entry point (DESIGN section 5): opens a request envelope with the epoch's
+// chaincode key, checks its binding (channel, chaincode, epoch, submitter), freshness and nonce, runs
+// the domain transaction as the wallet over sealed state, and answers sealed to the client with a
+// receipt. Every refusal after the envelope opened is sealed and signed too, so the client can tell
+// an enclave's word from a peer's. Deterministic, so every endorsing enclave returns byte-identical
+// responses and write sets. Nothing here logs.
 import { walletCallerId } from '../protocol/confidential/api';
 import { dispatch, type TransactionKind } from '../domain/transactions';
-import { CollectingEventSink } from '../fabric/fabric-events';
 import type { JsonValue, MeterVerifier, Ports } from '../ports';
 import {
   checkRequestBinding,
   openRequest,
   parseEnvelope,
   sealResponse,
+  type ParsedEnvelope,
   type ResponsePayload,
 } from '../protocol/confidential/envelope';
+import type { KeyBundle } from '../protocol/confidential/key-record';
 import { EcarError } from '../protocol/errors';
-import { hashingEventSink } from './confidential-events';
+import { eventViewKey, TaggingEventSink } from './confidential-events';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';
 import { guardNonce } from './nonce-guard';
 import { SealedStateStore } from './sealed-store';
-
-/** Caller ids of confidential mode: the wallet's Ed25519 public key. */
 
 export interface EntryPointDependencies {
   readonly keys: KeyManager;
@@ -30,11 +31,15 @@ export interface EntryPointDependencies {
 }
 
 /**
- * Runs one confidential request and returns the sealed response text.
+ * Runs one confidential request and returns the sealed response text. `tx.clock` must be the
+ * trusted clock (EnclaveRuntime.trustedClock), its skew the domain's deadline margin.
  *
- * @throws EcarError ENVELOPE_INVALID (envelope, signature, binding, freshness), KEYS_UNAVAILABLE,
- *   REPLAY before the request runs; EcarError CONFIDENTIAL_ERROR whose reason is a sealed error
- *   response when the domain refused it (so nothing is written and only the client can read why).
+ * @throws EcarError ENVELOPE_INVALID or KEYS_UNAVAILABLE when the envelope cannot be opened here
+ *   (plain: nothing can be sealed to a request that does not open); EcarError CONFIDENTIAL_ERROR
+ *   whose reason is a sealed, signed refusal for everything after that: a binding, freshness or
+ *   submitter mismatch, a replayed nonce (REPLAY, naming the transaction that used it), a request
+ *   sealed to a retired epoch (ENVELOPE_INVALID with `currentEpoch`, signed with that epoch's key),
+ *   or the domain's own refusal. Nothing is written then.
  */
 export async function runConfidential(
   tx: EnclaveTx,
@@ -45,58 +50,85 @@ export async function runConfidential(
   const envelope = parseEnvelope(envelopeText);
   const epoch = await deps.keys.currentEpoch(tx.state);
   if (epoch === 0) throw new EcarError('KEYS_UNAVAILABLE', 'no chaincode keys are published yet');
-  if (envelope.epoch !== epoch) {
+  if (envelope.epoch > epoch) {
     throw new EcarError(
       'ENVELOPE_INVALID',
       `request is for key epoch ${envelope.epoch}; the current epoch is ${epoch}`,
     );
   }
   const bundle = await deps.keys.bundleFor(tx.state, epoch);
-  const secrets = bundle.epochs.get(epoch);
-  if (secrets === undefined) throw new EcarError('KEYS_UNAVAILABLE', `no keys of epoch ${epoch}`);
-  const { body, walletPublicKey, sharedKey } = openRequest(envelope, secrets.boxSecretKey);
-  checkRequestBinding(body, {
-    channel: tx.channel,
-    chaincode: deps.chaincode,
-    epoch,
-    nowMs: tx.clock.nowMs,
-  });
-
-  const store = new SealedStateStore(tx.state, { bundle, epoch, txId: tx.clock.txId });
-  await guardNonce(store, {
-    walletPublicKey,
-    nonce: body.nonce,
-    notAfter: body.notAfter,
-    txId: tx.clock.txId,
-  });
-
-  const seal = (payload: ResponsePayload): string =>
-    sealResponse(payload, {
-      sharedKey,
-      envelopeText: envelope.text,
-      txId: tx.clock.txId,
-      epoch,
-      receiptSeed: secrets.receiptSeed,
-    });
-  const events = new CollectingEventSink();
-  const ports: Ports = {
-    store,
-    caller: { id: walletCallerId(walletPublicKey) },
-    clock: tx.clock,
-    events: hashingEventSink(events),
-    meter: deps.meter,
-  };
-  let result: JsonValue;
+  const opened = openWith(bundle, envelope);
+  if (envelope.epoch !== epoch) {
+    // the client sealed to a retired epoch: tell it so under that epoch's receipt key, which it trusts
+    throw opened.refuse(
+      new EcarError(
+        'ENVELOPE_INVALID',
+        `request is for key epoch ${envelope.epoch}; the current epoch is ${epoch}`,
+        { currentEpoch: epoch },
+      ),
+      tx.clock.txId,
+    );
+  }
   try {
-    result = await dispatch(ports, body.fn, body.args, kind);
+    const { body, walletPublicKey } = opened.request;
+    checkRequestBinding(body, {
+      channel: tx.channel,
+      chaincode: deps.chaincode,
+      epoch,
+      nowMs: tx.clock.nowMs,
+      submitter: { mspId: tx.submitter.mspId, certHash: tx.submitter.certHash },
+    });
+    const store = new SealedStateStore(tx.state, { bundle, epoch, txId: tx.clock.txId });
+    await guardNonce(store, {
+      walletPublicKey,
+      nonce: body.nonce,
+      notAfter: body.notAfter,
+      txId: tx.clock.txId,
+    });
+    const events = new TaggingEventSink(eventViewKey(bundle.nameKey));
+    const ports: Ports = {
+      store,
+      caller: { id: walletCallerId(walletPublicKey) },
+      clock: tx.clock,
+      events,
+      meter: deps.meter,
+    };
+    const result: JsonValue = await dispatch(ports, body.fn, body.args, kind);
+    if (kind === 'submit') events.flush(tx.events, tx.clock.txId);
+    return opened.seal({ ok: true, result }, tx.clock.txId);
   } catch (error) {
     const refusal =
       error instanceof EcarError ? error : new EcarError('INTERNAL', 'the transaction failed unexpectedly');
-    throw new EcarError(
-      'CONFIDENTIAL_ERROR',
-      seal({ ok: false, code: refusal.code, message: refusal.reason }),
-    );
+    throw opened.refuse(refusal, tx.clock.txId);
   }
-  if (kind === 'submit') events.flush(tx.events);
-  return seal({ ok: true, result });
+}
+
+interface OpenedEnvelope {
+  readonly request: ReturnType<typeof openRequest>;
+  seal(payload: ResponsePayload, txId: string): string;
+  refuse(refusal: EcarError, txId: string): EcarError;
+}
+
+/** Opens the envelope with the keys of the epoch it names; answers go out under that epoch's keys. */
+function openWith(bundle: KeyBundle, envelope: ParsedEnvelope): OpenedEnvelope {
+  const secrets = bundle.epochs.get(envelope.epoch);
+  if (secrets === undefined) throw new EcarError('KEYS_UNAVAILABLE', `no keys of epoch ${envelope.epoch}`);
+  const request = openRequest(envelope, secrets.boxSecretKey);
+  const seal = (payload: ResponsePayload, txId: string): string =>
+    sealResponse(payload, {
+      sharedKey: request.sharedKey,
+      envelopeText: envelope.text,
+      txId,
+      epoch: envelope.epoch,
+      receiptSeed: secrets.receiptSeed,
+    });
+  return {
+    request,
+    seal,
+    refuse: (refusal, txId) =>
+      new EcarError(
+        'CONFIDENTIAL_ERROR',
+        seal({ ok: false, code: refusal.code, message: refusal.reason, details: refusal.details }, txId),
+      ),
+  };
 }

@@ -27,6 +27,8 @@ export interface Submitter {
   readonly mspId: string;
   /** The identity's certificate carries the NodeOU `admin` (an org administrator). */
   readonly isAdmin: boolean;
+  /** SHA-256 (hex) of the identity's credential bytes as the proposal carries them. */
+  readonly certHash: string;
 }
 
 /** Refuses unless an org administrator submitted (governance and provisioning writes). */

@@ -1,32 +1,51 @@
 // Replay protection: every request nonce is recorded in sealed state by the transaction that uses
 // it. A replayed request finds its nonce and is refused; two concurrent uses both read the key as
-// absent and write it, so Fabric's MVCC check lets only one of them commit.
+// absent and write it, so Fabric's MVCC check lets only one of them commit. A client sends every
+// attempt of one call with the same nonce, so a retry can never execute a call twice.
 import { toHex } from '../protocol/confidential/encoding';
-import type { StateStore } from '../ports';
+import type { JsonObject, StateStore } from '../ports';
 import { sha256 } from '../protocol/confidential/primitives';
 import { EcarError } from '../protocol/errors';
 
 /**
- * The logical key of a (wallet, nonce) pair. One opaque segment, not `nonce/<wallet>/<nonce>`:
- * pseudonyms keep path shape, so a per-wallet segment would give every request of a wallet the same
- * visible key prefix and let a peer link them.
+ * Nonce records are grouped by the time their request expires (10-minute buckets of notAfter), so a
+ * whole bucket can be removed once no request of it can be valid any more, without a range read
+ * over nonces that are still being written.
  */
-export function nonceKey(walletPublicKey: Uint8Array, nonce: string): string {
-  return `nonce/${toHex(sha256('ecar/nonce/v1\n', walletPublicKey, nonce))}`;
+export const NONCE_BUCKET_MS = 10 * 60 * 1000;
+
+/** The bucket of a request that expires at `notAfter`. */
+export function nonceBucket(notAfter: number): number {
+  return Math.floor(notAfter / NONCE_BUCKET_MS);
+}
+
+/**
+ * The logical key of a (wallet, nonce) pair: `nonce/<bucket>/<hash>`. The hash is one opaque segment,
+ * not a per-wallet path: pseudonyms keep path shape, so a wallet segment would give every request of
+ * a wallet the same visible key prefix and let a peer link them. The bucket is only the coarse
+ * expiry time, which the transaction timestamp shows anyway.
+ */
+export function nonceKey(walletPublicKey: Uint8Array, nonce: string, notAfter: number): string {
+  return `nonce/${nonceBucket(notAfter)}/${toHex(sha256('ecar/nonce/v2\n', walletPublicKey, nonce))}`;
 }
 
 /**
  * Reads the nonce key (REPLAY when present) and writes it.
  *
- * @throws EcarError REPLAY when this wallet already used this nonce.
+ * @throws EcarError REPLAY when this wallet already used this nonce; its details name the
+ *   transaction that used it (`consumedBy`), so a client that retried knows its call committed.
  */
 export async function guardNonce(
   store: StateStore,
   request: Readonly<{ walletPublicKey: Uint8Array; nonce: string; notAfter: number; txId: string }>,
 ): Promise<void> {
-  const key = nonceKey(request.walletPublicKey, request.nonce);
-  if ((await store.get(key)) !== undefined) {
-    throw new EcarError('REPLAY', 'this request was already used: sign a new one (fresh nonce)');
+  const key = nonceKey(request.walletPublicKey, request.nonce, request.notAfter);
+  const used = await store.get(key);
+  if (used !== undefined) {
+    throw new EcarError('REPLAY', 'this request was already used: sign a new one (fresh nonce)', {
+      consumedBy: typeof used.txId === 'string' ? used.txId : '',
+    });
   }
-  await store.put(key, { notAfter: request.notAfter, txId: request.txId });
+  const record: JsonObject = { notAfter: request.notAfter, txId: request.txId };
+  await store.put(key, record);
 }

@@ -3,7 +3,7 @@
 // contract function of api.ts has one method here; the Fabric contract only adapts arguments.
 import { readFileSync } from 'node:fs';
 import type { TransactionKind } from '../domain/transactions';
-import type { MeterVerifier } from '../ports';
+import type { Clock, MeterVerifier } from '../ports';
 import { enclaveReportData } from '../protocol/attestation';
 import { loadDevelopmentPlatform } from '../protocol/attestation/simulated-platform-file';
 import type {
@@ -29,6 +29,7 @@ import * as governance from './policy-governance';
 import * as registry from './registry';
 import { gramineSealer, SealedFiles, simulatedSealer, type Sealer } from './sealing';
 import { simulatedProvider } from './simulated-provider';
+import { systemWallClock, trustedClock, type WallClock } from './trusted-time';
 
 export interface EnclaveRuntimeParts {
   readonly config: EnclaveConfig;
@@ -36,6 +37,8 @@ export interface EnclaveRuntimeParts {
   readonly provider: AttestationProvider;
   /** Default: the real OCMF verifier. */
   readonly meter?: MeterVerifier;
+  /** The enclave's own clock, that transaction times are held against; default the host's clock. */
+  readonly wallClock?: WallClock;
 }
 
 export class EnclaveRuntime {
@@ -44,14 +47,25 @@ export class EnclaveRuntime {
   readonly keys: KeyManager;
   readonly #provider: AttestationProvider;
   readonly #meter: MeterVerifier;
+  readonly #wallClock: WallClock;
 
   constructor(parts: EnclaveRuntimeParts) {
     this.config = parts.config;
+    this.#wallClock = parts.wallClock ?? systemWallClock;
     this.#provider = parts.provider;
     this.#meter = parts.meter ?? ocmfMeterVerifier;
     const files = new SealedFiles(parts.config.enclaveDir, parts.sealer);
     this.identity = loadOrCreateIdentity(files);
     this.keys = new KeyManager({ identity: this.identity, files, chaincode: parts.config.chaincode });
+  }
+
+  /**
+   * The transaction's clock once its time is within the configured skew of this enclave's clock.
+   *
+   * @throws EcarError CLOCK_SKEW otherwise.
+   */
+  trustedClock(clock: Clock): Clock {
+    return trustedClock(clock, this.config.clockSkewMs, this.#wallClock);
   }
 
   /**

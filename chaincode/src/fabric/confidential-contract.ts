@@ -6,6 +6,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import type { EnclaveTx } from '../enclave/ledger-state';
 import { enclaveRuntime, type EnclaveRuntime } from '../enclave/runtime';
 import { CONFIDENTIAL_CONTRACT } from '../protocol/confidential/api';
+import { submitterBinding } from '../protocol/confidential/envelope';
 import { EcarError } from '../protocol/errors';
 import { hasAdminNodeOu } from './admin-identity';
 import { clockFromStub } from './fabric-clock';
@@ -36,7 +37,7 @@ export class ConfidentialContract extends Contract {
   @Transaction(false)
   @Returns('string')
   listEnclaves(ctx: Context): Promise<string> {
-    return answer(() => runtime().listEnclaves(enclaveTx(ctx)));
+    return answer(() => runtime().listEnclaves(readTx(ctx)));
   }
 
   @Transaction()
@@ -60,7 +61,7 @@ export class ConfidentialContract extends Contract {
   @Transaction(false)
   @Returns('string')
   getPolicy(ctx: Context): Promise<string> {
-    return answer(() => runtime().getPolicy(enclaveTx(ctx)));
+    return answer(() => runtime().getPolicy(readTx(ctx)));
   }
 
   @Transaction(false)
@@ -102,7 +103,7 @@ export class ConfidentialContract extends Contract {
   @Transaction(false)
   @Returns('string')
   keyStatus(ctx: Context): Promise<string> {
-    return answer(() => runtime().keyStatus(enclaveTx(ctx)));
+    return answer(() => runtime().keyStatus(readTx(ctx)));
   }
 
   /** A confidential write: the argument is a request envelope; the answer a sealed response. */
@@ -131,8 +132,16 @@ function runtime(): EnclaveRuntime {
   return enclaveRuntime();
 }
 
-/** The enclave's view of this transaction. */
+/**
+ * The enclave's view of this transaction, its time checked against the enclave's own clock (a
+ * forged timestamp is refused with CLOCK_SKEW before anything runs).
+ */
 export function enclaveTx(ctx: Context): EnclaveTx {
+  return { ...readTx(ctx), clock: runtime().trustedClock(clockFromStub(ctx.stub)) };
+}
+
+/** The view for reads of public records (registry, policy, key status): no time is judged. */
+function readTx(ctx: Context): EnclaveTx {
   return {
     state: new StubRawState(ctx.stub),
     clock: clockFromStub(ctx.stub),
@@ -145,11 +154,16 @@ export function enclaveTx(ctx: Context): EnclaveTx {
 /** The submitter; whether it is an org admin costs a certificate parse, so only governance pays it. */
 function lazySubmitter(ctx: Context): EnclaveTx['submitter'] {
   let isAdmin: boolean | undefined;
+  let certHash: string | undefined;
   return {
     mspId: ctx.clientIdentity.getMSPID(),
     get isAdmin(): boolean {
       isAdmin ??= hasAdminNodeOu(ctx.clientIdentity.getIDBytes());
       return isAdmin;
+    },
+    get certHash(): string {
+      certHash ??= submitterBinding('', ctx.clientIdentity.getIDBytes()).certHash;
+      return certHash;
     },
   };
 }

@@ -101,7 +101,13 @@ async function openConfidentialSession(
   const key = typeof wallet === 'function' ? await wallet() : wallet;
   const connection = connect(profile);
   const network = connection.gateway.getNetwork(profile.channel);
-  const ledger = new ConfidentialLedgerClient({ network, chaincode: profile.chaincode, wallet: key, policy });
+  const ledger = new ConfidentialLedgerClient({
+    network,
+    identity: connection.gateway.getIdentity(),
+    chaincode: profile.chaincode,
+    wallet: key,
+    policy,
+  });
   return session(ledger, 'confidential', connection);
 }
 

@@ -63,6 +63,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   ATTESTATION_POLICY_REJECTED: attestation,
   ENVELOPE_INVALID: confidential,
   REPLAY: confidential,
+  CLOCK_SKEW: (reason) =>
+    `the enclaves did not accept the transaction time: ${reason}; set this computer's clock right (NTP) and try again`,
   CONFIDENTIAL_ERROR: confidential,
   KEYS_UNAVAILABLE: (reason) =>
     `the chaincode keys are not available: ${reason}; the consortium operators must provision the enclaves`,

@@ -1,7 +1,8 @@
 // The confidential LedgerClient: verifies the enclave set (DESIGN 5.1) before anything is encrypted,
-// seals each call to the chaincode key with the wallet's signature, checks the enclave's receipt and
-// opens the answer before a write is sent for ordering, and retries read conflicts (MVCC, phantom) only,
-// each time with a fresh request.
+// seals each call to the chaincode key with the wallet's signature and the submitting identity,
+// checks the enclave's receipt and opens the answer before a write is sent for ordering, and retries
+// read conflicts (MVCC, phantom) only. Every attempt of one call carries the same nonce, so a retry
+// can never execute a call twice, even when a peer lied about the first attempt.
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
@@ -10,6 +11,10 @@ import {
   walletCallerId,
 } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import {
+  submitterBinding,
+  type SubmitterBinding,
+} from '../../../chaincode/src/protocol/confidential/envelope';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
@@ -20,12 +25,20 @@ import {
   type LedgerClient,
   type LedgerSubmitResult,
 } from '../fabric/ledger-client';
-import { commitWithRetry, retryPolicy, type RetryPolicy } from '../fabric/commit-retry';
+import { commitWithRetry, retryPolicy, type CommitOutcome, type RetryPolicy } from '../fabric/commit-retry';
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
 import { parseKeyStatus, parseRegistryRecords } from './records';
-import { encodeArgValue, requestLifetimeMs, sealCall, type SealingParty } from './request-sealing';
+import {
+  encodeArgValue,
+  prepareCall,
+  requestLifetimeMs,
+  sealCall,
+  type PreparedCall,
+  type SealingParty,
+} from './request-sealing';
 import { answerError, openAnswer, type RequestContext } from './sealed-answer';
+import { consumedByEarlierAttempt, isSignedEpochMoved } from './attempts';
 import { TrustCache } from './trust-cache';
 
 /** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
@@ -33,9 +46,18 @@ export type WalletKey = SigningKeyPair;
 
 export { DEFAULT_REQUEST_LIFETIME_MS } from './request-sealing';
 
+/** The Fabric identity the gateway connection submits with (fabric-gateway's Identity). */
+export interface SubmittingIdentity {
+  readonly mspId: string;
+  /** The credential bytes exactly as the gateway connection was given them (PEM certificate). */
+  readonly credentials: Uint8Array;
+}
+
 export interface ConfidentialLedgerClientOptions {
   /** The channel through a gateway connection (fabric-gateway Network). */
   readonly network: NetworkPort;
+  /** The identity of that connection (gateway.getIdentity()): requests are bound to it. */
+  readonly identity: SubmittingIdentity;
   readonly chaincode: string;
   /** The wallet key that signs requests; the enclave runs each call as this wallet. */
   readonly wallet: WalletKey;
@@ -80,6 +102,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
   readonly #lifetimeMs: number;
   readonly #retry: RetryPolicy;
   readonly #keyStatusTtlMs: number;
+  readonly #submitter: SubmitterBinding;
   #fresh: { readonly keys: TrustedKeys; readonly until: number } | undefined;
   readonly #clock: () => Date;
   #lastTransactionId: string | undefined;
@@ -92,6 +115,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
     this.#channel = options.network.getName();
     this.#chaincode = options.chaincode;
     this.#wallet = options.wallet;
+    this.#submitter = submitterBinding(options.identity.mspId, options.identity.credentials);
     this.#policy = options.policy;
     this.#minOrgs = Math.max(options.policy.minOrgs, options.minOrgs ?? DEFAULT_MIN_ORGS);
     this.#cache = options.trustCache ?? new TrustCache();
@@ -151,7 +175,21 @@ export class ConfidentialLedgerClient implements LedgerClient {
    * @throws GatewayError when the network failed without an answer.
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
-    return this.#withCurrentKeys(() => this.#submit(fn, args));
+    const call = prepareCall(fn, encodeArgValue(args), this.#clock(), this.#lifetimeMs);
+    const attempts = new Map<string, CommitOutcome>();
+    return commitWithRetry(fn, this.#retry, async () => {
+      try {
+        const outcome = await this.#withCurrentKeys((keys) => this.#submitAttempt(call, keys));
+        attempts.set(outcome.transactionId, outcome);
+        return outcome;
+      } catch (error) {
+        // the enclaves' signed word that this call's nonce was used: by an earlier attempt that a
+        // peer reported as not committed; that attempt's checked answer is the call's answer
+        const earlier = consumedByEarlierAttempt(error, attempts);
+        if (earlier !== undefined) return { ...earlier, committed: true, readConflict: false };
+        throw error;
+      }
+    });
   }
 
   /**
@@ -160,53 +198,56 @@ export class ConfidentialLedgerClient implements LedgerClient {
    * @throws as submit, without CONFLICT.
    */
   async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
-    return this.#withCurrentKeys(() => this.#evaluate(fn, args));
+    const call = prepareCall(fn, encodeArgValue(args), this.#clock(), this.#lifetimeMs);
+    return this.#withCurrentKeys(async (keys) => {
+      const { proposal, context } = this.#propose(Confidential.evaluate, call, keys);
+      const bytes = await proposal.evaluate().catch((error: unknown) => {
+        throw answerError(error, context);
+      });
+      return openAnswer(bytes, context);
+    });
   }
 
-  /** A call sealed to keys the ledger has moved past is refused by the enclave: re-verify, send once more. */
-  async #withCurrentKeys<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Seals to the trusted keys; when an enclave answers, under the receipt key of the epoch the
+   * request was sealed to, that the epoch moved on, reads and verifies the key status again and
+   * seals the same call (same nonce) to the new keys once. An unauthenticated "epoch moved" from a
+   * peer is never acted on: it fails as it came.
+   */
+  async #withCurrentKeys<T>(attempt: (keys: TrustedKeys) => Promise<T>): Promise<T> {
+    const keys = await this.trustedKeys();
     try {
-      return await call();
+      return await attempt(keys);
     } catch (error) {
-      if (this.#fresh === undefined || !isStaleKeyRefusal(error)) throw error;
+      if (!isSignedEpochMoved(error)) throw error;
       this.#fresh = undefined;
-      return call();
+      const current = await this.trustedKeys();
+      if (current.epoch <= keys.epoch) throw error;
+      return attempt(current);
     }
   }
 
-  async #submit(fn: string, args: LedgerArgs): Promise<LedgerSubmitResult> {
-    const argsValue = encodeArgValue(args);
-    return commitWithRetry(fn, this.#retry, async () => {
-      // a fresh request each attempt: new nonce, new notAfter, keys re-checked
-      const { proposal, context } = await this.#propose(Confidential.submit, fn, argsValue);
-      const transaction = await proposal.endorse().catch((error: unknown) => {
-        throw answerError(error, context);
-      });
-      // the receipt is checked here, before anything is sent to the orderer
-      const result = openAnswer(transaction.getResult(), context);
-      const submitted = await transaction.submit().catch((error: unknown) => {
-        throw toLedgerError(error);
-      });
-      const status = await submitted.getStatus().catch((error: unknown) => {
-        throw toLedgerError(error);
-      });
-      return {
-        result,
-        committed: status.successful,
-        readConflict: isReadConflict(status.code),
-        transactionId: status.transactionId,
-        blockNumber: status.blockNumber,
-        validationCode: status.code,
-      };
-    });
-  }
-
-  async #evaluate(fn: string, args: LedgerArgs): Promise<JsonValue> {
-    const { proposal, context } = await this.#propose(Confidential.evaluate, fn, encodeArgValue(args));
-    const bytes = await proposal.evaluate().catch((error: unknown) => {
+  async #submitAttempt(call: PreparedCall, keys: TrustedKeys): Promise<CommitOutcome> {
+    const { proposal, context } = this.#propose(Confidential.submit, call, keys);
+    const transaction = await proposal.endorse().catch((error: unknown) => {
       throw answerError(error, context);
     });
-    return openAnswer(bytes, context);
+    // the receipt is checked here, before anything is sent to the orderer
+    const result = openAnswer(transaction.getResult(), context);
+    const submitted = await transaction.submit().catch((error: unknown) => {
+      throw toLedgerError(error);
+    });
+    const status = await submitted.getStatus().catch((error: unknown) => {
+      throw toLedgerError(error);
+    });
+    return {
+      result,
+      committed: status.successful,
+      readConflict: isReadConflict(status.code),
+      transactionId: status.transactionId,
+      blockNumber: status.blockNumber,
+      validationCode: status.code,
+    };
   }
 
   /**
@@ -217,13 +258,12 @@ export class ConfidentialLedgerClient implements LedgerClient {
     return Promise.resolve(walletCallerId(this.#wallet.publicKey));
   }
 
-  async #propose(
+  #propose(
     entryPoint: string,
-    fn: string,
-    args: JsonValue,
-  ): Promise<{ proposal: ReturnType<ContractPort['newProposal']>; context: RequestContext }> {
-    const keys = await this.trustedKeys();
-    const sealed = sealCall(this.#party(), fn, args, keys);
+    call: PreparedCall,
+    keys: TrustedKeys,
+  ): { proposal: ReturnType<ContractPort['newProposal']>; context: RequestContext } {
+    const sealed = sealCall(this.#party(), call, keys);
     const proposal = this.#contract.newProposal(entryPoint, { arguments: [sealed.envelopeText] });
     const txId = proposal.getTransactionId();
     this.#lastTransactionId = txId;
@@ -235,8 +275,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
       channel: this.#channel,
       chaincode: this.#chaincode,
       wallet: this.#wallet,
-      lifetimeMs: this.#lifetimeMs,
-      now: this.#clock(),
+      submitter: this.#submitter,
     };
   }
 
@@ -247,12 +286,4 @@ export class ConfidentialLedgerClient implements LedgerClient {
       throw toLedgerError(error);
     }
   }
-}
-
-/** The enclave's word that the request was sealed to keys that are no longer current. */
-function isStaleKeyRefusal(error: unknown): boolean {
-  return (
-    error instanceof EcarError &&
-    (error.code === 'KEYS_UNAVAILABLE' || (error.code === 'ENVELOPE_INVALID' && /epoch/.test(error.message)))
-  );
 }

@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   sealRequest,
   type RequestBody,
+  type SubmitterBinding,
 } from '../../../chaincode/src/protocol/confidential/envelope';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { encodeArgs, type LedgerArgs } from '../fabric/ledger-client';
@@ -28,14 +29,30 @@ export function encodeArgValue(args: LedgerArgs): JsonValue {
   return JSON.parse(encodeArgs(args)) as JsonValue;
 }
 
-/** Who sends the call, where to, and for how long it is valid. */
+/** Who sends the call and where to. */
 export interface SealingParty {
   readonly channel: string;
   readonly chaincode: string;
   readonly wallet: SigningKeyPair;
-  /** notAfter = now + this (already clamped by requestLifetimeMs). */
-  readonly lifetimeMs: number;
-  readonly now: Date;
+  /** The Fabric identity that will submit the proposal; the enclave refuses any other. */
+  readonly submitter: SubmitterBinding;
+}
+
+/**
+ * One logical call: its nonce and notAfter are fixed once, and every attempt (a read-conflict retry,
+ * a re-seal after a key rotation) carries the same ones, so the enclaves' nonce record lets at most
+ * one attempt ever commit, whatever a peer says about the others.
+ */
+export interface PreparedCall {
+  readonly fn: string;
+  readonly args: JsonValue;
+  readonly nonce: string;
+  readonly notAfter: number;
+}
+
+/** A new call with a fresh nonce, valid for `lifetimeMs` (already clamped by requestLifetimeMs) from `now`. */
+export function prepareCall(fn: string, args: JsonValue, now: Date, lifetimeMs: number): PreparedCall {
+  return { fn, args, nonce: newRequestNonce(), notAfter: now.getTime() + lifetimeMs };
 }
 
 export interface SealedCall {
@@ -45,18 +62,19 @@ export interface SealedCall {
   readonly contextFor: (txId: string) => RequestContext;
 }
 
-/** Seals `fn(args)` to the trusted keys, with a fresh nonce and notAfter. */
-export function sealCall(party: SealingParty, fn: string, args: JsonValue, keys: TrustedKeys): SealedCall {
+/** Seals one attempt of `call` to the trusted keys (a fresh ephemeral key; the call's nonce). */
+export function sealCall(party: SealingParty, call: PreparedCall, keys: TrustedKeys): SealedCall {
   const body: RequestBody = {
     v: PROTOCOL_VERSION,
     channel: party.channel,
     chaincode: party.chaincode,
     epoch: keys.epoch,
-    fn,
-    args,
+    fn: call.fn,
+    args: call.args,
     wallet: toB64(party.wallet.publicKey),
-    nonce: newRequestNonce(),
-    notAfter: party.now.getTime() + party.lifetimeMs,
+    nonce: call.nonce,
+    notAfter: call.notAfter,
+    submitter: party.submitter,
   };
   const { envelopeText, secrets } = sealRequest(body, party.wallet, keys.boxPublicKey);
   return {

@@ -45,7 +45,8 @@ export function openAnswer(bytes: Uint8Array, context: RequestContext): JsonValu
 function refusalError(payload: Extract<ResponsePayload, { ok: false }>, txId: string): EcarError {
   const prefix = `${payload.code}: `;
   const reason = payload.message.startsWith(prefix) ? payload.message.slice(prefix.length) : payload.message;
-  const details = { transactionId: txId };
+  // `sealed: true` marks the enclave's own, receipt-checked word (never set from a peer's plain text)
+  const details = { ...payload.details, transactionId: txId, sealed: true };
   if (isErrorCode(payload.code)) return new EcarError(payload.code, reason, details);
   return new EcarError('CONFIDENTIAL_ERROR', `${payload.code}: ${reason}`, details);
 }

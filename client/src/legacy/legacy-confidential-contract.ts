@@ -1,7 +1,8 @@
 // The confidential contract for applications on the legacy fabric-network 2.2 SDK: the same enclave-set
 // check (ConfidentialLedgerClient.trustedKeys: shared verifier and cache), the same envelope and receipt
 // check (protocol functions), and writes endorsed, checked and only then ordered.
-import { commitWithRetry, retryPolicy, type RetryPolicy } from '../fabric/commit-retry';
+import { commitWithRetry, retryPolicy, type CommitOutcome, type RetryPolicy } from '../fabric/commit-retry';
+import { consumedByEarlierAttempt } from '../confidential/attempts';
 import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
@@ -11,13 +12,23 @@ import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient, type WalletKey } from '../confidential/confidential-client';
 import type { TrustedKeys } from '../confidential/enclave-verifier';
 import type { ContractPort, NetworkPort } from '../confidential/gateway-ports';
-import { encodeArgValue, requestLifetimeMs, sealCall } from '../confidential/request-sealing';
+import {
+  encodeArgValue,
+  prepareCall,
+  requestLifetimeMs,
+  sealCall,
+  type PreparedCall,
+} from '../confidential/request-sealing';
+import {
+  submitterBinding,
+  type SubmitterBinding,
+} from '../../../chaincode/src/protocol/confidential/envelope';
 import { openAnswer, type RequestContext } from '../confidential/sealed-answer';
 import type { TrustCache } from '../confidential/trust-cache';
 import type { LedgerArgs, LedgerClient, LedgerSubmitResult } from '../fabric/ledger-client';
 import { newLegacyProposal, sendProposal, unanimousAnswer } from './endorse-then-commit';
 import { legacyAnswerError, peerDetails, typedErrorIn } from './legacy-errors';
-import type { LegacyContract, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
+import type { LegacyContract, LegacyGateway, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
 
 /** Validation codes meaning the reads went stale before commit (retried, as by every client). */
 const READ_CONFLICTS: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
@@ -73,6 +84,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
   readonly #lifetimeMs: number;
   readonly #retry: RetryPolicy;
   readonly #clock: () => Date;
+  readonly #submitter: SubmitterBinding;
   #lastTransactionId: string | undefined;
 
   constructor(options: Readonly<LegacyConfidentialContractOptions<E, C, I>>) {
@@ -83,8 +95,10 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
     this.#wallet = options.wallet;
     this.#clock = options.clock ?? ((): Date => new Date());
     // the trust decision is the fabric-gateway client's own, over a read-only view of this contract
+    this.#submitter = legacySubmitter(options.network.getGateway().getIdentity());
     this.#trust = new ConfidentialLedgerClient({
       network: readOnlyView(this.#contract, this.#channel),
+      identity: { mspId: this.#submitter.mspId, credentials: new Uint8Array() },
       chaincode: options.chaincode,
       wallet: options.wallet,
       policy: options.policy,
@@ -129,34 +143,48 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
    *   explained why (unreachable peer, differing results); LegacyOrderingError when the orderer refused.
    */
   async submit(fn: string, args: LedgerArgs = {}): Promise<LedgerSubmitResult> {
-    const argsValue = encodeArgValue(args);
+    // one nonce for every attempt: at most one of them can ever commit
+    const call = prepareCall(fn, encodeArgValue(args), this.#clock(), this.#lifetimeMs);
+    const attempts = new Map<string, CommitOutcome>();
     return commitWithRetry(fn, this.#retry, async () => {
-      // a fresh request each attempt: new transaction id, nonce and notAfter, keys re-checked
-      const keys = await this.trustedKeys();
-      const proposal = newLegacyProposal(this.#network);
-      const { envelopeText, context } = this.#seal(fn, argsValue, keys, proposal.transactionId);
-      const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
-        fcn: qualified(this.#contract, Confidential.submit),
-        args: [envelopeText],
-      });
-      const refusal = typedErrorIn(
-        peerDetails(endorsed.answers).map((d) => d.message),
-        context,
-      );
-      if (refusal !== undefined) throw refusal;
-      const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
-      // the receipt is checked here, before anything is sent to the orderer
-      const result = openAnswer(answer.response.payload, context);
-      const status = await endorsed.commit();
-      return {
-        result,
-        committed: status.successful,
-        readConflict: READ_CONFLICTS.has(status.code),
-        transactionId: status.transactionId,
-        blockNumber: status.blockNumber,
-        validationCode: status.code,
-      };
+      try {
+        const outcome = await this.#submitAttempt(call);
+        attempts.set(outcome.transactionId, outcome);
+        return outcome;
+      } catch (error) {
+        const earlier = consumedByEarlierAttempt(error, attempts);
+        if (earlier !== undefined) return { ...earlier, committed: true, readConflict: false };
+        throw error;
+      }
     });
+  }
+
+  async #submitAttempt(call: PreparedCall): Promise<CommitOutcome> {
+    // a fresh transaction id each attempt, keys re-checked
+    const keys = await this.trustedKeys();
+    const proposal = newLegacyProposal(this.#network);
+    const { envelopeText, context } = this.#seal(call, keys, proposal.transactionId);
+    const endorsed = await sendProposal(this.#network, this.#chaincode, proposal, {
+      fcn: qualified(this.#contract, Confidential.submit),
+      args: [envelopeText],
+    });
+    const refusal = typedErrorIn(
+      peerDetails(endorsed.answers).map((d) => d.message),
+      context,
+    );
+    if (refusal !== undefined) throw refusal;
+    const answer = unanimousAnswer(endorsed.answers, proposal.transactionId);
+    // the receipt is checked here, before anything is sent to the orderer
+    const result = openAnswer(answer.response.payload, context);
+    const status = await endorsed.commit();
+    return {
+      result,
+      committed: status.successful,
+      readConflict: READ_CONFLICTS.has(status.code),
+      transactionId: status.transactionId,
+      blockNumber: status.blockNumber,
+      validationCode: status.code,
+    };
   }
 
   /**
@@ -169,8 +197,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
     const keys = await this.trustedKeys();
     const transaction = this.#contract.createTransaction(Confidential.evaluate);
     const { envelopeText, context } = this.#seal(
-      fn,
-      encodeArgValue(args),
+      prepareCall(fn, encodeArgValue(args), this.#clock(), this.#lifetimeMs),
       keys,
       transaction.getTransactionId(),
     );
@@ -196,8 +223,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
   }
 
   #seal(
-    fn: string,
-    args: JsonValue,
+    call: PreparedCall,
     keys: TrustedKeys,
     txId: string,
   ): { envelopeText: string; context: RequestContext } {
@@ -206,16 +232,23 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
         channel: this.#channel,
         chaincode: this.#chaincode,
         wallet: this.#wallet,
-        lifetimeMs: this.#lifetimeMs,
-        now: this.#clock(),
+        submitter: this.#submitter,
       },
-      fn,
-      args,
+      call,
       keys,
     );
     this.#lastTransactionId = txId;
     return { envelopeText: sealed.envelopeText, context: sealed.contextFor(txId) };
   }
+}
+
+/** The binding of the gateway's X.509 identity: proposals carry its PEM certificate as the creator. */
+function legacySubmitter(identity: ReturnType<LegacyGateway<unknown>['getIdentity']>): SubmitterBinding {
+  const certificate = identity.credentials?.certificate;
+  if (typeof certificate !== 'string' || certificate === '') {
+    throw new EcarError('INVALID_ARGUMENT', 'the fabric-network gateway identity must be an X.509 identity');
+  }
+  return submitterBinding(identity.mspId, new TextEncoder().encode(certificate));
 }
 
 /** fabric-network's transaction name: `<contract>:<transaction>` (Contract._getQualifiedName). */

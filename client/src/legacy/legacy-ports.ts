@@ -83,7 +83,8 @@ export interface LegacyContract {
 /** fabric-network Gateway, for the identity context, the MSP id and the timeouts it was configured with. */
 export interface LegacyGateway<I> {
   readonly identityContext?: I;
-  getIdentity(): { readonly mspId: string };
+  /** fabric-network's X509Identity: its certificate is what proposals carry as the creator. */
+  getIdentity(): { readonly mspId: string; readonly credentials?: { readonly certificate?: string } };
   getOptions(): {
     readonly eventHandlerOptions: { readonly commitTimeout?: number; readonly endorseTimeout?: number };
   };

@@ -8,6 +8,7 @@ import { verifyQuote } from '../../../chaincode/src/protocol/attestation';
 import {
   newRequestNonce,
   openRequest,
+  PROTOCOL_VERSION,
   openResponse,
   parseEnvelope,
   sealRequest,
@@ -20,11 +21,13 @@ import {
   hmacSha256,
   randomBytes,
   secretOpen,
+  sha256,
   secretSeal,
   sign,
   signingKeyPair,
   verifySignature,
 } from '../../../chaincode/src/protocol/confidential/primitives';
+import { toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import { pseudonymKey, sealValue } from '../../../chaincode/src/protocol/confidential/sealed-state';
 import { measureOp, round, type OpStats } from './stats';
 
@@ -126,7 +129,7 @@ export function runCryptoBench(
   const receipt = signingKeyPair();
   const wallet = signingKeyPair();
   const body = (): RequestBody => ({
-    v: 1,
+    v: PROTOCOL_VERSION,
     channel: 'ecar',
     chaincode: 'ecar',
     epoch: 1,
@@ -135,6 +138,7 @@ export function runCryptoBench(
     wallet: Buffer.from(wallet.publicKey).toString('base64'),
     nonce: newRequestNonce(),
     notAfter: Date.now() + 60_000,
+    submitter: { mspId: 'Org1MSP', certHash: toHex(sha256('bench certificate')) },
   });
   const request = sealRequest(body(), wallet, chaincodeBox.publicKey);
   const opened = openRequest(parseEnvelope(request.envelopeText), chaincodeBox.secretKey);

@@ -7,7 +7,7 @@ import { wallboxStation } from '../demo/demo-station';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Network } from '@hyperledger/fabric-gateway';
+import type { Identity, Network } from '@hyperledger/fabric-gateway';
 import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { fromHex, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
@@ -48,13 +48,22 @@ export class Connections {
   }
 
   network(org: OrgName, user: string): Network {
+    return this.#connection(org, user).gateway.getNetwork(this.#t.channel);
+  }
+
+  /** The identity a user's connection submits with. */
+  identity(org: OrgName, user: string): Identity {
+    return this.#connection(org, user).gateway.getIdentity();
+  }
+
+  #connection(org: OrgName, user: string): GatewayConnection {
     const key = `${user}@${org}`;
     let connection = this.#open.get(key);
     if (connection === undefined) {
       connection = openGateway(localIdentity(this.#t, org, user));
       this.#open.set(key, connection);
     }
-    return connection.gateway.getNetwork(this.#t.channel);
+    return connection;
   }
 
   close(): void {
@@ -125,6 +134,7 @@ export function ledgerFor(
   }
   return new ConfidentialLedgerClient({
     network: ctx.keyStatusTtlMs === undefined ? network : keyStatusCaching(network, ctx.keyStatusTtlMs),
+    identity: ctx.connections.identity(org, user),
     chaincode: ctx.t.chaincode,
     wallet,
     policy: ctx.policy,

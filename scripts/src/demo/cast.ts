@@ -48,6 +48,7 @@ export async function openCast(t: Topology): Promise<Cast> {
       const network = connection.gateway.getNetwork(t.channel);
       const confidential = new ConfidentialLedgerClient({
         network,
+        identity: connection.gateway.getIdentity(),
         chaincode: t.chaincode,
         wallet: wallet.keyPair,
         policy,

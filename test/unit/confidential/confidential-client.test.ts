@@ -5,7 +5,12 @@ import { expect } from 'chai';
 import { StatusCode, type Network } from '@hyperledger/fabric-gateway';
 import { Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
-import { MAX_REQUEST_LIFETIME_MS, sealResponse } from '../../../chaincode/src/protocol/confidential/envelope';
+import {
+  MAX_REQUEST_LIFETIME_MS,
+  PROTOCOL_VERSION,
+  sealResponse,
+  submitterBinding,
+} from '../../../chaincode/src/protocol/confidential/envelope';
 import { signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
@@ -32,6 +37,9 @@ const wallet = signingKeyPair();
 const fixture = confidentialFixture();
 const clockAt = new Date(NOW.getTime() + 60_000);
 
+const CREDENTIALS = new TextEncoder().encode('client certificate');
+const SUBMITTER = submitterBinding('Org1MSP', CREDENTIALS);
+
 function setup(
   options: Partial<FakeEnclaveOptions> = {},
   clientOptions: Partial<ConfidentialLedgerClientOptions> = {},
@@ -44,6 +52,7 @@ function setup(
   });
   const client = new ConfidentialLedgerClient({
     network,
+    identity: { mspId: 'Org1MSP', credentials: CREDENTIALS },
     chaincode: CHAINCODE,
     wallet,
     policy: data.policy,
@@ -77,7 +86,14 @@ describe('ConfidentialLedgerClient', () => {
       expect(answer.transactionId).to.equal(client.lastTransactionId);
       const [seen] = network.requests;
       expect(seen?.entryPoint).to.equal(Confidential.submit);
-      expect(seen?.body).to.include({ v: 1, channel: 'ecar', chaincode: CHAINCODE, epoch: 1, fn: 'mint' });
+      expect(seen?.body).to.include({
+        v: PROTOCOL_VERSION,
+        channel: 'ecar',
+        chaincode: CHAINCODE,
+        epoch: 1,
+        fn: 'mint',
+      });
+      expect(seen?.body.submitter).to.deep.equal(SUBMITTER);
       expect(seen?.body.wallet).to.equal(toB64(wallet.publicKey));
       expect(seen?.body.notAfter).to.be.above(clockAt.getTime());
       expect(seen?.body.notAfter).to.be.at.most(clockAt.getTime() + MAX_REQUEST_LIFETIME_MS);
@@ -109,16 +125,41 @@ describe('ConfidentialLedgerClient', () => {
       expect(network.requests).to.have.length(1); // a contract error is never retried
     });
 
-    it('retries an MVCC read conflict with a fresh request (new nonce) and returns the committed answer', async () => {
+    it('retries an MVCC read conflict with a fresh proposal carrying the same nonce, and returns the committed answer', async () => {
       const { network, client } = setup({ commitCodes: [StatusCode.MVCC_READ_CONFLICT, StatusCode.VALID] });
       const answer = await client.submit('mint', { amount: 1n });
       expect(answer.attempts).to.equal(2);
       expect(network.requests).to.have.length(2);
       const [first, second] = network.requests;
-      expect(first?.body.nonce).to.not.equal(second?.body.nonce);
+      // one call, one nonce: the enclaves' nonce record lets at most one attempt commit
+      expect(first?.body.nonce).to.equal(second?.body.nonce);
+      expect(first?.body.notAfter).to.equal(second?.body.notAfter);
+      expect(first?.txId).to.not.equal(second?.txId);
       expect(first?.envelopeText).to.not.equal(second?.envelopeText);
       expect(answer.transactionId).to.equal(second?.txId);
       expect(network.ordered).to.deep.equal([first?.txId, second?.txId]);
+    });
+
+    it('attack: a gateway reports a committed attempt as a read conflict; the retry is refused as REPLAY and the call is paid once', async () => {
+      let attempt = 0;
+      const { network, client } = setup({
+        commitCodes: [StatusCode.MVCC_READ_CONFLICT, StatusCode.VALID],
+        handler: (body) => {
+          attempt += 1;
+          // the first attempt really committed: its nonce is on the ledger
+          if (attempt === 2) {
+            throw new EcarError('REPLAY', 'this request was already used', {
+              consumedBy: network.requests[0]?.txId ?? '',
+            });
+          }
+          return { fn: body.fn, paid: 1 };
+        },
+      });
+      const answer = await client.submit('transfer', { amount: 5n });
+      expect(answer.result).to.deep.equal({ fn: 'transfer', paid: 1 });
+      expect(answer.transactionId).to.equal(network.requests[0]?.txId);
+      expect(network.ordered).to.deep.equal([network.requests[0]?.txId]);
+      expect(network.requests[1]?.body.nonce).to.equal(network.requests[0]?.body.nonce);
     });
 
     it('throws CONFLICT after maxAttempts MVCC read conflicts', async () => {
@@ -199,25 +240,37 @@ describe('ConfidentialLedgerClient', () => {
       expect(network.requests).to.have.length(2);
     });
 
-    it('re-verifies and sends once more when the enclave says the request was sealed to an old epoch', async () => {
-      let refused = false;
+    it('re-verifies when the enclave says (signed) the epoch moved, and does not resend while the verified status shows no newer epoch', async () => {
       const { network, client } = setup({
         handler: (body) => {
-          if (body.fn === 'b' && !refused) {
-            refused = true;
-            throw new EcarError('ENVELOPE_INVALID', 'request is for key epoch 1; the current epoch is 2');
+          if (body.fn === 'b') {
+            throw new EcarError('ENVELOPE_INVALID', 'request is for key epoch 1; the current epoch is 2', {
+              currentEpoch: 2,
+            });
           }
           return { fn: body.fn };
         },
       });
       await client.evaluate('a', {});
-      expect(await client.evaluate('b', {})).to.deep.equal({ fn: 'b' });
-      expect(network.requests).to.have.length(3);
+      const error = await rejection(client.evaluate('b', {}));
+      expect(error.code).to.equal('ENVELOPE_INVALID');
+      expect(network.requests).to.have.length(2);
       expect(network.reads).to.deep.equal([
         Confidential.keyStatus,
         Confidential.enclaves,
         Confidential.keyStatus,
       ]);
+    });
+
+    it('never re-seals on an unsealed "epoch moved" message from a peer', async () => {
+      const { network, client } = setup();
+      await client.evaluate('a', {});
+      network.forgeNextError = 'ENVELOPE_INVALID: request is for key epoch 1; the current epoch is 2';
+      const error = await rejection(client.evaluate('b', {}));
+      expect(error.code).to.equal('ENVELOPE_INVALID');
+      expect(error.details.sealed).to.equal(undefined);
+      expect(network.requests).to.have.length(2);
+      expect(network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
     });
 
     it('does not resend a refusal that has nothing to do with the key epoch', async () => {

@@ -108,11 +108,19 @@ describe('KeyManager', () => {
       expect(epochs).to.not.be.empty;
       expect(new Set(epochs)).to.deep.equal(new Set([2]));
 
-      // and a request still bound to epoch 1 is refused
+      // and a request still bound to epoch 1 is refused, signed under epoch 1's receipt key (which
+      // the client trusts), naming the current epoch: the client may act on it and re-verify
       const stale = operator.request(record1, 'getParams', {});
-      const error = await failure(network.evaluate((t) => org1.run(t, 'evaluate', stale.envelope)));
-      expect(error.code).to.equal('ENVELOPE_INVALID');
-      expect(error.message).to.include('current epoch is 2');
+      const txId = network.nextTxId();
+      const refusal = await callAndOpen(
+        () => network.evaluate((t) => org1.run(t, 'evaluate', stale.envelope), { txId }),
+        stale.secrets,
+        txId,
+        record1,
+      );
+      expect(refusal).to.deep.include({ ok: false, code: 'ENVELOPE_INVALID' });
+      expect(!refusal.ok && refusal.details).to.deep.equal({ currentEpoch: 2 });
+      expect(!refusal.ok && refusal.message).to.include('current epoch is 2');
     });
   });
 

@@ -104,7 +104,7 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
   getGateway(): LegacyGateway<FakeIdentity> {
     return {
       identityContext: new FakeIdentity(),
-      getIdentity: () => ({ mspId: 'Org1MSP' }),
+      getIdentity: () => ({ mspId: 'Org1MSP', credentials: { certificate: 'legacy client certificate' } }),
       getOptions: () => ({ eventHandlerOptions: { commitTimeout: 5, endorseTimeout: 5 } }),
     };
   }
@@ -252,6 +252,8 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
       channel: CHANNEL,
       chaincode,
       epoch: this.#fixture.keyStatus.currentEpoch,
+      // the fake has no identities: the real binding check is the enclave's (entry-point tests)
+      submitter: opened.body.submitter,
       nowMs: this.#options.nowMs,
     });
     this.requests.push({ fcn, txId, body: opened.body });

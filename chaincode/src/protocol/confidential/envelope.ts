@@ -1,16 +1,20 @@
-// The confidential transaction envelope (DESIGN section 5). A wallet-signed request is padded and
-// boxed to the chaincode's box key with a fresh ephemeral key; the enclave answers sealed to that
-// ephemeral key with a nonce derived from the transaction id, plus an Ed25519 receipt over
-// (request hash, response hash, transaction id). Everything enclave-side is deterministic, so every
-// endorsing enclave produces byte-identical responses.
+// The confidential transaction envelope (DESIGN section 5), protocol version 2. A wallet-signed
+// request, bound to the Fabric identity allowed to submit it, is padded and boxed to the chaincode's
+// box key with a fresh ephemeral key; the enclave answers sealed to that ephemeral key with a
+// synthetic nonce (a keyed hash of the transaction id, the request and the answer's plaintext, so two
+// different answers never share a nonce, even when a peer re-runs one request against edited state),
+// plus an Ed25519 receipt over (request hash, response nonce and ciphertext hash, transaction id).
+// Everything enclave-side is deterministic, so every endorsing enclave produces byte-identical
+// responses.
 import { TRANSACTION_NAME_PATTERN } from '../../ports';
 import { canonicalJson } from '../../domain/json';
 import type { JsonValue } from '../../ports';
-import { EcarError } from '../errors';
+import { EcarError, type ErrorDetails } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, toHex, unpad, utf8 } from './encoding';
 import {
   boxSharedKey,
   ephemeralBoxKey,
+  hmacSha256,
   KEY_BYTES,
   NONCE_BYTES,
   randomBytes,
@@ -22,14 +26,36 @@ import {
   type SigningKeyPair,
 } from './primitives';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: requests name their submitter, answers carry a synthetic nonce (`n`) under the receipt. Version 1
+ * envelopes are refused: their answers could share a key stream (see responseNonce).
+ */
+export const PROTOCOL_VERSION = 2;
 /** The largest request envelope accepted (a 1 MiB padded plaintext is about 1.4 MB of base64). */
 export const MAX_ENVELOPE_LENGTH = 2_000_000;
 const REQUEST_DOMAIN = 'ecar/request/v1\n';
-const RECEIPT_DOMAIN = 'ecar/receipt/v1\n';
-const RESPONSE_NONCE_DOMAIN = 'ecar/response-nonce/v1\n';
-/** A request may be valid for at most this long, which bounds how long nonces must be remembered. */
-export const MAX_REQUEST_LIFETIME_MS = 10 * 60 * 1000;
+const RECEIPT_DOMAIN_V2 = 'ecar/receipt/v2\n';
+const RESPONSE_NONCE_DOMAIN = 'ecar/response-nonce/v2\n';
+/**
+ * A request may be valid for at most this long: it bounds how long a captured or refused request
+ * stays usable by its submitter, and how long nonces must be remembered (plus the clock skew).
+ */
+export const MAX_REQUEST_LIFETIME_MS = 5 * 60 * 1000;
+
+/**
+ * The Fabric identity a wallet allows to submit its request: MSP id and SHA-256 (hex) of the
+ * identity's credentials exactly as the proposal carries them (the PEM certificate bytes). Nobody
+ * else can submit a copy, so a peer that captured the envelope cannot run it under its own identity.
+ */
+export interface SubmitterBinding {
+  readonly mspId: string;
+  readonly certHash: string;
+}
+
+/** The binding of an identity: its MSP id and the SHA-256 of its credential bytes. */
+export function submitterBinding(mspId: string, credentials: Uint8Array): SubmitterBinding {
+  return { mspId, certHash: toHex(sha256(credentials)) };
+}
 
 /** What the wallet signs: the binding fields and the call. */
 export interface RequestBody {
@@ -45,6 +71,8 @@ export interface RequestBody {
   readonly nonce: string;
   /** Epoch milliseconds after which the request is refused (compared with the transaction time). */
   readonly notAfter: number;
+  /** Who may submit it (the proposal's creator). */
+  readonly submitter: SubmitterBinding;
 }
 
 /** The visible part of a request: which epoch's key it is boxed to, the ephemeral key, ciphertext. */
@@ -155,7 +183,18 @@ function parseRequestBody(raw: Record<string, unknown>): RequestBody {
   const fail = (why: string): never => {
     throw new EcarError('ENVELOPE_INVALID', `request body: ${why}`);
   };
-  const known = ['v', 'channel', 'chaincode', 'epoch', 'fn', 'args', 'wallet', 'nonce', 'notAfter'];
+  const known = [
+    'v',
+    'channel',
+    'chaincode',
+    'epoch',
+    'fn',
+    'args',
+    'wallet',
+    'nonce',
+    'notAfter',
+    'submitter',
+  ];
   for (const key of Object.keys(raw)) if (!known.includes(key)) fail(`unknown field '${key}'`);
   if (raw.v !== PROTOCOL_VERSION) fail('unsupported version');
   if (typeof raw.channel !== 'string' || raw.channel === '') fail('channel missing');
@@ -168,13 +207,31 @@ function parseRequestBody(raw: Record<string, unknown>): RequestBody {
   if (typeof raw.nonce !== 'string') fail('nonce missing');
   fromB64(raw.nonce, 'request nonce', 'ENVELOPE_INVALID', 16);
   if (typeof raw.notAfter !== 'number' || !Number.isSafeInteger(raw.notAfter)) fail('notAfter missing');
+  const submitter = raw.submitter;
+  if (
+    submitter === null ||
+    typeof submitter !== 'object' ||
+    Array.isArray(submitter) ||
+    Object.keys(submitter).sort().join(',') !== 'certHash,mspId'
+  ) {
+    fail('submitter must be {mspId, certHash}');
+  }
+  const { mspId, certHash } = submitter as Record<string, unknown>;
+  if (typeof mspId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/.test(mspId)) fail('submitter mspId');
+  if (typeof certHash !== 'string' || !/^[0-9a-f]{64}$/.test(certHash)) fail('submitter certHash');
   return raw as unknown as RequestBody;
 }
 
 /** Enclave side: the binding and freshness rules every endorsing enclave enforces. */
 export function checkRequestBinding(
   body: RequestBody,
-  expected: Readonly<{ channel: string; chaincode: string; epoch: number; nowMs: number }>,
+  expected: Readonly<{
+    channel: string;
+    chaincode: string;
+    epoch: number;
+    nowMs: number;
+    submitter: SubmitterBinding;
+  }>,
 ): void {
   if (body.channel !== expected.channel) {
     throw new EcarError(
@@ -194,6 +251,15 @@ export function checkRequestBinding(
       `request is for key epoch ${body.epoch}; the current epoch is ${expected.epoch}`,
     );
   }
+  if (
+    body.submitter.mspId !== expected.submitter.mspId ||
+    body.submitter.certHash !== expected.submitter.certHash
+  ) {
+    throw new EcarError(
+      'ENVELOPE_INVALID',
+      `the wallet allowed ${body.submitter.mspId} identity ${body.submitter.certHash.slice(0, 12)}… to submit this request, not this submitter`,
+    );
+  }
   if (body.notAfter < expected.nowMs)
     throw new EcarError('ENVELOPE_INVALID', 'request has expired (notAfter passed)');
   if (body.notAfter - expected.nowMs > MAX_REQUEST_LIFETIME_MS) {
@@ -204,21 +270,54 @@ export function checkRequestBinding(
 /** The answer inside the sealed response. */
 export type ResponsePayload =
   | { readonly ok: true; readonly result: JsonValue }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      /** The refusal's typed fields (amounts as decimal strings, ids, the rule). */
+      readonly details?: ErrorDetails;
+    };
 
 export interface SealedResponse {
   readonly v: number;
   readonly epoch: number;
+  /** The synthetic nonce, base64. */
+  readonly n: string;
   readonly ct: string;
   readonly receipt: string;
 }
 
-function responseNonce(txId: string): Uint8Array {
-  return sha256(RESPONSE_NONCE_DOMAIN, txId).subarray(0, NONCE_BYTES);
+/**
+ * The answer's nonce: HMAC under the request's shared key of (transaction id, request, padded
+ * plaintext). Deterministic, so every endorser seals identical bytes; different for every different
+ * answer, so a peer that re-runs a captured request against state it edited (same transaction id,
+ * same key) gets a refusal under another nonce and cannot XOR two answers.
+ */
+export function responseNonce(
+  sharedKey: Uint8Array,
+  txId: string,
+  envelopeText: string,
+  paddedPlaintext: Uint8Array,
+): Uint8Array {
+  return hmacSha256(
+    sharedKey,
+    RESPONSE_NONCE_DOMAIN,
+    txId,
+    '\n',
+    sha256(envelopeText),
+    paddedPlaintext,
+  ).subarray(0, NONCE_BYTES);
 }
 
-function receiptMessage(envelopeText: string, ciphertext: Uint8Array, txId: string): Uint8Array {
-  return utf8(`${RECEIPT_DOMAIN}${toHex(sha256(envelopeText))}\n${toHex(sha256(ciphertext))}\n${txId}`);
+function receiptMessage(
+  envelopeText: string,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  txId: string,
+): Uint8Array {
+  return utf8(
+    `${RECEIPT_DOMAIN_V2}${toHex(sha256(envelopeText))}\n${toHex(nonce)}\n${toHex(sha256(ciphertext))}\n${txId}`,
+  );
 }
 
 /** Enclave side: seals the answer for the client and signs the receipt (deterministic per tx). */
@@ -232,15 +331,17 @@ export function sealResponse(
     receiptSeed: Uint8Array;
   }>,
 ): string {
-  const ciphertext = secretSeal(
-    context.sharedKey,
-    responseNonce(context.txId),
-    pad(utf8(canonicalJson(payload))),
+  const padded = pad(utf8(canonicalJson(payload)));
+  const nonce = responseNonce(context.sharedKey, context.txId, context.envelopeText, padded);
+  const ciphertext = secretSeal(context.sharedKey, nonce, padded);
+  const receipt = sign(
+    context.receiptSeed,
+    receiptMessage(context.envelopeText, nonce, ciphertext, context.txId),
   );
-  const receipt = sign(context.receiptSeed, receiptMessage(context.envelopeText, ciphertext, context.txId));
   const sealed: SealedResponse = {
     v: PROTOCOL_VERSION,
     epoch: context.epoch,
+    n: toB64(nonce),
     ct: toB64(ciphertext),
     receipt: toB64(receipt),
   };
@@ -256,12 +357,13 @@ export function openResponse(
   if (raw.v !== PROTOCOL_VERSION || raw.epoch !== context.epoch) {
     throw new EcarError('ENVELOPE_INVALID', 'response is for another protocol version or key epoch');
   }
+  const nonce = fromB64(raw.n, 'response nonce', 'ENVELOPE_INVALID', NONCE_BYTES);
   const ciphertext = fromB64(raw.ct, 'response ciphertext', 'ENVELOPE_INVALID');
   const receipt = fromB64(raw.receipt, 'receipt', 'ENVELOPE_INVALID', 64);
   if (
     !verifySignature(
       context.receiptPublicKey,
-      receiptMessage(context.secrets.envelopeText, ciphertext, context.txId),
+      receiptMessage(context.secrets.envelopeText, nonce, ciphertext, context.txId),
       receipt,
     )
   ) {
@@ -270,9 +372,19 @@ export function openResponse(
       'the enclave receipt does not verify: the answer is not from an attested enclave',
     );
   }
-  const padded = secretOpen(context.secrets.sharedKey, responseNonce(context.txId), ciphertext);
+  const padded = secretOpen(context.secrets.sharedKey, nonce, ciphertext);
   if (padded === undefined)
     throw new EcarError('ENVELOPE_INVALID', "the response does not open with this request's key");
+  // the nonce must be the one this plaintext and request give: an enclave never reuses one
+  const expectedNonce = responseNonce(
+    context.secrets.sharedKey,
+    context.txId,
+    context.secrets.envelopeText,
+    padded,
+  );
+  if (Buffer.compare(Buffer.from(expectedNonce), Buffer.from(nonce)) !== 0) {
+    throw new EcarError('ENVELOPE_INVALID', 'the response nonce is not the synthetic nonce of its answer');
+  }
   const payload = parseJsonObject(
     fromUtf8(unpad(padded, 'ENVELOPE_INVALID')),
     'response payload',
@@ -280,9 +392,30 @@ export function openResponse(
   );
   if (payload.ok === true && 'result' in payload) return { ok: true, result: payload.result as JsonValue };
   if (payload.ok === false && typeof payload.code === 'string' && typeof payload.message === 'string') {
-    return { ok: false, code: payload.code, message: payload.message };
+    const details = parseDetails(payload.details);
+    return {
+      ok: false,
+      code: payload.code,
+      message: payload.message,
+      ...(details === undefined ? {} : { details }),
+    };
   }
   throw new EcarError('ENVELOPE_INVALID', 'response payload has an unknown shape');
+}
+
+function parseDetails(value: unknown): ErrorDetails | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new EcarError('ENVELOPE_INVALID', 'response details must be an object');
+  }
+  const details: Record<string, string | number | boolean> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+      throw new EcarError('ENVELOPE_INVALID', `response detail '${key}' is not a string, number or boolean`);
+    }
+    details[key] = item;
+  }
+  return details;
 }
 
 /** Prefix of the error a confidential call fails with: the sealed response follows, opaque to peers. */

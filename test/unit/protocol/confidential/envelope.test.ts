@@ -7,9 +7,11 @@ import {
   openRequest,
   openResponse,
   parseEnvelope,
+  PROTOCOL_VERSION,
   sealRequest,
   sealResponse,
   SEALED_ERROR_PREFIX,
+  submitterBinding,
   type RequestBody,
 } from '../../../../chaincode/src/protocol/confidential/envelope';
 import {
@@ -22,10 +24,11 @@ import {
 import { EcarError } from '../../../../chaincode/src/protocol/errors';
 
 const NOW = 1_750_000_000_000;
+const SUBMITTER = submitterBinding('Org1MSP', new TextEncoder().encode('client certificate'));
 
 function body(overrides: Partial<RequestBody> = {}): RequestBody {
   return {
-    v: 1,
+    v: PROTOCOL_VERSION,
     channel: 'ecar',
     chaincode: 'ecar',
     epoch: 1,
@@ -34,6 +37,7 @@ function body(overrides: Partial<RequestBody> = {}): RequestBody {
     wallet: Buffer.from(wallet.publicKey).toString('base64'),
     nonce: newRequestNonce(),
     notAfter: NOW + 60_000,
+    submitter: SUBMITTER,
     ...overrides,
   };
 }
@@ -143,7 +147,7 @@ describe('envelope', () => {
   });
 
   describe('checkRequestBinding', () => {
-    const expected = { channel: 'ecar', chaincode: 'ecar', epoch: 1, nowMs: NOW };
+    const expected = { channel: 'ecar', chaincode: 'ecar', epoch: 1, nowMs: NOW, submitter: SUBMITTER };
     it('accepts a request bound to this channel, chaincode and epoch', () => {
       expect(() => {
         checkRequestBinding(body(), expected);
@@ -155,6 +159,11 @@ describe('envelope', () => {
       ['another epoch', { epoch: 2 }],
       ['an expired request', { notAfter: NOW - 1 }],
       ['a request valid too far ahead', { notAfter: NOW + 3_600_000 }],
+      ['another MSP as submitter', { submitter: { ...SUBMITTER, mspId: 'Org2MSP' } }],
+      [
+        'another certificate as submitter',
+        { submitter: submitterBinding('Org1MSP', new TextEncoder().encode('another certificate')) },
+      ],
     ] as const) {
       it(`throws ENVELOPE_INVALID for ${name}`, () => {
         expectCode(() => {
