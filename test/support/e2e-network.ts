@@ -10,6 +10,8 @@ import { projectRoot } from './testdata';
 /** Ports 17xxx unless ECAR_E2E_BASE_PORT moves them (two e2e runs side by side on one machine). */
 export const E2E_BASE_PORT = Number.parseInt(process.env.ECAR_E2E_BASE_PORT ?? '17000', 10);
 const E2E_STATE_DIR = process.env.ECAR_E2E_STATE_DIR;
+/** The enclaves' skew window on the test network (and the margin on every deadline the tests wait for). */
+export const E2E_CLOCK_SKEW_MS = 10_000;
 
 export function e2eNetwork(
   options: Readonly<{ basePort?: number; stateDir?: string; quiet?: boolean }> = {},
@@ -19,6 +21,8 @@ export function e2eNetwork(
     root,
     stateDir: options.stateDir ?? E2E_STATE_DIR ?? join(root, '.state', 'test-network'),
     basePort: options.basePort ?? E2E_BASE_PORT,
+    // every process here shares one clock: a tight window keeps the tests' deadline waits short
+    clockSkewMs: E2E_CLOCK_SKEW_MS,
   });
   return new LocalNetwork({
     topology,

@@ -217,6 +217,7 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
       ECAR_MSP_ID: org.mspId,
       ECAR_CHANNEL: t.channel,
       ECAR_CHAINCODE: t.chaincode,
+      ECAR_CLOCK_SKEW_MS: String(t.clockSkewMs),
       ...enclaveEnv(t, org),
     },
     cwd: t.root,

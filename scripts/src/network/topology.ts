@@ -16,12 +16,20 @@ export interface PeerOrg {
   readonly chaincodeServerPort: number;
 }
 
+/** The enclaves' default skew window (chaincode/src/enclave/trusted-time.ts). */
+export const DEFAULT_CLOCK_SKEW_MS = 60_000;
+
 export interface Topology {
   readonly root: string;
   readonly stateDir: string;
   readonly basePort: number;
   /** Also serve the plain 'ledger' contract (benchmark baseline, development); off by default. */
   readonly plaintext: boolean;
+  /**
+   * How far a transaction time may lie from each enclave's clock (ECAR_CLOCK_SKEW_MS of every
+   * chaincode server; one value for the consortium, also the margin on every deadline).
+   */
+  readonly clockSkewMs: number;
   readonly channel: string;
   readonly chaincode: string;
   readonly orderer: {
@@ -38,7 +46,13 @@ export interface Topology {
 export type NodeName = 'orderer' | `peer0.${PeerOrg['name']}` | `ccaas.${PeerOrg['name']}`;
 
 export function makeTopology(
-  options: Readonly<{ root: string; stateDir: string; basePort: number; plaintext?: boolean }>,
+  options: Readonly<{
+    root: string;
+    stateDir: string;
+    basePort: number;
+    plaintext?: boolean;
+    clockSkewMs?: number;
+  }>,
 ): Topology {
   const b = options.basePort;
   return {
@@ -46,6 +60,7 @@ export function makeTopology(
     stateDir: resolve(options.stateDir),
     basePort: b,
     plaintext: options.plaintext === true,
+    clockSkewMs: options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
     channel: CHANNEL,
     chaincode: CHAINCODE,
     orderer: {
