@@ -1,0 +1,124 @@
+// Adversaries against the real network with hand-made proposals (fabric-protos, signed with real
+// identities, sent straight to a peer's Endorser service): a forged header time, and an envelope
+// captured from one identity submitted under another. Each shows the attack fails and what the
+// honest variant of the same proposal gets.
+import { expect } from 'chai';
+import {
+  extractSealedError,
+  openResponse,
+  type ResponsePayload,
+} from '../../chaincode/src/protocol/confidential/envelope';
+import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
+import { ConfidentialLedgerClient, type TrustedKeys } from '../../client/src/confidential';
+import { prepareCall, sealCall, type SealedCall } from '../../client/src/confidential/request-sealing';
+import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
+import { submitterBinding } from '../../chaincode/src/protocol/confidential/envelope';
+import { readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
+import { localIdentity } from '../../scripts/src/network/identities';
+import { e2eNetwork } from '../support/e2e-network';
+import { sendHandmadeProposal, type HandmadeAnswer } from '../support/handmade-proposal';
+
+const DAY = 86_400_000;
+
+describe('adversaries with hand-made proposals on the network', () => {
+  const t = e2eNetwork().topology;
+  const victim = localIdentity(t, 'org1', 'User1');
+  const thief = localIdentity(t, 'org2', 'User1');
+  const wallet = signingKeyPair();
+  let connection: GatewayConnection;
+  let keys: TrustedKeys;
+
+  before(async function () {
+    this.timeout(120_000);
+    connection = openGateway(victim);
+    const client = new ConfidentialLedgerClient({
+      network: connection.gateway.getNetwork(t.channel),
+      identity: connection.gateway.getIdentity(),
+      chaincode: t.chaincode,
+      wallet,
+      policy: readNetworkPolicy(t),
+    });
+    keys = await client.trustedKeys();
+  });
+  after(() => {
+    connection.close();
+  });
+
+  /** The victim's wallet seals `getBalance`, allowing the victim's identity to submit it. */
+  function sealBalanceRead(): SealedCall {
+    return sealCall(
+      {
+        channel: t.channel,
+        chaincode: t.chaincode,
+        wallet,
+        submitter: submitterBinding(victim.mspId, victim.certificate),
+      },
+      prepareCall('getBalance', {}, new Date(), 60_000),
+      keys,
+    );
+  }
+
+  function send(
+    as: typeof victim,
+    entry: 'submit' | 'evaluate',
+    call: SealedCall,
+    timestamp: Date,
+  ): Promise<HandmadeAnswer> {
+    return sendHandmadeProposal(as, {
+      channel: t.channel,
+      chaincode: t.chaincode,
+      fn: `confidential:${entry}`,
+      args: [call.envelopeText],
+      timestamp,
+    });
+  }
+
+  function sealedRefusal(answer: HandmadeAnswer, call: SealedCall): Extract<ResponsePayload, { ok: false }> {
+    expect(answer.status, answer.message).to.equal(500);
+    const sealed = extractSealedError(answer.message);
+    expect(sealed, `a sealed refusal in: ${answer.message.slice(0, 120)}`).to.be.a('string');
+    const payload = openResponse(sealed ?? '', call.contextFor(answer.txId));
+    if (payload.ok) throw new Error('the enclave answered instead of refusing');
+    return payload;
+  }
+
+  describe('a forged header time', () => {
+    for (const [label, offsetMs] of [
+      ['two days ahead', 2 * DAY],
+      ['an hour back', -3_600_000],
+    ] as const) {
+      for (const entry of ['evaluate', 'submit'] as const) {
+        it(`is refused by the enclave with CLOCK_SKEW (${label}, ${entry})`, async () => {
+          const answer = await send(victim, entry, sealBalanceRead(), new Date(Date.now() + offsetMs));
+          expect(answer.status).to.equal(500);
+          expect(answer.message).to.include('CLOCK_SKEW');
+          expect(answer.message).to.match(/\d+ s (ahead of|behind) this enclave's clock/);
+        });
+      }
+    }
+
+    it('while the same hand-made proposal with a true time is answered', async () => {
+      const call = sealBalanceRead();
+      const answer = await send(victim, 'evaluate', call, new Date());
+      expect(answer.status, answer.message).to.equal(200);
+      const payload = openResponse(
+        Buffer.from(answer.payload).toString('utf8'),
+        call.contextFor(answer.txId),
+      );
+      expect(payload.ok).to.equal(true);
+    });
+  });
+
+  describe('an envelope captured by another org and sent under its own identity', () => {
+    for (const entry of ['evaluate', 'submit'] as const) {
+      it(`is refused, in words only the wallet can read, because the wallet bound its submitter (${entry})`, async () => {
+        const call = sealBalanceRead();
+        const stolen = await send(thief, entry, call, new Date());
+        const refusal = sealedRefusal(stolen, call);
+        expect(refusal.code).to.equal('ENVELOPE_INVALID');
+        expect(refusal.message).to.include('to submit this request');
+        expect(stolen.message).not.to.include('getBalance');
+      });
+    }
+  });
+});
