@@ -64,15 +64,33 @@ export const bookingKeys = {
 export const ARRIVAL_GRACE_MS = 15 * 60_000;
 const MAX_ADVANCE_MS = 30 * 24 * 3600_000;
 
-/** The open booking whose window (with arrival grace) covers `atMs` on this EVSE, if any. */
-export async function currentBooking(
+/** The EVSE's open bookings that matter for a session starting now (see bookingsAround). */
+export interface BookingsAround {
+  /** The driver's own booking whose window surely covers the transaction time. */
+  readonly own?: BookingSlot;
+  /** Someone else's booking whose window may cover it. */
+  readonly other?: BookingSlot;
+}
+
+/**
+ * The open bookings of an EVSE around the transaction time, judged under the skew window. Using
+ * one's own booking refunds its no-show fee, so it must surely cover the time (with arrival
+ * grace); someone else's booking blocks the EVSE unless the time surely lies outside it.
+ */
+export async function bookingsAround(
   tx: Tx,
   stationId: string,
   evseUid: string,
-  atMs: number,
-): Promise<BookingSlot | undefined> {
-  const slots = await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot);
-  return slots.map((s) => s.value).find((s) => atMs >= s.startAt - ARRIVAL_GRACE_MS && atMs < s.endAt);
+  driver: string,
+): Promise<BookingsAround> {
+  const slots = (await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot)).map((s) => s.value);
+  const own = slots.find(
+    (s) => s.driver === driver && tx.surelyAfter(s.startAt - ARRIVAL_GRACE_MS) && tx.surelyBefore(s.endAt),
+  );
+  const other = slots.find(
+    (s) => s.driver !== driver && !tx.surelyBefore(s.startAt - ARRIVAL_GRACE_MS) && !tx.surelyAfter(s.endAt),
+  );
+  return { ...(own ? { own } : {}), ...(other ? { other } : {}) };
 }
 
 export async function loadBooking(tx: Tx, bookingId: string): Promise<Booking> {
@@ -94,6 +112,14 @@ async function closeBooking(
   await tx.remove(bookingKeys.slot(booking.stationId, booking.evseUid, booking.id));
   await tx.write(bookingKeys.booking(booking.id), { ...booking, ...extra, status, closedAt: tx.now });
   return hold;
+}
+
+/**
+ * Free cancellation lasts through `cancelUntil` (inclusive) and must hold even if the transaction
+ * time runs early by the skew: a forged early time never makes a late cancellation free.
+ */
+export function freeToCancel(tx: Tx, booking: Booking): boolean {
+  return tx.surelyBefore(booking.cancelUntil + 1);
 }
 
 /** Used by startSession: the booking becomes USED and its whole hold goes back to purchased. */
@@ -126,9 +152,11 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
   const endAt = isoTime(f.endAt, 'endAt');
   await loadParams(tx);
   const driver = tx.caller;
-  if (startAt <= tx.now)
+  // The submitter writes the time: a start "in the future" must be so even if it runs late, and
+  // "at most 30 days ahead" even if it runs early.
+  if (!tx.surelyBefore(startAt))
     throw new EcarError('INVALID_ARGUMENT', 'startAt must be in the future', { field: 'startAt' });
-  if (startAt > tx.now + MAX_ADVANCE_MS)
+  if (!tx.surelyAfter(startAt - MAX_ADVANCE_MS))
     throw new EcarError('INVALID_ARGUMENT', 'bookings open at most 30 days ahead', { field: 'startAt' });
   if (endAt <= startAt)
     throw new EcarError('INVALID_ARGUMENT', 'endAt must be after startAt', { field: 'endAt' });
@@ -201,9 +229,10 @@ export async function cancelBooking(tx: Tx, raw: unknown): Promise<Booking> {
     throw new Forbidden('cancelBooking', 'the driver or the host of the booking');
   if (booking.status !== 'CONFIRMED')
     throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
-  if (tx.now >= booking.endAt)
+  // Exactly when settleNoShow may not yet run, so a booking is either cancellable or settleable.
+  if (tx.surelyAfter(booking.endAt))
     throw new InvalidState('booking', bookingId, 'over', 'not yet over; settle it with settleNoShow');
-  const late = !byHost && tx.now > booking.cancelUntil;
+  const late = !byHost && !freeToCancel(tx, booking);
   const hold = await closeBooking(tx, booking, 'CANCELLED', { feeCharged: late ? booking.noShowFee : 0n });
   if (late) {
     await chargeFee(tx, params, booking, hold);
@@ -223,7 +252,7 @@ export async function settleNoShow(tx: Tx, raw: unknown): Promise<Booking> {
   const booking = await loadBooking(tx, bookingId);
   if (booking.status !== 'CONFIRMED')
     throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
-  if (tx.now < booking.endAt) {
+  if (!tx.surelyAfter(booking.endAt)) {
     throw new EcarError(
       'HOLD_NOT_EXPIRED',
       `booking '${bookingId}' runs until ${formatTime(booking.endAt)}; a no-show can be settled only after that`,

@@ -50,7 +50,8 @@ export async function openDispute(tx: Tx, raw: unknown): Promise<Dispute> {
   if (!cdr) throw new NotFound('CDR', sessionId);
   const earningKey = keys.earning(session.host, `s:${sessionId}`);
   const earning = await tx.read(earningKey, decodeEarning);
-  if (tx.now >= cdr.disputeUntil || !earning) {
+  // Open only while the window is surely open, even if the time runs late by the skew.
+  if (!tx.surelyBefore(cdr.disputeUntil) || !earning) {
     throw new EcarError(
       'DISPUTE_WINDOW_CLOSED',
       `disputes for session '${sessionId}' closed at ${formatTime(cdr.disputeUntil)}`,

@@ -18,7 +18,7 @@ import {
   type Account,
   type Hold,
 } from './accounts';
-import { currentBooking, useBooking } from './bookings';
+import { bookingsAround, useBooking } from './bookings';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound, SettlementExceedsHold } from './errors';
 import { hasRole, loadParams, requireRole, type Params } from './params';
@@ -194,7 +194,8 @@ async function decide(tx: Tx, request: StartRequest, driver: string): Promise<De
       }),
     );
   }
-  if (!isOpen(loaded, tx.now)) {
+  // Open at both ends of the skew window, so a forged time cannot start a session when closed.
+  if (!isOpen(loaded, tx.now - tx.skewMs) || !isOpen(loaded, tx.now + tx.skewMs)) {
     return refuse(
       'NotAtThisTime',
       new EcarError('STATION_UNAVAILABLE', `station '${loaded.id}' is closed now; see its opening hours`, {
@@ -221,8 +222,8 @@ async function decide(tx: Tx, request: StartRequest, driver: string): Promise<De
       ),
     );
   }
-  const booking = await currentBooking(tx, loaded.id, evse.uid, tx.now);
-  if (booking && booking.driver !== driver) {
+  const { own: booking, other } = await bookingsAround(tx, loaded.id, evse.uid, driver);
+  if (!booking && other) {
     return refuse(
       'NotAtThisTime',
       new EcarError('BOOKING_CONFLICT', 'this EVSE is booked by someone else right now', {
@@ -349,6 +350,15 @@ async function closeSession(
   return closed;
 }
 
+/**
+ * A hold is valid through `holdExpiresAt` (inclusive); it counts as expired only when that has
+ * passed even if the transaction time runs early by the skew, so no one (the driver least) can
+ * release a hold mid-session with a forged late time.
+ */
+export function holdExpired(tx: Tx, session: Session): boolean {
+  return tx.surelyAfter(session.holdExpiresAt + 1);
+}
+
 function requireActive(session: Session): void {
   if (session.status !== 'ACTIVE') throw new InvalidState('session', session.id, session.status, 'ACTIVE');
 }
@@ -453,7 +463,8 @@ function meteredUsage(
   const skew = params.meterClockSkewSeconds * 1000;
   if (begin.timeMs < session.startedAt - skew)
     throw new EcarError('METER_READINGS_INVALID', 'the begin reading is older than the session');
-  if (end.timeMs > tx.now + skew)
+  // Not in the future even if the transaction time runs late by its own skew.
+  if (!tx.surelyAfter(end.timeMs - skew))
     throw new EcarError('METER_READINGS_INVALID', 'the end reading lies in the future');
   return {
     usage: {
@@ -498,7 +509,8 @@ export async function stopSession(
     throw new Forbidden('stopSession', 'the driver of the session or a charging backend');
   }
   requireActive(session);
-  if (tx.now > session.holdExpiresAt) {
+  // Exactly when releaseExpiredHold may not yet run, so a hold is either settled or released.
+  if (holdExpired(tx, session)) {
     throw new EcarError(
       'HOLD_EXPIRED',
       `the hold of session '${sessionId}' expired at ${formatTime(session.holdExpiresAt)}; release it with releaseExpiredHold`,
@@ -566,7 +578,7 @@ export async function releaseExpiredHold(tx: Tx, raw: unknown): Promise<Session>
   await loadParams(tx);
   const session = await loadSession(tx, sessionId);
   requireActive(session);
-  if (tx.now <= session.holdExpiresAt) {
+  if (!holdExpired(tx, session)) {
     throw new EcarError(
       'HOLD_NOT_EXPIRED',
       `the hold of session '${sessionId}' expires at ${formatTime(session.holdExpiresAt)}`,
