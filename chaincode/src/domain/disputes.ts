@@ -8,7 +8,7 @@ import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { formatTime, id, money, parseArgs, string } from './parse';
-import { decodeCdr, loadSession, sessionKeys, type Cdr } from './sessions';
+import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessions';
 import type { Money } from './units';
 
 export interface Dispute {
@@ -146,7 +146,7 @@ export async function resolveDispute(tx: Tx, raw: unknown): Promise<{ dispute: D
       hostEarning: -refund,
       createdAt: tx.now,
     };
-    await tx.write(sessionKeys.cdr(creditCdr.id), creditCdr);
+    await writeCdr(tx, creditCdr);
   }
   const resolved: Dispute = {
     ...dispute,

@@ -5,6 +5,8 @@
 //   evse-active/<stationId>/<evse>   the one active session of an EVSE (no overwrite on a busy charger)
 //   driver-active/<driver>           the one active session of a driver (ConcurrentTx)
 //   cdr/<cdrId>                      charge detail records (cdrId = sessionId; credit CDRs <sessionId>-C)
+//   account-session/<account>/<sessionId>  index: the sessions of a driver and of a host
+//   account-cdr/<account>/<cdrId>          index: the CDRs of a driver and of a host
 import type { MeterReading, VerifiedMeterRecord } from '../ports';
 import { EcarError } from '../protocol/errors';
 import {
@@ -117,7 +119,24 @@ export const sessionKeys = {
   driverActive: (driver: string) => `driver-active/${driver}`,
   cdr: (cdrId: string) => `cdr/${cdrId}`,
   cdrs: () => 'cdr/',
+  accountSession: (account: string, sessionId: string) => `account-session/${account}/${sessionId}`,
+  accountSessions: (account: string) => `account-session/${account}/`,
+  accountCdr: (account: string, cdrId: string) => `account-cdr/${account}/${cdrId}`,
+  accountCdrs: (account: string) => `account-cdr/${account}/`,
 } as const;
+
+/** One entry of a per-account index: which record, so a listing reads only the caller's own. */
+export interface IndexEntry {
+  readonly id: string;
+}
+export const decodeIndexEntry = recordDecoder<IndexEntry>([]);
+
+/** Writes a CDR and indexes it under its driver and its host. */
+export async function writeCdr(tx: Tx, cdr: Cdr): Promise<void> {
+  await tx.write(sessionKeys.cdr(cdr.id), cdr);
+  for (const account of new Set([cdr.driver, cdr.host]))
+    await tx.write(sessionKeys.accountCdr(account, cdr.id), { id: cdr.id } satisfies IndexEntry);
+}
 
 export async function loadSession(tx: Tx, sessionId: string): Promise<Session> {
   const session = await tx.read(sessionKeys.session(sessionId), decodeSession);
@@ -321,6 +340,8 @@ export async function startSession(tx: Tx, raw: unknown): Promise<Session> {
     status: 'ACTIVE',
   };
   await tx.write(sessionKeys.session(sessionId), session);
+  for (const account of new Set([driver, station.host]))
+    await tx.write(sessionKeys.accountSession(account, sessionId), { id: sessionId } satisfies IndexEntry);
   await tx.write(sessionKeys.evseActive(station.id, request.evseUid), { sessionId });
   await tx.write(sessionKeys.driverActive(driver), { sessionId });
   tx.emit('SessionStarted', { sessionId, stationId: station.id });
@@ -560,7 +581,7 @@ export async function stopSession(
     disputeUntil,
     createdAt: tx.now,
   };
-  await tx.write(sessionKeys.cdr(cdr.id), cdr);
+  await writeCdr(tx, cdr);
   if (metered.pages) await tx.write(metered.pages.key, metered.pages.value);
   const closed = await closeSession(tx, session, 'COMPLETED', refund, { cdrId: cdr.id });
   tx.emit('SessionSettled', {
