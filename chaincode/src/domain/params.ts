@@ -1,7 +1,7 @@
 // Roles and parameters: set once by `initialize` (the caller becomes the operator), changed only by
 // the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
-import { CALLER_ID_PATTERN } from '../ports';
+import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
@@ -40,11 +40,23 @@ export interface Params {
   readonly transfersEnabled: boolean;
   /** Tolerance between meter clocks and the transaction clock. */
   readonly meterClockSkewSeconds: number;
+  /**
+   * Whether a meter key the host typed in (not pinned by a charging backend nor approved by the
+   * operator) may settle energy-priced sessions. Off by default: the host would vouch for its own meter.
+   */
+  readonly allowUnverifiedMeterKeys: boolean;
   readonly version: number;
   readonly updatedAt: number;
 }
 
-const decodeParams = recordDecoder<Params>(['holdDefault', 'holdMinimum', 'holdMaximum']);
+const decodeParamsJson = recordDecoder<
+  Omit<Params, 'allowUnverifiedMeterKeys'> & { allowUnverifiedMeterKeys?: boolean }
+>(['holdDefault', 'holdMinimum', 'holdMaximum']);
+/** Parameters written before a field existed read it as its safe default. */
+const decodeParams = (json: JsonObject): Params => {
+  const params = decodeParamsJson(json);
+  return { ...params, allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? false };
+};
 
 const MAX_ROLE_HOLDERS = 20;
 const SETTABLE = [
@@ -60,6 +72,7 @@ const SETTABLE = [
   'signatureMethods',
   'transfersEnabled',
   'meterClockSkewSeconds',
+  'allowUnverifiedMeterKeys',
 ] as const;
 
 export const PARAM_DEFAULTS = {
@@ -68,6 +81,7 @@ export const PARAM_DEFAULTS = {
   disputeWindowSeconds: 7 * 24 * 3600,
   transfersEnabled: false,
   meterClockSkewSeconds: 300,
+  allowUnverifiedMeterKeys: false,
   signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
 } as const;
 
@@ -111,6 +125,7 @@ function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
     ),
     transfersEnabled: pick('transfersEnabled', boolean),
     meterClockSkewSeconds: pick('meterClockSkewSeconds', (v, p) => integer(v, p, { min: 0, max: 3600 })),
+    allowUnverifiedMeterKeys: pick('allowUnverifiedMeterKeys', boolean),
   };
   if (!(next.holdMinimum <= next.holdDefault && next.holdDefault <= next.holdMaximum)) {
     throw new EcarError('INVALID_ARGUMENT', 'holds must satisfy holdMinimum <= holdDefault <= holdMaximum', {

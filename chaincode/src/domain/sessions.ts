@@ -31,11 +31,12 @@ import {
   decodeStation,
   isOpen,
   loadStation,
+  requireTrustedMeter,
   stationKeys,
   type MeterPages,
   type Station,
 } from './stations';
-import { loadTariff } from './tariffs';
+import { loadTariff, usesEnergy } from './tariffs';
 import type { MilliWh, Money } from './units';
 
 /** OCPP 2.0.1 AuthorizationStatusEnumType. */
@@ -183,7 +184,7 @@ const refuse = (status: Exclude<AuthorizationStatus, 'Accepted'>, error: EcarErr
 });
 
 /** The rules both canAuthorize and startSession apply, in the order a driver would fix them. */
-async function decide(tx: Tx, request: StartRequest, driver: string): Promise<Decision> {
+async function decide(tx: Tx, params: Params, request: StartRequest, driver: string): Promise<Decision> {
   const loaded = await tx.read(stationKeys.station(request.stationId), decodeStation);
   if (!loaded) return refuse('Unknown', new NotFound('station', request.stationId));
   const evse = loaded.evses.find((e) => e.uid === request.evseUid);
@@ -214,6 +215,14 @@ async function decide(tx: Tx, request: StartRequest, driver: string): Promise<De
     );
   }
   // Open at both ends of the skew window, so a forged time cannot start a session when closed.
+  if (usesEnergy((await loadTariff(tx, loaded.id, loaded.tariffVersion)).tariff)) {
+    try {
+      requireTrustedMeter(params, loaded);
+    } catch (error) {
+      if (error instanceof EcarError) return refuse('NotAtThisLocation', error);
+      throw error;
+    }
+  }
   if (!isOpen(loaded, tx.now - tx.skewMs) || !isOpen(loaded, tx.now + tx.skewMs)) {
     return refuse(
       'NotAtThisTime',
@@ -287,7 +296,7 @@ export async function canAuthorize(
 ): Promise<{ status: AuthorizationStatus; code?: string; reason?: string }> {
   const f = parseArgs(raw, ['stationId', 'evseUid', 'connectorId', 'holdAmount']);
   const params = await loadParams(tx);
-  const decision = await decide(tx, parseStartRequest(f, params), tx.caller);
+  const decision = await decide(tx, params, parseStartRequest(f, params), tx.caller);
   return decision.status === 'Accepted'
     ? { status: 'Accepted' }
     : { status: decision.status, code: decision.error.code, reason: decision.error.reason };
@@ -307,7 +316,7 @@ export async function startSession(tx: Tx, raw: unknown): Promise<Session> {
       { sessionId },
     );
   }
-  const decision = await decide(tx, request, driver);
+  const decision = await decide(tx, params, request, driver);
   if (decision.status !== 'Accepted') throw decision.error;
   const { station } = decision;
   let account = decision.account;
@@ -544,6 +553,8 @@ export async function stopSession(
     : {};
   const metered = meteredUsage(tx, params, session, station, raws, pages);
   const { tariff } = await loadTariff(tx, session.stationId, session.tariffVersion);
+  // Checked again at settlement: the parameter may have been turned off during the session.
+  if (usesEnergy(tariff)) requireTrustedMeter(params, station);
   const price = priceSession(tariff, metered.usage);
   const { captured, uncollected, refund } = capture(sessionId, price.total, session.holdAmount);
   const disputeUntil = tx.now + params.disputeWindowSeconds * 1000;

@@ -57,7 +57,9 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   // stations & tariffs
   registerStation: submit('anyone (becomes the host)', stations.registerStation),
   updateStation: submit('host', stations.updateStation),
-  pinMeter: submit('host', stations.pinMeter),
+  pinMeter: submit('host (the key stays unverified)', stations.pinMeter),
+  pinMeterFromBackend: submit('backend (the key it read from the wallbox)', stations.pinMeterFromBackend),
+  approveMeter: submit('operator', stations.approveMeter),
   getStation: evaluate('anyone', stations.getStation),
   setTariff: submit('host', tariffs.setTariff),
   getTariff: evaluate('anyone', tariffs.getTariff),

@@ -40,6 +40,7 @@ export const ErrorCodes = [
   'DISPUTE_WINDOW_CLOSED',
   'CONFIDENTIAL_ERROR',
   'KEYS_UNAVAILABLE',
+  'METER_UNVERIFIED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -174,6 +174,7 @@ describe('stations', () => {
         meter: meterArgs({ publicKey: 'd4'.repeat(32), serial: 'EMH-0002' }),
       });
       await ledger.submit(HOST2, 'registerStation', stationArgs({ stationId: 'st-2' })); // old key is free again
+      await ledger.submit(OPERATOR, 'approveMeter', { stationId: 'st-1', publicKey: 'd4'.repeat(32) });
       await ledger.submit(DRIVER, 'startSession', startArgs());
       await expectError(
         ledger,
