@@ -4,6 +4,7 @@
 //   booking/<bookingId>                          the booking
 //   booking-slot/<stationId>/<evseUid>/<bookingId>  open bookings of an EVSE (overlap checks by range read)
 //   hold/<driver>/b:<bookingId>                  the held no-show fee
+//   address-release/<driver>/<stationId>         when a driver last got a station's exact address (rate limit)
 import { EcarError } from '../protocol/errors';
 import {
   bookingHoldId,
@@ -58,7 +59,17 @@ export const bookingKeys = {
     `booking-slot/${stationId}/${evseUid}/${bookingId}`,
   slots: (stationId: string, evseUid: string) => `booking-slot/${stationId}/${evseUid}/`,
   stationSlots: (stationId: string) => `booking-slot/${stationId}/`,
+  addressRelease: (driver: string, stationId: string) => `address-release/${driver}/${stationId}`,
+  addressReleases: (driver: string) => `address-release/${driver}/`,
 } as const;
+
+/** One address release to a driver, counted against addressReleasesPerDay. */
+export interface AddressRelease {
+  readonly stationId: string;
+  readonly releasedAt: number;
+}
+const decodeRelease = recordDecoder<AddressRelease>([]);
+const DAY_MS = 24 * 3600_000;
 
 /** A driver may start a booked session from this long before the booked start. */
 export const ARRIVAL_GRACE_MS = 15 * 60_000;
@@ -265,20 +276,79 @@ export async function settleNoShow(tx: Tx, raw: unknown): Promise<Booking> {
   return { ...booking, status: 'NO_SHOW', closedAt: tx.now, feeCharged: booking.noShowFee };
 }
 
-/** getStationAddress: the exact address, only for the host or a driver with an open booking there. */
+/**
+ * When a booked driver may read the exact address: `addressReleaseSeconds` before the start, or
+ * as soon as cancelling costs the no-show fee, whichever comes first. Until then a driver could
+ * book far ahead, read the address and cancel for free.
+ */
+export function addressReleaseAt(booking: Booking, params: Params): number {
+  return Math.min(booking.startAt - params.addressReleaseSeconds * 1000, booking.cancelUntil + 1);
+}
+
+/** Throws unless the caller holds an open booking at the station whose address is released now. */
+async function requireReleasedBooking(tx: Tx, params: Params, stationId: string): Promise<void> {
+  const slots = await tx.scan(bookingKeys.stationSlots(stationId), decodeSlot);
+  // The driver gains by a late time (earlier release) and by an early one (a booking not yet over).
+  const open = slots.filter(({ value }) => value.driver === tx.caller && tx.surelyBefore(value.endAt));
+  if (open.length === 0)
+    throw new Forbidden(
+      'reading the exact address',
+      'the host or a driver with an open booking at this station',
+    );
+  let next = Infinity;
+  for (const { value } of open) {
+    const releaseAt = addressReleaseAt(await loadBooking(tx, value.bookingId), params);
+    if (tx.surelyAfter(releaseAt)) return;
+    next = Math.min(next, releaseAt);
+  }
+  throw new EcarError(
+    'ADDRESS_NOT_RELEASED',
+    `the exact address of station '${stationId}' is released at ${formatTime(next)} (${params.addressReleaseSeconds / 60} minutes before your booking starts, or when free cancellation ends)`,
+    { stationId, availableAt: formatTime(next) },
+  );
+}
+
+/**
+ * Counts a release against the driver's addressReleasesPerDay (distinct stations in any 24 hours,
+ * in state, so scraping many stations is refused). Reading the same station again is free; records
+ * older than a day are removed as they are seen.
+ */
+async function countRelease(tx: Tx, params: Params, stationId: string): Promise<void> {
+  const releases = await tx.scan(bookingKeys.addressReleases(tx.caller), decodeRelease);
+  const recent: AddressRelease[] = [];
+  for (const { key, value } of releases) {
+    // A release rolls off only when a day has surely passed, so a forged late time gains nothing.
+    if (tx.surelyAfter(value.releasedAt + DAY_MS)) await tx.remove(key);
+    else recent.push(value);
+  }
+  if (recent.some((r) => r.stationId === stationId)) return;
+  if (recent.length >= params.addressReleasesPerDay) {
+    const retryAt = formatTime(Math.min(...recent.map((r) => r.releasedAt)) + DAY_MS);
+    throw new EcarError(
+      'RATE_LIMITED',
+      `you received the exact addresses of ${recent.length} stations in the last 24 hours, the most allowed; try again after ${retryAt}`,
+      { limit: params.addressReleasesPerDay, retryAt },
+    );
+  }
+  await tx.write(bookingKeys.addressRelease(tx.caller, stationId), {
+    stationId,
+    releasedAt: tx.now,
+  } satisfies AddressRelease);
+}
+
+/**
+ * getStationAddress (a write: releases are counted): the exact address, for the host, or for a
+ * driver with an open booking there once it is released (see addressReleaseAt), within the
+ * driver's daily number of stations.
+ */
 export async function getStationAddress(tx: Tx, raw: unknown): Promise<Address & { stationId: string }> {
   const f = parseArgs(raw, ['stationId']);
   const stationId = id(f.stationId, 'stationId');
-  await loadParams(tx);
+  const params = await loadParams(tx);
   const station = await loadStation(tx, stationId);
   if (station.host !== tx.caller) {
-    const slots = await tx.scan(bookingKeys.stationSlots(stationId), decodeSlot);
-    const booked = slots.some(({ value }) => value.driver === tx.caller && tx.now < value.endAt);
-    if (!booked)
-      throw new Forbidden(
-        'reading the exact address',
-        'the host or a driver with an open booking at this station',
-      );
+    await requireReleasedBooking(tx, params, stationId);
+    await countRelease(tx, params, stationId);
   }
   return { stationId, ...(await loadAddress(tx, stationId)) };
 }

@@ -45,17 +45,29 @@ export interface Params {
    * operator) may settle energy-priced sessions. Off by default: the host would vouch for its own meter.
    */
   readonly allowUnverifiedMeterKeys: boolean;
+  /** A booked driver gets the exact address this long before the booking starts (or once cancelling costs the fee). */
+  readonly addressReleaseSeconds: number;
+  /** At most this many distinct stations' addresses per driver in any 24 hours. */
+  readonly addressReleasesPerDay: number;
   readonly version: number;
   readonly updatedAt: number;
 }
 
-const decodeParamsJson = recordDecoder<
-  Omit<Params, 'allowUnverifiedMeterKeys'> & { allowUnverifiedMeterKeys?: boolean }
->(['holdDefault', 'holdMinimum', 'holdMaximum']);
-/** Parameters written before a field existed read it as its safe default. */
+/** Fields added after the first release: a parameters record written before them reads their defaults. */
+type LaterFields = 'allowUnverifiedMeterKeys' | 'addressReleaseSeconds' | 'addressReleasesPerDay';
+const decodeParamsJson = recordDecoder<Omit<Params, LaterFields> & Partial<Pick<Params, LaterFields>>>([
+  'holdDefault',
+  'holdMinimum',
+  'holdMaximum',
+]);
 const decodeParams = (json: JsonObject): Params => {
   const params = decodeParamsJson(json);
-  return { ...params, allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? false };
+  return {
+    ...params,
+    allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? PARAM_DEFAULTS.allowUnverifiedMeterKeys,
+    addressReleaseSeconds: params.addressReleaseSeconds ?? PARAM_DEFAULTS.addressReleaseSeconds,
+    addressReleasesPerDay: params.addressReleasesPerDay ?? PARAM_DEFAULTS.addressReleasesPerDay,
+  };
 };
 
 const MAX_ROLE_HOLDERS = 20;
@@ -73,6 +85,8 @@ const SETTABLE = [
   'transfersEnabled',
   'meterClockSkewSeconds',
   'allowUnverifiedMeterKeys',
+  'addressReleaseSeconds',
+  'addressReleasesPerDay',
 ] as const;
 
 export const PARAM_DEFAULTS = {
@@ -82,6 +96,8 @@ export const PARAM_DEFAULTS = {
   transfersEnabled: false,
   meterClockSkewSeconds: 300,
   allowUnverifiedMeterKeys: false,
+  addressReleaseSeconds: 2 * 3600,
+  addressReleasesPerDay: 5,
   signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
 } as const;
 
@@ -126,6 +142,10 @@ function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
     transfersEnabled: pick('transfersEnabled', boolean),
     meterClockSkewSeconds: pick('meterClockSkewSeconds', (v, p) => integer(v, p, { min: 0, max: 3600 })),
     allowUnverifiedMeterKeys: pick('allowUnverifiedMeterKeys', boolean),
+    addressReleaseSeconds: pick('addressReleaseSeconds', (v, p) =>
+      integer(v, p, { min: 0, max: 7 * 24 * 3600 }),
+    ),
+    addressReleasesPerDay: pick('addressReleasesPerDay', (v, p) => integer(v, p, { min: 1, max: 100 })),
   };
   if (!(next.holdMinimum <= next.holdDefault && next.holdDefault <= next.holdMaximum)) {
     throw new EcarError('INVALID_ARGUMENT', 'holds must satisfy holdMinimum <= holdDefault <= holdMaximum', {

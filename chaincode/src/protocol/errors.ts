@@ -41,6 +41,8 @@ export const ErrorCodes = [
   'CONFIDENTIAL_ERROR',
   'KEYS_UNAVAILABLE',
   'METER_UNVERIFIED',
+  'ADDRESS_NOT_RELEASED',
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

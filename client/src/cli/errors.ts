@@ -80,6 +80,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   CONCURRENT_SESSION: asIs,
   STATION_UNAVAILABLE: (reason) => `${reason}; pick another station (ecar station search)`,
   DISPUTE_WINDOW_CLOSED: asIs,
+  ADDRESS_NOT_RELEASED: (reason) => `${reason}; ask again then (ecar station address)`,
+  RATE_LIMITED: asIs,
 };
 
 // The domain's InsufficientFunds reason names the bucket; only the message crosses the wire.

@@ -52,7 +52,7 @@ const CASES: readonly Case[] = [
   },
   {
     argv: ['station', 'address', '--station', 'home-42'],
-    kind: 'evaluate',
+    kind: 'submit',
     fn: 'getStationAddress',
     args: { stationId: 'home-42' },
   },

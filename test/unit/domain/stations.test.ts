@@ -200,12 +200,12 @@ describe('stations', () => {
   describe('getStationAddress', () => {
     it('releases the exact address only to the host and a driver with an open booking', async () => {
       const ledger = await readyLedger();
-      expect(
-        field(await ledger.evaluate(HOST, 'getStationAddress', { stationId: 'st-1' }), 'street'),
-      ).to.equal('Invalidenstrasse');
+      expect(field(await ledger.submit(HOST, 'getStationAddress', { stationId: 'st-1' }), 'street')).to.equal(
+        'Invalidenstrasse',
+      );
       await expectError(
         ledger,
-        () => ledger.evaluate(DRIVER, 'getStationAddress', { stationId: 'st-1' }),
+        () => ledger.submit(DRIVER, 'getStationAddress', { stationId: 'st-1' }),
         'FORBIDDEN',
       );
       await ledger.submit(DRIVER, 'createBooking', {
@@ -216,11 +216,11 @@ describe('stations', () => {
         endAt: '2026-03-02T11:00:00Z',
       });
       expect(
-        field(await ledger.evaluate(DRIVER, 'getStationAddress', { stationId: 'st-1' }), 'houseNumber'),
+        field(await ledger.submit(DRIVER, 'getStationAddress', { stationId: 'st-1' }), 'houseNumber'),
       ).to.equal('117');
       await expectError(
         ledger,
-        () => ledger.evaluate(DRIVER2, 'getStationAddress', { stationId: 'st-1' }),
+        () => ledger.submit(DRIVER2, 'getStationAddress', { stationId: 'st-1' }),
         'FORBIDDEN',
       );
     });
