@@ -19,7 +19,9 @@ import {
   type GlobalOptions,
 } from './context';
 import { committedLine, obj, outcome, str, tokensExact } from './format';
+import { meterKey } from './host';
 import { fields } from './output';
+import { stationFields } from './views';
 
 interface ParamOptions extends GlobalOptions {
   readonly operator?: string;
@@ -35,6 +37,10 @@ interface ParamOptions extends GlobalOptions {
   readonly signatureMethod?: readonly string[];
   readonly transfers?: string;
   readonly meterSkew?: number;
+}
+interface ApproveMeterOptions extends GlobalOptions {
+  readonly station: string;
+  readonly publicKey: string;
 }
 interface ResolveOptions extends GlobalOptions {
   readonly session: string;
@@ -173,6 +179,26 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
         deps,
         async (ctx) => outcome(await (await ctx.ledger()).submit('setParams', args)),
         (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
+      )(o);
+    });
+
+  leaf(
+    operator,
+    'approve-meter',
+    'Approve the meter key pinned on a station (after checking it against the wallbox), so it settles prices per kWh',
+    'ecar operator approve-meter --station home-42 --public-key meter.pem',
+  )
+    .requiredOption('--station <id>', 'station id', idArg)
+    .requiredOption('--public-key <key>', 'the key you checked: a PEM file, PEM text or SPKI DER hex')
+    .action(async (o: ApproveMeterOptions, command: Command) => {
+      const key = meterKey(o.publicKey, command);
+      await action(
+        deps,
+        async (ctx) =>
+          outcome(
+            await (await ctx.ledger()).submit('approveMeter', { stationId: o.station, publicKey: key.hex }),
+          ),
+        (r) => `${stationFields(obj(r.result))}\n${committedLine(r)}`,
       )(o);
     });
 
