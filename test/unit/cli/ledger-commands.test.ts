@@ -348,6 +348,23 @@ const CASES: readonly Case[] = [
     fn: 'resolveDispute',
     args: { sessionId: 's-1', refund: '1200' },
   },
+  {
+    argv: ['operator', 'approve-meter', '--station', 'home-42', '--public-key', 'AB'.repeat(40)],
+    kind: 'submit',
+    fn: 'approveMeter',
+    args: { stationId: 'home-42', publicKey: 'ab'.repeat(40) },
+  },
+  {
+    argv: [
+      'operator',
+      'params',
+      'set',
+      ...['--unverified-meters', 'on', '--address-release', '3600', '--addresses-per-day', '3'],
+    ],
+    kind: 'submit',
+    fn: 'setParams',
+    args: { allowUnverifiedMeterKeys: true, addressReleaseSeconds: 3600, addressReleasesPerDay: 3 },
+  },
 ];
 
 describe('ecar ledger commands', () => {
