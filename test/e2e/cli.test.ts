@@ -292,7 +292,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
   });
 
   describe('host', () => {
-    it('station register, pin-meter with the test meter key, tariff set; station mine lists it', async () => {
+    it('station register, pin-meter with the test meter key, operator approve-meter, tariff set; station mine lists it', async () => {
       const registered = await ok(host, [
         'station',
         'register',
@@ -314,6 +314,16 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       ]);
       expect(at(pinned, 'result', 'meter', 'publicKey')).to.equal(meter.publicKeyHex);
       expect(at(pinned, 'result', 'meter', 'signatureMethod')).to.equal('ECDSA-secp256r1-SHA256');
+      expect(at(pinned, 'result', 'meterVerification')).to.equal('UNVERIFIED');
+      // A key the host typed in settles nothing per kWh until the operator approves it.
+      const approved = await ok(operator, [
+        'operator',
+        'approve-meter',
+        ...['--station', stationId, '--public-key', meter.publicKeyHex],
+      ]);
+      expect(at(approved, 'result', 'meterVerification')).to.equal('OPERATOR');
+      const shownStation = await ecar(driver, ['station', 'show', '--station', stationId]);
+      expect(shownStation.stdout).to.include('verified: approved by the operator');
 
       const tariff = await ok(host, [
         'tariff',

@@ -237,6 +237,19 @@ describe('the charging economy on the network (confidential entry point + Confid
         bookingTerms: { noShowFee: NO_SHOW_FEE, cancelBeforeMinutes: 10, maxDurationMinutes: 120 },
       });
       expect(at(registered.result, 'host')).to.equal(ids.host);
+      expect(at(registered.result, 'meterVerification')).to.equal('UNVERIFIED');
+      // The key the host typed in settles nothing per kWh: the charging backend pins the one it read.
+      const pinned = await backend.ledger.submit('pinMeterFromBackend', {
+        stationId,
+        meter: {
+          vendor: 'ecar',
+          model: 'e2e-meter',
+          serial: meter.serial,
+          publicKey: meter.publicKeyHex,
+          signatureMethod: 'ECDSA-secp256r1-SHA256',
+        },
+      });
+      expect(at(pinned.result, 'meterVerification')).to.equal('BACKEND');
       const tariff = await host.ledger.submit('setTariff', {
         stationId,
         tariff: {
@@ -303,7 +316,8 @@ describe('the charging economy on the network (confidential entry point + Confid
       const own = await driver.ledger.evaluate('getBalance');
       expect(money(own, 'purchased')).to.equal(MINTED - NO_SHOW_FEE);
       expect(money(own, 'held', 'bookings')).to.equal(NO_SHOW_FEE);
-      const address = await driver.ledger.evaluate('getStationAddress', { stationId });
+      // A write (releases are counted); the slot starts within addressReleaseSeconds.
+      const address = (await driver.ledger.submit('getStationAddress', { stationId })).result;
       expect(at(address, 'street')).to.equal('Invalidenstrasse');
     });
 

@@ -30,6 +30,7 @@ export interface ParamsArgs {
   holdExpirySeconds: number;
   disputeWindowSeconds: number;
   transfersEnabled: boolean;
+  allowUnverifiedMeterKeys?: boolean;
 }
 
 export function paramsArgs(overrides: Partial<ParamsArgs> = {}): ParamsArgs {
@@ -188,11 +189,20 @@ export async function readyLedger(
     station?: Partial<StationArgs>;
     tariff?: JsonObject;
     fund?: string;
+    /** Who vouches for the station's meter key (default: the charging backend pins it). */
+    meterPinnedBy?: 'backend' | 'host';
   } = {},
 ): Promise<TestLedger> {
   const ledger = new TestLedger();
   await ledger.submit(OPERATOR, 'initialize', paramsArgs(options.params));
-  await ledger.submit(HOST, 'registerStation', stationArgs(options.station));
+  const station = stationArgs(options.station);
+  await ledger.submit(HOST, 'registerStation', station);
+  if (station.meter && options.meterPinnedBy !== 'host') {
+    await ledger.submit(BACKEND, 'pinMeterFromBackend', {
+      stationId: station.stationId,
+      meter: station.meter,
+    });
+  }
   await ledger.submit(HOST, 'setTariff', {
     stationId: options.station?.stationId ?? 'st-1',
     tariff: options.tariff ?? energyTariff(),

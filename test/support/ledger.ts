@@ -18,6 +18,8 @@ export class TestLedger {
   readonly store = new MemoryStore();
   readonly events: RecordedEvent[] = [];
   nowMs: number;
+  /** Clock.skewMs the transactions see (0: no window, as in plaintext mode). */
+  skewMs = 0;
   meter: MeterVerifier = fakeMeterVerifier;
   #counter = 0;
 
@@ -48,7 +50,7 @@ export class TestLedger {
     const ports: Ports = {
       store,
       caller: { id: caller },
-      clock: { nowMs: this.nowMs, txId },
+      clock: { nowMs: this.nowMs, txId, skewMs: this.skewMs },
       events: { emit: (eventName, payload) => events.push({ txId, name: eventName, payload }) },
       meter: this.meter,
     };

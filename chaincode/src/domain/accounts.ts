@@ -205,7 +205,8 @@ export async function claimEarnings(
   let claimed = 0n;
   let count = 0;
   for (const { key, value } of earnings) {
-    if (value.status !== 'LOCKED' || tx.now < value.unlockAt) continue;
+    // Unlocked only when the dispute window surely closed, even if the time runs early by the skew.
+    if (value.status !== 'LOCKED' || !tx.surelyAfter(value.unlockAt)) continue;
     claimed += value.amount;
     count += 1;
     await tx.remove(key);

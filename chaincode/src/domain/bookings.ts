@@ -4,6 +4,7 @@
 //   booking/<bookingId>                          the booking
 //   booking-slot/<stationId>/<evseUid>/<bookingId>  open bookings of an EVSE (overlap checks by range read)
 //   hold/<driver>/b:<bookingId>                  the held no-show fee
+//   address-release/<driver>/<stationId>         when a driver last got a station's exact address (rate limit)
 import { EcarError } from '../protocol/errors';
 import {
   bookingHoldId,
@@ -58,21 +59,49 @@ export const bookingKeys = {
     `booking-slot/${stationId}/${evseUid}/${bookingId}`,
   slots: (stationId: string, evseUid: string) => `booking-slot/${stationId}/${evseUid}/`,
   stationSlots: (stationId: string) => `booking-slot/${stationId}/`,
+  addressRelease: (driver: string, stationId: string) => `address-release/${driver}/${stationId}`,
+  addressReleases: (driver: string) => `address-release/${driver}/`,
 } as const;
+
+/** One address release to a driver, counted against addressReleasesPerDay. */
+export interface AddressRelease {
+  readonly stationId: string;
+  readonly releasedAt: number;
+}
+const decodeRelease = recordDecoder<AddressRelease>([]);
+const DAY_MS = 24 * 3600_000;
 
 /** A driver may start a booked session from this long before the booked start. */
 export const ARRIVAL_GRACE_MS = 15 * 60_000;
 const MAX_ADVANCE_MS = 30 * 24 * 3600_000;
 
-/** The open booking whose window (with arrival grace) covers `atMs` on this EVSE, if any. */
-export async function currentBooking(
+/** The EVSE's open bookings that matter for a session starting now (see bookingsAround). */
+export interface BookingsAround {
+  /** The driver's own booking whose window surely covers the transaction time. */
+  readonly own?: BookingSlot;
+  /** Someone else's booking whose window may cover it. */
+  readonly other?: BookingSlot;
+}
+
+/**
+ * The open bookings of an EVSE around the transaction time, judged under the skew window. Using
+ * one's own booking refunds its no-show fee, so it must surely cover the time (with arrival
+ * grace); someone else's booking blocks the EVSE unless the time surely lies outside it.
+ */
+export async function bookingsAround(
   tx: Tx,
   stationId: string,
   evseUid: string,
-  atMs: number,
-): Promise<BookingSlot | undefined> {
-  const slots = await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot);
-  return slots.map((s) => s.value).find((s) => atMs >= s.startAt - ARRIVAL_GRACE_MS && atMs < s.endAt);
+  driver: string,
+): Promise<BookingsAround> {
+  const slots = (await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot)).map((s) => s.value);
+  const own = slots.find(
+    (s) => s.driver === driver && tx.surelyAfter(s.startAt - ARRIVAL_GRACE_MS) && tx.surelyBefore(s.endAt),
+  );
+  const other = slots.find(
+    (s) => s.driver !== driver && !tx.surelyBefore(s.startAt - ARRIVAL_GRACE_MS) && !tx.surelyAfter(s.endAt),
+  );
+  return { ...(own ? { own } : {}), ...(other ? { other } : {}) };
 }
 
 export async function loadBooking(tx: Tx, bookingId: string): Promise<Booking> {
@@ -94,6 +123,14 @@ async function closeBooking(
   await tx.remove(bookingKeys.slot(booking.stationId, booking.evseUid, booking.id));
   await tx.write(bookingKeys.booking(booking.id), { ...booking, ...extra, status, closedAt: tx.now });
   return hold;
+}
+
+/**
+ * Free cancellation lasts through `cancelUntil` (inclusive) and must hold even if the transaction
+ * time runs early by the skew: a forged early time never makes a late cancellation free.
+ */
+export function freeToCancel(tx: Tx, booking: Booking): boolean {
+  return tx.surelyBefore(booking.cancelUntil + 1);
 }
 
 /** Used by startSession: the booking becomes USED and its whole hold goes back to purchased. */
@@ -126,9 +163,11 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
   const endAt = isoTime(f.endAt, 'endAt');
   await loadParams(tx);
   const driver = tx.caller;
-  if (startAt <= tx.now)
+  // The submitter writes the time: a start "in the future" must be so even if it runs late, and
+  // "at most 30 days ahead" even if it runs early.
+  if (!tx.surelyBefore(startAt))
     throw new EcarError('INVALID_ARGUMENT', 'startAt must be in the future', { field: 'startAt' });
-  if (startAt > tx.now + MAX_ADVANCE_MS)
+  if (!tx.surelyAfter(startAt - MAX_ADVANCE_MS))
     throw new EcarError('INVALID_ARGUMENT', 'bookings open at most 30 days ahead', { field: 'startAt' });
   if (endAt <= startAt)
     throw new EcarError('INVALID_ARGUMENT', 'endAt must be after startAt', { field: 'endAt' });
@@ -201,9 +240,10 @@ export async function cancelBooking(tx: Tx, raw: unknown): Promise<Booking> {
     throw new Forbidden('cancelBooking', 'the driver or the host of the booking');
   if (booking.status !== 'CONFIRMED')
     throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
-  if (tx.now >= booking.endAt)
+  // Exactly when settleNoShow may not yet run, so a booking is either cancellable or settleable.
+  if (tx.surelyAfter(booking.endAt))
     throw new InvalidState('booking', bookingId, 'over', 'not yet over; settle it with settleNoShow');
-  const late = !byHost && tx.now > booking.cancelUntil;
+  const late = !byHost && !freeToCancel(tx, booking);
   const hold = await closeBooking(tx, booking, 'CANCELLED', { feeCharged: late ? booking.noShowFee : 0n });
   if (late) {
     await chargeFee(tx, params, booking, hold);
@@ -223,7 +263,7 @@ export async function settleNoShow(tx: Tx, raw: unknown): Promise<Booking> {
   const booking = await loadBooking(tx, bookingId);
   if (booking.status !== 'CONFIRMED')
     throw new InvalidState('booking', bookingId, booking.status, 'CONFIRMED');
-  if (tx.now < booking.endAt) {
+  if (!tx.surelyAfter(booking.endAt)) {
     throw new EcarError(
       'HOLD_NOT_EXPIRED',
       `booking '${bookingId}' runs until ${formatTime(booking.endAt)}; a no-show can be settled only after that`,
@@ -236,20 +276,79 @@ export async function settleNoShow(tx: Tx, raw: unknown): Promise<Booking> {
   return { ...booking, status: 'NO_SHOW', closedAt: tx.now, feeCharged: booking.noShowFee };
 }
 
-/** getStationAddress: the exact address, only for the host or a driver with an open booking there. */
+/**
+ * When a booked driver may read the exact address: `addressReleaseSeconds` before the start, or
+ * as soon as cancelling costs the no-show fee, whichever comes first. Until then a driver could
+ * book far ahead, read the address and cancel for free.
+ */
+export function addressReleaseAt(booking: Booking, params: Params): number {
+  return Math.min(booking.startAt - params.addressReleaseSeconds * 1000, booking.cancelUntil + 1);
+}
+
+/** Throws unless the caller holds an open booking at the station whose address is released now. */
+async function requireReleasedBooking(tx: Tx, params: Params, stationId: string): Promise<void> {
+  const slots = await tx.scan(bookingKeys.stationSlots(stationId), decodeSlot);
+  // The driver gains by a late time (earlier release) and by an early one (a booking not yet over).
+  const open = slots.filter(({ value }) => value.driver === tx.caller && tx.surelyBefore(value.endAt));
+  if (open.length === 0)
+    throw new Forbidden(
+      'reading the exact address',
+      'the host or a driver with an open booking at this station',
+    );
+  let next = Infinity;
+  for (const { value } of open) {
+    const releaseAt = addressReleaseAt(await loadBooking(tx, value.bookingId), params);
+    if (tx.surelyAfter(releaseAt)) return;
+    next = Math.min(next, releaseAt);
+  }
+  throw new EcarError(
+    'ADDRESS_NOT_RELEASED',
+    `the exact address of station '${stationId}' is released at ${formatTime(next)} (${params.addressReleaseSeconds / 60} minutes before your booking starts, or when free cancellation ends)`,
+    { stationId, availableAt: formatTime(next) },
+  );
+}
+
+/**
+ * Counts a release against the driver's addressReleasesPerDay (distinct stations in any 24 hours,
+ * in state, so scraping many stations is refused). Reading the same station again is free; records
+ * older than a day are removed as they are seen.
+ */
+async function countRelease(tx: Tx, params: Params, stationId: string): Promise<void> {
+  const releases = await tx.scan(bookingKeys.addressReleases(tx.caller), decodeRelease);
+  const recent: AddressRelease[] = [];
+  for (const { key, value } of releases) {
+    // A release rolls off only when a day has surely passed, so a forged late time gains nothing.
+    if (tx.surelyAfter(value.releasedAt + DAY_MS)) await tx.remove(key);
+    else recent.push(value);
+  }
+  if (recent.some((r) => r.stationId === stationId)) return;
+  if (recent.length >= params.addressReleasesPerDay) {
+    const retryAt = formatTime(Math.min(...recent.map((r) => r.releasedAt)) + DAY_MS);
+    throw new EcarError(
+      'RATE_LIMITED',
+      `you received the exact addresses of ${recent.length} stations in the last 24 hours, the most allowed; try again after ${retryAt}`,
+      { limit: params.addressReleasesPerDay, retryAt },
+    );
+  }
+  await tx.write(bookingKeys.addressRelease(tx.caller, stationId), {
+    stationId,
+    releasedAt: tx.now,
+  } satisfies AddressRelease);
+}
+
+/**
+ * getStationAddress (a write: releases are counted): the exact address, for the host, or for a
+ * driver with an open booking there once it is released (see addressReleaseAt), within the
+ * driver's daily number of stations.
+ */
 export async function getStationAddress(tx: Tx, raw: unknown): Promise<Address & { stationId: string }> {
   const f = parseArgs(raw, ['stationId']);
   const stationId = id(f.stationId, 'stationId');
-  await loadParams(tx);
+  const params = await loadParams(tx);
   const station = await loadStation(tx, stationId);
   if (station.host !== tx.caller) {
-    const slots = await tx.scan(bookingKeys.stationSlots(stationId), decodeSlot);
-    const booked = slots.some(({ value }) => value.driver === tx.caller && tx.now < value.endAt);
-    if (!booked)
-      throw new Forbidden(
-        'reading the exact address',
-        'the host or a driver with an open booking at this station',
-      );
+    await requireReleasedBooking(tx, params, stationId);
+    await countRelease(tx, params, stationId);
   }
   return { stationId, ...(await loadAddress(tx, stationId)) };
 }

@@ -8,7 +8,7 @@ import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { formatTime, id, money, parseArgs, string } from './parse';
-import { decodeCdr, loadSession, sessionKeys, type Cdr } from './sessions';
+import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessions';
 import type { Money } from './units';
 
 export interface Dispute {
@@ -50,7 +50,8 @@ export async function openDispute(tx: Tx, raw: unknown): Promise<Dispute> {
   if (!cdr) throw new NotFound('CDR', sessionId);
   const earningKey = keys.earning(session.host, `s:${sessionId}`);
   const earning = await tx.read(earningKey, decodeEarning);
-  if (tx.now >= cdr.disputeUntil || !earning) {
+  // Open only while the window is surely open, even if the time runs late by the skew.
+  if (!tx.surelyBefore(cdr.disputeUntil) || !earning) {
     throw new EcarError(
       'DISPUTE_WINDOW_CLOSED',
       `disputes for session '${sessionId}' closed at ${formatTime(cdr.disputeUntil)}`,
@@ -145,7 +146,7 @@ export async function resolveDispute(tx: Tx, raw: unknown): Promise<{ dispute: D
       hostEarning: -refund,
       createdAt: tx.now,
     };
-    await tx.write(sessionKeys.cdr(creditCdr.id), creditCdr);
+    await writeCdr(tx, creditCdr);
   }
   const resolved: Dispute = {
     ...dispute,

@@ -1,7 +1,7 @@
 // Roles and parameters: set once by `initialize` (the caller becomes the operator), changed only by
 // the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
-import { CALLER_ID_PATTERN } from '../ports';
+import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
@@ -40,11 +40,35 @@ export interface Params {
   readonly transfersEnabled: boolean;
   /** Tolerance between meter clocks and the transaction clock. */
   readonly meterClockSkewSeconds: number;
+  /**
+   * Whether a meter key the host typed in (not pinned by a charging backend nor approved by the
+   * operator) may settle energy-priced sessions. Off by default: the host would vouch for its own meter.
+   */
+  readonly allowUnverifiedMeterKeys: boolean;
+  /** A booked driver gets the exact address this long before the booking starts (or once cancelling costs the fee). */
+  readonly addressReleaseSeconds: number;
+  /** At most this many distinct stations' addresses per driver in any 24 hours. */
+  readonly addressReleasesPerDay: number;
   readonly version: number;
   readonly updatedAt: number;
 }
 
-const decodeParams = recordDecoder<Params>(['holdDefault', 'holdMinimum', 'holdMaximum']);
+/** Fields added after the first release: a parameters record written before them reads their defaults. */
+type LaterFields = 'allowUnverifiedMeterKeys' | 'addressReleaseSeconds' | 'addressReleasesPerDay';
+const decodeParamsJson = recordDecoder<Omit<Params, LaterFields> & Partial<Pick<Params, LaterFields>>>([
+  'holdDefault',
+  'holdMinimum',
+  'holdMaximum',
+]);
+const decodeParams = (json: JsonObject): Params => {
+  const params = decodeParamsJson(json);
+  return {
+    ...params,
+    allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? PARAM_DEFAULTS.allowUnverifiedMeterKeys,
+    addressReleaseSeconds: params.addressReleaseSeconds ?? PARAM_DEFAULTS.addressReleaseSeconds,
+    addressReleasesPerDay: params.addressReleasesPerDay ?? PARAM_DEFAULTS.addressReleasesPerDay,
+  };
+};
 
 const MAX_ROLE_HOLDERS = 20;
 const SETTABLE = [
@@ -60,6 +84,9 @@ const SETTABLE = [
   'signatureMethods',
   'transfersEnabled',
   'meterClockSkewSeconds',
+  'allowUnverifiedMeterKeys',
+  'addressReleaseSeconds',
+  'addressReleasesPerDay',
 ] as const;
 
 export const PARAM_DEFAULTS = {
@@ -68,6 +95,9 @@ export const PARAM_DEFAULTS = {
   disputeWindowSeconds: 7 * 24 * 3600,
   transfersEnabled: false,
   meterClockSkewSeconds: 300,
+  allowUnverifiedMeterKeys: false,
+  addressReleaseSeconds: 2 * 3600,
+  addressReleasesPerDay: 5,
   signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
 } as const;
 
@@ -111,6 +141,11 @@ function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
     ),
     transfersEnabled: pick('transfersEnabled', boolean),
     meterClockSkewSeconds: pick('meterClockSkewSeconds', (v, p) => integer(v, p, { min: 0, max: 3600 })),
+    allowUnverifiedMeterKeys: pick('allowUnverifiedMeterKeys', boolean),
+    addressReleaseSeconds: pick('addressReleaseSeconds', (v, p) =>
+      integer(v, p, { min: 0, max: 7 * 24 * 3600 }),
+    ),
+    addressReleasesPerDay: pick('addressReleasesPerDay', (v, p) => integer(v, p, { min: 1, max: 100 })),
   };
   if (!(next.holdMinimum <= next.holdDefault && next.holdDefault <= next.holdMaximum)) {
     throw new EcarError('INVALID_ARGUMENT', 'holds must satisfy holdMinimum <= holdDefault <= holdMaximum', {

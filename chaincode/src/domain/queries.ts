@@ -3,12 +3,15 @@
 // over one record family.
 import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
 import { BOOKING_STATUSES, bookingKeys, decodeBooking, type Booking } from './bookings';
+import type { JsonObject } from '../ports';
+import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
 import { Forbidden } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { boolean, id, integer, oneOf, optionalInteger, optionalString, parseArgs } from './parse';
 import {
   decodeCdr,
+  decodeIndexEntry,
   decodeSession,
   sessionKeys,
   type Cdr,
@@ -87,28 +90,47 @@ export async function myStations(tx: Tx, raw: unknown): Promise<PublicStation[]>
     .map(publicView);
 }
 
-/** mySessions: sessions where the caller is the driver or the host, optionally by status. */
+/** The records a per-account index names, in index (id) order; a missing record is an INTERNAL error. */
+async function indexed<T>(
+  tx: Tx,
+  prefix: string,
+  recordKey: (id: string) => string,
+  decode: (json: JsonObject) => T,
+  maxEntries = Infinity,
+): Promise<T[]> {
+  const entries = (await tx.scan(prefix, decodeIndexEntry)).slice(0, maxEntries);
+  const records: T[] = [];
+  for (const { value } of entries) {
+    const record = await tx.read(recordKey(value.id), decode);
+    if (record === undefined) throw new EcarError('INTERNAL', `indexed record '${value.id}' is missing`);
+    records.push(record);
+  }
+  return records;
+}
+
+/**
+ * mySessions: sessions where the caller is the driver or the host, optionally by status. Reads
+ * the caller's own index (account-session/<me>/), never anyone else's sessions.
+ */
 export async function mySessions(tx: Tx, raw: unknown): Promise<(Session & { role: 'DRIVER' | 'HOST' })[]> {
   const f = parseArgs(raw, ['status', 'limit']);
   const status = f.status === undefined ? undefined : oneOf(f.status, 'status', SESSION_STATUSES);
   const limit = f.limit === undefined ? 100 : integer(f.limit, 'limit', { min: 1, max: 500 });
   const me = tx.caller;
-  return (await tx.scan(sessionKeys.sessions(), decodeSession))
-    .map((s) => s.value)
+  return (await indexed(tx, sessionKeys.accountSessions(me), sessionKeys.session, decodeSession))
     .filter((s) => (s.driver === me || s.host === me) && (status === undefined || s.status === status))
     .slice(0, limit)
     .map((s) => ({ ...s, role: s.driver === me ? ('DRIVER' as const) : ('HOST' as const) }));
 }
 
-/** myCdrs: charge detail records (and credit CDRs) where the caller is the driver or the host. */
+/** myCdrs: charge detail records (and credit CDRs) where the caller is the driver or the host (own index). */
 export async function myCdrs(tx: Tx, raw: unknown): Promise<Cdr[]> {
   const f = parseArgs(raw, ['limit']);
   const limit = f.limit === undefined ? 100 : integer(f.limit, 'limit', { min: 1, max: 500 });
   const me = tx.caller;
-  return (await tx.scan(sessionKeys.cdrs(), decodeCdr))
-    .map((c) => c.value)
-    .filter((c) => c.driver === me || c.host === me)
-    .slice(0, limit);
+  return (await indexed(tx, sessionKeys.accountCdrs(me), sessionKeys.cdr, decodeCdr, limit)).filter(
+    (c) => c.driver === me || c.host === me,
+  );
 }
 
 /** Newest first; the id breaks ties so every peer returns the same order (range order is by key). */

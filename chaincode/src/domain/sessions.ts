@@ -5,6 +5,8 @@
 //   evse-active/<stationId>/<evse>   the one active session of an EVSE (no overwrite on a busy charger)
 //   driver-active/<driver>           the one active session of a driver (ConcurrentTx)
 //   cdr/<cdrId>                      charge detail records (cdrId = sessionId; credit CDRs <sessionId>-C)
+//   account-session/<account>/<sessionId>  index: the sessions of a driver and of a host
+//   account-cdr/<account>/<cdrId>          index: the CDRs of a driver and of a host
 import type { MeterReading, VerifiedMeterRecord } from '../ports';
 import { EcarError } from '../protocol/errors';
 import {
@@ -18,7 +20,7 @@ import {
   type Account,
   type Hold,
 } from './accounts';
-import { currentBooking, useBooking } from './bookings';
+import { bookingsAround, useBooking } from './bookings';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound, SettlementExceedsHold } from './errors';
 import { hasRole, loadParams, requireRole, type Params } from './params';
@@ -29,11 +31,12 @@ import {
   decodeStation,
   isOpen,
   loadStation,
+  requireTrustedMeter,
   stationKeys,
   type MeterPages,
   type Station,
 } from './stations';
-import { loadTariff } from './tariffs';
+import { loadTariff, usesEnergy } from './tariffs';
 import type { MilliWh, Money } from './units';
 
 /** OCPP 2.0.1 AuthorizationStatusEnumType. */
@@ -117,7 +120,24 @@ export const sessionKeys = {
   driverActive: (driver: string) => `driver-active/${driver}`,
   cdr: (cdrId: string) => `cdr/${cdrId}`,
   cdrs: () => 'cdr/',
+  accountSession: (account: string, sessionId: string) => `account-session/${account}/${sessionId}`,
+  accountSessions: (account: string) => `account-session/${account}/`,
+  accountCdr: (account: string, cdrId: string) => `account-cdr/${account}/${cdrId}`,
+  accountCdrs: (account: string) => `account-cdr/${account}/`,
 } as const;
+
+/** One entry of a per-account index: which record, so a listing reads only the caller's own. */
+export interface IndexEntry {
+  readonly id: string;
+}
+export const decodeIndexEntry = recordDecoder<IndexEntry>([]);
+
+/** Writes a CDR and indexes it under its driver and its host. */
+export async function writeCdr(tx: Tx, cdr: Cdr): Promise<void> {
+  await tx.write(sessionKeys.cdr(cdr.id), cdr);
+  for (const account of new Set([cdr.driver, cdr.host]))
+    await tx.write(sessionKeys.accountCdr(account, cdr.id), { id: cdr.id } satisfies IndexEntry);
+}
 
 export async function loadSession(tx: Tx, sessionId: string): Promise<Session> {
   const session = await tx.read(sessionKeys.session(sessionId), decodeSession);
@@ -164,7 +184,7 @@ const refuse = (status: Exclude<AuthorizationStatus, 'Accepted'>, error: EcarErr
 });
 
 /** The rules both canAuthorize and startSession apply, in the order a driver would fix them. */
-async function decide(tx: Tx, request: StartRequest, driver: string): Promise<Decision> {
+async function decide(tx: Tx, params: Params, request: StartRequest, driver: string): Promise<Decision> {
   const loaded = await tx.read(stationKeys.station(request.stationId), decodeStation);
   if (!loaded) return refuse('Unknown', new NotFound('station', request.stationId));
   const evse = loaded.evses.find((e) => e.uid === request.evseUid);
@@ -194,7 +214,16 @@ async function decide(tx: Tx, request: StartRequest, driver: string): Promise<De
       }),
     );
   }
-  if (!isOpen(loaded, tx.now)) {
+  // Open at both ends of the skew window, so a forged time cannot start a session when closed.
+  if (usesEnergy((await loadTariff(tx, loaded.id, loaded.tariffVersion)).tariff)) {
+    try {
+      requireTrustedMeter(params, loaded);
+    } catch (error) {
+      if (error instanceof EcarError) return refuse('NotAtThisLocation', error);
+      throw error;
+    }
+  }
+  if (!isOpen(loaded, tx.now - tx.skewMs) || !isOpen(loaded, tx.now + tx.skewMs)) {
     return refuse(
       'NotAtThisTime',
       new EcarError('STATION_UNAVAILABLE', `station '${loaded.id}' is closed now; see its opening hours`, {
@@ -221,8 +250,8 @@ async function decide(tx: Tx, request: StartRequest, driver: string): Promise<De
       ),
     );
   }
-  const booking = await currentBooking(tx, loaded.id, evse.uid, tx.now);
-  if (booking && booking.driver !== driver) {
+  const { own: booking, other } = await bookingsAround(tx, loaded.id, evse.uid, driver);
+  if (!booking && other) {
     return refuse(
       'NotAtThisTime',
       new EcarError('BOOKING_CONFLICT', 'this EVSE is booked by someone else right now', {
@@ -267,7 +296,7 @@ export async function canAuthorize(
 ): Promise<{ status: AuthorizationStatus; code?: string; reason?: string }> {
   const f = parseArgs(raw, ['stationId', 'evseUid', 'connectorId', 'holdAmount']);
   const params = await loadParams(tx);
-  const decision = await decide(tx, parseStartRequest(f, params), tx.caller);
+  const decision = await decide(tx, params, parseStartRequest(f, params), tx.caller);
   return decision.status === 'Accepted'
     ? { status: 'Accepted' }
     : { status: decision.status, code: decision.error.code, reason: decision.error.reason };
@@ -287,7 +316,7 @@ export async function startSession(tx: Tx, raw: unknown): Promise<Session> {
       { sessionId },
     );
   }
-  const decision = await decide(tx, request, driver);
+  const decision = await decide(tx, params, request, driver);
   if (decision.status !== 'Accepted') throw decision.error;
   const { station } = decision;
   let account = decision.account;
@@ -320,6 +349,8 @@ export async function startSession(tx: Tx, raw: unknown): Promise<Session> {
     status: 'ACTIVE',
   };
   await tx.write(sessionKeys.session(sessionId), session);
+  for (const account of new Set([driver, station.host]))
+    await tx.write(sessionKeys.accountSession(account, sessionId), { id: sessionId } satisfies IndexEntry);
   await tx.write(sessionKeys.evseActive(station.id, request.evseUid), { sessionId });
   await tx.write(sessionKeys.driverActive(driver), { sessionId });
   tx.emit('SessionStarted', { sessionId, stationId: station.id });
@@ -347,6 +378,15 @@ async function closeSession(
   const closed: Session = { ...session, ...extra, status, endedAt: tx.now };
   await tx.write(sessionKeys.session(session.id), closed);
   return closed;
+}
+
+/**
+ * A hold is valid through `holdExpiresAt` (inclusive); it counts as expired only when that has
+ * passed even if the transaction time runs early by the skew, so no one (the driver least) can
+ * release a hold mid-session with a forged late time.
+ */
+export function holdExpired(tx: Tx, session: Session): boolean {
+  return tx.surelyAfter(session.holdExpiresAt + 1);
 }
 
 function requireActive(session: Session): void {
@@ -453,7 +493,8 @@ function meteredUsage(
   const skew = params.meterClockSkewSeconds * 1000;
   if (begin.timeMs < session.startedAt - skew)
     throw new EcarError('METER_READINGS_INVALID', 'the begin reading is older than the session');
-  if (end.timeMs > tx.now + skew)
+  // Not in the future even if the transaction time runs late by its own skew.
+  if (!tx.surelyAfter(end.timeMs - skew))
     throw new EcarError('METER_READINGS_INVALID', 'the end reading lies in the future');
   return {
     usage: {
@@ -498,7 +539,8 @@ export async function stopSession(
     throw new Forbidden('stopSession', 'the driver of the session or a charging backend');
   }
   requireActive(session);
-  if (tx.now > session.holdExpiresAt) {
+  // Exactly when releaseExpiredHold may not yet run, so a hold is either settled or released.
+  if (holdExpired(tx, session)) {
     throw new EcarError(
       'HOLD_EXPIRED',
       `the hold of session '${sessionId}' expired at ${formatTime(session.holdExpiresAt)}; release it with releaseExpiredHold`,
@@ -511,6 +553,8 @@ export async function stopSession(
     : {};
   const metered = meteredUsage(tx, params, session, station, raws, pages);
   const { tariff } = await loadTariff(tx, session.stationId, session.tariffVersion);
+  // Checked again at settlement: the parameter may have been turned off during the session.
+  if (usesEnergy(tariff)) requireTrustedMeter(params, station);
   const price = priceSession(tariff, metered.usage);
   const { captured, uncollected, refund } = capture(sessionId, price.total, session.holdAmount);
   const disputeUntil = tx.now + params.disputeWindowSeconds * 1000;
@@ -548,7 +592,7 @@ export async function stopSession(
     disputeUntil,
     createdAt: tx.now,
   };
-  await tx.write(sessionKeys.cdr(cdr.id), cdr);
+  await writeCdr(tx, cdr);
   if (metered.pages) await tx.write(metered.pages.key, metered.pages.value);
   const closed = await closeSession(tx, session, 'COMPLETED', refund, { cdrId: cdr.id });
   tx.emit('SessionSettled', {
@@ -566,7 +610,7 @@ export async function releaseExpiredHold(tx: Tx, raw: unknown): Promise<Session>
   await loadParams(tx);
   const session = await loadSession(tx, sessionId);
   requireActive(session);
-  if (tx.now <= session.holdExpiresAt) {
+  if (!holdExpired(tx, session)) {
     throw new EcarError(
       'HOLD_NOT_EXPIRED',
       `the hold of session '${sessionId}' expires at ${formatTime(session.holdExpiresAt)}`,

@@ -8,7 +8,7 @@ import type { JsonObject, PinnedMeter } from '../ports';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, NotFound } from './errors';
-import { loadParams, type Params } from './params';
+import { loadParams, requireRole, type Params } from './params';
 import {
   array,
   boolean,
@@ -112,12 +112,21 @@ export interface Station {
   readonly openingHours: OpeningHours;
   readonly status: StationStatus;
   readonly meter?: PinnedMeter;
+  /** Set with the meter; a record without it (older ledgers) counts as UNVERIFIED. */
+  readonly meterVerification?: MeterVerification;
   readonly bookingTerms?: BookingTerms;
   /** 0 until the first tariff is set. */
   readonly tariffVersion: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+/**
+ * Who vouches for the pinned meter key: the host typed it in (UNVERIFIED), a consortium charging
+ * backend read it from the wallbox (BACKEND), or the operator approved it (OPERATOR). Only a
+ * verified key settles energy-priced sessions, unless the parameter allowUnverifiedMeterKeys is on.
+ */
+export type MeterVerification = 'UNVERIFIED' | 'BACKEND' | 'OPERATOR';
+
 export interface MeterPages {
   readonly T?: number;
   readonly F?: number;
@@ -335,14 +344,63 @@ export function requireHost(station: Station, caller: string, action: string): v
   if (station.host !== caller) throw new Forbidden(action, `the host of station '${station.id}'`);
 }
 
-async function bindMeter(tx: Tx, stationId: string, meter: PinnedMeter): Promise<void> {
+/** The verification state of a station's meter (no meter, or an older record: UNVERIFIED). */
+export function meterVerification(station: Station): MeterVerification {
+  return station.meter === undefined ? 'UNVERIFIED' : (station.meterVerification ?? 'UNVERIFIED');
+}
+
+/**
+ * Throws METER_UNVERIFIED unless the station's meter may settle an energy-priced session: a key
+ * the host typed in would let the host sign its own readings.
+ */
+export function requireTrustedMeter(params: Params, station: Station): void {
+  if (meterVerification(station) !== 'UNVERIFIED' || (station.meter && params.allowUnverifiedMeterKeys))
+    return;
+  throw new EcarError(
+    'METER_UNVERIFIED',
+    station.meter
+      ? `the meter of station '${station.id}' was pinned by its host and is not verified; energy-priced charging needs a meter pinned by the charging backend or approved by the operator`
+      : `station '${station.id}' has no pinned meter for its energy price`,
+    { stationId: station.id },
+  );
+}
+
+async function isBusy(tx: Tx, stationId: string): Promise<boolean> {
+  return (await tx.ports.store.range(`evse-active/${stationId}/`)).length > 0;
+}
+
+/**
+ * Binds a meter key to one station. A verified pin (backend or operator) takes a key over from a
+ * station where its host had typed it in unverified (a host cannot squat a real meter's public
+ * key); that station loses its meter. Any other existing binding is a CONFLICT.
+ */
+async function bindMeter(
+  tx: Tx,
+  stationId: string,
+  meter: PinnedMeter,
+  verification: MeterVerification,
+): Promise<void> {
   const binding = await tx.read(stationKeys.meterKey(meter.publicKey), decodeBinding);
   if (binding && binding.stationId !== stationId) {
-    throw new EcarError(
-      'CONFLICT',
-      'this meter key is already bound to another station; a meter can be pinned to one station only',
-      { field: 'meter.publicKey' },
-    );
+    const holder = await tx.read(stationKeys.station(binding.stationId), decodeStation);
+    const squatted =
+      verification !== 'UNVERIFIED' &&
+      holder !== undefined &&
+      holder.meter?.publicKey === meter.publicKey &&
+      meterVerification(holder) === 'UNVERIFIED' &&
+      !(await isBusy(tx, holder.id));
+    if (!squatted) {
+      throw new EcarError(
+        'CONFLICT',
+        'this meter key is already bound to another station; a meter can be pinned to one station only',
+        { field: 'meter.publicKey' },
+      );
+    }
+    const unpinned: Station = { ...holder, updatedAt: tx.now };
+    delete (unpinned as { meter?: PinnedMeter }).meter;
+    delete (unpinned as { meterVerification?: MeterVerification }).meterVerification;
+    await tx.write(stationKeys.station(holder.id), unpinned);
+    tx.emit('MeterUnpinned', { stationId: holder.id });
   }
   await tx.write(stationKeys.meterKey(meter.publicKey), { stationId });
 }
@@ -376,7 +434,7 @@ export async function registerStation(tx: Tx, raw: unknown): Promise<PublicStati
     evses: parseEvses(f.evses),
     openingHours: parseOpeningHours(f.openingHours),
     status: 'AVAILABLE',
-    ...(meter === undefined ? {} : { meter }),
+    ...(meter === undefined ? {} : { meter, meterVerification: 'UNVERIFIED' as const }),
     ...(bookingTerms === undefined ? {} : { bookingTerms }),
     tariffVersion: 0,
     createdAt: tx.now,
@@ -387,7 +445,7 @@ export async function registerStation(tx: Tx, raw: unknown): Promise<PublicStati
       stationId,
     });
   }
-  if (meter) await bindMeter(tx, stationId, meter);
+  if (meter) await bindMeter(tx, stationId, meter, 'UNVERIFIED');
   await tx.write(stationKeys.station(stationId), station);
   await tx.write(stationKeys.address(stationId), address);
   tx.emit('StationRegistered', { stationId });
@@ -418,7 +476,29 @@ export async function updateStation(tx: Tx, raw: unknown): Promise<PublicStation
   return publicView(next);
 }
 
-/** pinMeter (host): pins a (replacement) OCMF meter; the old key is released. Not during a session. */
+/** Pins a (replacement) meter with its verification state; the old key is released. Not during a session. */
+async function pin(
+  tx: Tx,
+  station: Station,
+  meter: PinnedMeter,
+  verification: MeterVerification,
+): Promise<PublicStation> {
+  if (await isBusy(tx, station.id))
+    throw new EcarError(
+      'EVSE_OCCUPIED',
+      'a meter cannot be replaced during a charging session; stop the session first',
+      { stationId: station.id },
+    );
+  if (station.meter && station.meter.publicKey !== meter.publicKey)
+    await tx.remove(stationKeys.meterKey(station.meter.publicKey));
+  await bindMeter(tx, station.id, meter, verification);
+  const next: Station = { ...station, meter, meterVerification: verification, updatedAt: tx.now };
+  await tx.write(stationKeys.station(station.id), next);
+  tx.emit('MeterPinned', { stationId: station.id });
+  return publicView(next);
+}
+
+/** pinMeter (host): pins a meter key the host typed in; it stays UNVERIFIED until approved. */
 export async function pinMeter(tx: Tx, raw: unknown): Promise<PublicStation> {
   const f = parseArgs(raw, ['stationId', 'meter']);
   const params = await loadParams(tx);
@@ -426,19 +506,44 @@ export async function pinMeter(tx: Tx, raw: unknown): Promise<PublicStation> {
   const meter = parseMeter(f.meter, params);
   const station = await loadStation(tx, stationId);
   requireHost(station, tx.caller, 'pinMeter');
-  const busy = await tx.ports.store.range(`evse-active/${stationId}/`);
-  if (busy.length > 0)
+  return pin(tx, station, meter, 'UNVERIFIED');
+}
+
+/**
+ * pinMeterFromBackend (a charging backend): pins the meter key the backend read from the wallbox
+ * itself (OCPP), so it is verified (BACKEND).
+ */
+export async function pinMeterFromBackend(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, ['stationId', 'meter']);
+  const params = await loadParams(tx);
+  requireRole(params, tx.caller, 'pinMeterFromBackend', 'backend');
+  const stationId = id(f.stationId, 'stationId');
+  const meter = parseMeter(f.meter, params);
+  return pin(tx, await loadStation(tx, stationId), meter, 'BACKEND');
+}
+
+/**
+ * approveMeter (operator): approves the meter key pinned on a station (OPERATOR). The key is
+ * named so an approval never covers a key the host swapped in after the operator checked it.
+ */
+export async function approveMeter(tx: Tx, raw: unknown): Promise<PublicStation> {
+  const f = parseArgs(raw, ['stationId', 'publicKey']);
+  const params = await loadParams(tx);
+  requireRole(params, tx.caller, 'approveMeter', 'operator');
+  const stationId = id(f.stationId, 'stationId');
+  const publicKey = string(f.publicKey, 'publicKey', { min: 40, max: 400 }).toLowerCase();
+  const station = await loadStation(tx, stationId);
+  if (!station.meter) throw new NotFound('pinned meter of station', stationId);
+  if (station.meter.publicKey !== publicKey) {
     throw new EcarError(
-      'EVSE_OCCUPIED',
-      'a meter cannot be replaced during a charging session; stop the session first',
+      'METER_MISMATCH',
+      `the meter pinned on station '${stationId}' has another key than the one approved; check the station again`,
       { stationId },
     );
-  if (station.meter && station.meter.publicKey !== meter.publicKey)
-    await tx.remove(stationKeys.meterKey(station.meter.publicKey));
-  await bindMeter(tx, stationId, meter);
-  const next: Station = { ...station, meter, updatedAt: tx.now };
+  }
+  const next: Station = { ...station, meterVerification: 'OPERATOR', updatedAt: tx.now };
   await tx.write(stationKeys.station(stationId), next);
-  tx.emit('MeterPinned', { stationId });
+  tx.emit('MeterApproved', { stationId });
   return publicView(next);
 }
 
@@ -456,6 +561,8 @@ export interface PublicStation {
   };
   readonly status: StationStatus;
   readonly meter?: PinnedMeter;
+  /** Present with a meter: who vouches for its key. */
+  readonly meterVerification?: MeterVerification;
   readonly bookingTerms?: BookingTerms;
   readonly tariffVersion: number;
 }
@@ -479,7 +586,9 @@ export function publicView(station: Station): PublicStation {
       })),
     },
     status: station.status,
-    ...(station.meter === undefined ? {} : { meter: station.meter }),
+    ...(station.meter === undefined
+      ? {}
+      : { meter: station.meter, meterVerification: meterVerification(station) }),
     ...(station.bookingTerms === undefined ? {} : { bookingTerms: station.bookingTerms }),
     tariffVersion: station.tariffVersion,
   };

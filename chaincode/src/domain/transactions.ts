@@ -57,7 +57,9 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   // stations & tariffs
   registerStation: submit('anyone (becomes the host)', stations.registerStation),
   updateStation: submit('host', stations.updateStation),
-  pinMeter: submit('host', stations.pinMeter),
+  pinMeter: submit('host (the key stays unverified)', stations.pinMeter),
+  pinMeterFromBackend: submit('backend (the key it read from the wallbox)', stations.pinMeterFromBackend),
+  approveMeter: submit('operator', stations.approveMeter),
   getStation: evaluate('anyone', stations.getStation),
   setTariff: submit('host', tariffs.setTariff),
   getTariff: evaluate('anyone', tariffs.getTariff),
@@ -65,7 +67,10 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   createBooking: submit('driver', bookings.createBooking),
   cancelBooking: submit('driver or host of the booking', bookings.cancelBooking),
   settleNoShow: submit('anyone, after the booked slot', bookings.settleNoShow),
-  getStationAddress: evaluate('host, or a driver with an open booking there', bookings.getStationAddress),
+  getStationAddress: submit(
+    'host, or a driver with an open booking there once its address is released (counted per day)',
+    bookings.getStationAddress,
+  ),
   stationBookings: evaluate(
     'host, for the stations they host; the operator for any station',
     queries.stationBookings,

@@ -41,6 +41,9 @@ export const ErrorCodes = [
   'CONFIDENTIAL_ERROR',
   'KEYS_UNAVAILABLE',
   'CLOCK_SKEW',
+  'METER_UNVERIFIED',
+  'ADDRESS_NOT_RELEASED',
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

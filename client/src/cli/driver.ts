@@ -165,7 +165,7 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
   leaf(
     station,
     'address',
-    'Show the exact address of a station you booked (or host)',
+    'Show the exact address of a station you booked (or host): from 2 hours before the booking, or once cancelling costs the fee; a few stations a day',
     'ecar station address --station home-42',
   )
     .requiredOption('--station <id>', 'station id', idArg)
@@ -173,7 +173,8 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
       action(
         deps,
         async (ctx, o: StationOptions) =>
-          obj(await (await ctx.ledger()).evaluate('getStationAddress', { stationId: o.station })),
+          // A write: the chaincode counts address releases per driver and day.
+          obj((await (await ctx.ledger()).submit('getStationAddress', { stationId: o.station })).result),
         (a) =>
           fields([
             ['station', str(a, 'stationId')],

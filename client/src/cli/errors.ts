@@ -53,6 +53,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   METER_READINGS_INVALID: meter,
   METER_REPLAY: meter,
   METER_MISMATCH: meter,
+  METER_UNVERIFIED: (reason) =>
+    `${reason}; the charging backend pins the meter it reads from the wallbox, or the operator approves it (ecar operator approve-meter)`,
   ATTESTATION_FORMAT_INVALID: attestation,
   ATTESTATION_SIGNATURE_INVALID: attestation,
   ATTESTATION_CHAIN_INVALID: attestation,
@@ -80,6 +82,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   CONCURRENT_SESSION: asIs,
   STATION_UNAVAILABLE: (reason) => `${reason}; pick another station (ecar station search)`,
   DISPUTE_WINDOW_CLOSED: asIs,
+  ADDRESS_NOT_RELEASED: (reason) => `${reason}; ask again then (ecar station address)`,
+  RATE_LIMITED: asIs,
 };
 
 // The domain's InsufficientFunds reason names the bucket; only the message crosses the wire.

@@ -232,7 +232,7 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
   leaf(
     station,
     'pin-meter',
-    "Pin your wallbox's OCMF signing meter (needed for prices per kWh)",
+    "Pin your wallbox's OCMF signing meter; the key stays unverified (no prices per kWh) until the charging backend pins it or the operator approves it",
     'ecar station pin-meter --station home-42 --vendor KEBA --model KC-P30 --serial 17619300 --public-key meter.pem',
   )
     .requiredOption('--station <id>', 'station id', idArg)
@@ -623,7 +623,7 @@ function tariffFromFlags(o: TariffSetOptions, command: Command): LedgerArgs {
 }
 
 /** The meter key as lowercase hex of the SPKI DER, and the OCMF method its curve implies. */
-function meterKey(input: string, command: Command): { hex: string; method?: string } {
+export function meterKey(input: string, command: Command): { hex: string; method?: string } {
   const text = existsSync(input) ? readFileSync(input, 'utf8') : input;
   const trimmed = text.trim();
   if (/^[0-9a-fA-F]+$/.test(trimmed)) {

@@ -19,7 +19,9 @@ import {
   type GlobalOptions,
 } from './context';
 import { committedLine, obj, outcome, str, tokensExact } from './format';
+import { meterKey } from './host';
 import { fields } from './output';
+import { stationFields } from './views';
 
 interface ParamOptions extends GlobalOptions {
   readonly operator?: string;
@@ -35,6 +37,13 @@ interface ParamOptions extends GlobalOptions {
   readonly signatureMethod?: readonly string[];
   readonly transfers?: string;
   readonly meterSkew?: number;
+  readonly unverifiedMeters?: string;
+  readonly addressRelease?: number;
+  readonly addressesPerDay?: number;
+}
+interface ApproveMeterOptions extends GlobalOptions {
+  readonly station: string;
+  readonly publicKey: string;
 }
 interface ResolveOptions extends GlobalOptions {
   readonly session: string;
@@ -66,7 +75,18 @@ function paramFlags(command: Command): Command {
       collect,
     )
     .option('--transfers <on|off>', 'allow peer-to-peer token transfers')
-    .option('--meter-skew <seconds>', 'tolerated meter clock skew', integerArg(0, 3600));
+    .option('--meter-skew <seconds>', 'tolerated meter clock skew', integerArg(0, 3600))
+    .option('--unverified-meters <on|off>', 'let host-typed meter keys settle prices per kWh (default off)')
+    .option(
+      '--address-release <seconds>',
+      'a booked driver gets the exact address this long before the slot',
+      integerArg(0, 604_800),
+    )
+    .option(
+      '--addresses-per-day <n>',
+      'distinct station addresses a driver may get in 24 hours',
+      integerArg(1, 100),
+    );
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9._:@+=-]{1,200}$/;
@@ -87,6 +107,9 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
   if (o.transfers !== undefined && o.transfers !== 'on' && o.transfers !== 'off') {
     usageError(command, '--transfers takes on or off');
   }
+  if (o.unverifiedMeters !== undefined && o.unverifiedMeters !== 'on' && o.unverifiedMeters !== 'off') {
+    usageError(command, '--unverified-meters takes on or off');
+  }
   return {
     operator: o.operator,
     issuer: o.issuer,
@@ -101,6 +124,9 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
     signatureMethods: o.signatureMethod,
     transfersEnabled: o.transfers === undefined ? undefined : o.transfers === 'on',
     meterClockSkewSeconds: o.meterSkew,
+    allowUnverifiedMeterKeys: o.unverifiedMeters === undefined ? undefined : o.unverifiedMeters === 'on',
+    addressReleaseSeconds: o.addressRelease,
+    addressReleasesPerDay: o.addressesPerDay,
   };
 }
 
@@ -124,10 +150,14 @@ function paramsFields(p: JsonObject): string {
     ['signature methods', ids('signatureMethods')],
     ['transfers', p.transfersEnabled === true ? 'on' : 'off'],
     ['meter clock skew', `${str(p, 'meterClockSkewSeconds')} s`],
+    // labels no longer than 'signature methods', so the column stays where scripts expect it
+    ['unverified meters', p.allowUnverifiedMeterKeys === true ? 'allowed' : 'refused for prices per kWh'],
+    ['address release', `${str(p, 'addressReleaseSeconds')} s before the slot`],
+    ['addresses per day', str(p, 'addressReleasesPerDay')],
   ]);
 }
 
-/** Registers `operator init`, `operator params show|set`, `operator dispute resolve`. */
+/** Registers `operator init`, `operator params show|set`, `operator approve-meter`, `operator dispute resolve`. */
 export function registerOperatorCommands(program: Command, deps: CliDeps = processDeps()): void {
   const operator = group(program, 'operator', 'Consortium operator: ledger roles and parameters');
   paramFlags(
@@ -173,6 +203,26 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
         deps,
         async (ctx) => outcome(await (await ctx.ledger()).submit('setParams', args)),
         (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
+      )(o);
+    });
+
+  leaf(
+    operator,
+    'approve-meter',
+    'Approve the meter key pinned on a station (after checking it against the wallbox), so it settles prices per kWh',
+    'ecar operator approve-meter --station home-42 --public-key meter.pem',
+  )
+    .requiredOption('--station <id>', 'station id', idArg)
+    .requiredOption('--public-key <key>', 'the key you checked: a PEM file, PEM text or SPKI DER hex')
+    .action(async (o: ApproveMeterOptions, command: Command) => {
+      const key = meterKey(o.publicKey, command);
+      await action(
+        deps,
+        async (ctx) =>
+          outcome(
+            await (await ctx.ledger()).submit('approveMeter', { stationId: o.station, publicKey: key.hex }),
+          ),
+        (r) => `${stationFields(obj(r.result))}\n${committedLine(r)}`,
       )(o);
     });
 

@@ -4,6 +4,18 @@ import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { fields, table } from './output';
 import { kwh, list, obj, showTokens, str, time, tokens, tokensExact } from './format';
 
+/** Who vouches for a station's meter key, in words. */
+function meterVerificationText(value: JsonValue | undefined): string {
+  switch (value) {
+    case 'BACKEND':
+      return 'verified: pinned by the charging backend';
+    case 'OPERATOR':
+      return 'verified: approved by the operator';
+    default:
+      return 'unverified: typed in by the host (no prices per kWh until verified)';
+  }
+}
+
 /** "IEC_62196_T2 11 kW AC_3_PHASE" per connector of every EVSE. */
 function connectors(station: JsonObject): string {
   const parts: string[] = [];
@@ -60,7 +72,7 @@ export function stationFields(station: JsonObject): string {
       'meter',
       meter === undefined
         ? 'none pinned'
-        : `${str(meter, 'vendor')} ${str(meter, 'model')} ${str(meter, 'serial')} (${str(meter, 'signatureMethod')})`,
+        : `${str(meter, 'vendor')} ${str(meter, 'model')} ${str(meter, 'serial')} (${str(meter, 'signatureMethod')}), ${meterVerificationText(station.meterVerification)}`,
     ],
     ['tariff version', str(station, 'tariffVersion')],
   ]);

@@ -257,6 +257,8 @@ export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number)
         meterModel: 'bench-meter',
       }),
     );
+    // A host-typed meter key settles nothing priced per kWh until the operator approves it.
+    await operator.submit('approveMeter', { stationId: w.stationId, publicKey: w.meter.publicKeyHex });
     await host.submit('setTariff', {
       stationId: w.stationId,
       tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },

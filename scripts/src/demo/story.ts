@@ -144,18 +144,19 @@ export async function runChargingStory(
   const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
 
   // 2. the host registers the wallbox, pins its signing meter, publishes a tariff
-  const registered = await cast.host.ledger.submit(
-    'registerStation',
-    wallboxStation({ stationId, meter, noShowFee: 3_000n }),
-  );
+  const station = wallboxStation({ stationId, meter, noShowFee: 3_000n });
+  const registered = await cast.host.ledger.submit('registerStation', station);
+  // The key the host typed in stays unverified; the charging backend pins the one it read from the wallbox.
+  const pinned = await cast.backend.ledger.submit('pinMeterFromBackend', { stationId, meter: station.meter });
   const tariff = await cast.host.ledger.submit('setTariff', {
     stationId,
     tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },
   });
   narrator.step('Host registers a wallbox with a signing meter and an energy tariff', [
     `station ${stationId}: 11 kW AC, Berlin (coarse location public; street address sealed)`,
-    `meter ${meter.serial} pinned (ECDSA P-256 public key); tariff ${tokens(PRICE_PER_KWH)} per kWh`,
+    `meter ${meter.serial} pinned by the charging backend (ECDSA P-256 public key); tariff ${tokens(PRICE_PER_KWH)} per kWh`,
     ...(await describe(registered)),
+    ...(await describe(pinned)),
     ...(await describe(tariff)),
   ]);
 
@@ -184,7 +185,8 @@ export async function runChargingStory(
     startAt: new Date(now + 5 * 60_000).toISOString(),
     endAt: new Date(now + 65 * 60_000).toISOString(),
   });
-  const address = await cast.driver.ledger.evaluate('getStationAddress', { stationId });
+  // A write: address releases are counted per driver; the booking starts within addressReleaseSeconds.
+  const address = (await cast.driver.ledger.submit('getStationAddress', { stationId })).result;
   narrator.step('Driver finds the wallbox and books it', [
     `search (Berlin, ≥ 7 kW) found ${hits.length} station(s) including ${stationId}`,
     `booked evse-1; the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,

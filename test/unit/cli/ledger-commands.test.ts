@@ -52,7 +52,7 @@ const CASES: readonly Case[] = [
   },
   {
     argv: ['station', 'address', '--station', 'home-42'],
-    kind: 'evaluate',
+    kind: 'submit',
     fn: 'getStationAddress',
     args: { stationId: 'home-42' },
   },
@@ -347,6 +347,23 @@ const CASES: readonly Case[] = [
     kind: 'submit',
     fn: 'resolveDispute',
     args: { sessionId: 's-1', refund: '1200' },
+  },
+  {
+    argv: ['operator', 'approve-meter', '--station', 'home-42', '--public-key', 'AB'.repeat(40)],
+    kind: 'submit',
+    fn: 'approveMeter',
+    args: { stationId: 'home-42', publicKey: 'ab'.repeat(40) },
+  },
+  {
+    argv: [
+      'operator',
+      'params',
+      'set',
+      ...['--unverified-meters', 'on', '--address-release', '3600', '--addresses-per-day', '3'],
+    ],
+    kind: 'submit',
+    fn: 'setParams',
+    args: { allowUnverifiedMeterKeys: true, addressReleaseSeconds: 3600, addressReleasesPerDay: 3 },
   },
 ];
 

@@ -177,6 +177,10 @@ async function setup(): Promise<TestLedger> {
       'registerStation',
       stationArgs({ stationId: s.stationId, meter: meterArgs({ publicKey: s.key, serial: s.serial }) }),
     );
+    await ledger.submit(BACKEND, 'pinMeterFromBackend', {
+      stationId: s.stationId,
+      meter: meterArgs({ publicKey: s.key, serial: s.serial }),
+    });
     await ledger.submit(s.host, 'setTariff', {
       stationId: s.stationId,
       tariff: {

@@ -8,6 +8,7 @@ import { extendBundle } from '../../../chaincode/src/protocol/confidential/key-r
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
   AUDITOR,
+  BACKEND,
   DRIVER,
   DRIVER2,
   energyTariff,
@@ -360,6 +361,7 @@ describe('over the sealed store (confidential mode)', () => {
   const SCRIPT: readonly (readonly [atMs: number, caller: string, fn: string, args: unknown])[] = [
     [T0, OPERATOR, 'initialize', paramsArgs()],
     [T0, HOST, 'registerStation', stationArgs()],
+    [T0, BACKEND, 'pinMeterFromBackend', { stationId: 'st-1', meter: meterArgs() }],
     [T0, HOST, 'setTariff', { stationId: 'st-1', tariff: energyTariff() }],
     [
       T0,
