@@ -15,6 +15,7 @@ import {
 } from '../protocol/confidential/envelope';
 import { EcarError } from '../protocol/errors';
 import { hashingEventSink } from './confidential-events';
+import { genesisOperator } from './genesis';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';
 import { guardNonce } from './nonce-guard';
@@ -85,6 +86,7 @@ export async function runConfidential(
     clock: tx.clock,
     events: hashingEventSink(events),
     meter: deps.meter,
+    genesis: { operator: () => genesisOperator(tx.state) },
   };
   let result: JsonValue;
   try {

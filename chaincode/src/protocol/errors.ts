@@ -40,6 +40,7 @@ export const ErrorCodes = [
   'DISPUTE_WINDOW_CLOSED',
   'CONFIDENTIAL_ERROR',
   'KEYS_UNAVAILABLE',
+  'NOT_CONFIGURED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

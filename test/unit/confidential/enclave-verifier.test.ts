@@ -210,6 +210,7 @@ describe('verifyEnclaveSet', () => {
           receiptPublicKey: signingKeyPair().publicKey,
         },
         creator: intruderId,
+        lineage: intruderId,
         wraps: [],
       },
       intruder.seed,
