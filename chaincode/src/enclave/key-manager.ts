@@ -129,12 +129,15 @@ export class KeyManager {
   async createKeys(tx: EnclaveTx): Promise<KeyRecord> {
     requireOrgAdmin(tx.submitter, 'createKeys');
     const current = await this.currentEpoch(tx.state);
-    await requireRotationApproved(tx.state, current + 1);
+    const approvedAt = await requireRotationApproved(tx.state, current + 1);
     const base = current === 0 ? undefined : restrictBundle(await this.bundleFor(tx.state, current), current);
     const { bundle, epoch } = extendBundle(base);
     const secrets = bundle.epochs.get(epoch);
     if (secrets === undefined || epoch !== current + 1) throw new EcarError('INTERNAL', 'key epoch mismatch');
-    const recipients = await this.#attestedEnclaves(tx);
+    const recipients = await this.#attestedEnclaves(
+      tx,
+      judgedAt(tx, approvedAt, await this.#publishedAt(tx.state)),
+    );
     if (!recipients.some((record) => record.id === this.#identity.id)) {
       throw new EcarError(
         'KEYS_UNAVAILABLE',
@@ -176,9 +179,9 @@ export class KeyManager {
         `the key record is for epoch ${record.epoch}; the next epoch is ${current + 1}: create the keys again`,
       );
     }
-    await requireRotationApproved(tx.state, record.epoch);
+    const approvedAt = await requireRotationApproved(tx.state, record.epoch);
     const { policy } = await requirePolicy(tx.state);
-    const at = new Date(tx.clock.nowMs);
+    const at = judgedAt(tx, approvedAt);
     const creator = await readRegistryRecord(tx.state, record.creator);
     if (creator === undefined) {
       throw new EcarError(
@@ -208,7 +211,11 @@ export class KeyManager {
       verifyEnclaveEvidence(recipient, policy, at);
     }
     await writeRecord(tx.state, recordKey(record.epoch), record);
-    await writeRecord(tx.state, CURRENT_KEY, { epoch: record.epoch, txId: tx.clock.txId });
+    await writeRecord(tx.state, CURRENT_KEY, {
+      epoch: record.epoch,
+      txId: tx.clock.txId,
+      publishedAt: tx.clock.nowMs,
+    });
     for (const wrap of record.wraps) await writeRecord(tx.state, wrapKey(record.epoch, wrap.enclave), wrap);
     setEvent(tx, 'KeysPublished', { epoch: String(record.epoch), creator: record.creator });
     return record;
@@ -228,7 +235,7 @@ export class KeyManager {
     const ids = parseIds(idsJson);
     const current = await this.#requireCurrent(tx.state);
     const { policy } = await requirePolicy(tx.state);
-    const at = new Date(tx.clock.nowMs);
+    const at = judgedAt(tx, await this.#publishedAt(tx.state));
     const targets: RegistryRecord[] = [];
     if (ids.length === 0) {
       for (const record of await listEnclaves(tx.state)) {
@@ -322,9 +329,14 @@ export class KeyManager {
     return current;
   }
 
-  async #attestedEnclaves(tx: EnclaveTx): Promise<RegistryRecord[]> {
+  /** When the current epoch was published (0 before the first). */
+  async #publishedAt(state: RawState): Promise<number> {
+    const raw = await readRecord(state, CURRENT_KEY);
+    return typeof raw?.publishedAt === 'number' ? raw.publishedAt : 0;
+  }
+
+  async #attestedEnclaves(tx: EnclaveTx, at: Date): Promise<RegistryRecord[]> {
     const { policy } = await requirePolicy(tx.state);
-    const at = new Date(tx.clock.nowMs);
     return (await listEnclaves(tx.state)).filter((record) => stillAttested(record, policy, at));
   }
 
@@ -357,6 +369,16 @@ function matchesRecord(bundle: KeyBundle, record: KeyRecord): boolean {
     toB64(keys.boxPublicKey) === record.boxPublicKey &&
     toB64(keys.receiptPublicKey) === record.receiptPublicKey
   );
+}
+
+/**
+ * The time evidence is judged at: the transaction time, but never before a recorded step this one
+ * builds on (the rotation's approval, the current epoch's publication), so a proposal back-dated
+ * past them cannot revive collateral that had expired by then. (The transaction time itself is
+ * bounded by each enclave's own clock.)
+ */
+function judgedAt(tx: EnclaveTx, ...recordedAtMs: number[]): Date {
+  return new Date(Math.max(tx.clock.nowMs, ...recordedAtMs));
 }
 
 /** The deterministic wrap of the bundle's epochs up to `epoch` to a registered enclave. */

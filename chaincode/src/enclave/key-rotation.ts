@@ -65,17 +65,21 @@ export async function approveRotation(
 }
 
 /**
- * @throws EcarError FORBIDDEN unless a majority approved publishing `epoch` (epoch 1 needs none).
+ * When a majority approved publishing `epoch` (0 for epoch 1, which needs no rotation).
+ *
+ * @throws EcarError FORBIDDEN unless a majority approved it.
  */
-export async function requireRotationApproved(state: RawState, epoch: number): Promise<void> {
-  if (epoch === 1) return;
-  if ((await readRecord(state, approvedKey(epoch))) === undefined) {
+export async function requireRotationApproved(state: RawState, epoch: number): Promise<number> {
+  if (epoch === 1) return 0;
+  const approved = await readRecord(state, approvedKey(epoch));
+  if (approved === undefined) {
     throw new EcarError(
       'FORBIDDEN',
       `key epoch ${epoch} needs a rotation approved by a majority of the orgs: proposeRotation, then approveRotation by other orgs' admins`,
       { action: 'rotateKeys', epoch },
     );
   }
+  return typeof approved.approvedAt === 'number' ? approved.approvedAt : 0;
 }
 
 async function decide(
@@ -94,6 +98,7 @@ async function decide(
       proposal: proposal.id,
       approvedBy: proposal.approvals,
       txId: tx.clock.txId,
+      approvedAt: tx.clock.nowMs,
     });
   }
   setEvent(tx, approved ? 'RotationApproved' : 'RotationProposed', {
