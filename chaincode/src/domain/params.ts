@@ -160,13 +160,13 @@ export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
   if (fields.holdDefault === undefined)
     throw new EcarError('INVALID_ARGUMENT', 'holdDefault is required', { field: 'holdDefault' });
   const operator = tx.caller;
-  await requireGenesisOperator(tx, operator);
   if (await tx.exists(PARAMS_KEY)) {
     throw new EcarError(
       'ALREADY_EXISTS',
       'the ledger is already initialised; the operator changes parameters with setParams',
     );
   }
+  await requireGenesisOperator(tx, operator);
   const holdDefault = money(fields.holdDefault, 'holdDefault');
   const parsed = parseParamFields(fields, {
     ...PARAM_DEFAULTS,
