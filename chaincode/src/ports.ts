@@ -126,6 +126,16 @@ export interface MeterVerifier {
   verify(rawOcmfRecord: string, meter: PinnedMeter): VerifiedMeterRecord;
 }
 
+/**
+ * What the consortium's founding orgs fixed together (confidential mode): the operator wallet.
+ * Where it is supplied, `initialize` accepts only that caller, so the first caller does not own the
+ * economy. Plaintext development mode supplies none (the first caller becomes the operator).
+ */
+export interface Genesis {
+  /** The operator's caller id, or undefined while the founding orgs have not approved a genesis. */
+  operator(): Promise<string | undefined>;
+}
+
 /** Everything one transaction gives the domain. */
 export interface Ports {
   readonly store: StateStore;
@@ -133,4 +143,5 @@ export interface Ports {
   readonly clock: Clock;
   readonly events: EventSink;
   readonly meter: MeterVerifier;
+  readonly genesis?: Genesis;
 }

@@ -16,17 +16,19 @@ import { Confidential, CONFIDENTIAL_CONTRACT } from '../../chaincode/src/protoco
 import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient } from '../../client/src/confidential/confidential-client';
-import { provision } from '../../client/src/confidential/provisioning';
 import { parseKeyStatus } from '../../client/src/confidential/records';
 import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
 import { decodeResult } from '../../client/src/fabric/ledger-client';
 import { LegacyConfidentialContract } from '../../client/src/legacy/legacy-confidential-contract';
 import { connectLegacyGateway } from '../../client/src/legacy/legacy-gateway';
+import { provisionConfidential } from '../../scripts/src/network/confidential-setup';
 import { enclavePaths } from '../../scripts/src/network/enclave-setup';
 import { localIdentity } from '../../scripts/src/network/identities';
 import type { Topology } from '../../scripts/src/network/topology';
 import { paramsArgs, stationArgs } from '../support/builders';
+import { silentProgress } from '../../scripts/src/progress';
 import { e2eNetwork } from '../support/e2e-network';
+import { openRoleActor } from '../support/network-role-actor';
 import { legacyGatewayInput } from '../support/legacy-gateway-input';
 
 function obj(value: JsonValue | undefined, what: string): JsonObject {
@@ -35,14 +37,10 @@ function obj(value: JsonValue | undefined, what: string): JsonObject {
 }
 
 /**
- * Provisions the confidential contract (policy, enclave registrations, keys, vouchers) through each
- * org's Admin when the deploy has not: `provision` is idempotent and does only what is missing.
+ * Provisions the confidential contract (genesis, enclave registrations, keys, vouchers) through each
+ * org's Admin when the deploy has not: the network's own step, idempotent, does only what is missing.
  */
-async function provisionIfNeeded(
-  t: Topology,
-  network: ModernNetwork,
-  policy: AttestationPolicy,
-): Promise<void> {
+async function provisionIfNeeded(t: Topology, network: ModernNetwork): Promise<void> {
   const status = parseKeyStatus(
     decodeResult(
       await network
@@ -51,19 +49,7 @@ async function provisionIfNeeded(
     ),
   );
   if (status.currentEpoch > 0 && status.vouchers.length >= t.orgs.length) return;
-  const admins = t.orgs.map((org) => ({
-    mspId: org.mspId,
-    connection: openGateway(localIdentity(t, org.name, 'Admin')),
-  }));
-  try {
-    await provision({
-      chaincode: t.chaincode,
-      orgs: admins.map((a) => ({ mspId: a.mspId, network: a.connection.gateway.getNetwork(t.channel) })),
-      policy,
-    });
-  } finally {
-    for (const admin of admins) admin.connection.close();
-  }
+  await provisionConfidential(t, silentProgress);
 }
 
 /** A station without a pinned meter (the meter is not what this suite is about). */
@@ -120,7 +106,7 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
       this.timeout(240_000);
       // the development policy of this network: its simulated root and enclave signer
       policy = developmentPolicy(loadDevelopmentPlatform(enclavePaths.platform(t)));
-      await provisionIfNeeded(t, modernNetwork, policy);
+      await provisionIfNeeded(t, modernNetwork);
       modern = new ConfidentialLedgerClient({
         network: modernNetwork,
         identity: (modernConnection as GatewayConnection).gateway.getIdentity(),
@@ -150,10 +136,16 @@ describe('the legacy fabric-network adapter on the network (LegacyConfidentialCo
 
     it('a station registered through the legacy adapter is read back by the gateway client', async () => {
       const legacyId = await legacy.whoami();
-      // the confidential ledger needs parameters first; another suite may have set them already
-      await legacy.submit('initialize', { ...paramsArgs({ issuer: legacyId }) }).catch((error: unknown) => {
+      // the confidential ledger needs parameters first, set by the operator the genesis fixed;
+      // another suite may have set them already
+      const operator = await openRoleActor(t, 'operator');
+      try {
+        await operator.ledger.submit('initialize', { ...paramsArgs({ issuer: legacyId }) });
+      } catch (error) {
         if (!(error instanceof EcarError && error.code === 'ALREADY_EXISTS')) throw error;
-      });
+      } finally {
+        operator.close();
+      }
       const stationId = `legacy-${randomBytes(4).toString('hex')}`;
       const written = await legacy.submit('registerStation', plainStation(stationId));
       expect(written.transactionId).to.equal(legacy.lastTransactionId);

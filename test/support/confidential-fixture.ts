@@ -22,6 +22,7 @@ import { toB64, toHex } from '../../chaincode/src/protocol/confidential/encoding
 import {
   epochPublicKeys,
   extendBundle,
+  lineageOf,
   makeKeyRecord,
   makeVoucher,
   wrapBundle,
@@ -178,19 +179,14 @@ export function confidentialFixture(options: Partial<FixtureOptions> = {}): Conf
   if (secrets === undefined) throw new Error('fixture: no epoch secrets');
   const wraps = enclaves
     .filter((e) => e !== creator)
-    .map((e) =>
-      wrapBundle(
-        bundle,
-        { enclave: e.id, boxPublicKey: e.box.publicKey },
-        { enclave: creator.id, boxSecretKey: creator.box.secretKey },
-      ),
-    );
+    .map((e) => wrapBundle(bundle, { enclave: e.id, boxPublicKey: e.box.publicKey }, epoch));
   const record = makeKeyRecord(
     {
       channel: CHANNEL,
       chaincode: CHAINCODE,
       keys: epochPublicKeys(epoch, secrets),
       creator: creator.id,
+      lineage: lineageOf(bundle.nameKey),
       wraps,
     },
     creator.signing.seed,

@@ -178,6 +178,34 @@ export class EnclaveTestNetwork {
   evaluate<T>(run: (tx: EnclaveTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
     return run(this.makeTx(options).tx);
   }
+
+  /**
+   * Runs a write as Fabric does with an AND endorsement policy: the same proposal (transaction id,
+   * time, submitter) on every endorser, each over the committed state; commits only when every
+   * endorser succeeded with the same result and write set, and throws the first endorser's error.
+   */
+  async endorse<T>(
+    endorsers: readonly EnclaveRuntime[],
+    run: (runtime: EnclaveRuntime, tx: EnclaveTx) => Promise<T>,
+    options: TxOptions = {},
+  ): Promise<T> {
+    const fixed = { ...options, txId: options.txId ?? this.nextTxId(), nowMs: options.nowMs ?? this.nowMs };
+    const outcomes: { result: T; raw: MemoryRawTx }[] = [];
+    for (const runtime of endorsers) {
+      const { tx, raw } = this.makeTx(fixed);
+      outcomes.push({ result: await run(runtime, tx), raw });
+    }
+    const [first, ...others] = outcomes;
+    if (first === undefined) throw new Error('endorse needs at least one endorser');
+    const expected = JSON.stringify([first.result, first.raw.writeSet()]);
+    for (const other of others) {
+      if (JSON.stringify([other.result, other.raw.writeSet()]) !== expected) {
+        throw new Error('the endorsements do not match (results or write sets differ between enclaves)');
+      }
+    }
+    first.raw.commit();
+    return first.result;
+  }
 }
 
 /** A development platform whose windows cover T0 (30 days from one day before). */
@@ -194,7 +222,11 @@ export interface RuntimeOptions {
   readonly debug?: boolean;
   readonly channel?: string;
   readonly clockSkewMs?: number;
+  /** ECAR_FOUNDING_ORGS; default Org1MSP and Org2MSP; null = not configured. */
+  readonly foundingOrgs?: readonly string[] | null;
 }
+
+export const FOUNDING_ORGS = ['Org1MSP', 'Org2MSP'] as const;
 
 export const CPU_SECRET = new Uint8Array(32).fill(7);
 
@@ -216,6 +248,7 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
     plaintext: false,
     codeRoot: '.',
     clockSkewMs: options.clockSkewMs ?? 60_000,
+    foundingOrgs: options.foundingOrgs === null ? undefined : (options.foundingOrgs ?? [...FOUNDING_ORGS]),
   };
   return new EnclaveRuntime({
     config,
@@ -230,32 +263,52 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
   });
 }
 
+/** A wallet id nobody holds: the genesis operator when a test does not need to initialize. */
+export const NOBODY_OPERATOR = `w:${'0'.repeat(64)}`;
+
+/** Every founding org's admin approves the genesis (`policy` and `operator`), endorsed by every runtime. */
+export async function approveGenesis(
+  network: EnclaveTestNetwork,
+  runtimes: readonly EnclaveRuntime[],
+  policy: object,
+  operator: string = NOBODY_OPERATOR,
+): Promise<void> {
+  const [first] = runtimes;
+  if (first === undefined) throw new Error('approveGenesis needs at least one enclave');
+  const genesis = JSON.stringify({ policy, operator });
+  for (const mspId of first.config.foundingOrgs ?? []) {
+    await network.endorse(runtimes, (runtime, tx) => runtime.approveGenesis(tx, genesis), {
+      mspId,
+      isAdmin: true,
+    });
+  }
+}
+
 /**
- * Provisions a network: the first enclave's org admin sets the development policy, every enclave
- * registers (as its own org), the first creates and publishes the keys, every other imports and
- * vouches. Returns the published record.
+ * Provisions a network: every founding org's admin approves the genesis (development policy and
+ * `operator`), every enclave registers (as its own org's admin), the first creates the keys and
+ * every enclave endorses their publication, every enclave imports and vouches. Returns the record.
  */
 export async function provision(
   network: EnclaveTestNetwork,
   platform: SimulatedPlatform,
   runtimes: readonly EnclaveRuntime[],
+  operator: string = NOBODY_OPERATOR,
 ): Promise<KeyRecord> {
   const [first] = runtimes;
   if (first === undefined) throw new Error('provision needs at least one enclave');
-  await network.submit((tx) => first.initPolicy(tx, JSON.stringify(developmentPolicy(platform))), {
-    mspId: first.config.mspId,
-    isAdmin: true,
-  });
+  await approveGenesis(network, runtimes, developmentPolicy(platform), operator);
+  const admin = (runtime: EnclaveRuntime): TxOptions => ({ mspId: runtime.config.mspId, isAdmin: true });
   for (const runtime of runtimes) {
-    await network.submit((tx) => runtime.registerEnclave(tx, JSON.stringify(runtime.enclaveEvidence())), {
-      mspId: runtime.config.mspId,
-    });
+    const evidence = JSON.stringify(runtime.enclaveEvidence());
+    await network.endorse(runtimes, (endorser, tx) => endorser.registerEnclave(tx, evidence), admin(runtime));
   }
-  const record = await network.evaluate((tx) => first.createKeys(tx));
-  await network.submit((tx) => first.publishKeys(tx, JSON.stringify(record)));
+  const record = await network.evaluate((tx) => first.createKeys(tx), admin(first));
+  const recordText = JSON.stringify(record);
+  await network.endorse(runtimes, (endorser, tx) => endorser.publishKeys(tx, recordText), admin(first));
   for (const runtime of runtimes) {
-    const voucher = await network.evaluate((tx) => runtime.vouchKeys(tx, ''));
-    await network.submit((tx) => runtime.recordVoucher(tx, JSON.stringify(voucher)));
+    const voucher = JSON.stringify(await network.evaluate((tx) => runtime.vouchKeys(tx, ''), admin(runtime)));
+    await network.endorse(runtimes, (endorser, tx) => endorser.recordVoucher(tx, voucher), admin(runtime));
   }
   return record;
 }

@@ -1,5 +1,5 @@
-// Roles and parameters: set once by `initialize` (the caller becomes the operator), changed only by
-// the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
+// Roles and parameters: set once by `initialize` (the caller becomes the operator; in confidential
+// mode only the operator wallet the founding orgs fixed at genesis may), changed only by the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
 import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
@@ -184,7 +184,10 @@ export function requireRole(params: Params, caller: string, action: string, ...r
     throw new Forbidden(action, `the ${roles.join(' or ')}`);
 }
 
-/** initialize: the caller becomes the operator and sets every parameter; once only. */
+/**
+ * initialize: the caller becomes the operator and sets every parameter; once only. Where the ports
+ * carry a genesis, the caller must be the operator it fixed.
+ */
 export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
   const fields = parseArgs(raw, SETTABLE);
   if (fields.issuer === undefined)
@@ -198,6 +201,7 @@ export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
       'the ledger is already initialised; the operator changes parameters with setParams',
     );
   }
+  await requireGenesisOperator(tx, operator);
   const holdDefault = money(fields.holdDefault, 'holdDefault');
   const parsed = parseParamFields(fields, {
     ...PARAM_DEFAULTS,
@@ -213,6 +217,20 @@ export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
   await tx.write(PARAMS_KEY, params);
   tx.emit('ParamsChanged', { version: '1' });
   return params;
+}
+
+async function requireGenesisOperator(tx: Tx, caller: string): Promise<void> {
+  const genesis = tx.ports.genesis;
+  if (genesis === undefined) return;
+  const fixed = await genesis.operator();
+  if (fixed === undefined) {
+    throw new EcarError(
+      'NOT_INITIALIZED',
+      'the founding orgs have not fixed the operator wallet yet: every founding org admin must approve the genesis',
+    );
+  }
+  if (fixed !== caller)
+    throw new Forbidden('initialize', 'the operator wallet the founding orgs fixed at genesis');
 }
 
 /** setParams: the operator changes any parameter or role holder, including handing over `operator`. */

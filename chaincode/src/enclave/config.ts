@@ -30,6 +30,12 @@ export interface EnclaveConfig {
    * 1000..300000). The consortium agrees on one value: it is also the margin on every deadline.
    */
   readonly clockSkewMs: number;
+  /**
+   * ECAR_FOUNDING_ORGS (comma-separated MSP ids, sorted here): the orgs that must all approve the
+   * genesis (first policy and operator wallet) and always count in the consortium's majority.
+   * Undefined when unset: the enclave then refuses governance (see requireFoundingOrgs).
+   */
+  readonly foundingOrgs: readonly string[] | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -77,7 +83,37 @@ export function readEnclaveConfig(env: Environment = process.env): EnclaveConfig
     plaintext: flag(env, 'ECAR_PLAINTEXT'),
     codeRoot: env.ECAR_CODE_ROOT === undefined ? DEFAULT_CODE_ROOT : path(env, 'ECAR_CODE_ROOT'),
     clockSkewMs: clockSkew(env),
+    foundingOrgs: foundingOrgs(env),
   };
+}
+
+/**
+ * The founding orgs, or a refusal naming what to configure (governance fails closed without them).
+ *
+ * @throws EcarError NOT_CONFIGURED when ECAR_FOUNDING_ORGS was not set.
+ */
+export function requireFoundingOrgs(config: Pick<EnclaveConfig, 'foundingOrgs'>): readonly string[] {
+  if (config.foundingOrgs === undefined) {
+    throw new EcarError(
+      'NOT_CONFIGURED',
+      'this enclave has no founding org list: set ECAR_FOUNDING_ORGS (for example Org1MSP,Org2MSP, the same on every org) for its chaincode server',
+      { variable: 'ECAR_FOUNDING_ORGS' },
+    );
+  }
+  return config.foundingOrgs;
+}
+
+function foundingOrgs(env: Environment): readonly string[] | undefined {
+  const value = env.ECAR_FOUNDING_ORGS;
+  if (value === undefined || value.trim() === '') return undefined;
+  const orgs = value.split(',').map((org) => org.trim());
+  if (orgs.length > 100 || !orgs.every((org) => NAME_PATTERN.test(org))) {
+    throw new EnclaveConfigError(
+      'ECAR_FOUNDING_ORGS',
+      'must be a comma-separated list of MSP ids (letters, digits, dots, dashes, underscores)',
+    );
+  }
+  return [...new Set(orgs)].sort();
 }
 
 /** Only ECAR_PLAINTEXT, for the plain contract's guard (it needs none of the enclave's settings). */

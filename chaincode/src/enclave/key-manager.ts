@@ -1,21 +1,25 @@
 // The chaincode keys as this enclave holds them (DESIGN section 4): created inside one enclave,
-// wrapped only to enclaves whose evidence this enclave verified itself, published on the ledger,
-// imported from the wrap addressed to this enclave, vouched for, rotated by new epochs. The held
+// wrapped only to enclaves whose evidence this enclave verified itself at the transaction time,
+// published on the ledger, shared later only by a recorded transaction every endorsing enclave
+// computes alike (deterministic wraps), imported from the wrap addressed to this enclave, vouched
+// for, rotated by new epochs once a majority approved. Every step is for org admins only. The held
 // bundle is sealed to disk; a bundle created here stays pending in memory until its record is on
-// the ledger. Ledger keys: keys/current, keys/<epoch>, keys/<epoch>/wrap/<enclave>,
-// keys/<epoch>/voucher/<enclave>.
+// the ledger (its own wrap in the record lets it import after a restart too). Ledger keys:
+// keys/current, keys/<epoch>, keys/<epoch>/wrap/<enclave>, keys/<epoch>/voucher/<enclave>.
 import type { KeyStatus, RegistryRecord } from '../protocol/confidential/api';
 import { parseJsonList, parseJsonObject, toB64 } from '../protocol/confidential/encoding';
 import {
   epochPublicKeys,
   extendBundle,
   isEnclaveId,
+  lineageOf,
   makeKeyRecord,
   makeVoucher,
   parseBundle,
   parseKeyRecord,
   parseKeyWrap,
   parseVoucher,
+  restrictBundle,
   serializeBundle,
   signingKeyOfEnclaveId,
   unwrapBundle,
@@ -37,6 +41,7 @@ import {
   type EnclaveTx,
   type RawState,
 } from './ledger-state';
+import { requireRotationApproved } from './key-rotation';
 import { requirePolicy } from './policy-governance';
 import { boxKeyOf, listEnclaves, readRegistryRecord, stillAttested, verifyEnclaveEvidence } from './registry';
 import type { SealedFiles } from './sealing';
@@ -98,18 +103,14 @@ export class KeyManager {
     if (wrap === undefined) {
       throw new EcarError(
         'KEYS_UNAVAILABLE',
-        `no key wrap for this enclave at epoch ${epoch}: ask an enclave that holds the keys to shareKeys, then addWraps`,
+        `no key wrap for this enclave at epoch ${epoch}: an org admin must shareKeys to it (a transaction the enclaves holding the keys endorse)`,
       );
     }
     const parsed = parseKeyWrap(wrap);
-    const sender = await readRegistryRecord(state, parsed.from);
-    if (sender === undefined) {
-      throw new EcarError(
-        'KEYS_UNAVAILABLE',
-        `the key wrap comes from an unregistered enclave ${parsed.from}`,
-      );
+    if (parsed.from !== record.lineage || parsed.epoch !== epoch) {
+      throw new EcarError('KEYS_UNAVAILABLE', `the key wrap is not of epoch ${epoch}'s key lineage`);
     }
-    const bundle = unwrapBundle(parsed, boxKeyOf(sender), this.#identity.box.secretKey);
+    const bundle = unwrapBundle(parsed, this.#identity.box.secretKey);
     if (!matchesRecord(bundle, record)) {
       throw new EcarError(
         'KEYS_UNAVAILABLE',
@@ -119,14 +120,24 @@ export class KeyManager {
     return this.#adopt(bundle);
   }
 
-  /** createKeys: a new epoch (the first, or the current one extended), wrapped to every verified enclave. */
+  /**
+   * createKeys: a new epoch (the first, or the current one extended once a majority approved the
+   * rotation), wrapped to every enclave whose evidence passes the policy at the transaction time.
+   *
+   * @throws EcarError FORBIDDEN (not an org admin, rotation not approved), KEYS_UNAVAILABLE.
+   */
   async createKeys(tx: EnclaveTx): Promise<KeyRecord> {
+    requireOrgAdmin(tx.submitter, 'createKeys');
     const current = await this.currentEpoch(tx.state);
-    const base = current === 0 ? undefined : restrict(await this.bundleFor(tx.state, current), current);
+    const approvedAt = await requireRotationApproved(tx.state, current + 1);
+    const base = current === 0 ? undefined : restrictBundle(await this.bundleFor(tx.state, current), current);
     const { bundle, epoch } = extendBundle(base);
     const secrets = bundle.epochs.get(epoch);
     if (secrets === undefined || epoch !== current + 1) throw new EcarError('INTERNAL', 'key epoch mismatch');
-    const recipients = await this.#attestedEnclaves(tx);
+    const recipients = await this.#attestedEnclaves(
+      tx,
+      judgedAt(tx, approvedAt, await this.#publishedAt(tx.state)),
+    );
     if (!recipients.some((record) => record.id === this.#identity.id)) {
       throw new EcarError(
         'KEYS_UNAVAILABLE',
@@ -139,7 +150,8 @@ export class KeyManager {
         chaincode: this.#chaincode,
         keys: epochPublicKeys(epoch, secrets),
         creator: this.#identity.id,
-        wraps: recipients.map((recipient) => this.#wrap(bundle, recipient)),
+        lineage: lineageOf(bundle.nameKey),
+        wraps: recipients.map((recipient) => wrapTo(bundle, recipient, epoch)),
       },
       this.#identity.signing.seed,
     );
@@ -147,8 +159,12 @@ export class KeyManager {
     return record;
   }
 
-  /** publishKeys: checks the record and makes its epoch current. */
+  /**
+   * publishKeys: checks the record (creator and every recipient attested at the transaction time,
+   * the rotation approved for epochs after the first) and makes its epoch current.
+   */
   async publishKeys(tx: EnclaveTx, recordJson: unknown): Promise<KeyRecord> {
+    requireOrgAdmin(tx.submitter, 'publishKeys');
     const record = parseKeyRecord(requireText(recordJson, 'key record'));
     if (record.channel !== tx.channel || record.chaincode !== this.#chaincode) {
       throw new EcarError(
@@ -163,7 +179,9 @@ export class KeyManager {
         `the key record is for epoch ${record.epoch}; the next epoch is ${current + 1}: create the keys again`,
       );
     }
+    const approvedAt = await requireRotationApproved(tx.state, record.epoch);
     const { policy } = await requirePolicy(tx.state);
+    const at = judgedAt(tx, approvedAt);
     const creator = await readRegistryRecord(tx.state, record.creator);
     if (creator === undefined) {
       throw new EcarError(
@@ -171,32 +189,53 @@ export class KeyManager {
         `the key record's creator ${record.creator} is not a registered enclave`,
       );
     }
-    verifyEnclaveEvidence(creator, policy, new Date(tx.clock.nowMs));
+    verifyEnclaveEvidence(creator, policy, at);
     verifyKeyRecord(record, signingKeyOfEnclaveId(record.creator));
+    if (current > 0) {
+      const previous = await this.#record(tx.state, current);
+      if (previous.lineage !== record.lineage) {
+        throw new EcarError(
+          'KEYS_UNAVAILABLE',
+          'the key record starts another key lineage than the current one',
+        );
+      }
+    }
     for (const wrap of record.wraps) {
-      if (wrap.from !== record.creator)
-        throw new EcarError('KEYS_UNAVAILABLE', 'a wrap of the record is not from its creator');
-      if ((await readRegistryRecord(tx.state, wrap.enclave)) === undefined) {
+      const recipient = await readRegistryRecord(tx.state, wrap.enclave);
+      if (recipient === undefined) {
         throw new EcarError(
           'KEYS_UNAVAILABLE',
           `the record wraps keys to an unregistered enclave ${wrap.enclave}`,
         );
       }
+      verifyEnclaveEvidence(recipient, policy, at);
     }
     await writeRecord(tx.state, recordKey(record.epoch), record);
-    await writeRecord(tx.state, CURRENT_KEY, { epoch: record.epoch, txId: tx.clock.txId });
+    await writeRecord(tx.state, CURRENT_KEY, {
+      epoch: record.epoch,
+      txId: tx.clock.txId,
+      publishedAt: tx.clock.nowMs,
+    });
     for (const wrap of record.wraps) await writeRecord(tx.state, wrapKey(record.epoch, wrap.enclave), wrap);
     setEvent(tx, 'KeysPublished', { epoch: String(record.epoch), creator: record.creator });
     return record;
   }
 
-  /** shareKeys: wraps the current bundle to the given enclaves (all registered ones without a wrap when empty). */
+  /**
+   * shareKeys (a submit): wraps the current epoch to the given enclaves (every attested one without
+   * a wrap when empty) and writes the wraps. Each recipient's evidence must pass the policy at the
+   * transaction time; the wraps are deterministic, so every endorsing enclave that holds the epoch
+   * writes the same bytes and the share is recorded by the transaction that hands it out.
+   *
+   * @throws EcarError FORBIDDEN (not an org admin), NOT_FOUND, ATTESTATION_* (a stale recipient),
+   *   KEYS_UNAVAILABLE (this endorsing enclave does not hold the epoch).
+   */
   async shareKeys(tx: EnclaveTx, idsJson: unknown): Promise<KeyWrap[]> {
+    requireOrgAdmin(tx.submitter, 'shareKeys');
     const ids = parseIds(idsJson);
     const current = await this.#requireCurrent(tx.state);
-    const bundle = restrict(await this.bundleFor(tx.state, current), current);
     const { policy } = await requirePolicy(tx.state);
-    const at = new Date(tx.clock.nowMs);
+    const at = judgedAt(tx, await this.#publishedAt(tx.state));
     const targets: RegistryRecord[] = [];
     if (ids.length === 0) {
       for (const record of await listEnclaves(tx.state)) {
@@ -211,30 +250,17 @@ export class KeyManager {
         targets.push(record);
       }
     }
-    return targets.map((record) => this.#wrap(bundle, record));
-  }
-
-  /** addWraps: stores wraps of the current epoch from registered enclaves to registered enclaves. */
-  async addWraps(tx: EnclaveTx, wrapsJson: unknown): Promise<KeyWrap[]> {
-    // a wrap replaces the one stored for its recipient: only org admins may, or anyone could block
-    // an enclave's key import by overwriting its wrap with garbage
-    requireOrgAdmin(tx.submitter, 'addWraps');
-    const raw = parseJsonList(requireText(wrapsJson, 'key wraps'), 'key wraps', 'INVALID_ARGUMENT', 1000);
-    const wraps = raw.map((item) => parseKeyWrap(item));
-    const current = await this.#requireCurrent(tx.state);
-    for (const wrap of wraps) {
-      for (const id of [wrap.from, wrap.enclave]) {
-        if ((await readRegistryRecord(tx.state, id)) === undefined) {
-          throw new EcarError('KEYS_UNAVAILABLE', `key wrap names an unregistered enclave ${id}`);
-        }
-      }
-      await writeRecord(tx.state, wrapKey(current, wrap.enclave), wrap);
-    }
+    if (targets.length === 0) return [];
+    const bundle = await this.bundleFor(tx.state, current);
+    const wraps = targets.map((record) => wrapTo(bundle, record, current));
+    for (const wrap of wraps) await writeRecord(tx.state, wrapKey(current, wrap.enclave), wrap);
+    setEvent(tx, 'KeysShared', { epoch: String(current), enclaves: wraps.map((w) => w.enclave).join(',') });
     return wraps;
   }
 
   /** vouchKeys: imports the epoch's keys (if not held yet) and signs a voucher for their public halves. */
   async vouchKeys(tx: EnclaveTx, epochArgument: unknown): Promise<Voucher> {
+    requireOrgAdmin(tx.submitter, 'vouchKeys');
     const epoch =
       epochArgument === undefined || epochArgument === ''
         ? await this.#requireCurrent(tx.state)
@@ -246,6 +272,7 @@ export class KeyManager {
 
   /** recordVoucher: stores a voucher whose signature verifies with the registered enclave's key. */
   async recordVoucher(tx: EnclaveTx, voucherJson: unknown): Promise<Voucher> {
+    requireOrgAdmin(tx.submitter, 'recordVoucher');
     const voucher = parseVoucher(requireText(voucherJson, 'voucher'));
     const enclave = await readRegistryRecord(tx.state, voucher.enclave);
     if (enclave === undefined) {
@@ -302,18 +329,15 @@ export class KeyManager {
     return current;
   }
 
-  async #attestedEnclaves(tx: EnclaveTx): Promise<RegistryRecord[]> {
-    const { policy } = await requirePolicy(tx.state);
-    const at = new Date(tx.clock.nowMs);
-    return (await listEnclaves(tx.state)).filter((record) => stillAttested(record, policy, at));
+  /** When the current epoch was published (0 before the first). */
+  async #publishedAt(state: RawState): Promise<number> {
+    const raw = await readRecord(state, CURRENT_KEY);
+    return typeof raw?.publishedAt === 'number' ? raw.publishedAt : 0;
   }
 
-  #wrap(bundle: KeyBundle, recipient: RegistryRecord): KeyWrap {
-    return wrapBundle(
-      bundle,
-      { enclave: recipient.id, boxPublicKey: boxKeyOf(recipient) },
-      { enclave: this.#identity.id, boxSecretKey: this.#identity.box.secretKey },
-    );
+  async #attestedEnclaves(tx: EnclaveTx, at: Date): Promise<RegistryRecord[]> {
+    const { policy } = await requirePolicy(tx.state);
+    return (await listEnclaves(tx.state)).filter((record) => stillAttested(record, policy, at));
   }
 
   /** Merges a checked bundle into the held one and seals it to disk. */
@@ -347,9 +371,19 @@ function matchesRecord(bundle: KeyBundle, record: KeyRecord): boolean {
   );
 }
 
-/** The bundle without epochs after `epoch` (only published epochs are ever wrapped or extended). */
-function restrict(bundle: KeyBundle, epoch: number): KeyBundle {
-  return { nameKey: bundle.nameKey, epochs: new Map([...bundle.epochs].filter(([e]) => e <= epoch)) };
+/**
+ * The time evidence is judged at: the transaction time, but never before a recorded step this one
+ * builds on (the rotation's approval, the current epoch's publication), so a proposal back-dated
+ * past them cannot revive collateral that had expired by then. (The transaction time itself is
+ * bounded by each enclave's own clock.)
+ */
+function judgedAt(tx: EnclaveTx, ...recordedAtMs: number[]): Date {
+  return new Date(Math.max(tx.clock.nowMs, ...recordedAtMs));
+}
+
+/** The deterministic wrap of the bundle's epochs up to `epoch` to a registered enclave. */
+function wrapTo(bundle: KeyBundle, recipient: RegistryRecord, epoch: number): KeyWrap {
+  return wrapBundle(bundle, { enclave: recipient.id, boxPublicKey: boxKeyOf(recipient) }, epoch);
 }
 
 function requireText(value: unknown, what: string): string {

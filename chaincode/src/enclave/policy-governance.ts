@@ -1,12 +1,13 @@
 // The consortium's attestation policy on the ledger (`policy/current`) and how it changes: the first
-// policy is set by an org admin while none exists; later ones are proposed by an org admin and apply
-// once a majority of the consortium's orgs approved.
+// policy comes with the genesis, which every founding org approves (genesis.ts); later ones are
+// proposed by an org admin and apply once a majority of the consortium's orgs approved.
 //
 // Which orgs form the consortium: chaincode cannot read the channel configuration deterministically
 // (system chaincodes are not reachable from it, and a config block read at endorsement is not checked
-// again at commit), so the orgs are those the ledger knows: every org with a registered enclave,
-// every org that approved the current policy, and every org approving the proposal. A proposal needs
-// more than half of them and at least the current policy's minOrgs (2 of 2 in the test network).
+// again at commit), so the orgs are the founding orgs this enclave is configured with and those the
+// ledger knows: every org with a registered enclave, every org that approved the current policy, and
+// every org approving the proposal. A proposal needs more than half of them and at least the current
+// policy's minOrgs (2 of 2 in the test network). The same rule approves key rotations.
 import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
 import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
 import { EcarError } from '../protocol/errors';
@@ -41,7 +42,7 @@ export async function requirePolicy(state: RawState): Promise<CurrentPolicy> {
   if (current === undefined) {
     throw new EcarError(
       'NOT_INITIALIZED',
-      'there is no attestation policy yet: an org admin must run initPolicy',
+      'there is no attestation policy yet: every founding org admin must approve the genesis (approveGenesis)',
     );
   }
   return current;
@@ -51,21 +52,10 @@ export async function getPolicy(tx: EnclaveTx): Promise<PolicyRecord> {
   return (await requirePolicy(tx.state)).record;
 }
 
-export async function initPolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord> {
-  requireOrgAdmin(tx.submitter, 'initPolicy');
-  const policy = parsePolicyArgument(policyJson);
-  if ((await readPolicy(tx.state)) !== undefined) {
-    throw new EcarError(
-      'ALREADY_EXISTS',
-      'a policy exists already: change it with proposePolicy and approvePolicy',
-    );
-  }
-  return applyPolicy(tx, policy, 1, [tx.submitter.mspId]);
-}
-
 export async function proposePolicy(
   tx: EnclaveTx,
   policyJson: unknown,
+  founding: readonly string[],
 ): Promise<PolicyRecord | PolicyProposal> {
   requireOrgAdmin(tx.submitter, 'proposePolicy');
   const policy = parsePolicyArgument(policyJson);
@@ -78,12 +68,13 @@ export async function proposePolicy(
     approvals: [tx.submitter.mspId],
     applied: false,
   };
-  return decide(tx, current, proposal);
+  return decide(tx, current, proposal, founding);
 }
 
 export async function approvePolicy(
   tx: EnclaveTx,
   proposalId: unknown,
+  founding: readonly string[],
 ): Promise<PolicyRecord | PolicyProposal> {
   requireOrgAdmin(tx.submitter, 'approvePolicy');
   if (typeof proposalId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(proposalId)) {
@@ -97,7 +88,27 @@ export async function approvePolicy(
   }
   const approvals = [...new Set([...proposal.approvals, tx.submitter.mspId])].sort();
   const current = await requirePolicy(tx.state);
-  return decide(tx, current, { ...proposal, policy: parsePolicy(proposal.policy), approvals });
+  return decide(tx, current, { ...proposal, policy: parsePolicy(proposal.policy), approvals }, founding);
+}
+
+/**
+ * How many distinct org approvals a consortium decision (policy change, key rotation) needs: more
+ * than half of the known orgs (founding, registered, approving the current policy, approving this
+ * decision), and at least the policy's minOrgs.
+ */
+export async function requiredApprovals(
+  state: RawState,
+  current: CurrentPolicy,
+  approvals: readonly string[],
+  founding: readonly string[],
+): Promise<number> {
+  const orgs = new Set([
+    ...founding,
+    ...(await registeredOrgs(state)),
+    ...current.record.approvedBy,
+    ...approvals,
+  ]);
+  return Math.max(Math.floor(orgs.size / 2) + 1, current.policy.minOrgs);
 }
 
 /** Applies the proposal when enough orgs approved it; stores it as pending otherwise. */
@@ -105,13 +116,9 @@ async function decide(
   tx: EnclaveTx,
   current: CurrentPolicy,
   proposal: PolicyProposal,
+  founding: readonly string[],
 ): Promise<PolicyRecord | PolicyProposal> {
-  const orgs = new Set([
-    ...(await registeredOrgs(tx.state)),
-    ...current.record.approvedBy,
-    ...proposal.approvals,
-  ]);
-  const required = Math.max(Math.floor(orgs.size / 2) + 1, current.policy.minOrgs);
+  const required = await requiredApprovals(tx.state, current, proposal.approvals, founding);
   if (proposal.approvals.length >= required) {
     await writeRecord(tx.state, proposalKey(proposal.id), { ...proposal, applied: true });
     return applyPolicy(tx, proposal.policy, current.record.version + 1, proposal.approvals);
@@ -121,7 +128,7 @@ async function decide(
   return proposal;
 }
 
-async function applyPolicy(
+export async function applyPolicy(
   tx: EnclaveTx,
   policy: AttestationPolicy,
   version: number,
@@ -139,7 +146,7 @@ async function applyPolicy(
   return record;
 }
 
-function parsePolicyArgument(policyJson: unknown): AttestationPolicy {
+export function parsePolicyArgument(policyJson: unknown): AttestationPolicy {
   if (typeof policyJson !== 'string') throw new EcarError('INVALID_ARGUMENT', 'the policy must be JSON text');
   return parsePolicy(policyJson);
 }

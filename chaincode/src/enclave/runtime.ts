@@ -8,22 +8,27 @@ import { enclaveReportData } from '../protocol/attestation';
 import { loadDevelopmentPlatform } from '../protocol/attestation/simulated-platform-file';
 import type {
   EnclaveEvidence,
+  GenesisProposal,
+  GenesisRecord,
   KeyStatus,
   PolicyProposal,
   PolicyRecord,
   RegistryRecord,
+  RotationProposal,
 } from '../protocol/confidential/api';
 import { toB64 } from '../protocol/confidential/encoding';
 import type { KeyRecord, KeyWrap, Voucher } from '../protocol/confidential/key-record';
 import { EcarError } from '../protocol/errors';
 import { ocmfMeterVerifier } from '../protocol/ocmf/meter-verifier';
 import type { AttestationProvider } from './attestation-provider';
-import { readEnclaveConfig, type EnclaveConfig } from './config';
+import { readEnclaveConfig, requireFoundingOrgs, type EnclaveConfig } from './config';
 import { runConfidential } from './entry-point';
+import * as genesis from './genesis';
 import { gramineProvider } from './gramine-provider';
 import { loadOrCreateIdentity, type EnclaveIdentity } from './identity';
 import { KeyManager } from './key-manager';
-import type { EnclaveTx } from './ledger-state';
+import * as rotation from './key-rotation';
+import { requireOrgAdmin, type EnclaveTx } from './ledger-state';
 import { chaincodeMeasurement } from './measurement';
 import * as governance from './policy-governance';
 import * as registry from './registry';
@@ -97,6 +102,7 @@ export class EnclaveRuntime {
   }
 
   async registerEnclave(tx: EnclaveTx, evidenceJson: unknown): Promise<RegistryRecord> {
+    requireOrgAdmin(tx.submitter, 'registerEnclave');
     const { policy } = await governance.requirePolicy(tx.state);
     return registry.registerEnclave(tx, evidenceJson, { chaincode: this.config.chaincode, policy });
   }
@@ -105,16 +111,31 @@ export class EnclaveRuntime {
     return registry.listEnclaves(tx.state);
   }
 
-  initPolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord> {
-    return governance.initPolicy(tx, policyJson);
+  /** approveGenesis: needs ECAR_FOUNDING_ORGS (governance refuses without it). */
+  async approveGenesis(tx: EnclaveTx, genesisJson: unknown): Promise<GenesisProposal | GenesisRecord> {
+    return genesis.approveGenesis(tx, genesisJson, requireFoundingOrgs(this.config));
   }
 
-  proposePolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord | PolicyProposal> {
-    return governance.proposePolicy(tx, policyJson);
+  getGenesis(tx: EnclaveTx): Promise<GenesisRecord> {
+    return genesis.getGenesis(tx);
   }
 
-  approvePolicy(tx: EnclaveTx, proposalId: unknown): Promise<PolicyRecord | PolicyProposal> {
-    return governance.approvePolicy(tx, proposalId);
+  async proposePolicy(tx: EnclaveTx, policyJson: unknown): Promise<PolicyRecord | PolicyProposal> {
+    return governance.proposePolicy(tx, policyJson, requireFoundingOrgs(this.config));
+  }
+
+  async approvePolicy(tx: EnclaveTx, proposalId: unknown): Promise<PolicyRecord | PolicyProposal> {
+    return governance.approvePolicy(tx, proposalId, requireFoundingOrgs(this.config));
+  }
+
+  async proposeRotation(tx: EnclaveTx): Promise<RotationProposal> {
+    const founding = requireFoundingOrgs(this.config);
+    return rotation.proposeRotation(tx, await this.keys.currentEpoch(tx.state), founding);
+  }
+
+  async approveRotation(tx: EnclaveTx, proposalId: unknown): Promise<RotationProposal> {
+    const founding = requireFoundingOrgs(this.config);
+    return rotation.approveRotation(tx, proposalId, await this.keys.currentEpoch(tx.state), founding);
   }
 
   getPolicy(tx: EnclaveTx): Promise<PolicyRecord> {
@@ -131,10 +152,6 @@ export class EnclaveRuntime {
 
   shareKeys(tx: EnclaveTx, idsJson: unknown): Promise<KeyWrap[]> {
     return this.keys.shareKeys(tx, idsJson);
-  }
-
-  addWraps(tx: EnclaveTx, wrapsJson: unknown): Promise<KeyWrap[]> {
-    return this.keys.addWraps(tx, wrapsJson);
   }
 
   vouchKeys(tx: EnclaveTx, epoch: unknown): Promise<Voucher> {

@@ -1,6 +1,7 @@
 // The confidential contract (api.ts): thin fabric-contract-api functions that check the raw string
-// arguments and delegate to the process-wide enclave runtime. Writes are @Transaction(), reads and
-// enclave-local work (evidence, key creation, sharing, vouching) are @Transaction(false).
+// arguments and delegate to the process-wide enclave runtime. Writes (governance, registration,
+// publishing, sharing) are @Transaction(); reads and enclave-local work (evidence, key creation,
+// vouching) are @Transaction(false).
 import { MAX_ENVELOPE_LENGTH } from '../protocol/confidential/envelope';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import type { EnclaveTx } from '../enclave/ledger-state';
@@ -42,8 +43,26 @@ export class ConfidentialContract extends Contract {
 
   @Transaction()
   @Returns('string')
-  initPolicy(ctx: Context, policyJson: string): Promise<string> {
-    return answer(() => runtime().initPolicy(enclaveTx(ctx), argument(policyJson)));
+  approveGenesis(ctx: Context, genesisJson: string): Promise<string> {
+    return answer(() => runtime().approveGenesis(enclaveTx(ctx), argument(genesisJson)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  getGenesis(ctx: Context): Promise<string> {
+    return answer(() => runtime().getGenesis(enclaveTx(ctx)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  proposeRotation(ctx: Context): Promise<string> {
+    return answer(() => runtime().proposeRotation(enclaveTx(ctx)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  approveRotation(ctx: Context, proposalId: string): Promise<string> {
+    return answer(() => runtime().approveRotation(enclaveTx(ctx), argument(proposalId)));
   }
 
   @Transaction()
@@ -76,16 +95,10 @@ export class ConfidentialContract extends Contract {
     return answer(() => runtime().publishKeys(enclaveTx(ctx), argument(recordJson)));
   }
 
-  @Transaction(false)
+  @Transaction()
   @Returns('string')
   shareKeys(ctx: Context, enclaveIdsJson: string): Promise<string> {
     return answer(() => runtime().shareKeys(enclaveTx(ctx), argument(enclaveIdsJson)));
-  }
-
-  @Transaction()
-  @Returns('string')
-  addWraps(ctx: Context, wrapsJson: string): Promise<string> {
-    return answer(() => runtime().addWraps(enclaveTx(ctx), argument(wrapsJson)));
   }
 
   @Transaction(false)

@@ -44,6 +44,7 @@ export const ErrorCodes = [
   'METER_UNVERIFIED',
   'ADDRESS_NOT_RELEASED',
   'RATE_LIMITED',
+  'NOT_CONFIGURED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

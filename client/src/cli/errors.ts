@@ -70,6 +70,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   CONFIDENTIAL_ERROR: confidential,
   KEYS_UNAVAILABLE: (reason) =>
     `the chaincode keys are not available: ${reason}; the consortium operators must provision the enclaves`,
+  NOT_CONFIGURED: (reason) =>
+    `an enclave refused governance because it is not configured: ${reason}; the org operating it must set that and restart its chaincode server`,
   INTERNAL: (reason) => `the ledger failed: ${reason}; try again, and tell the operator if it persists`,
   UNKNOWN_FUNCTION: (reason) =>
     `the chaincode does not know this transaction (${reason}); is the deployed chaincode older than this ecar?`,

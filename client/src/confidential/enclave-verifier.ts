@@ -87,7 +87,7 @@ export interface EnclaveStatus extends EnclaveTrust {
   readonly notes: readonly string[];
   readonly collateralValidUntil?: string;
   readonly registeredAt: string;
-  /** It holds the current keys: creator, a wrap recipient or sender, or a voucher. */
+  /** It holds the current keys: creator, a wrap recipient, or a voucher. */
   readonly holdsKeys: boolean;
   /** A valid voucher of it for the current epoch is counted. */
   readonly vouched: boolean;
@@ -337,12 +337,18 @@ function judgeEnclaveSet(input: EnclaveSetInput): Judged {
   for (const reason of recordReasons) keyFail(recordSubject, reason);
 
   // every enclave that holds the keys must be one this client accepts: they can read the requests
+  // (a wrap is `from` the key lineage, not an enclave: its recipient is the holder it adds)
   const holders = new Set<string>();
   if (record !== undefined) {
     holders.add(record.creator);
     for (const wrap of [...record.wraps, ...keyStatus.wraps]) {
       holders.add(wrap.enclave);
-      holders.add(wrap.from);
+      if (wrap.from !== record.lineage || wrap.epoch !== record.epoch) {
+        keyFail(
+          recordSubject,
+          `a wrap to enclave ${short(wrap.enclave)} is not of this record's key lineage and epoch (the key status was altered)`,
+        );
+      }
     }
   }
 

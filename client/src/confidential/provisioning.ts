@@ -1,6 +1,7 @@
-// The operators' flow after a deploy (DESIGN section 4), idempotent: the attestation policy, every
-// org's enclave registered, the chaincode keys created, shared and vouched for by every org's enclave;
-// key rotation; and policy changes by the consortium. Each org acts through its own Admin gateway.
+// The operators' flow after a deploy (DESIGN section 4), idempotent: the genesis (first policy and
+// operator wallet) approved by every founding org, every org's enclave registered, the chaincode keys
+// created, shared and vouched for by every org's enclave; key rotation approved by a majority; and
+// policy changes by the consortium. Each org acts through its own Admin gateway.
 import { canonicalJson } from '../../../chaincode/src/domain/json';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
@@ -12,6 +13,7 @@ import {
   type PolicyProposal,
   type PolicyRecord,
   type RegistryRecord,
+  type RotationProposal,
 } from '../../../chaincode/src/protocol/confidential/api';
 import { fromB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
@@ -43,8 +45,14 @@ export interface ProvisionOptions {
   readonly chaincode: string;
   /** Every org with an enclave; the first one creates the keys. */
   readonly orgs: readonly ProvisioningOrg[];
-  /** The policy to initialise the ledger with (when it has none) and to check the result against. */
+  /** The policy of the genesis (when the ledger has none) and to check the result against. */
   readonly policy: AttestationPolicy;
+  /**
+   * The operator's wallet id (`w:` + hex) the genesis fixes; needed only while the ledger has no
+   * policy. Every org given approves the genesis (they are the founding orgs, as each enclave's
+   * ECAR_FOUNDING_ORGS must say).
+   */
+  readonly operator?: string;
   /** Distinct vouching orgs the final check requires; default 2 (at least policy.minOrgs). */
   readonly minOrgs?: number;
   readonly clock?: () => Date;
@@ -53,8 +61,9 @@ export interface ProvisionOptions {
 }
 
 export type ProvisionAction =
-  | 'initPolicy'
+  | 'approveGenesis'
   | 'registerEnclave'
+  | 'approveRotation'
   | 'createKeys'
   | 'shareKeys'
   | 'recordVoucher'
@@ -93,11 +102,12 @@ export class ProvisioningError extends EcarError {
 }
 
 /**
- * Brings the confidential contract to a working state, doing only what is missing: initPolicy (when
- * there is none) → registerEnclave for each org whose current evidence is not registered → createKeys
- * on the first org + publishKeys (when no epoch is current) → shareKeys + addWraps for registered
- * enclaves without a wrap → vouchKeys + recordVoucher for each org's enclave that has not vouched →
- * a final check of the whole set with `policy`.
+ * Brings the confidential contract to a working state, doing only what is missing: approveGenesis by
+ * every org's admin (when there is no policy) → registerEnclave for each org whose current evidence
+ * is not registered → createKeys on the first org + publishKeys (when no epoch is current) →
+ * shareKeys (a transaction every org endorses) for enclaves of the orgs without a wrap → vouchKeys +
+ * recordVoucher for each org's enclave that has not vouched → a final check of the whole set with
+ * `policy`.
  *
  * @example
  * const report = await provision({ chaincode: 'ecar', orgs: [org1Admin, org2Admin], policy });
@@ -105,7 +115,7 @@ export class ProvisioningError extends EcarError {
  */
 export async function provision(options: Readonly<ProvisionOptions>): Promise<ProvisionReport> {
   const run = new Provisioning(options);
-  await run.ensurePolicy();
+  await run.ensureGenesis();
   await run.registerAll();
   await run.ensureKeys({ rotate: false });
   await run.shareMissing();
@@ -114,8 +124,9 @@ export async function provision(options: Readonly<ProvisionOptions>): Promise<Pr
 }
 
 /**
- * Starts a new key epoch (created by the first org's enclave, wrapped to every enclave it verified),
- * then shares and vouches as `provision` does. Requests sealed to the old epoch are refused afterwards;
+ * Starts a new key epoch: the first org's admin proposes the rotation and the others approve it until
+ * a majority did, then the first org's enclave creates it (wrapped to every enclave it verified) and
+ * it is shared and vouched for as `provision` does. Requests sealed to the old epoch are refused afterwards;
  * clients re-verify because the key status changed.
  *
  * @throws ProvisioningError as provision.
@@ -123,6 +134,7 @@ export async function provision(options: Readonly<ProvisionOptions>): Promise<Pr
 export async function rotateKeys(options: Readonly<ProvisionOptions>): Promise<ProvisionReport> {
   const run = new Provisioning(options);
   await run.registerAll();
+  await run.approveRotation();
   await run.ensureKeys({ rotate: true });
   await run.shareMissing();
   await run.vouchAll();
@@ -253,7 +265,7 @@ class Provisioning {
     throw new ProvisioningError(code, `${action} for ${mspId} failed: ${reason}`, mspId, [...this.#steps]);
   }
 
-  async ensurePolicy(): Promise<void> {
+  async ensureGenesis(): Promise<void> {
     const org = this.#first;
     const current = await this.#attempt('checkPolicy', org.mspId, async () => {
       try {
@@ -266,10 +278,30 @@ class Provisioning {
       }
     });
     if (current === undefined) {
-      await this.#attempt('initPolicy', org.mspId, () =>
-        submit(this.#contract(org), Confidential.initPolicy, JSON.stringify(this.#options.policy)),
-      );
-      this.#step('initPolicy', org.mspId, 'done', 'the attestation policy is set (version 1)');
+      const operator = this.#options.operator;
+      if (operator === undefined) {
+        this.#fail(
+          'INVALID_ARGUMENT',
+          'approveGenesis',
+          org.mspId,
+          'the ledger has no policy yet: the genesis needs the operator wallet id (operator)',
+        );
+      }
+      const genesis = JSON.stringify({ policy: this.#options.policy, operator });
+      for (const founder of this.#options.orgs) {
+        const answer = await this.#attempt('approveGenesis', founder.mspId, () =>
+          submit(this.#contract(founder), Confidential.approveGenesis, genesis),
+        );
+        const missing = missingOrgs(answer);
+        this.#step(
+          'approveGenesis',
+          founder.mspId,
+          'done',
+          missing.length === 0
+            ? `genesis applied: policy version 1, operator ${operator.slice(0, 10)}…`
+            : `genesis approved; waiting for ${missing.join(', ')}`,
+        );
+      }
     } else if (samePolicy(current.policy, this.#options.policy)) {
       this.#step(
         'checkPolicy',
@@ -354,6 +386,31 @@ class Provisioning {
     );
   }
 
+  /** proposeRotation by the first org, approveRotation by the others until a majority approved. */
+  async approveRotation(): Promise<void> {
+    const [proposer, ...approvers] = this.#options.orgs;
+    if (proposer === undefined) return;
+    let proposal = await this.#attempt('approveRotation', proposer.mspId, async () =>
+      parseRotation(await submit(this.#contract(proposer), Confidential.proposeRotation)),
+    );
+    this.#step('approveRotation', proposer.mspId, 'done', `rotation to epoch ${proposal.epoch} proposed`);
+    for (const approver of approvers) {
+      if (proposal.approved) break;
+      proposal = await this.#attempt('approveRotation', approver.mspId, async () =>
+        parseRotation(await submit(this.#contract(approver), Confidential.approveRotation, proposal.id)),
+      );
+      this.#step('approveRotation', approver.mspId, 'done', `rotation to epoch ${proposal.epoch} approved`);
+    }
+    if (!proposal.approved) {
+      this.#fail(
+        'FORBIDDEN',
+        'approveRotation',
+        proposer.mspId,
+        `rotation ${proposal.id} has the approvals of ${proposal.approvals.join(', ')}; a majority of the orgs must approve it`,
+      );
+    }
+  }
+
   async shareMissing(): Promise<void> {
     const status = await this.#keyStatus();
     const record = status.records.find((r) => r.epoch === status.currentEpoch);
@@ -374,43 +431,24 @@ class Provisioning {
       );
       return;
     }
-    const sharer = this.#options.orgs.find((org) => holders.has(this.#enclaveId(org)));
-    if (sharer === undefined) {
-      this.#fail(
-        'KEYS_UNAVAILABLE',
-        'shareKeys',
-        this.#first.mspId,
-        "none of the given orgs' enclaves holds the current keys",
-      );
-    }
-    const sharerId = this.#enclaveId(sharer);
+    const sharer = this.#first;
     const ids = missing.map((org) => this.#enclaveId(org));
     const wraps: KeyWrap[] = await this.#attempt('shareKeys', sharer.mspId, async () => {
-      const answer = await evaluateOn(
-        this.#contract(sharer),
-        sharer.mspId,
-        Confidential.shareKeys,
-        JSON.stringify(ids),
-      );
+      const answer = await submit(this.#contract(sharer), Confidential.shareKeys, JSON.stringify(ids));
       if (!Array.isArray(answer))
         throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
       return answer.map((wrap) => parseKeyWrap(wrap));
     });
-    for (const wrap of wraps) {
-      if (wrap.from !== sharerId || !ids.includes(wrap.enclave)) {
-        this.#fail(
-          'KEYS_UNAVAILABLE',
-          'shareKeys',
-          sharer.mspId,
-          `a wrap answered through ${sharer.mspId}'s gateway is not from its own enclave to a requested one`,
-        );
-      }
+    if (wraps.some((wrap) => !ids.includes(wrap.enclave)) || wraps.length !== ids.length) {
+      this.#fail(
+        'KEYS_UNAVAILABLE',
+        'shareKeys',
+        sharer.mspId,
+        'the share did not wrap to the requested enclaves',
+      );
     }
-    await this.#attempt('shareKeys', sharer.mspId, () =>
-      submit(this.#contract(sharer), Confidential.addWraps, JSON.stringify(wraps)),
-    );
     const to = missing.map((org) => org.mspId).join(', ');
-    this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to}`);
+    this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to} (recorded)`);
   }
 
   async vouchAll(): Promise<void> {
@@ -498,6 +536,38 @@ class Provisioning {
       parseKeyStatus(await evaluateOn(this.#contract(org), org.mspId, Confidential.keyStatus)),
     );
   }
+}
+
+/** The founding orgs a genesis answer still waits for (none once it applied). */
+function missingOrgs(answer: JsonValue): string[] {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+    throw new EcarError('INTERNAL', 'approveGenesis answered no record');
+  }
+  const missing = (answer as Record<string, JsonValue>).missing;
+  return Array.isArray(missing) ? missing.filter((org): org is string => typeof org === 'string') : [];
+}
+
+function parseRotation(answer: JsonValue): RotationProposal {
+  const r = (typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer : {}) as Record<
+    string,
+    JsonValue
+  >;
+  if (
+    typeof r.id !== 'string' ||
+    typeof r.epoch !== 'number' ||
+    typeof r.approved !== 'boolean' ||
+    !Array.isArray(r.approvals)
+  ) {
+    throw new EcarError('INTERNAL', 'the rotation answer has an unknown shape');
+  }
+  return {
+    v: 1,
+    id: r.id,
+    epoch: r.epoch,
+    proposedBy: typeof r.proposedBy === 'string' ? r.proposedBy : '',
+    approvals: r.approvals.filter((a): a is string => typeof a === 'string'),
+    approved: r.approved,
+  };
 }
 
 function samePolicy(a: AttestationPolicy, b: AttestationPolicy): boolean {

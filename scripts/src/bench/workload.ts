@@ -2,7 +2,14 @@
 // confidential entry point) an operator, an issuer and a host, one station with its own signing meter
 // per worker and one funded driver per worker; a worker's unit of work is one charging session,
 // startSession then stopSession settled from freshly signed OCMF begin/end records.
-import { ROLE_IDENTITIES, type Role } from '../network/roles';
+import {
+  ensureRoleWallets,
+  networkWalletPassphrase,
+  ROLE_IDENTITIES,
+  walletPaths,
+  type Role,
+} from '../network/roles';
+import { openWallet } from '../../../client/src/wallet/wallet-file';
 import { wallboxStation } from '../demo/demo-station';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -152,9 +159,10 @@ const ROLE_USERS: Readonly<Record<RoleName, { org: OrgName; user: string }>> = {
 
 /**
  * The confidential role wallets of the bench network, kept in its state folder (0600) so a kept
- * network can be benchmarked again by the same operator.
+ * network can be benchmarked again by the same operator. The operator is the network's operator
+ * role wallet: the genesis fixed it, and only it may initialize the ledger.
  */
-function roleWallets(t: Topology): Record<RoleName, SigningKeyPair> {
+async function roleWallets(t: Topology): Promise<Record<RoleName, SigningKeyPair>> {
   const file = join(t.stateDir, 'bench', 'role-wallets.json');
   let seeds: Partial<Record<RoleName, string>> = {};
   if (existsSync(file)) seeds = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<RoleName, string>>;
@@ -169,7 +177,9 @@ function roleWallets(t: Topology): Record<RoleName, SigningKeyPair> {
   }
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${JSON.stringify(seeds)}\n`, { mode: 0o600 });
-  return wallets;
+  await ensureRoleWallets(t);
+  const operator = await openWallet(walletPaths.wallet(t, 'operator'), networkWalletPassphrase(t));
+  return { ...wallets, operator: operator.keyPair };
 }
 
 /** One closed-loop worker: its driver session, its station and the station's meter. */
@@ -210,7 +220,7 @@ async function pool<T>(
  * an energy tariff per worker, a funded driver per worker (each on its own gateway identity).
  */
 export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number): Promise<Worker[]> {
-  const wallets = roleWallets(ctx.t);
+  const wallets = await roleWallets(ctx.t);
   const role = (name: RoleName): LedgerClient =>
     ledgerFor(ctx, mode, ROLE_USERS[name].org, ROLE_USERS[name].user, wallets[name]);
   const operator = role('operator');

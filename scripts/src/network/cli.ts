@@ -127,7 +127,7 @@ export function buildNetworkProgram(root: string): Command {
   program
     .command('rotate-keys')
     .description(
-      "open a new chaincode key epoch: created in org1's enclave, wrapped to every attested enclave, vouched by all orgs",
+      "open a new chaincode key epoch: proposed by org1's admin and approved by the other orgs' admins (majority), created in org1's enclave, wrapped to every attested enclave, vouched by all orgs",
     )
     .addHelpText(
       'after',

@@ -1,6 +1,7 @@
 // Makes the local network confidential: the development attestation platform and policy at set-up
-// (simulated enclaves, clearly marked), and provisioning after every deploy — each org's enclave
-// registered with its evidence, the chaincode keys created, shared and vouched for by both orgs.
+// (simulated enclaves, clearly marked), and provisioning after every deploy — the genesis (policy and
+// the operator role's wallet) approved by every org's admin, each org's enclave registered with its
+// evidence by its own admin, the chaincode keys created, shared and vouched for by both orgs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   createDevelopmentPlatform,
@@ -19,9 +20,11 @@ import {
   type ProvisioningOrg,
 } from '../../../client/src/confidential';
 import { openGateway } from '../../../client/src/fabric/gateway-connection';
+import { readWalletInfo } from '../../../client/src/wallet/wallet-file';
 import type { Progress } from '../progress';
 import { enclavePaths } from './enclave-setup';
 import { localIdentity } from './identities';
+import { ensureRoleWallets, walletPaths } from './roles';
 import type { Topology } from './topology';
 
 /** How long the development root, PCK chain and collateral stay valid. */
@@ -68,14 +71,25 @@ function onStep(progress: Progress) {
   };
 }
 
-/** Registers enclaves, creates/shares keys and collects vouchers: only what is missing. */
+/**
+ * Approves the genesis (the network policy and the operator role's wallet, created here if missing),
+ * registers enclaves, creates/shares keys and collects vouchers: only what is missing.
+ */
 export async function provisionConfidential(t: Topology, progress: Progress): Promise<ProvisionReport> {
+  await ensureRoleWallets(t);
+  const operator = readWalletInfo(walletPaths.wallet(t, 'operator')).callerId;
   return asOrgAdmins(t, (orgs) =>
-    provision({ chaincode: t.chaincode, orgs, policy: readNetworkPolicy(t), onStep: onStep(progress) }),
+    provision({
+      chaincode: t.chaincode,
+      orgs,
+      policy: readNetworkPolicy(t),
+      operator,
+      onStep: onStep(progress),
+    }),
   );
 }
 
-/** Opens a new key epoch (created by org1's enclave), shared and vouched for by every org. */
+/** Opens a new key epoch (approved by every org, created by org1's enclave), shared and vouched for by every org. */
 export async function rotateChaincodeKeys(t: Topology, progress: Progress): Promise<ProvisionReport> {
   return asOrgAdmins(t, (orgs) =>
     rotateKeys({ chaincode: t.chaincode, orgs, policy: readNetworkPolicy(t), onStep: onStep(progress) }),

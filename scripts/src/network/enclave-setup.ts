@@ -32,5 +32,12 @@ export function enclaveEnv(t: Topology, org: PeerOrg): Record<string, string> {
     ECAR_SIMULATED_CPU_SECRET: enclavePaths.cpuSecret(t, org),
     ECAR_CODE_ROOT: t.root,
     ECAR_PLAINTEXT: t.plaintext ? '1' : '0',
+    // every org of the topology founds the consortium: all must approve the genesis
+    ECAR_FOUNDING_ORGS: foundingOrgs(t).join(','),
   };
+}
+
+/** The founding orgs of the network: every org of the topology (the same list on every enclave). */
+export function foundingOrgs(t: Topology): string[] {
+  return t.orgs.map((org) => org.mspId).sort();
 }

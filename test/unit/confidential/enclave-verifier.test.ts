@@ -210,6 +210,7 @@ describe('verifyEnclaveSet', () => {
           receiptPublicKey: signingKeyPair().publicKey,
         },
         creator: intruderId,
+        lineage: intruderId,
         wraps: [],
       },
       intruder.seed,
@@ -248,6 +249,32 @@ describe('verifyEnclaveSet', () => {
     expect(error.message).to.contain(
       `enclave ${good.enclaves[1]!.id.slice(0, 8)}… holds the keys but is not in the registry`,
     );
+  });
+
+  it('refuses the set when a registered enclave holds a wrap but does not verify, even without vouching', () => {
+    const fixture = confidentialFixture({
+      platform: good.platform,
+      enclaves: [
+        { mspId: 'Org1MSP' },
+        { mspId: 'Org2MSP' },
+        { mspId: 'Org2MSP', measurement: createHash('sha256').update('other').digest() },
+      ],
+      vouching: [0, 1],
+    });
+    const rogue = fixture.enclaves[2]!;
+    expect(fixture.record.wraps.map((w) => w.enclave)).to.include(rogue.id);
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(failureOf(error, (f) => f.rule === 'measurement').enclave).to.equal(rogue.id);
+    expect(error.message).to.contain('holds the keys but your policy does not accept it');
+  });
+
+  it("refuses a key status whose wrap is not of the record's key lineage (the answer was altered)", () => {
+    const [wrap] = good.record.wraps;
+    const altered = { ...good.keyStatus, wraps: [{ ...wrap!, from: 'ab'.repeat(32) }] };
+    const error = refusal(() => verifyEnclaveSet(input(good, { keyStatus: altered })));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(error.message).to.contain("is not of this record's key lineage and epoch");
   });
 
   it('accepts the set when a rejected enclave holds no keys, and reports it with its reason', () => {

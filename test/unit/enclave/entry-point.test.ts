@@ -59,7 +59,7 @@ describe('confidential entry point (submit / evaluate)', () => {
     network = new EnclaveTestNetwork();
     org1 = testRuntime({ platform, mspId: 'Org1MSP' });
     org2 = testRuntime({ platform, mspId: 'Org2MSP' });
-    record = await provision(network, platform, [org1, org2]);
+    record = await provision(network, platform, [org1, org2], operator.callerId);
     const init = operator.request(record, 'initialize', { ...paramsArgs(), issuer: issuer.callerId });
     await network.submit((tx) => org1.run(tx, 'submit', init.envelope));
   });

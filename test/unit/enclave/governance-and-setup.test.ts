@@ -37,7 +37,13 @@ import type { PolicyProposal, PolicyRecord } from '../../../chaincode/src/protoc
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { chaincodeBundle } from '../../../scripts/src/network/chaincode';
 import { testCertificates } from '../../support/fake-stub';
-import { EnclaveTestNetwork, newEnclaveDir, testPlatform, testRuntime } from '../../support/enclave-harness';
+import {
+  approveGenesis,
+  EnclaveTestNetwork,
+  newEnclaveDir,
+  testPlatform,
+  testRuntime,
+} from '../../support/enclave-harness';
 import { projectRoot } from '../../support/testdata';
 
 async function failure(promise: Promise<unknown>): Promise<EcarError> {
@@ -59,43 +65,15 @@ describe('policy governance', () => {
 
   async function twoOrgNetwork(): Promise<EnclaveTestNetwork> {
     const network = new EnclaveTestNetwork();
-    await network.submit((tx) => org1.initPolicy(tx, JSON.stringify(policy)), { isAdmin: true });
+    await approveGenesis(network, [org1, org2], policy);
     for (const runtime of [org1, org2]) {
       await network.submit((tx) => runtime.registerEnclave(tx, JSON.stringify(runtime.enclaveEvidence())), {
         mspId: runtime.config.mspId,
+        isAdmin: true,
       });
     }
     return network;
   }
-
-  it('lets only an org admin set the first policy, once', async () => {
-    const network = new EnclaveTestNetwork();
-    const notAdmin = await failure(network.submit((tx) => org1.initPolicy(tx, JSON.stringify(policy))));
-    expect(notAdmin.code).to.equal('FORBIDDEN');
-    const record = await network.submit((tx) => org1.initPolicy(tx, JSON.stringify(policy)), {
-      isAdmin: true,
-    });
-    expect(record).to.include({ version: 1 });
-    expect(record.approvedBy).to.deep.equal(['Org1MSP']);
-    const again = await failure(
-      network.submit((tx) => org1.initPolicy(tx, JSON.stringify(policy)), { isAdmin: true }),
-    );
-    expect(again.code).to.equal('ALREADY_EXISTS');
-    // as JSON (what the contract answers), the stored record is the one returned
-    expect(await network.evaluate((tx) => org1.getPolicy(tx))).to.deep.equal(
-      JSON.parse(JSON.stringify(record)),
-    );
-  });
-
-  it('refuses a policy with an unknown field', async () => {
-    const network = new EnclaveTestNetwork();
-    const error = await failure(
-      network.submit((tx) => org1.initPolicy(tx, JSON.stringify({ ...policy, alowDebug: true })), {
-        isAdmin: true,
-      }),
-    );
-    expect(error.code).to.equal('INVALID_ARGUMENT');
-  });
 
   it('applies a proposal only when a majority of orgs approved (2 of 2)', async () => {
     const network = await twoOrgNetwork();

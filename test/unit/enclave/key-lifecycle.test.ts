@@ -1,5 +1,6 @@
 // Key provisioning end to end over the in-memory ledger: create → publish → import by a second
-// enclave → vouch → rotate to epoch 2, with old values still readable and new writes in epoch 2.
+// enclave → vouch → rotate to epoch 2 (approved by both orgs), with old values still readable and
+// new writes in epoch 2. Every write runs on every enclave as an AND endorsement policy would.
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
@@ -17,7 +18,19 @@ import {
   testPlatform,
   testRuntime,
   TestWallet,
+  type TxOptions,
 } from '../../support/enclave-harness';
+
+const admin = (mspId: string): TxOptions => ({ mspId, isAdmin: true });
+
+/** Org1's admin proposes the next epoch and Org2's admin approves it (2 of 2). */
+async function approveRotation(
+  network: EnclaveTestNetwork,
+  endorsers: readonly EnclaveRuntime[],
+): Promise<void> {
+  const proposal = await network.endorse(endorsers, (r, tx) => r.proposeRotation(tx), admin('Org1MSP'));
+  await network.endorse(endorsers, (r, tx) => r.approveRotation(tx, proposal.id), admin('Org2MSP'));
+}
 
 async function failure(promise: Promise<unknown>): Promise<EcarError> {
   try {
@@ -41,13 +54,14 @@ describe('KeyManager', () => {
     let org2: EnclaveRuntime;
     let record1: KeyRecord;
     const dirs: string[] = [];
+    const operator = new TestWallet();
 
     before(async () => {
       network = new EnclaveTestNetwork();
       dirs.push(newEnclaveDir(), newEnclaveDir());
       org1 = testRuntime({ platform, mspId: 'Org1MSP', dir: dirs[0] });
       org2 = testRuntime({ platform, mspId: 'Org2MSP', dir: dirs[1] });
-      record1 = await provision(network, platform, [org1, org2]);
+      record1 = await provision(network, platform, [org1, org2], operator.callerId);
     });
     after(() => {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -78,16 +92,18 @@ describe('KeyManager', () => {
     });
 
     it('rotates to epoch 2: old values stay readable, new writes are sealed in epoch 2', async () => {
-      const operator = new TestWallet();
       const init = operator.request(record1, 'initialize', { ...paramsArgs(), issuer: ISSUER });
-      const initTx = network.nextTxId();
-      await network.submit((tx) => org1.run(tx, 'submit', init.envelope), { txId: initTx });
+      await network.endorse([org1, org2], (r, tx) => r.run(tx, 'submit', init.envelope));
 
-      const record2 = await network.evaluate((tx) => org2.createKeys(tx));
+      await approveRotation(network, [org1, org2]);
+      const record2 = await network.evaluate((tx) => org2.createKeys(tx), admin('Org2MSP'));
       expect(record2.epoch).to.equal(2);
-      await network.submit((tx) => org1.publishKeys(tx, JSON.stringify(record2)));
-      const voucher = await network.evaluate((tx) => org1.vouchKeys(tx, '2'));
-      await network.submit((tx) => org2.recordVoucher(tx, JSON.stringify(voucher)));
+      const text = JSON.stringify(record2);
+      await network.endorse([org1, org2], (r, tx) => r.publishKeys(tx, text), admin('Org2MSP'));
+      const voucher = JSON.stringify(
+        await network.evaluate((tx) => org1.vouchKeys(tx, '2'), admin('Org1MSP')),
+      );
+      await network.endorse([org1, org2], (r, tx) => r.recordVoucher(tx, voucher), admin('Org1MSP'));
       expect(org1.keys.heldEpochs).to.deep.equal([1, 2]);
 
       // the params sealed in epoch 1 are still read, by both enclaves
@@ -130,7 +146,8 @@ describe('KeyManager', () => {
       const org1 = testRuntime({ platform });
       const stranger = testRuntime({ platform });
       await provision(network, platform, [org1]);
-      const error = await failure(network.evaluate((tx) => stranger.createKeys(tx)));
+      await approveRotation(network, [org1]);
+      const error = await failure(network.evaluate((tx) => stranger.createKeys(tx), admin('Org1MSP')));
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
 
@@ -139,9 +156,10 @@ describe('KeyManager', () => {
       const org1 = testRuntime({ platform, mspId: 'Org1MSP' });
       const org2 = testRuntime({ platform, mspId: 'Org2MSP' });
       await provision(network, platform, [org1, org2]);
+      await approveRotation(network, [org1, org2]);
       // 40 days later both registrations' collateral has expired: nobody, not even the creator, qualifies
       network.nowMs += 40 * 86_400_000;
-      const error = await failure(network.evaluate((tx) => org2.createKeys(tx)));
+      const error = await failure(network.evaluate((tx) => org2.createKeys(tx), admin('Org2MSP')));
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
   });
@@ -151,40 +169,57 @@ describe('KeyManager', () => {
       const network = new EnclaveTestNetwork();
       const org1 = testRuntime({ platform });
       const record = await provision(network, platform, [org1]);
-      const replay = await failure(network.submit((tx) => org1.publishKeys(tx, JSON.stringify(record))));
+      const replay = await failure(
+        network.submit((tx) => org1.publishKeys(tx, JSON.stringify(record)), admin('Org1MSP')),
+      );
       expect(replay.code).to.equal('CONFLICT');
-      const next = await network.evaluate((tx) => org1.createKeys(tx));
+      await approveRotation(network, [org1]);
+      const next = await network.evaluate((tx) => org1.createKeys(tx), admin('Org1MSP'));
       const forged = { ...next, receiptPublicKey: record.receiptPublicKey };
-      const error = await failure(network.submit((tx) => org1.publishKeys(tx, JSON.stringify(forged))));
+      const error = await failure(
+        network.submit((tx) => org1.publishKeys(tx, JSON.stringify(forged)), admin('Org1MSP')),
+      );
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
       expect(error.message).to.include('signature');
     });
   });
 
-  describe('shareKeys / addWraps', () => {
-    it('gives an enclave registered after the keys were made its wrap', async () => {
+  describe('shareKeys', () => {
+    it('gives an enclave registered after the keys were made its wrap, written by the share itself', async () => {
       const network = new EnclaveTestNetwork();
       const org1 = testRuntime({ platform, mspId: 'Org1MSP' });
       const record = await provision(network, platform, [org1]);
       const late = testRuntime({ platform, mspId: 'Org2MSP' });
-      await network.submit((tx) => late.registerEnclave(tx, JSON.stringify(late.enclaveEvidence())), {
-        mspId: 'Org2MSP',
-      });
-      const before = await failure(network.evaluate((tx) => late.vouchKeys(tx, '1')));
+      await network.submit(
+        (tx) => late.registerEnclave(tx, JSON.stringify(late.enclaveEvidence())),
+        admin('Org2MSP'),
+      );
+      const before = await failure(network.evaluate((tx) => late.vouchKeys(tx, '1'), admin('Org2MSP')));
       expect(before.code).to.equal('KEYS_UNAVAILABLE');
 
-      const wraps = await network.evaluate((tx) => org1.shareKeys(tx, ''));
-      expect(wraps.map((w) => w.enclave)).to.deep.equal([late.identity.id]);
-      const notAdmin = await failure(network.submit((tx) => org1.addWraps(tx, JSON.stringify(wraps))));
-      expect(notAdmin.code).to.equal('FORBIDDEN');
-      expect((await failure(network.evaluate((tx) => late.vouchKeys(tx, '1')))).code).to.equal(
-        'KEYS_UNAVAILABLE',
-      );
-      await network.submit((tx) => org1.addWraps(tx, JSON.stringify(wraps)), { isAdmin: true });
-      const voucher = await network.evaluate((tx) => late.vouchKeys(tx, '1'));
-      await network.submit((tx) => late.recordVoucher(tx, JSON.stringify(voucher)));
+      // an enclave that does not hold the epoch cannot endorse a share (it cannot compute the wrap)
+      const unheld = await failure(network.submit((tx) => late.shareKeys(tx, ''), admin('Org2MSP')));
+      expect(unheld.code).to.equal('KEYS_UNAVAILABLE');
 
-      // the late enclave now serves requests
+      const wraps = await network.endorse([org1], (r, tx) => r.shareKeys(tx, ''), admin('Org1MSP'));
+      expect(wraps.map((w) => w.enclave)).to.deep.equal([late.identity.id]);
+      const status = await network.evaluate((tx) => org1.keyStatus(tx));
+      expect(status.wraps.map((w) => w.enclave)).to.include(late.identity.id);
+      const voucher = JSON.stringify(
+        await network.evaluate((tx) => late.vouchKeys(tx, '1'), admin('Org2MSP')),
+      );
+      await network.submit((tx) => late.recordVoucher(tx, voucher), admin('Org2MSP'));
+
+      // the late enclave now holds the same keys and endorses the next share identically
+      const third = testRuntime({ platform, mspId: 'Org1MSP' });
+      await network.submit(
+        (tx) => third.registerEnclave(tx, JSON.stringify(third.enclaveEvidence())),
+        admin('Org1MSP'),
+      );
+      const shared = await network.endorse([org1, late], (r, tx) => r.shareKeys(tx, ''), admin('Org1MSP'));
+      expect(shared.map((w) => w.enclave)).to.deep.equal([third.identity.id]);
+
+      // the late enclave serves requests
       const wallet = new TestWallet();
       const request = wallet.request(record, 'getParams', {});
       const txId = network.nextTxId();
@@ -203,9 +238,11 @@ describe('KeyManager', () => {
       const network = new EnclaveTestNetwork();
       const org1 = testRuntime({ platform });
       await provision(network, platform, [org1]);
-      const voucher = await network.evaluate((tx) => org1.vouchKeys(tx, '1'));
+      const voucher = await network.evaluate((tx) => org1.vouchKeys(tx, '1'), admin('Org1MSP'));
       const forged = { ...voucher, sig: Buffer.alloc(64, 1).toString('base64') };
-      const error = await failure(network.submit((tx) => org1.recordVoucher(tx, JSON.stringify(forged))));
+      const error = await failure(
+        network.submit((tx) => org1.recordVoucher(tx, JSON.stringify(forged)), admin('Org1MSP')),
+      );
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
   });

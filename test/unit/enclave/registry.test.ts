@@ -9,7 +9,13 @@ import type { EnclaveEvidence } from '../../../chaincode/src/protocol/confidenti
 import { boxKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { T0 } from '../../support/ledger';
-import { CHANNEL, EnclaveTestNetwork, testPlatform, testRuntime } from '../../support/enclave-harness';
+import {
+  approveGenesis,
+  CHANNEL,
+  EnclaveTestNetwork,
+  testPlatform,
+  testRuntime,
+} from '../../support/enclave-harness';
 
 const DAY = 86_400_000;
 
@@ -33,7 +39,7 @@ describe('registerEnclave', () => {
 
   async function networkWith(policy: object): Promise<EnclaveTestNetwork> {
     const network = new EnclaveTestNetwork();
-    await network.submit((tx) => enclave.initPolicy(tx, JSON.stringify(policy)), { isAdmin: true });
+    await approveGenesis(network, [enclave], policy);
     return network;
   }
 
@@ -44,14 +50,16 @@ describe('registerEnclave', () => {
   ): Promise<unknown> {
     return network.submit((tx) => enclave.registerEnclave(tx, JSON.stringify(evidence)), {
       mspId: 'Org1MSP',
+      isAdmin: true,
       ...options,
     });
   }
 
   it('accepts simulated evidence under a policy with allowSimulated and the development root', async () => {
     const network = await networkWith(developmentPolicy(platform));
-    const record = await network.submit((tx) =>
-      enclave.registerEnclave(tx, JSON.stringify(enclave.enclaveEvidence())),
+    const record = await network.submit(
+      (tx) => enclave.registerEnclave(tx, JSON.stringify(enclave.enclaveEvidence())),
+      { isAdmin: true },
     );
     expect(record).to.include({
       id: enclave.identity.id,
@@ -87,7 +95,9 @@ describe('registerEnclave', () => {
     const network = await networkWith(developmentPolicy(platform));
     const debug = testRuntime({ platform, debug: true });
     const error = await failure(
-      network.submit((tx) => debug.registerEnclave(tx, JSON.stringify(debug.enclaveEvidence()))),
+      network.submit((tx) => debug.registerEnclave(tx, JSON.stringify(debug.enclaveEvidence())), {
+        isAdmin: true,
+      }),
     );
     expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
     expect(error.details.rule).to.equal('debug');

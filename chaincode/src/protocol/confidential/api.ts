@@ -17,25 +17,40 @@ export const Confidential = {
   register: 'registerEnclave',
   /** evaluate () → RegistryRecord[] */
   enclaves: 'listEnclaves',
-  /** submit (policy JSON): sets the first policy; only while none exists, only by an org admin. */
-  initPolicy: 'initPolicy',
+  /**
+   * submit (genesis JSON `{policy, operator}`) → GenesisProposal | GenesisRecord: a founding org's
+   * admin approves the genesis; when every founding org approved the same one, the first policy and
+   * the operator wallet are fixed (only while no policy exists).
+   */
+  approveGenesis: 'approveGenesis',
+  /** evaluate () → GenesisRecord */
+  genesis: 'getGenesis',
   /** submit (policy JSON) → PolicyProposal: an org admin proposes; counts as that org's approval. */
   proposePolicy: 'proposePolicy',
   /** submit (proposal id) → PolicyRecord | PolicyProposal: active once a majority of orgs approved. */
   approvePolicy: 'approvePolicy',
   /** evaluate () → PolicyRecord */
   policy: 'getPolicy',
-  /** evaluate () → KeyRecord of a new epoch, wrapped to every registered enclave this enclave verified. */
+  /** submit () → RotationProposal: an org admin proposes the next key epoch; counts as its approval. */
+  proposeRotation: 'proposeRotation',
+  /** submit (proposal id) → RotationProposal: the next epoch may be created once a majority approved. */
+  approveRotation: 'approveRotation',
+  /**
+   * evaluate (org admin) () → KeyRecord of the next epoch (the first, or one a majority approved),
+   * wrapped to every registered enclave this enclave verified at the transaction time.
+   */
   createKeys: 'createKeys',
-  /** submit (KeyRecord JSON): publishes the epoch and makes it current. */
+  /** submit (org admin) (KeyRecord JSON): publishes the epoch and its wraps and makes it current. */
   publishKeys: 'publishKeys',
-  /** evaluate (enclave ids JSON) → KeyWrap[] for enclaves registered after the keys were created. */
+  /**
+   * submit (org admin) (enclave ids JSON, or empty for every attested enclave without a wrap) →
+   * KeyWrap[]: every endorsing enclave verifies each recipient at the transaction time and writes
+   * the same deterministic wraps of the current epoch.
+   */
   shareKeys: 'shareKeys',
-  /** submit (KeyWrap[] JSON) */
-  addWraps: 'addWraps',
-  /** evaluate (epoch) → Voucher: the enclave imports the epoch's keys and vouches for their public halves. */
+  /** evaluate (org admin) (epoch) → Voucher: the enclave imports the epoch's keys and vouches for their public halves. */
   vouch: 'vouchKeys',
-  /** submit (Voucher JSON) */
+  /** submit (org admin) (Voucher JSON) */
   recordVoucher: 'recordVoucher',
   /** evaluate () → KeyStatus */
   keyStatus: 'keyStatus',
@@ -93,6 +108,41 @@ export interface PolicyProposal {
   readonly proposedBy: string;
   readonly approvals: readonly string[];
   readonly applied: boolean;
+}
+
+/** What the founding orgs fix together: the first attestation policy and the operator wallet. */
+export interface Genesis {
+  readonly policy: AttestationPolicy;
+  /** The operator's wallet caller id (`w:` + hex of its Ed25519 key). */
+  readonly operator: string;
+}
+
+/** A genesis collecting approvals (key `genesis/proposal/<id>`, id = hash of the genesis). */
+export interface GenesisProposal extends Genesis {
+  readonly v: 1;
+  readonly id: string;
+  readonly approvals: readonly string[];
+  /** The founding orgs whose approvals are still missing. */
+  readonly missing: readonly string[];
+}
+
+/** The applied genesis (key `genesis/current`). */
+export interface GenesisRecord extends Genesis {
+  readonly v: 1;
+  readonly id: string;
+  readonly approvedBy: readonly string[];
+  readonly txId: string;
+}
+
+/** A proposed key rotation (key `rotation/<id>`): the next epoch, approved by a majority of orgs. */
+export interface RotationProposal {
+  readonly v: 1;
+  readonly id: string;
+  /** The epoch this rotation allows to be published. */
+  readonly epoch: number;
+  readonly proposedBy: string;
+  readonly approvals: readonly string[];
+  readonly approved: boolean;
 }
 
 export interface KeyStatus {

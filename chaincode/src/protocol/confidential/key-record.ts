@@ -1,6 +1,13 @@
 // Chaincode keys per epoch (DESIGN section 4): created inside one enclave, published on the ledger
-// as a record with the public halves and one NaCl box per enclave the creator verified itself, and
-// vouched for by every enclave that imported them. Secrets never appear outside a box.
+// as a record with the public halves and one box per enclave the creator verified itself, shared
+// later by a recorded transaction, and vouched for by every enclave that imported them. Secrets
+// never appear outside a box.
+//
+// Wraps (v2) are deterministic: the ephemeral X25519 secret and the nonce are derived from the
+// bundle's name key, the recipient and the bundle itself, so every enclave holding the epoch writes
+// byte-identical wraps and a share can be a transaction that every required org endorses. A wrap is
+// `from` the key lineage (a keyed hash of the name key), not from one enclave; the recipient checks
+// the unwrapped public halves against the published record.
 import { canonicalJson } from '../../domain/json';
 import type { JsonValue } from '../../ports';
 import { EcarError } from '../errors';
@@ -8,18 +15,23 @@ import { fromB64, fromHex, fromUtf8, parseJsonObject, toB64, toHex, utf8 } from 
 import {
   boxKeyPair,
   boxSharedKey,
+  hmacSha256,
   KEY_BYTES,
   NONCE_BYTES,
   randomBytes,
   secretOpen,
   secretSeal,
+  sha256,
   sign,
   signingKeyPair,
   verifySignature,
 } from './primitives';
 
-const RECORD_DOMAIN = 'ecar/key-record/v1\n';
+const RECORD_DOMAIN = 'ecar/key-record/v2\n';
 const VOUCH_DOMAIN = 'ecar/vouch/v1\n';
+const LINEAGE_DOMAIN = 'ecar/key-lineage/v1\n';
+const WRAP_SECRET_DOMAIN = 'ecar/wrap/ephemeral/v2\n';
+const WRAP_NONCE_DOMAIN = 'ecar/wrap/nonce/v2\n';
 
 /** The secret halves of one epoch. */
 export interface EpochSecrets {
@@ -42,26 +54,32 @@ export interface EpochPublicKeys {
   readonly receiptPublicKey: Uint8Array;
 }
 
-/** A box of the key bundle for one enclave. */
+/** A box of the key bundle (every epoch up to `epoch`) for one enclave. */
 export interface KeyWrap {
+  readonly v: 2;
   /** Enclave id (hex of its Ed25519 identity key) of the recipient. */
   readonly enclave: string;
-  /** Enclave id of the sender, whose box key sealed it (the record's creator, or a later sharer). */
+  /** The key lineage (see lineageOf) whose name key derived the box, never one enclave. */
   readonly from: string;
+  readonly epoch: number;
+  /** The derived ephemeral X25519 public key, base64. */
+  readonly eph: string;
   readonly n: string;
   readonly ct: string;
 }
 
 /** The ledger record of an epoch's keys. */
 export interface KeyRecord {
-  readonly v: 1;
+  readonly v: 2;
   readonly channel: string;
   readonly chaincode: string;
   readonly epoch: number;
   readonly boxPublicKey: string;
   readonly receiptPublicKey: string;
-  /** Enclave id of the creator, whose box key sealed the wraps and whose identity key signed. */
+  /** Enclave id of the creator, whose identity key signed. */
   readonly creator: string;
+  /** The key lineage every wrap of this chaincode comes from (lineageOf the name key). */
+  readonly lineage: string;
   readonly wraps: readonly KeyWrap[];
   readonly sig: string;
 }
@@ -127,28 +145,61 @@ export function parseBundle(bytes: Uint8Array): KeyBundle {
   return { nameKey: fromB64(raw.name, 'name key', 'KEYS_UNAVAILABLE', KEY_BYTES), epochs };
 }
 
-/** Boxes the bundle to a recipient enclave, from the sender enclave's box key. */
+/** The public id of a key lineage: a keyed hash of its name key (reveals nothing of the key). */
+export function lineageOf(nameKey: Uint8Array): string {
+  return toHex(hmacSha256(nameKey, LINEAGE_DOMAIN));
+}
+
+/** The bundle without epochs after `epoch` (only published epochs are ever wrapped or extended). */
+export function restrictBundle(bundle: KeyBundle, epoch: number): KeyBundle {
+  return { nameKey: bundle.nameKey, epochs: new Map([...bundle.epochs].filter(([e]) => e <= epoch)) };
+}
+
+/**
+ * Boxes the bundle's epochs up to `epoch` to a recipient enclave. Deterministic: the same bundle,
+ * recipient and epoch give the same bytes on every enclave that holds them (the ephemeral secret
+ * and nonce are keyed by the name key and bound to the plaintext's hash, so no two plaintexts
+ * share them).
+ */
 export function wrapBundle(
   bundle: KeyBundle,
   recipient: Readonly<{ enclave: string; boxPublicKey: Uint8Array }>,
-  sender: Readonly<{ enclave: string; boxSecretKey: Uint8Array }>,
+  epoch: number,
 ): KeyWrap {
-  const nonce = randomBytes(NONCE_BYTES);
-  const key = boxSharedKey(recipient.boxPublicKey, sender.boxSecretKey);
-  return {
+  const restricted = restrictBundle(bundle, epoch);
+  if (!restricted.epochs.has(epoch)) throw new EcarError('KEYS_UNAVAILABLE', `no keys of epoch ${epoch}`);
+  const plain = serializeBundle(restricted);
+  const label = canonicalJson({
+    bundle: toHex(sha256(plain)),
     enclave: recipient.enclave,
-    from: sender.enclave,
+    epoch,
+    recipientKey: toB64(recipient.boxPublicKey),
+  });
+  const ephemeral = boxKeyPair(hmacSha256(bundle.nameKey, WRAP_SECRET_DOMAIN, label));
+  const nonce = hmacSha256(bundle.nameKey, WRAP_NONCE_DOMAIN, label).slice(0, NONCE_BYTES);
+  const key = boxSharedKey(recipient.boxPublicKey, ephemeral.secretKey);
+  return {
+    v: 2,
+    enclave: recipient.enclave,
+    from: lineageOf(bundle.nameKey),
+    epoch,
+    eph: toB64(ephemeral.publicKey),
     n: toB64(nonce),
-    ct: toB64(secretSeal(key, nonce, serializeBundle(bundle))),
+    ct: toB64(secretSeal(key, nonce, plain)),
   };
 }
 
-export function unwrapBundle(
-  wrap: KeyWrap,
-  senderBoxPublicKey: Uint8Array,
-  recipientBoxSecretKey: Uint8Array,
-): KeyBundle {
-  const key = boxSharedKey(senderBoxPublicKey, recipientBoxSecretKey);
+/**
+ * Opens a wrap with the recipient's box secret key and checks that it holds the lineage and epoch
+ * it claims (the caller still checks the public halves against the published record).
+ *
+ * @throws EcarError KEYS_UNAVAILABLE when it does not open or claims other keys than it holds.
+ */
+export function unwrapBundle(wrap: KeyWrap, recipientBoxSecretKey: Uint8Array): KeyBundle {
+  const key = boxSharedKey(
+    fromB64(wrap.eph, 'wrap ephemeral key', 'KEYS_UNAVAILABLE', KEY_BYTES),
+    recipientBoxSecretKey,
+  );
   const plain = secretOpen(
     key,
     fromB64(wrap.n, 'wrap nonce', 'KEYS_UNAVAILABLE', NONCE_BYTES),
@@ -156,13 +207,18 @@ export function unwrapBundle(
   );
   if (plain === undefined)
     throw new EcarError('KEYS_UNAVAILABLE', 'the key wrap does not open for this enclave');
-  return parseBundle(plain);
+  const bundle = parseBundle(plain);
+  if (lineageOf(bundle.nameKey) !== wrap.from || Math.max(...bundle.epochs.keys()) !== wrap.epoch) {
+    throw new EcarError('KEYS_UNAVAILABLE', 'the key wrap holds other keys than it names');
+  }
+  return bundle;
 }
 
 function recordMessage(record: Omit<KeyRecord, 'sig' | 'wraps'>): Uint8Array {
-  const { v, channel, chaincode, epoch, boxPublicKey, receiptPublicKey, creator } = record;
+  const { v, channel, chaincode, epoch, boxPublicKey, receiptPublicKey, creator, lineage } = record;
   return utf8(
-    RECORD_DOMAIN + canonicalJson({ v, channel, chaincode, epoch, boxPublicKey, receiptPublicKey, creator }),
+    RECORD_DOMAIN +
+      canonicalJson({ v, channel, chaincode, epoch, boxPublicKey, receiptPublicKey, creator, lineage }),
   );
 }
 
@@ -173,18 +229,20 @@ export function makeKeyRecord(
     chaincode: string;
     keys: EpochPublicKeys;
     creator: string;
+    lineage: string;
     wraps: readonly KeyWrap[];
   }>,
   creatorSigningSeed: Uint8Array,
 ): KeyRecord {
   const unsigned = {
-    v: 1 as const,
+    v: 2 as const,
     channel: fields.channel,
     chaincode: fields.chaincode,
     epoch: fields.keys.epoch,
     boxPublicKey: toB64(fields.keys.boxPublicKey),
     receiptPublicKey: toB64(fields.keys.receiptPublicKey),
     creator: fields.creator,
+    lineage: fields.lineage,
   };
   return { ...unsigned, wraps: fields.wraps, sig: toB64(sign(creatorSigningSeed, recordMessage(unsigned))) };
 }
@@ -249,10 +307,22 @@ export function isEnclaveId(value: unknown): value is string {
 
 export function parseKeyWrap(input: unknown): KeyWrap {
   const x = (input ?? {}) as Record<string, unknown>;
-  if (!isEnclaveId(x.enclave) || !isEnclaveId(x.from) || !isB64(x.n) || !isB64(x.ct)) {
-    throw new EcarError('KEYS_UNAVAILABLE', 'key wrap is malformed');
+  if (
+    x.v !== 2 ||
+    !isEnclaveId(x.enclave) ||
+    !isEnclaveId(x.from) ||
+    !isEpoch(x.epoch) ||
+    !isB64(x.eph) ||
+    !isB64(x.n) ||
+    !isB64(x.ct)
+  ) {
+    throw new EcarError('KEYS_UNAVAILABLE', 'key wrap is malformed (or of an older version than v2)');
   }
-  return { enclave: x.enclave, from: x.from, n: x.n, ct: x.ct };
+  return { v: 2, enclave: x.enclave, from: x.from, epoch: x.epoch, eph: x.eph, n: x.n, ct: x.ct };
+}
+
+function isEpoch(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
 /** The same rule as fromB64: canonical base64 alphabet and a length that is a multiple of 4. */
@@ -268,7 +338,7 @@ export function parseKeyRecord(input: unknown): KeyRecord {
   };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('not an object');
   const r = raw as Record<string, unknown>;
-  if (r.v !== 1) fail('unsupported version');
+  if (r.v !== 2) fail('unsupported version (v2 expected)');
   if (typeof r.channel !== 'string' || typeof r.chaincode !== 'string')
     fail('channel and chaincode required');
   if (typeof r.epoch !== 'number' || !Number.isSafeInteger(r.epoch) || r.epoch < 1)
@@ -276,16 +346,21 @@ export function parseKeyRecord(input: unknown): KeyRecord {
   if (!isB64(r.boxPublicKey) || !isB64(r.receiptPublicKey) || !isB64(r.sig))
     fail('keys and signature must be base64');
   if (!isEnclaveId(r.creator)) fail('creator must be an enclave id');
+  if (!isEnclaveId(r.lineage)) fail('lineage must be 64 hex digits');
   if (!Array.isArray(r.wraps)) return fail('wraps must be a list');
   const wraps = (r.wraps as unknown[]).map((w) => parseKeyWrap(w));
+  if (wraps.some((w) => w.from !== r.lineage || w.epoch !== r.epoch)) {
+    fail("a wrap is not of the record's lineage and epoch");
+  }
   return {
-    v: 1,
+    v: 2,
     channel: r.channel as string,
     chaincode: r.chaincode as string,
     epoch: r.epoch as number,
     boxPublicKey: r.boxPublicKey as string,
     receiptPublicKey: r.receiptPublicKey as string,
     creator: r.creator as string,
+    lineage: r.lineage as string,
     wraps,
     sig: r.sig as string,
   };

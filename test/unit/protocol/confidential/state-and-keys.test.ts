@@ -3,6 +3,7 @@ import {
   enclaveIdOf,
   extendBundle,
   epochPublicKeys,
+  lineageOf,
   makeKeyRecord,
   makeVoucher,
   parseKeyRecord,
@@ -86,13 +87,16 @@ describe('key records', () => {
   function record() {
     const { bundle, epoch } = extendBundle(undefined);
     const secrets = bundle.epochs.get(epoch)!;
-    const wrap = wrapBundle(
-      bundle,
-      { enclave: peer, boxPublicKey: peerBox.publicKey },
-      { enclave: creator, boxSecretKey: creatorBox.secretKey },
-    );
+    const wrap = wrapBundle(bundle, { enclave: peer, boxPublicKey: peerBox.publicKey }, epoch);
     const rec = makeKeyRecord(
-      { channel: 'ecar', chaincode: 'ecar', keys: epochPublicKeys(epoch, secrets), creator, wraps: [wrap] },
+      {
+        channel: 'ecar',
+        chaincode: 'ecar',
+        keys: epochPublicKeys(epoch, secrets),
+        creator,
+        lineage: lineageOf(bundle.nameKey),
+        wraps: [wrap],
+      },
       creatorSign.seed,
     );
     return { bundle, rec, wrap };
@@ -100,9 +104,36 @@ describe('key records', () => {
 
   it('delivers the bundle only to the enclave it was wrapped for', () => {
     const { bundle, wrap } = record();
-    const opened = unwrapBundle(wrap, creatorBox.publicKey, peerBox.secretKey);
+    const opened = unwrapBundle(wrap, peerBox.secretKey);
     expect(Buffer.from(opened.nameKey)).to.deep.equal(Buffer.from(bundle.nameKey));
-    expect(() => unwrapBundle(wrap, creatorBox.publicKey, boxKeyPair().secretKey)).to.throw(EcarError);
+    expect(() => unwrapBundle(wrap, boxKeyPair().secretKey)).to.throw(EcarError);
+    expect(() => unwrapBundle(wrap, creatorBox.secretKey)).to.throw(EcarError);
+  });
+
+  it('wraps byte-identically for the same bundle, recipient and epoch, and differently otherwise', () => {
+    const { bundle, wrap } = record();
+    const recipient = { enclave: peer, boxPublicKey: peerBox.publicKey };
+    expect(wrapBundle(bundle, recipient, 1)).to.deep.equal(wrap);
+    const other = wrapBundle(bundle, { enclave: creator, boxPublicKey: creatorBox.publicKey }, 1);
+    expect(other.eph).to.not.equal(wrap.eph);
+    expect(other.n).to.not.equal(wrap.n);
+    const rotated = extendBundle(bundle);
+    const next = wrapBundle(rotated.bundle, recipient, 2);
+    expect(next.n).to.not.equal(wrap.n);
+    expect(wrapBundle(rotated.bundle, recipient, 1)).to.deep.equal(wrap, 'epoch 1 of the rotated bundle');
+    expect(wrap.from).to.equal(lineageOf(bundle.nameKey)).and.to.not.equal(peer);
+  });
+
+  it('throws KEYS_UNAVAILABLE when a wrap names another epoch or lineage than it holds', () => {
+    const { wrap } = record();
+    for (const forged of [
+      { ...wrap, epoch: 2 },
+      { ...wrap, from: 'ab'.repeat(32) },
+    ]) {
+      expect(() => unwrapBundle(forged, peerBox.secretKey))
+        .to.throw(EcarError)
+        .with.property('code', 'KEYS_UNAVAILABLE');
+    }
   });
 
   it('verifies the creator signature and survives a JSON round trip', () => {
