@@ -4,7 +4,12 @@
 import { expect } from 'chai';
 import { sealResponse, type ResponsePayload } from '../../../../chaincode/src/protocol/confidential/envelope';
 import { fromB64 } from '../../../../chaincode/src/protocol/confidential/encoding';
-import { randomBytes, signingKeyPair } from '../../../../chaincode/src/protocol/confidential/primitives';
+import { extendBundle, wrapBundle } from '../../../../chaincode/src/protocol/confidential/key-record';
+import {
+  boxKeyPair,
+  randomBytes,
+  signingKeyPair,
+} from '../../../../chaincode/src/protocol/confidential/primitives';
 import { parseSealedValue, sealValue } from '../../../../chaincode/src/protocol/confidential/sealed-state';
 
 /** Records (key, nonce) → plaintext and fails on a second plaintext under one pair. */
@@ -88,6 +93,26 @@ describe('sealing sites', () => {
       const a = parseSealedValue(sealValue(value, base)).nonce;
       const b = parseSealedValue(sealValue(value, { ...base, logicalKey: 'account/w:2' })).nonce;
       expect(Buffer.from(a).equals(Buffer.from(b))).to.equal(false);
+    });
+  });
+
+  describe('wrapBundle (key wraps)', () => {
+    const recipient = { enclave: 'ab'.repeat(32), boxPublicKey: boxKeyPair().publicKey };
+
+    it('wraps different bundles to one recipient under different nonces, the same bundle identically', () => {
+      const ledger = new NonceLedger();
+      let bundle = extendBundle(undefined).bundle;
+      for (let epoch = 1; epoch <= 4; epoch += 1) {
+        const wrap = wrapBundle(bundle, recipient, epoch);
+        expect(wrapBundle(bundle, recipient, epoch)).to.deep.equal(wrap);
+        ledger.record(
+          fromB64(wrap.eph, 'eph', 'INTERNAL', 32),
+          fromB64(wrap.n, 'n', 'INTERNAL', 24),
+          wrap.ct,
+        );
+        bundle = extendBundle(bundle).bundle;
+      }
+      expect(ledger.size).to.equal(4);
     });
   });
 });
