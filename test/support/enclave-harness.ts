@@ -171,6 +171,8 @@ export interface RuntimeOptions {
   readonly cpuSecret?: Uint8Array;
   readonly debug?: boolean;
   readonly channel?: string;
+  /** The build's MRENCLAVE (also its sealing key's input); default MEASUREMENT. */
+  readonly measurement?: Uint8Array;
 }
 
 export const CPU_SECRET = new Uint8Array(32).fill(7);
@@ -195,10 +197,10 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
   };
   return new EnclaveRuntime({
     config,
-    sealer: simulatedSealer(options.cpuSecret ?? CPU_SECRET, options.platform.enclaveSigner),
+    sealer: simulatedSealer(options.cpuSecret ?? CPU_SECRET, options.measurement ?? MEASUREMENT),
     provider: simulatedProvider({
       platform: options.platform,
-      measurement: MEASUREMENT,
+      measurement: options.measurement ?? MEASUREMENT,
       debug: options.debug ?? false,
     }),
     meter: fakeMeterVerifier,

@@ -173,6 +173,72 @@ export async function changePolicy(options: Readonly<PolicyChangeOptions>): Prom
   );
 }
 
+export interface EnclaveHandover {
+  readonly chaincode: string;
+  /** The org admin whose enclave holds the current keys and wraps them. */
+  readonly sharer: ProvisioningOrg;
+  /** Registered enclaves (ids) to receive the current keys. */
+  readonly enclaveIds: readonly string[];
+  /** The sharer's enclave id when known: wraps from any other enclave are refused before recording. */
+  readonly sharerEnclaveId?: string;
+}
+
+/**
+ * Hands the current chaincode keys to registered enclaves: the sharer's own enclave verifies each
+ * recipient's evidence against the ledger's policy and wraps the keys to it, and the wraps are
+ * recorded on the ledger. The one place that performs the sharing step (today `shareKeys` evaluated
+ * on the sharer's peer + `addWraps` submitted by its admin), so a recorded sharing transaction can
+ * replace it here alone.
+ *
+ * @throws EcarError KEYS_UNAVAILABLE when an answered wrap is not from the sharer's enclave to a
+ *   requested one, or the sharer's enclave holds no current keys; any error of the ledger.
+ */
+export async function shareKeysTo(handover: Readonly<EnclaveHandover>): Promise<KeyWrap[]> {
+  const { sharer, enclaveIds } = handover;
+  const contract = contractOf(sharer, handover.chaincode);
+  const answer = await evaluateOn(contract, sharer.mspId, Confidential.shareKeys, JSON.stringify(enclaveIds));
+  if (!Array.isArray(answer))
+    throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
+  const wraps = answer.map((wrap) => parseKeyWrap(wrap));
+  const senders = new Set(wraps.map((wrap) => wrap.from));
+  for (const wrap of wraps) {
+    const fromSharer = handover.sharerEnclaveId === undefined || wrap.from === handover.sharerEnclaveId;
+    if (senders.size !== 1 || !fromSharer || !enclaveIds.includes(wrap.enclave)) {
+      throw new EcarError(
+        'KEYS_UNAVAILABLE',
+        `a wrap answered through ${sharer.mspId}'s gateway is not from one enclave to a requested one`,
+      );
+    }
+  }
+  await submit(contract, Confidential.addWraps, JSON.stringify(wraps));
+  return wraps;
+}
+
+/**
+ * Registers an enclave from its evidence as the org's admin (the evidence names that org). An
+ * upgraded build registers this way before the lifecycle switches to it: the running build's
+ * enclaves verify the new evidence against the ledger's policy.
+ *
+ * @throws EcarError ATTESTATION_* when the endorsing enclaves reject the evidence; FORBIDDEN.
+ */
+export async function registerEvidence(
+  org: ProvisioningOrg,
+  chaincode: string,
+  evidence: EnclaveEvidence,
+): Promise<RegistryRecord> {
+  if (evidence.mspId !== org.mspId) {
+    throw new EcarError(
+      'ATTESTATION_POLICY_REJECTED',
+      `the evidence is of an enclave of ${evidence.mspId}, not of ${org.mspId}`,
+    );
+  }
+  const [record] = parseRegistryRecords([
+    await submit(contractOf(org, chaincode), Confidential.register, JSON.stringify(evidence)),
+  ]);
+  if (record === undefined) throw new EcarError('INTERNAL', 'registerEnclave answered no record');
+  return record;
+}
+
 function policyAnswer(value: JsonValue): PolicyRecord | PolicyProposal {
   const isRecord = typeof value === 'object' && value !== null && !Array.isArray(value) && 'version' in value;
   return isRecord ? parsePolicyRecord(value) : parsePolicyProposal(value);
@@ -385,29 +451,8 @@ class Provisioning {
     }
     const sharerId = this.#enclaveId(sharer);
     const ids = missing.map((org) => this.#enclaveId(org));
-    const wraps: KeyWrap[] = await this.#attempt('shareKeys', sharer.mspId, async () => {
-      const answer = await evaluateOn(
-        this.#contract(sharer),
-        sharer.mspId,
-        Confidential.shareKeys,
-        JSON.stringify(ids),
-      );
-      if (!Array.isArray(answer))
-        throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
-      return answer.map((wrap) => parseKeyWrap(wrap));
-    });
-    for (const wrap of wraps) {
-      if (wrap.from !== sharerId || !ids.includes(wrap.enclave)) {
-        this.#fail(
-          'KEYS_UNAVAILABLE',
-          'shareKeys',
-          sharer.mspId,
-          `a wrap answered through ${sharer.mspId}'s gateway is not from its own enclave to a requested one`,
-        );
-      }
-    }
     await this.#attempt('shareKeys', sharer.mspId, () =>
-      submit(this.#contract(sharer), Confidential.addWraps, JSON.stringify(wraps)),
+      shareKeysTo({ chaincode: this.#options.chaincode, sharer, enclaveIds: ids, sharerEnclaveId: sharerId }),
     );
     const to = missing.map((org) => org.mspId).join(', ');
     this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to}`);
