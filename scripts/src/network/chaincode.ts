@@ -217,7 +217,8 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
       ECAR_MSP_ID: org.mspId,
       ECAR_CHANNEL: t.channel,
       ECAR_CHAINCODE: t.chaincode,
-      ...enclaveEnv(t, org),
+      // the server measures the same files at start, so this is the folder its sealing key opens
+      ...enclaveEnv(t, org, chaincodeMeasurement(t.root)),
     },
     cwd: t.root,
     logFile: paths.log(t, name),
