@@ -6,9 +6,14 @@ import {
   changePolicy,
   provision,
   ProvisioningError,
+  registerEvidence,
   rotateKeys,
+  shareKeysTo,
   type ProvisionOptions,
 } from '../../../client/src/confidential/provisioning';
+import { parseEnclaveEvidence } from '../../../client/src/confidential/records';
+import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { CHAINCODE, NOW, testPolicy } from '../../support/confidential-fixture';
 import { FakeProvisioningLedger } from '../../support/fake-provisioning-ledger';
 
@@ -103,6 +108,61 @@ describe('provision', () => {
     await provision(options);
     const report = await provision({ ...options, policy: { ...policy, allowedAdvisoryIds: [] } });
     expect(report.steps[0]?.detail).to.contain('differs from the requested one');
+  });
+});
+
+describe('registerEvidence / shareKeysTo (the upgrade handover)', () => {
+  async function orgTwoJoinsLate(): Promise<{ ledger: FakeProvisioningLedger }> {
+    const { ledger, options } = setup();
+    await provision({
+      ...options,
+      orgs: [ledger.org('Org1MSP')],
+      minOrgs: 1,
+      policy: { ...policy, minOrgs: 1 },
+    });
+    return { ledger };
+  }
+
+  async function evidenceOf(ledger: FakeProvisioningLedger, mspId: string) {
+    const contract = ledger.org(mspId).network.getContract(CHAINCODE, CONFIDENTIAL_CONTRACT);
+    const bytes = await contract.evaluateTransaction(Confidential.evidence);
+    return parseEnclaveEvidence(JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown);
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<EcarError> {
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof EcarError) return error;
+      throw error;
+    }
+    throw new Error('expected an EcarError');
+  }
+
+  it("refuses to register another org's evidence as this org's, before submitting anything", async () => {
+    const { ledger } = await orgTwoJoinsLate();
+    const evidence = await evidenceOf(ledger, 'Org2MSP');
+    const before = ledger.calls.length;
+    const error = await failure(registerEvidence(ledger.org('Org1MSP'), CHAINCODE, evidence));
+    expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
+    expect(ledger.calls.slice(before).some((call) => call.includes('submit'))).to.equal(false);
+  });
+
+  it('records no wrap when the answered wraps are not from the expected sharer enclave', async () => {
+    const { ledger } = await orgTwoJoinsLate();
+    const record = await registerEvidence(
+      ledger.org('Org2MSP'),
+      CHAINCODE,
+      await evidenceOf(ledger, 'Org2MSP'),
+    );
+    const handover = { chaincode: CHAINCODE, sharer: ledger.org('Org1MSP'), enclaveIds: [record.id] };
+    const error = await failure(shareKeysTo({ ...handover, sharerEnclaveId: 'f'.repeat(64) }));
+    expect(error.code).to.equal('KEYS_UNAVAILABLE');
+    expect(ledger.calls.some((call) => call.endsWith('addWraps'))).to.equal(false);
+
+    const wraps = await shareKeysTo({ ...handover, sharerEnclaveId: ledger.enclaveId('Org1MSP') });
+    expect(wraps.map((w) => [w.from, w.enclave])).to.deep.equal([[ledger.enclaveId('Org1MSP'), record.id]]);
+    expect(ledger.calls).to.include('Org1MSP submit addWraps');
   });
 });
 
