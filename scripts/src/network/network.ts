@@ -38,6 +38,8 @@ export interface NetworkRecord {
   readonly chaincodeName: string;
   readonly createdAt: string;
   readonly channelReady: boolean;
+  /** An upgrade admitted a build whose predecessors are not retired yet (set until the retirement ran). */
+  readonly retirementPending?: boolean;
   readonly chaincode?: {
     readonly version: string;
     readonly sequence: number;
@@ -268,6 +270,8 @@ export class LocalNetwork {
         `Admitting build ${bundle.hash.slice(0, 12)}… while the running build still serves`,
       );
       await admitBuild(t, bundle.hash, this.#progress);
+      // remembered, so a deploy interrupted after the switch still retires the old build next time
+      this.writeRecord({ ...record, retirementPending: true });
     }
     for (const org of t.orgs) {
       const packageId = packageIds[org.name] ?? '';
@@ -296,7 +300,7 @@ export class LocalNetwork {
     await this.waitForGossip();
     this.#progress.step('Provisioning confidential execution: enclave attestation, chaincode keys, vouchers');
     let provisioned = await provisionConfidential(t, this.#progress);
-    if (handover) {
+    if (handover || record.retirementPending === true) {
       this.#progress.step('Retiring the previous build: policy without its measurement, key rotation');
       provisioned = (await retireOtherBuilds(t, bundle.hash, this.#progress)) ?? provisioned;
     }
@@ -310,6 +314,7 @@ export class LocalNetwork {
     this.#progress.detail(`ecar CLI profiles for ${ROLES.join(', ')} in ${walletPaths.ecarHome(t)}`);
     this.writeRecord({
       ...record,
+      retirementPending: false,
       chaincode: { version: bundle.version, sequence, bundleHash: bundle.hash, packageIds },
     });
     return {
