@@ -224,6 +224,8 @@ export interface RuntimeOptions {
   readonly clockSkewMs?: number;
   /** ECAR_FOUNDING_ORGS; default Org1MSP and Org2MSP; null = not configured. */
   readonly foundingOrgs?: readonly string[] | null;
+  /** The build's MRENCLAVE (also its sealing key's input); default MEASUREMENT. */
+  readonly measurement?: Uint8Array;
 }
 
 export const FOUNDING_ORGS = ['Org1MSP', 'Org2MSP'] as const;
@@ -252,10 +254,10 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
   };
   return new EnclaveRuntime({
     config,
-    sealer: simulatedSealer(options.cpuSecret ?? CPU_SECRET, options.platform.enclaveSigner),
+    sealer: simulatedSealer(options.cpuSecret ?? CPU_SECRET, options.measurement ?? MEASUREMENT),
     provider: simulatedProvider({
       platform: options.platform,
-      measurement: MEASUREMENT,
+      measurement: options.measurement ?? MEASUREMENT,
       debug: options.debug ?? false,
     }),
     meter: fakeMeterVerifier,

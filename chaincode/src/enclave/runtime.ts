@@ -202,14 +202,12 @@ export function createEnclaveRuntime(config: EnclaveConfig, meter?: MeterVerifie
   } catch {
     throw new EcarError('INTERNAL', `cannot read the simulated CPU secret ECAR_SIMULATED_CPU_SECRET`);
   }
+  // one measurement for both: the sealing key is bound to exactly what the quote attests
+  const measurement = new Uint8Array(Buffer.from(chaincodeMeasurement(config.codeRoot), 'hex'));
   return new EnclaveRuntime({
     config,
-    sealer: simulatedSealer(cpuSecret, platform.enclaveSigner),
-    provider: simulatedProvider({
-      platform,
-      measurement: new Uint8Array(Buffer.from(chaincodeMeasurement(config.codeRoot), 'hex')),
-      debug: config.simulatedDebug,
-    }),
+    sealer: simulatedSealer(cpuSecret, measurement),
+    provider: simulatedProvider({ platform, measurement, debug: config.simulatedDebug }),
     ...(meter === undefined ? {} : { meter }),
   });
 }

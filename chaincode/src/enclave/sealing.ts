@@ -1,6 +1,8 @@
-// Sealing: bytes encrypted with a key only enclaves of this signer on this platform can derive
-// (SGX MRSIGNER sealing), so a restarted or upgraded enclave of the same signer can read its own
-// files and nothing else can. Files are written atomically into the enclave's folder.
+// Sealing: bytes encrypted with a key only this enclave build on this platform can derive (SGX
+// MRENCLAVE sealing), so a restarted enclave of the same measurement reads its own files and nothing
+// else can: not another build signed by the same org (never attested, never in the policy), not
+// another host. An upgraded build starts with a new identity and receives the chaincode keys through
+// attested sharing. Files are written atomically into the enclave's folder.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -12,15 +14,35 @@ import {
 } from '../protocol/confidential/primitives';
 import { EcarError } from '../protocol/errors';
 
-const SEAL_DOMAIN = 'ecar/seal/mrsigner/v1';
+const SEAL_DOMAIN = 'ecar/seal/mrenclave/v1';
 const FILE_KEY_DOMAIN = 'ecar/seal/file/v1\n';
 const MAGIC = Buffer.from('ECS1', 'ascii');
 
 /** Seals and unseals bytes under a label (a file's purpose): a sealed blob opens only under its label. */
 export interface Sealer {
   seal(label: string, plaintext: Uint8Array): Uint8Array;
-  /** @throws EcarError INTERNAL when the blob was sealed by another signer, platform or label, or altered. */
+  /** @throws SealError when the blob was sealed by another measurement, platform or label, or altered. */
   unseal(label: string, sealed: Uint8Array): Uint8Array;
+}
+
+/**
+ * A sealed file does not open here: another enclave build (measurement) or host sealed it, or it was
+ * altered. Fatal for the enclave: it never replaces the file, so an upgrade cannot erase its
+ * predecessor's keys, and the operator gives each measurement its own folder.
+ */
+export class SealError extends EcarError {
+  /** The sealing label (file name) that did not open. */
+  readonly label: string;
+
+  constructor(label: string) {
+    super(
+      'INTERNAL',
+      `sealed ${label} does not unseal here: it was sealed by another enclave build (measurement) or host, or altered; give each build its own enclave folder`,
+      { label },
+    );
+    this.name = 'SealError';
+    this.label = label;
+  }
 }
 
 /** A sealer over a 32-byte sealing key; one derived key per label, secretbox with a random nonce. */
@@ -41,36 +63,33 @@ export function sealerFromKey(sealingKey: Uint8Array): Sealer {
               bytes.subarray(MAGIC.length + NONCE_BYTES),
             )
           : undefined;
-      if (opened === undefined) {
-        throw new EcarError(
-          'INTERNAL',
-          `sealed ${label} does not unseal here: it was sealed by another enclave signer or host, or altered`,
-        );
-      }
+      if (opened === undefined) throw new SealError(label);
       return opened;
     },
   };
 }
 
 /**
- * Simulated MRSIGNER sealing: key = HMAC-SHA256(host CPU secret, "ecar/seal/mrsigner/v1" || MRSIGNER).
- * The CPU secret stands in for the fused key of a real CPU; MRSIGNER is the development signer.
+ * Simulated MRENCLAVE sealing: key = HMAC-SHA256(host CPU secret, "ecar/seal/mrenclave/v1" ||
+ * MRENCLAVE). The CPU secret stands in for the fused key of a real CPU; the measurement is the one the
+ * simulated provider quotes (the hash of the built chaincode bundle), so no other build derives it.
  */
-export function simulatedSealer(cpuSecret: Uint8Array, mrSigner: Uint8Array): Sealer {
+export function simulatedSealer(cpuSecret: Uint8Array, mrEnclave: Uint8Array): Sealer {
   if (cpuSecret.length < 16)
     throw new EcarError('INTERNAL', 'the simulated CPU secret must be at least 16 bytes');
-  if (mrSigner.length !== 32) throw new EcarError('INTERNAL', 'MRSIGNER must be 32 bytes');
-  return sealerFromKey(hmacSha256(cpuSecret, SEAL_DOMAIN, mrSigner));
+  if (mrEnclave.length !== 32) throw new EcarError('INTERNAL', 'MRENCLAVE must be 32 bytes');
+  return sealerFromKey(hmacSha256(cpuSecret, SEAL_DOMAIN, mrEnclave));
 }
 
-/** Gramine's pseudo-file holding the SGX MRSIGNER sealing key: 16 raw bytes (EGETKEY, KEYPOLICY=MRSIGNER). */
-export const GRAMINE_MRSIGNER_KEY_FILE = '/dev/attestation/keys/_sgx_mrsigner';
+/** Gramine's pseudo-file holding the SGX MRENCLAVE sealing key: 16 raw bytes (EGETKEY, KEYPOLICY=MRENCLAVE). */
+export const GRAMINE_MRENCLAVE_KEY_FILE = '/dev/attestation/keys/_sgx_mrenclave';
 
 /**
- * Gramine MRSIGNER sealing: our key is derived from the hardware key rather than used directly, as
- * Gramine's manifest documentation asks (one key must not serve two purposes).
+ * Gramine MRENCLAVE sealing: our key is derived from the hardware key rather than used directly, as
+ * Gramine's manifest documentation asks (one key must not serve two purposes). Never the MRSIGNER
+ * key: every build signed by the org's key could derive that one.
  */
-export function gramineSealer(keyFile: string = GRAMINE_MRSIGNER_KEY_FILE): Sealer {
+export function gramineSealer(keyFile: string = GRAMINE_MRENCLAVE_KEY_FILE): Sealer {
   let hardwareKey: Buffer;
   try {
     hardwareKey = readFileSync(keyFile);

@@ -15,9 +15,14 @@ import {
 import { ProgressLedgerClient } from '../app/progress-ledger';
 import type { LedgerClient } from '../fabric/ledger-client';
 import { ecarHome, loadProfile, type Profile } from '../profile/profile';
-import { existingPassphrase, terminalPrompt, type SecretPrompt } from '../wallet/passphrase';
+import {
+  existingPassphrase,
+  terminalPrompt,
+  type PassphraseSource,
+  type SecretPrompt,
+} from '../wallet/passphrase';
 import { WalletError } from '../wallet/wallet-error';
-import { openWallet } from '../wallet/wallet-file';
+import { openWallet, RECOMMENDED_SCRYPT_LOG_N, type WalletInfo } from '../wallet/wallet-file';
 import { explainError, firstLine, type ErrorContext, type ExplainedError } from './errors';
 import { CommandFailed, toJson } from './output';
 
@@ -25,6 +30,27 @@ export interface GlobalOptions {
   readonly profile?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** --passphrase-file: the wallet passphrase's file (first line). */
+  readonly passphraseFile?: string;
+  /** --passphrase-fd: an open descriptor to read the wallet passphrase from (first line). */
+  readonly passphraseFd?: number;
+}
+
+/** Where this command takes the wallet passphrase from (see wallet/passphrase.ts for the order). */
+export function passphraseSource(deps: CliDeps, options: GlobalOptions): PassphraseSource {
+  return {
+    env: deps.env,
+    prompt: deps.prompt,
+    warn: deps.stderr,
+    ...(options.passphraseFile === undefined ? {} : { file: options.passphraseFile }),
+    ...(options.passphraseFd === undefined ? {} : { fd: options.passphraseFd }),
+  };
+}
+
+/** The hint after unlocking a wallet whose KDF cost is below the recommended one. */
+export function upgradeHint(wallet: WalletInfo): string | undefined {
+  if (!wallet.upgradeRecommended) return undefined;
+  return `ecar: note: the wallet ${wallet.file} uses scrypt N=2^${Math.log2(wallet.kdf.N)}, below the recommended 2^${RECOMMENDED_SCRYPT_LOG_N}: run 'ecar wallet upgrade --file ${wallet.file}' to re-encrypt it\n`;
 }
 
 /** Everything a command needs from the process; tests pass fakes. */
@@ -113,8 +139,11 @@ export class CommandContext {
           `profile '${profile.name}' names no wallet: ecar init --profile ${profile.name} --wallet FILE`,
         );
       }
-      const passphrase = await existingPassphrase({ env: this.deps.env, prompt: this.deps.prompt }, file);
-      return (await openWallet(file, passphrase)).keyPair;
+      const passphrase = await existingPassphrase(passphraseSource(this.deps, this.options), file);
+      const opened = await openWallet(file, passphrase);
+      const hint = upgradeHint(opened);
+      if (hint !== undefined) this.deps.stderr(hint);
+      return opened.keyPair;
     };
   }
 
@@ -186,6 +215,12 @@ export function leaf(parent: Command, name: string, description: string, example
     .option('--profile <name>', 'profile to use (default: ECAR_PROFILE or the default profile)', profileArg)
     .option('--json', 'print JSON for machines (money as decimal strings of minor units)')
     .option('--verbose', 'show details on stderr (profile, endpoint, error details)')
+    .option('--passphrase-file <file>', "read the wallet passphrase from this file's first line")
+    .option(
+      '--passphrase-fd <n>',
+      'read the wallet passphrase from this open file descriptor (e.g. 3 with 3<secret-pipe)',
+      integerArg(0, 1024),
+    )
     .addHelpText(
       'after',
       `\nExample${examples.includes('\n') ? 's' : ''}:\n${examples.replace(/^/gm, '  $ ')}`,

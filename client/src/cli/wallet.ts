@@ -1,18 +1,30 @@
-// `ecar wallet create|import|show|export-public`: the encrypted Ed25519 wallet that the confidential
-// ledger knows a user by. The secret is printed only by `export-public --secret --yes`.
+// `ecar wallet create|import|show|upgrade|export-public`: the encrypted Ed25519 wallet that the
+// confidential ledger knows a user by. The secret is printed only by `export-public --secret --yes`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadProfile } from '../profile/profile';
 import { newPassphrase, existingPassphrase } from '../wallet/passphrase';
 import { WalletError } from '../wallet/wallet-error';
-import { createWallet, openWallet, readWalletInfo, type WalletInfo } from '../wallet/wallet-file';
+import {
+  createWallet,
+  MIN_SCRYPT_LOG_N,
+  openWallet,
+  publicInfo,
+  readWalletInfo,
+  RECOMMENDED_SCRYPT_LOG_N,
+  upgradeWallet,
+  type UpgradeResult,
+  type WalletInfo,
+} from '../wallet/wallet-file';
 import {
   action,
   group,
   integerArg,
   leaf,
+  passphraseSource,
   processDeps,
+  upgradeHint,
   usageError,
   type CliDeps,
   type CommandContext,
@@ -24,6 +36,10 @@ interface WalletOptions extends GlobalOptions {
   readonly file?: string;
 }
 interface CreateOptions extends WalletOptions {
+  readonly kdfCost?: number;
+  readonly lowCostForTests?: boolean;
+}
+interface UpgradeOptions extends WalletOptions {
   readonly kdfCost: number;
 }
 interface ImportOptions extends CreateOptions {
@@ -39,7 +55,23 @@ interface ExportedSecret extends WalletInfo {
   readonly secretSeed: string;
 }
 
-/** Registers `wallet create|import|show|export-public`. */
+/** scrypt cost of a new wallet from --kdf-cost / --low-cost-for-tests (below 2^17 only with the latter). */
+function costOptions(command: Command, o: CreateOptions): { logN: number; lowCostForTests: boolean } {
+  const lowCostForTests = o.lowCostForTests === true;
+  const logN = o.kdfCost ?? (lowCostForTests ? MIN_SCRYPT_LOG_N : RECOMMENDED_SCRYPT_LOG_N);
+  if (logN < RECOMMENDED_SCRYPT_LOG_N && !lowCostForTests) {
+    usageError(
+      command,
+      `--kdf-cost below ${RECOMMENDED_SCRYPT_LOG_N} needs --low-cost-for-tests (throw-away test wallets only)`,
+    );
+  }
+  return { logN, lowCostForTests };
+}
+
+const KDF_COST_HELP = `scrypt cost as log2(N), ${MIN_SCRYPT_LOG_N}-20 (default ${RECOMMENDED_SCRYPT_LOG_N}: 128 MiB; below ${RECOMMENDED_SCRYPT_LOG_N} only with --low-cost-for-tests)`;
+const LOW_COST_HELP = `allow a cost below 2^${RECOMMENDED_SCRYPT_LOG_N} (default then 2^${MIN_SCRYPT_LOG_N}), marked in the file: throw-away test wallets only`;
+
+/** Registers `wallet create|import|show|upgrade|export-public`. */
 export function registerWalletCommands(program: Command, deps: CliDeps = processDeps()): void {
   const wallet = group(
     program,
@@ -49,34 +81,31 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
   const fileOption = (command: Command): Command =>
     command.option('--file <file>', "wallet file (default: the profile's wallet)");
 
-  fileOption(
+  const create = fileOption(
     leaf(
       wallet,
       'create',
-      'Create a new wallet, encrypted with a passphrase (asked twice, or ECAR_WALLET_PASSPHRASE)',
+      'Create a new wallet, encrypted with a passphrase (asked twice, or --passphrase-file/--passphrase-fd)',
       'ecar wallet create --profile driver',
     ),
   )
-    .option(
-      '--kdf-cost <log2N>',
-      'scrypt cost as log2(N), 15-20 (default 15: 32 MiB)',
-      integerArg(15, 20),
-      15,
-    )
-    .action(
-      action(
-        deps,
-        async (ctx, o: CreateOptions) => {
-          const file = walletFile(ctx, o.file);
-          const passphrase = await newPassphrase({ env: deps.env, prompt: deps.prompt }, file);
-          return createWallet(file, passphrase, { logN: o.kdfCost, now: deps.now() });
-        },
-        (info) =>
-          `${infoFields(info)}\nwallet created; keep the passphrase safe: without it the wallet cannot be opened`,
-      ),
-    );
+    .option('--kdf-cost <log2N>', KDF_COST_HELP, integerArg(MIN_SCRYPT_LOG_N, 20))
+    .option('--low-cost-for-tests', LOW_COST_HELP);
+  create.action(async (o: CreateOptions) => {
+    const cost = costOptions(create, o); // a usage error (exit 2) before anything is asked or written
+    await action(
+      deps,
+      async (ctx) => {
+        const file = walletFile(ctx, o.file);
+        const passphrase = await newPassphrase(passphraseSource(deps, o), file);
+        return createWallet(file, passphrase, { ...cost, now: deps.now() });
+      },
+      (info: WalletInfo) =>
+        `${infoFields(info)}\nwallet created; keep the passphrase safe: without it the wallet cannot be opened`,
+    )(o);
+  });
 
-  fileOption(
+  const importCommand = fileOption(
     leaf(
       wallet,
       'import',
@@ -85,21 +114,54 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
     ),
   )
     .requiredOption('--from <file>', 'file holding the 32-byte secret as 64 hex digits, or - for stdin')
-    .option('--kdf-cost <log2N>', 'scrypt cost as log2(N), 15-20', integerArg(15, 20), 15)
+    .option('--kdf-cost <log2N>', KDF_COST_HELP, integerArg(MIN_SCRYPT_LOG_N, 20))
+    .option('--low-cost-for-tests', LOW_COST_HELP);
+  importCommand.action(async (o: ImportOptions) => {
+    const cost = costOptions(importCommand, o);
+    await action(
+      deps,
+      async (ctx) => {
+        const file = walletFile(ctx, o.file);
+        const seed = readSeed(o.from);
+        const passphrase = await newPassphrase(passphraseSource(deps, o), file);
+        try {
+          return await createWallet(file, passphrase, { seed, ...cost, now: deps.now() });
+        } finally {
+          seed.fill(0);
+        }
+      },
+      (info: WalletInfo) => `${infoFields(info)}\nwallet imported`,
+    )(o);
+  });
+
+  fileOption(
+    leaf(
+      wallet,
+      'upgrade',
+      `Re-encrypt the wallet at the recommended scrypt cost (2^${RECOMMENDED_SCRYPT_LOG_N}) when its cost is lower; same key, same passphrase`,
+      'ecar wallet upgrade --passphrase-file ~/.config/ecar/driver.pass',
+    ),
+  )
+    .option(
+      '--kdf-cost <log2N>',
+      `scrypt cost as log2(N), ${RECOMMENDED_SCRYPT_LOG_N}-20`,
+      integerArg(RECOMMENDED_SCRYPT_LOG_N, 20),
+      RECOMMENDED_SCRYPT_LOG_N,
+    )
     .action(
       action(
         deps,
-        async (ctx, o: ImportOptions) => {
+        async (ctx, o: UpgradeOptions): Promise<UpgradeResult> => {
           const file = walletFile(ctx, o.file);
-          const seed = readSeed(o.from);
-          const passphrase = await newPassphrase({ env: deps.env, prompt: deps.prompt }, file);
-          try {
-            return await createWallet(file, passphrase, { seed, logN: o.kdfCost, now: deps.now() });
-          } finally {
-            seed.fill(0);
-          }
+          const passphrase = await existingPassphrase(passphraseSource(deps, o), file);
+          return upgradeWallet(file, passphrase, { logN: o.kdfCost });
         },
-        (info) => `${infoFields(info)}\nwallet imported`,
+        (result) =>
+          `${infoFields(result)}\n${
+            result.upgraded
+              ? `wallet re-encrypted (scrypt N was 2^${Math.log2(result.previousN)})`
+              : 'the wallet already has this cost; nothing was changed'
+          }`,
       ),
     );
 
@@ -115,11 +177,10 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
       deps,
       async (ctx, o: WalletOptions) => {
         const file = walletFile(ctx, o.file);
-        const opened = await openWallet(
-          file,
-          await existingPassphrase({ env: deps.env, prompt: deps.prompt }, file),
-        );
-        return publicPart(opened);
+        const opened = await openWallet(file, await existingPassphrase(passphraseSource(deps, o), file));
+        const hint = upgradeHint(opened);
+        if (hint !== undefined) deps.stderr(hint);
+        return publicInfo(opened);
       },
       (info) => infoFields(info),
     ),
@@ -146,11 +207,8 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
         async (ctx): Promise<WalletInfo | ExportedSecret> => {
           const file = walletFile(ctx, o.file);
           if (o.secret !== true) return readWalletInfo(file);
-          const opened = await openWallet(
-            file,
-            await existingPassphrase({ env: deps.env, prompt: deps.prompt }, file),
-          );
-          return { ...publicPart(opened), secretSeed: Buffer.from(opened.keyPair.seed).toString('hex') };
+          const opened = await openWallet(file, await existingPassphrase(passphraseSource(deps, o), file));
+          return { ...publicInfo(opened), secretSeed: Buffer.from(opened.keyPair.seed).toString('hex') };
         },
         (result) =>
           'secretSeed' in result
@@ -192,23 +250,21 @@ function readSeed(from: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
-/** The wallet without its key pair. */
-function publicPart(wallet: WalletInfo): WalletInfo {
-  return {
-    file: wallet.file,
-    publicKey: wallet.publicKey,
-    callerId: wallet.callerId,
-    kdf: wallet.kdf,
-    createdAt: wallet.createdAt,
-  };
-}
-
 function infoFields(info: WalletInfo): string {
   return fields([
     ['file', info.file],
     ['public key', info.publicKey],
     ['caller id', info.callerId],
-    ['kdf', `${info.kdf.name} N=2^${Math.log2(info.kdf.N)} r=${info.kdf.r} p=${info.kdf.p}`],
+    [
+      'kdf',
+      `${info.kdf.name} N=2^${Math.log2(info.kdf.N)} r=${info.kdf.r} p=${info.kdf.p}${
+        info.lowCostForTests
+          ? ' (low cost: test wallet)'
+          : info.upgradeRecommended
+            ? ' (below the recommended cost: ecar wallet upgrade)'
+            : ''
+      }`,
+    ],
     ['created', info.createdAt],
   ]);
 }

@@ -185,6 +185,63 @@ export async function changePolicy(options: Readonly<PolicyChangeOptions>): Prom
   );
 }
 
+export interface EnclaveHandover {
+  readonly chaincode: string;
+  /** The org admin whose enclave holds the current keys and wraps them. */
+  readonly sharer: ProvisioningOrg;
+  /** Registered enclaves (ids) to receive the current keys. */
+  readonly enclaveIds: readonly string[];
+}
+
+/**
+ * Hands the current chaincode keys to registered enclaves: the sharer's own enclave verifies each
+ * recipient's evidence against the ledger's policy and wraps the keys to it, and the wraps are
+ * recorded on the ledger. The one place that performs the sharing step (today `shareKeys` evaluated
+ * on the sharer's peer + `addWraps` submitted by its admin), so a recorded sharing transaction can
+ * replace it here alone.
+ *
+ * @throws EcarError KEYS_UNAVAILABLE when an answered wrap is not from the sharer's enclave to a
+ *   requested one, or the sharer's enclave holds no current keys; any error of the ledger.
+ */
+export async function shareKeysTo(handover: Readonly<EnclaveHandover>): Promise<KeyWrap[]> {
+  const { sharer, enclaveIds } = handover;
+  const contract = contractOf(sharer, handover.chaincode);
+  // a recorded share: every endorsing enclave verifies each recipient and writes the same wraps
+  const answer = await submit(contract, Confidential.shareKeys, JSON.stringify(enclaveIds));
+  if (!Array.isArray(answer))
+    throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
+  const wraps = answer.map((wrap) => parseKeyWrap(wrap));
+  if (wraps.length !== enclaveIds.length || wraps.some((wrap) => !enclaveIds.includes(wrap.enclave))) {
+    throw new EcarError('KEYS_UNAVAILABLE', 'the share did not wrap to the requested enclaves');
+  }
+  return wraps;
+}
+
+/**
+ * Registers an enclave from its evidence as the org's admin (the evidence names that org). An
+ * upgraded build registers this way before the lifecycle switches to it: the running build's
+ * enclaves verify the new evidence against the ledger's policy.
+ *
+ * @throws EcarError ATTESTATION_* when the endorsing enclaves reject the evidence; FORBIDDEN.
+ */
+export async function registerEvidence(
+  org: ProvisioningOrg,
+  chaincode: string,
+  evidence: EnclaveEvidence,
+): Promise<RegistryRecord> {
+  if (evidence.mspId !== org.mspId) {
+    throw new EcarError(
+      'ATTESTATION_POLICY_REJECTED',
+      `the evidence is of an enclave of ${evidence.mspId}, not of ${org.mspId}`,
+    );
+  }
+  const [record] = parseRegistryRecords([
+    await submit(contractOf(org, chaincode), Confidential.register, JSON.stringify(evidence)),
+  ]);
+  if (record === undefined) throw new EcarError('INTERNAL', 'registerEnclave answered no record');
+  return record;
+}
+
 function policyAnswer(value: JsonValue): PolicyRecord | PolicyProposal {
   const isRecord = typeof value === 'object' && value !== null && !Array.isArray(value) && 'version' in value;
   return isRecord ? parsePolicyRecord(value) : parsePolicyProposal(value);
@@ -433,20 +490,9 @@ class Provisioning {
     }
     const sharer = this.#first;
     const ids = missing.map((org) => this.#enclaveId(org));
-    const wraps: KeyWrap[] = await this.#attempt('shareKeys', sharer.mspId, async () => {
-      const answer = await submit(this.#contract(sharer), Confidential.shareKeys, JSON.stringify(ids));
-      if (!Array.isArray(answer))
-        throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
-      return answer.map((wrap) => parseKeyWrap(wrap));
-    });
-    if (wraps.some((wrap) => !ids.includes(wrap.enclave)) || wraps.length !== ids.length) {
-      this.#fail(
-        'KEYS_UNAVAILABLE',
-        'shareKeys',
-        sharer.mspId,
-        'the share did not wrap to the requested enclaves',
-      );
-    }
+    await this.#attempt('shareKeys', sharer.mspId, () =>
+      shareKeysTo({ chaincode: this.#options.chaincode, sharer, enclaveIds: ids }),
+    );
     const to = missing.map((org) => org.mspId).join(', ');
     this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to} (recorded)`);
   }

@@ -1,6 +1,7 @@
 // Wallet files: an Ed25519 wallet seed (32 bytes) sealed at rest. The key comes from the passphrase
-// through scrypt (memory-hard; parameters and random salt stored in the file), the seed is sealed
-// with a NaCl secretbox, and the file is private (0600), written atomically.
+// through scrypt (memory-hard: N=2^17, r=8, p=1 by default, 128 MiB; parameters and random salt
+// stored in the file, so older files at 2^15 still open and `upgradeWallet` re-encrypts them), the
+// seed is sealed with a NaCl secretbox, and the file is private (0600), written atomically.
 //
 // The sealed plaintext is seed || SHA-256(header), where the header is the canonical JSON of the
 // public fields (format, version, public key, KDF parameters): a changed header or public key is
@@ -25,8 +26,13 @@ export const WALLET_FORMAT = 'ecar-wallet';
 export const WALLET_VERSION = 1;
 /** Caller ids of wallets on the confidential ledger: this prefix + hex of the Ed25519 public key. */
 
-/** scrypt cost bounds: the floor protects weak passphrases, the ceiling keeps opening a file bounded. */
+/**
+ * scrypt cost bounds: files down to 2^15 (the earlier default) open; new wallets get at least
+ * 2^17 unless created explicitly as low-cost test wallets; the ceiling keeps opening a file bounded.
+ */
 export const MIN_SCRYPT_LOG_N = 15;
+/** The default and floor for new wallets: 128 MiB with r=8, about 0.3-0.5 s on a laptop. */
+export const RECOMMENDED_SCRYPT_LOG_N = 17;
 const MAX_SCRYPT_LOG_N = 22;
 const SALT_BYTES = 16;
 
@@ -56,6 +62,8 @@ export interface WalletFile {
     readonly ciphertext: string;
   };
   readonly createdAt: string;
+  /** Present (true) on wallets deliberately created below the recommended cost for test networks; bound into the header. */
+  readonly lowCostForTests?: true;
 }
 
 /** What anyone may see of a wallet. */
@@ -65,6 +73,10 @@ export interface WalletInfo {
   readonly callerId: string;
   readonly kdf: Omit<ScryptParams, 'salt'>;
   readonly createdAt: string;
+  /** Created below the recommended cost on purpose (generated test-network wallets). */
+  readonly lowCostForTests: boolean;
+  /** The KDF cost is below RECOMMENDED_SCRYPT_LOG_N and the wallet is not a test wallet: `upgradeWallet` it. */
+  readonly upgradeRecommended: boolean;
 }
 
 /** An opened wallet: the signing key pair for the confidential client. */
@@ -75,8 +87,13 @@ export interface UnlockedWallet extends WalletInfo {
 export interface CreateWalletOptions {
   /** Import this seed instead of generating one. */
   readonly seed?: Uint8Array;
-  /** log2 of scrypt N; default 15 (32 MiB, about 0.1 s); at least 15. */
+  /** log2 of scrypt N; default and minimum 17 (128 MiB); 15 or 16 only with `lowCostForTests`. */
   readonly logN?: number;
+  /**
+   * Allow a cost below the recommended one (down to 2^15), recorded in the file: for the many
+   * throw-away wallets of test networks, benchmarks and demos, never for a user's wallet.
+   */
+  readonly lowCostForTests?: boolean;
   readonly now?: Date;
 }
 
@@ -104,14 +121,79 @@ export async function createWallet(
   if (seed.length !== KEY_BYTES) {
     throw new WalletError('WALLET_INVALID', `a wallet secret is ${KEY_BYTES} bytes (64 hex digits)`, file);
   }
-  const logN = options.logN ?? MIN_SCRYPT_LOG_N;
-  if (!Number.isInteger(logN) || logN < MIN_SCRYPT_LOG_N || logN > MAX_SCRYPT_LOG_N) {
+  const wallet = await sealSeed(seed, passphrase, options, file, (options.now ?? new Date()).toISOString());
+  writePrivateFileAtomic(file, `${JSON.stringify(wallet, null, 2)}\n`, {
+    replace: false,
+    existing: (path) => new WalletError('WALLET_EXISTS', `a wallet appeared at ${path} meanwhile`, path),
+  });
+  return info(file, wallet);
+}
+
+export interface UpgradeWalletOptions {
+  /** log2 of the new scrypt N; default RECOMMENDED_SCRYPT_LOG_N. */
+  readonly logN?: number;
+}
+
+/** What `upgradeWallet` did. */
+export interface UpgradeResult extends WalletInfo {
+  /** False when the wallet already had at least the asked cost (the file was left as it was). */
+  readonly upgraded: boolean;
+  /** The previous scrypt N. */
+  readonly previousN: number;
+}
+
+/**
+ * Re-encrypts a wallet with a fresh salt and nonce at the recommended scrypt cost (or `logN`), when
+ * its cost is lower; same seed, same public key, same creation time; replaced atomically. A test
+ * wallet upgraded this way loses its low-cost mark.
+ * @throws WalletError as openWallet (nothing is changed then); WALLET_INVALID for a cost out of range.
+ */
+export async function upgradeWallet(
+  file: string,
+  passphrase: string,
+  options: Readonly<UpgradeWalletOptions> = {},
+): Promise<UpgradeResult> {
+  const logN = options.logN ?? RECOMMENDED_SCRYPT_LOG_N;
+  checkCost(logN, false, file);
+  const opened = await openWallet(file, passphrase);
+  const previousN = opened.kdf.N;
+  if (previousN >= 2 ** logN && !opened.lowCostForTests) {
+    return { ...publicInfo(opened), upgraded: false, previousN };
+  }
+  const seed = opened.keyPair.seed.slice();
+  try {
+    const wallet = await sealSeed(seed, passphrase, { logN }, file, opened.createdAt);
+    writePrivateFileAtomic(file, `${JSON.stringify(wallet, null, 2)}\n`, { replace: true });
+    return { ...info(file, wallet), upgraded: true, previousN };
+  } finally {
+    seed.fill(0);
+  }
+}
+
+function checkCost(logN: number, lowCostForTests: boolean, file: string): void {
+  const floor = lowCostForTests ? MIN_SCRYPT_LOG_N : RECOMMENDED_SCRYPT_LOG_N;
+  if (!Number.isInteger(logN) || logN < floor || logN > MAX_SCRYPT_LOG_N) {
     throw new WalletError(
       'WALLET_INVALID',
-      `scrypt cost must be 2^${MIN_SCRYPT_LOG_N}..2^${MAX_SCRYPT_LOG_N}`,
+      `scrypt cost must be 2^${floor}..2^${MAX_SCRYPT_LOG_N}${lowCostForTests ? '' : ` (below 2^${RECOMMENDED_SCRYPT_LOG_N} only for test wallets)`}`,
       file,
     );
   }
+}
+
+/** The wallet file of `seed` under `passphrase`: new salt, new nonce, the header bound into the box. */
+async function sealSeed(
+  seed: Uint8Array,
+  passphrase: string,
+  options: Readonly<{ logN?: number; lowCostForTests?: boolean }>,
+  file: string,
+  createdAt: string,
+): Promise<WalletFile> {
+  const lowCost = options.lowCostForTests === true;
+  const logN = options.logN ?? RECOMMENDED_SCRYPT_LOG_N;
+  checkCost(logN, lowCost, file);
+  // the mark only where the cost is actually below the recommendation
+  const mark = lowCost && logN < RECOMMENDED_SCRYPT_LOG_N;
   const pair = signingKeyPair(seed);
   const kdf: ScryptParams = {
     name: 'scrypt',
@@ -124,11 +206,11 @@ export async function createWallet(
   const publicKey = Buffer.from(pair.publicKey).toString('hex');
   const key = await deriveKey(passphrase, kdf);
   const nonce = randomBytes(NONCE_BYTES);
-  const plaintext = concat(seed, headerHash(publicKey, kdf));
+  const plaintext = concat(seed, headerHash(publicKey, kdf, mark));
   const ciphertext = secretSeal(key, nonce, plaintext);
   key.fill(0);
   plaintext.fill(0);
-  const wallet: WalletFile = {
+  return {
     format: WALLET_FORMAT,
     version: WALLET_VERSION,
     publicKey,
@@ -138,13 +220,9 @@ export async function createWallet(
       nonce: Buffer.from(nonce).toString('base64'),
       ciphertext: Buffer.from(ciphertext).toString('base64'),
     },
-    createdAt: (options.now ?? new Date()).toISOString(),
+    createdAt,
+    ...(mark ? { lowCostForTests: true as const } : {}),
   };
-  writePrivateFileAtomic(file, `${JSON.stringify(wallet, null, 2)}\n`, {
-    replace: false,
-    existing: (path) => new WalletError('WALLET_EXISTS', `a wallet appeared at ${path} meanwhile`, path),
-  });
-  return info(file, wallet);
 }
 
 /**
@@ -179,7 +257,7 @@ export async function openWallet(file: string, passphrase: string): Promise<Unlo
   const boundHeader = plaintext.slice(KEY_BYTES);
   plaintext.fill(0);
   const pair = signingKeyPair(seed);
-  const expectedHeader = headerHash(wallet.publicKey, wallet.kdf);
+  const expectedHeader = headerHash(wallet.publicKey, wallet.kdf, wallet.lowCostForTests === true);
   if (
     boundHeader.length !== expectedHeader.length ||
     !timingSafeEqual(boundHeader, expectedHeader) ||
@@ -196,13 +274,22 @@ export async function openWallet(file: string, passphrase: string): Promise<Unlo
 
 function info(file: string, wallet: WalletFile): WalletInfo {
   const { name, N, r, p, keyLength } = wallet.kdf;
+  const lowCostForTests = wallet.lowCostForTests === true;
   return {
     file,
     publicKey: wallet.publicKey,
     callerId: walletCallerId(Buffer.from(wallet.publicKey, 'hex')),
     kdf: { name, N, r, p, keyLength },
     createdAt: wallet.createdAt,
+    lowCostForTests,
+    upgradeRecommended: !lowCostForTests && N < 2 ** RECOMMENDED_SCRYPT_LOG_N,
   };
+}
+
+/** The public fields of an opened wallet (without its key pair). */
+export function publicInfo(wallet: WalletInfo): WalletInfo {
+  const { file, publicKey, callerId, kdf, createdAt, lowCostForTests, upgradeRecommended } = wallet;
+  return { file, publicKey, callerId, kdf, createdAt, lowCostForTests, upgradeRecommended };
 }
 
 function readWalletFile(file: string): WalletFile {
@@ -269,6 +356,8 @@ function parseWalletFile(raw: unknown, file: string): WalletFile {
   const ciphertext = base64(c.ciphertext, 'cipher.ciphertext', bad);
   if (ciphertext.length !== KEY_BYTES + 32 + 16) bad('cipher.ciphertext has the wrong length');
   if (typeof w.createdAt !== 'string') bad('createdAt must be a time');
+  if (w.lowCostForTests !== undefined && w.lowCostForTests !== true)
+    bad('lowCostForTests must be true when present');
   return raw as WalletFile;
 }
 
@@ -296,13 +385,14 @@ function deriveKey(passphrase: string, kdf: Omit<ScryptParams, 'name'>): Promise
   });
 }
 
-function headerHash(publicKey: string, kdf: ScryptParams): Uint8Array {
-  // Canonical: fixed key order, no whitespace.
+function headerHash(publicKey: string, kdf: ScryptParams, lowCostForTests: boolean): Uint8Array {
+  // Canonical: fixed key order, no whitespace; the test mark only when set, so older files keep their hash.
   const header = JSON.stringify({
     format: WALLET_FORMAT,
     version: WALLET_VERSION,
     publicKey,
     kdf: { name: kdf.name, N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt, keyLength: kdf.keyLength },
+    ...(lowCostForTests ? { lowCostForTests: true } : {}),
   });
   return sha256(header);
 }

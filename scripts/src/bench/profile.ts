@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
 import { startChaincodeServer, stopChaincodeServer } from '../network/chaincode';
 import { enclaveEnv } from '../network/enclave-setup';
 import type { LocalNetwork } from '../network/network';
@@ -150,7 +151,7 @@ export async function profileChaincodeServer(
         ECAR_MSP_ID: org.mspId,
         ECAR_CHANNEL: t.channel,
         ECAR_CHAINCODE: t.chaincode,
-        ...enclaveEnv(t, org),
+        ...enclaveEnv(t, org, chaincodeMeasurement(t.root)),
       },
       stdio: ['ignore', log, log],
     },

@@ -218,7 +218,8 @@ export async function startChaincodeServer(t: Topology, org: PeerOrg, packageId:
       ECAR_CHANNEL: t.channel,
       ECAR_CHAINCODE: t.chaincode,
       ECAR_CLOCK_SKEW_MS: String(t.clockSkewMs),
-      ...enclaveEnv(t, org),
+      // the server measures the same files at start, so this is the folder its sealing key opens
+      ...enclaveEnv(t, org, chaincodeMeasurement(t.root)),
     },
     cwd: t.root,
     logFile: paths.log(t, name),

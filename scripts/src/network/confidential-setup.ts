@@ -1,8 +1,11 @@
 // Makes the local network confidential: the development attestation platform and policy at set-up
-// (simulated enclaves, clearly marked), and provisioning after every deploy — the genesis (policy and
-// the operator role's wallet) approved by every org's admin, each org's enclave registered with its
-// evidence by its own admin, the chaincode keys created, shared and vouched for by both orgs.
+// (simulated enclaves, clearly marked; the policy pins the built chaincode's measurement), and
+// provisioning after every deploy — the genesis (policy and the operator role's wallet) approved by
+// every org's admin, each org's enclave registered with its evidence by its own admin, the chaincode
+// keys created, shared and vouched for by both orgs. An upgrade admits the new build before the
+// lifecycle switches (policy, registration, recorded key sharing) and retires the old one after.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
 import {
   createDevelopmentPlatform,
   developmentPolicy,
@@ -13,7 +16,9 @@ import {
   attestationStatus,
   changePolicy,
   provision,
+  registerEvidence,
   rotateKeys,
+  shareKeysTo,
   type AttestationReport,
   type PolicyChangeReport,
   type ProvisionReport,
@@ -22,7 +27,7 @@ import {
 import { openGateway } from '../../../client/src/fabric/gateway-connection';
 import { readWalletInfo } from '../../../client/src/wallet/wallet-file';
 import type { Progress } from '../progress';
-import { enclavePaths } from './enclave-setup';
+import { buildEvidence, enclavePaths } from './enclave-setup';
 import { localIdentity } from './identities';
 import { ensureRoleWallets, walletPaths } from './roles';
 import type { Topology } from './topology';
@@ -32,14 +37,22 @@ const PLATFORM_VALID_DAYS = 365;
 
 export const policyFile = (t: Topology): string => `${enclavePaths.root(t)}/development-policy.json`;
 
-/** Creates the development platform and the policy that trusts it, once per network. */
+/**
+ * Creates the development platform and the policy that trusts it, once per network. The policy pins
+ * the measurement of the chaincode built now (no signer rule: a build signed by the development
+ * signer but never admitted by the orgs is not trusted); `deploy` admits each upgrade.
+ */
 export function ensureDevelopmentPlatform(t: Topology): void {
   const file = enclavePaths.platform(t);
   const platform = existsSync(file)
     ? loadDevelopmentPlatform(file)
     : createDevelopmentPlatform(file, { validDays: PLATFORM_VALID_DAYS });
   if (!existsSync(policyFile(t))) {
-    writeFileSync(policyFile(t), `${JSON.stringify(developmentPolicy(platform), null, 2)}\n`);
+    const policy = developmentPolicy(platform, {
+      measurements: [chaincodeMeasurement(t.root)],
+      signers: [],
+    });
+    writeFileSync(policyFile(t), `${JSON.stringify(policy, null, 2)}\n`);
   }
 }
 
@@ -119,4 +132,60 @@ export async function enclaveReport(t: Topology): Promise<AttestationReport> {
       new Date(),
     );
   });
+}
+
+/**
+ * Admits the built chaincode (measurement) while the running build still serves: adds its
+ * measurement to the policy (proposed and approved by the org admins), registers each org's enclave
+ * of the new build from that build's own evidence, and has the first org's running enclave share the
+ * current keys to them. Only then may the lifecycle switch: the new servers start as registered
+ * enclaves with a wrap waiting, and state stays readable throughout.
+ */
+export async function admitBuild(t: Topology, measurement: string, progress: Progress): Promise<void> {
+  const policy = readNetworkPolicy(t);
+  if (policy.measurements.length > 0 && !policy.measurements.includes(measurement)) {
+    await changeNetworkPolicy(t, { ...policy, measurements: [...policy.measurements, measurement] });
+    progress.detail(`policy admits build ${measurement.slice(0, 12)}… (approved by the org admins)`);
+  }
+  const before = await enclaveReport(t);
+  await asOrgAdmins(t, async (orgs) => {
+    const ids: string[] = [];
+    for (const [index, org] of t.orgs.entries()) {
+      const admin = orgs[index];
+      if (admin === undefined) throw new Error(`no admin gateway for ${org.name}`);
+      const record = await registerEvidence(admin, t.chaincode, buildEvidence(t, org, measurement));
+      ids.push(record.id);
+      progress.detail(`registered ${org.mspId}'s enclave ${record.id.slice(0, 12)}… of the new build`);
+    }
+    const holders = new Set(before.enclaves.filter((e) => e.holdsKeys).map((e) => e.id));
+    const missing = ids.filter((id) => !holders.has(id));
+    const [sharer] = orgs;
+    if (before.currentEpoch < 1 || missing.length === 0 || sharer === undefined) return;
+    await shareKeysTo({ chaincode: t.chaincode, sharer, enclaveIds: missing });
+    progress.detail(`epoch ${before.currentEpoch} shared to the new build's enclaves by ${sharer.mspId}`);
+  });
+}
+
+/**
+ * Retires every build but `measurement` after the lifecycle switched to it: the policy keeps only
+ * its measurement and the keys rotate, so the old enclaves stay in the registry but hold no current
+ * epoch (clients list them as harmless warnings) and can read no request sealed from now on. A
+ * policy that pins no measurement (signer rule) cannot retire a build and is left alone.
+ */
+export async function retireOtherBuilds(
+  t: Topology,
+  measurement: string,
+  progress: Progress,
+): Promise<ProvisionReport | undefined> {
+  const policy = readNetworkPolicy(t);
+  if (policy.measurements.length === 0) {
+    progress.detail('the policy pins no measurement: old builds cannot be retired by policy');
+    return undefined;
+  }
+  if (policy.measurements.length === 1 && policy.measurements[0] === measurement) return undefined;
+  await changeNetworkPolicy(t, { ...policy, measurements: [measurement] });
+  progress.detail(`policy trusts only build ${measurement.slice(0, 12)}… now`);
+  const rotated = await rotateChaincodeKeys(t, progress);
+  progress.detail(`keys rotated to epoch ${rotated.epoch}: the retired build holds no current keys`);
+  return rotated;
 }

@@ -1,6 +1,7 @@
 // The local Fabric test network as one object: up / start / stop / down / deploy / status.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
 import type { Progress } from '../progress';
 import { createGenesisBlock, joinOrderer, joinPeers } from './channel';
 import {
@@ -15,7 +16,12 @@ import {
   waitForChaincode,
   writeCcaasPackage,
 } from './chaincode';
-import { ensureDevelopmentPlatform, provisionConfidential } from './confidential-setup';
+import {
+  admitBuild,
+  ensureDevelopmentPlatform,
+  provisionConfidential,
+  retireOtherBuilds,
+} from './confidential-setup';
 import { ensureEnclaveFolders } from './enclave-setup';
 import { ensureRoleWallets, ROLES, walletPaths, writeRoleProfiles } from './roles';
 import { runFabric, type FabricInstall } from './fabric-tools';
@@ -32,6 +38,8 @@ export interface NetworkRecord {
   readonly chaincodeName: string;
   readonly createdAt: string;
   readonly channelReady: boolean;
+  /** An upgrade admitted a build whose predecessors are not retired yet (set until the retirement ran). */
+  readonly retirementPending?: boolean;
   readonly chaincode?: {
     readonly version: string;
     readonly sequence: number;
@@ -220,6 +228,12 @@ export class LocalNetwork {
 
   private async startChaincodeServers(record: NetworkRecord): Promise<void> {
     if (!record.chaincode) return;
+    if (chaincodeMeasurement(this.#t.root) !== record.chaincode.bundleHash) {
+      // the servers run the built code; its enclaves are sealed to its own measurement
+      this.#progress.step(
+        'WARNING: the chaincode was rebuilt since the last deploy: its enclaves start with new identities and no keys, and no running build can share them; restore the deployed build, or recreate the network (down, up)',
+      );
+    }
     for (const org of this.#t.orgs) {
       const packageId = record.chaincode.packageIds[org.name];
       if (packageId === undefined || chaincodeServerPid(this.#t, org) !== undefined) continue;
@@ -244,6 +258,21 @@ export class LocalNetwork {
       packageIds[org.name] = await installPackage(t, this.#fabric, org, pkg);
       this.#progress.detail(`installed on peer0.${org.name}: ${packageIds[org.name] ?? ''}`);
     }
+    const first = t.orgs[0] as PeerOrg;
+    const committed = await queryCommitted(t, this.#fabric, first);
+    let sequence = committed?.sequence ?? 0;
+    const upgraded = committed?.version !== bundle.version;
+    // sealing is bound to the measurement: the new build's enclaves get the keys from the running
+    // build's enclaves (attested sharing) before the lifecycle switches, never from its sealed files
+    const handover = upgraded && committed !== undefined && record.chaincode !== undefined;
+    if (handover) {
+      this.#progress.step(
+        `Admitting build ${bundle.hash.slice(0, 12)}… while the running build still serves`,
+      );
+      await admitBuild(t, bundle.hash, this.#progress);
+      // remembered, so a deploy interrupted after the switch still retires the old build next time
+      this.writeRecord({ ...record, retirementPending: true });
+    }
     for (const org of t.orgs) {
       const packageId = packageIds[org.name] ?? '';
       const sameServer = record.chaincode?.packageIds[org.name] === packageId;
@@ -254,10 +283,6 @@ export class LocalNetwork {
         await startChaincodeServer(t, org, packageId);
       }
     }
-    const first = t.orgs[0] as PeerOrg;
-    const committed = await queryCommitted(t, this.#fabric, first);
-    let sequence = committed?.sequence ?? 0;
-    const upgraded = committed?.version !== bundle.version;
     if (upgraded) {
       sequence += 1;
       this.#progress.detail(
@@ -274,7 +299,11 @@ export class LocalNetwork {
     this.#progress.detail('chaincode answers through both peers');
     await this.waitForGossip();
     this.#progress.step('Provisioning confidential execution: enclave attestation, chaincode keys, vouchers');
-    const provisioned = await provisionConfidential(t, this.#progress);
+    let provisioned = await provisionConfidential(t, this.#progress);
+    if (handover || record.retirementPending === true) {
+      this.#progress.step('Retiring the previous build: policy without its measurement, key rotation');
+      provisioned = (await retireOtherBuilds(t, bundle.hash, this.#progress)) ?? provisioned;
+    }
     this.#progress.detail(
       `key epoch ${provisioned.epoch}; enclaves ${Object.entries(provisioned.enclaves)
         .map(([msp, id]) => `${msp} ${id.slice(0, 12)}…`)
@@ -285,6 +314,7 @@ export class LocalNetwork {
     this.#progress.detail(`ecar CLI profiles for ${ROLES.join(', ')} in ${walletPaths.ecarHome(t)}`);
     this.writeRecord({
       ...record,
+      retirementPending: false,
       chaincode: { version: bundle.version, sequence, bundleHash: bundle.hash, packageIds },
     });
     return {

@@ -47,7 +47,8 @@ export async function ensureRoleWallets(t: Topology): Promise<void> {
   const passphrase = networkWalletPassphrase(t);
   for (const role of ROLES) {
     const file = walletPaths.wallet(t, role);
-    if (!existsSync(file)) await createWallet(file, passphrase);
+    // throw-away wallets of a local test network: the low scrypt cost is marked in each file
+    if (!existsSync(file)) await createWallet(file, passphrase, { lowCostForTests: true });
   }
 }
 

@@ -1,7 +1,7 @@
 // `ecar` as a user runs it (node bin/ecar.js): init, whoami, wallet create/show/export, a wrong
 // passphrase, an unreachable gateway, and --help with an example on every command.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -148,13 +148,82 @@ describe('ecar (bin/ecar.js)', () => {
     const file = join(home, 'w.json');
     expect(ecar(home, ['wallet', 'create', '--file', file]).status).to.equal(0);
     const before = readFileSync(file);
-    const run = ecar(home, ['wallet', 'show', '--file', file], { ECAR_WALLET_PASSPHRASE: 'not it at all' });
+    const wrong = join(home, 'wrong.pass');
+    writeFileSync(wrong, 'not it at all\n', { mode: 0o600 });
+    const run = ecar(home, ['wallet', 'show', '--file', file, '--passphrase-file', wrong]);
     expect(run.status).to.equal(1);
     expect(run.stderr).to.equal(
       `ecar: wrong passphrase for the wallet ${file} (or its sealed secret was changed); nothing was changed\n`,
     );
     expect(run.stdout).to.equal('');
     expect(readFileSync(file).equals(before)).to.equal(true);
+  });
+
+  it('warns about ECAR_WALLET_PASSPHRASE on stderr only (the --json stdout stays JSON), not when CI=true', () => {
+    const home = homeWithIdentity();
+    const file = join(home, 'w.json');
+    const args = ['--kdf-cost', '15', '--low-cost-for-tests'];
+    expect(ecar(home, ['wallet', 'create', '--file', file, ...args]).status).to.equal(0);
+    const run = ecar(home, ['wallet', 'show', '--file', file, '--json']);
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stderr).to.include('ECAR_WALLET_PASSPHRASE is readable by other processes');
+    expect(run.stdout).not.to.include('warning');
+    expect((JSON.parse(run.stdout) as { file: string }).file).to.equal(file);
+    const ci = ecar(home, ['wallet', 'show', '--file', file, '--json'], { CI: 'true' });
+    expect(ci.status, ci.stderr).to.equal(0);
+    expect(ci.stderr).to.equal('');
+  });
+
+  it('reads the passphrase from --passphrase-fd (here the stdin pipe) without a warning', () => {
+    const home = homeWithIdentity();
+    const file = join(home, 'w.json');
+    const noEnv = { ECAR_WALLET_PASSPHRASE: '' };
+    const created = ecar(
+      home,
+      [
+        'wallet',
+        'create',
+        '--file',
+        file,
+        '--kdf-cost',
+        '15',
+        '--low-cost-for-tests',
+        '--passphrase-fd',
+        '0',
+      ],
+      noEnv,
+      `${PASS}\n`,
+    );
+    expect(created.status, created.stderr).to.equal(0);
+    expect(created.stderr).to.equal('');
+    const show = ecar(home, ['wallet', 'show', '--file', file, '--passphrase-fd', '0'], noEnv, `${PASS}\n`);
+    expect(show.status, show.stderr).to.equal(0);
+    expect(show.stdout).to.include('low cost: test wallet');
+  });
+
+  it('refuses --kdf-cost below 17 without --low-cost-for-tests (usage error, no file)', () => {
+    const home = homeWithIdentity();
+    const run = ecar(home, ['wallet', 'create', '--file', 'w.json', '--kdf-cost', '15']);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include('--low-cost-for-tests');
+    expect(() => statSync(join(home, 'w.json'))).to.throw();
+  });
+
+  it('hints at `wallet upgrade` when unlocking an old 2^15 wallet, and upgrade re-encrypts it once', () => {
+    const home = homeWithIdentity();
+    const file = join(home, 'old.json');
+    copyFileSync(join(projectRoot(), 'test', 'unit', 'wallet', 'fixtures', 'wallet-v1-scrypt15.json'), file);
+    const ci = { CI: 'true' };
+    const show = ecar(home, ['wallet', 'show', '--file', file], ci);
+    expect(show.status, show.stderr).to.equal(0);
+    expect(show.stderr).to.include(`run 'ecar wallet upgrade --file ${file}'`);
+    const upgraded = ecar(home, ['wallet', 'upgrade', '--file', file, '--json'], ci);
+    expect(upgraded.status, upgraded.stderr).to.equal(0);
+    expect(JSON.parse(upgraded.stdout)).to.deep.include({ upgraded: true, previousN: 2 ** 15 });
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { kdf: { N: number } }).kdf.N).to.equal(2 ** 17);
+    const again = ecar(home, ['wallet', 'upgrade', '--file', file], ci);
+    expect(again.stdout).to.include('nothing was changed');
+    expect(ecar(home, ['wallet', 'show', '--file', file], ci).stderr).to.equal('');
   });
 
   it('without a passphrase and without a terminal says how to give one', () => {

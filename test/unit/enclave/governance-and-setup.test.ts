@@ -161,12 +161,12 @@ describe('readEnclaveConfig', () => {
 });
 
 describe('sealing and identity', () => {
-  const signer = new Uint8Array(32).fill(9);
+  const measurement = new Uint8Array(32).fill(9);
 
-  it('keeps the identity across restarts, and only the same host and signer can unseal it', () => {
+  it('keeps the identity across restarts, and only the same host and measurement can unseal it', () => {
     const dir = newEnclaveDir();
     try {
-      const files = new SealedFiles(dir, simulatedSealer(new Uint8Array(32).fill(1), signer));
+      const files = new SealedFiles(dir, simulatedSealer(new Uint8Array(32).fill(1), measurement));
       const first = loadOrCreateIdentity(files);
       expect(loadOrCreateIdentity(files).id).to.equal(first.id);
       expect(first.id).to.match(/^[0-9a-f]{64}$/);
@@ -174,8 +174,8 @@ describe('sealing and identity', () => {
       const raw = readFileSync(join(dir, 'identity.sealed'));
       expect(raw.toString('latin1')).not.to.include(Buffer.from(first.signing.seed).toString('base64'));
       for (const other of [
-        simulatedSealer(new Uint8Array(32).fill(2), signer), // another host
-        simulatedSealer(new Uint8Array(32).fill(1), new Uint8Array(32).fill(8)), // another signer
+        simulatedSealer(new Uint8Array(32).fill(2), measurement), // another host
+        simulatedSealer(new Uint8Array(32).fill(1), new Uint8Array(32).fill(8)), // another build
       ]) {
         expect(() => loadOrCreateIdentity(new SealedFiles(dir, other))).to.throw(
           EcarError,
@@ -188,16 +188,16 @@ describe('sealing and identity', () => {
   });
 
   it('binds a sealed blob to its label', () => {
-    const sealer = simulatedSealer(new Uint8Array(32).fill(1), signer);
+    const sealer = simulatedSealer(new Uint8Array(32).fill(1), measurement);
     const sealed = sealer.seal('identity.sealed', Buffer.from('secret'));
     expect(Buffer.from(sealer.unseal('identity.sealed', sealed)).toString()).to.equal('secret');
     expect(() => sealer.unseal('keys.sealed', sealed)).to.throw(EcarError);
   });
 
-  it('reads the Gramine MRSIGNER key file (16 raw bytes) and refuses anything else', () => {
+  it('reads the Gramine MRENCLAVE key file (16 raw bytes) and refuses anything else', () => {
     const dir = newEnclaveDir();
     try {
-      const keyFile = join(dir, '_sgx_mrsigner');
+      const keyFile = join(dir, '_sgx_mrenclave');
       writeFileSync(keyFile, Buffer.alloc(16, 4));
       const sealer = gramineSealer(keyFile);
       expect(Buffer.from(sealer.unseal('x', sealer.seal('x', Buffer.from('k')))).toString()).to.equal('k');
