@@ -104,13 +104,16 @@ describe('adversaries with hand-made proposals on the network', () => {
       }
     }
 
-    it('while the same hand-made proposal with a true time gets the enclave's signed answer', async () => {
+    it("while the same hand-made proposal with a true time gets the enclave's signed answer", async () => {
       const call = sealBalanceRead();
       const answer = await send(victim, 'evaluate', call, new Date());
       // an answer, or (before any suite initialised the ledger) a signed domain refusal: either way
       // the enclave ran the request; the time and the binding passed
       if (answer.status === 200) {
-        const payload = openResponse(Buffer.from(answer.payload).toString('utf8'), call.contextFor(answer.txId));
+        const payload = openResponse(
+          Buffer.from(answer.payload).toString('utf8'),
+          call.contextFor(answer.txId),
+        );
         expect(payload.ok).to.equal(true);
       } else {
         const refusal = sealedRefusal(answer, call);
