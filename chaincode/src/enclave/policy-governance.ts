@@ -8,7 +8,7 @@
 // every org that approved the current policy, and every org approving the proposal. A proposal needs
 // more than half of them and at least the current policy's minOrgs (2 of 2 in the test network).
 import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
-import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
+import { parsePolicy, requirePinnedPolicy, type AttestationPolicy } from '../protocol/attestation';
 import { EcarError } from '../protocol/errors';
 import {
   readRecord,
@@ -141,5 +141,6 @@ async function applyPolicy(
 
 function parsePolicyArgument(policyJson: unknown): AttestationPolicy {
   if (typeof policyJson !== 'string') throw new EcarError('INVALID_ARGUMENT', 'the policy must be JSON text');
-  return parsePolicy(policyJson);
+  // the ledger's policy decides which enclaves get the keys: it must pin their code
+  return requirePinnedPolicy(parsePolicy(policyJson));
 }

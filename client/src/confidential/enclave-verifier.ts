@@ -12,6 +12,7 @@ import {
 } from '../../../chaincode/src/protocol/confidential/key-record';
 import {
   appraise,
+  requirePinnedPolicy,
   trustAnchorsFor,
   verifyQuote,
   type AttestationPolicy,
@@ -128,6 +129,7 @@ export interface AttestationReport {
  *
  * @throws EnclaveTrustError (an EcarError: ATTESTATION_* for a rejected enclave, KEYS_UNAVAILABLE for
  *   a missing, unsigned or under-vouched key record) naming every reason; nothing may be encrypted then.
+ * @throws InvalidPolicyError when the client's policy pins no measurement or signer.
  */
 export function verifyEnclaveSet(input: EnclaveSetInput): TrustedKeys {
   const judged = judgeEnclaveSet(input);
@@ -154,7 +156,11 @@ export function verifyEnclaveSet(input: EnclaveSetInput): TrustedKeys {
   };
 }
 
-/** The detailed report (never throws for a bad enclave set: `trusted` and `failures` say it). */
+/**
+ * The detailed report (never throws for a bad enclave set: `trusted` and `failures` say it).
+ *
+ * @throws InvalidPolicyError when the policy pins no measurement or signer.
+ */
 export function assessEnclaveSet(input: EnclaveSetInput): AttestationReport {
   return judgeEnclaveSet(input).report;
 }
@@ -284,6 +290,8 @@ function reasonOf(error: unknown): string {
 
 function judgeEnclaveSet(input: EnclaveSetInput): Judged {
   const { keyStatus, policy, now } = input;
+  // a policy that pins no code would accept any enclave: refused before anything is judged
+  requirePinnedPolicy(policy);
   const requiredOrgs = Math.max(policy.minOrgs, input.minOrgs ?? DEFAULT_MIN_ORGS);
   const epoch = keyStatus.currentEpoch;
   const judgements = new Map<string, EnclaveJudgement>();

@@ -2,7 +2,7 @@
 // client's own policy, the key record is signed by an accepted enclave and enough orgs vouch.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
+import { DEFAULT_POLICY, InvalidPolicyError } from '../../../chaincode/src/protocol/attestation';
 import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
 import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import { makeKeyRecord, makeVoucher } from '../../../chaincode/src/protocol/confidential/key-record';
@@ -18,11 +18,14 @@ import {
   CHAINCODE,
   CHANNEL,
   confidentialFixture,
+  MEASUREMENT,
   NOW,
   type ConfidentialFixture,
 } from '../../support/confidential-fixture';
 
 const DAY = 86_400_000;
+/** Intel's checks only, the test build pinned: what a production client runs. */
+const production = { ...DEFAULT_POLICY, measurements: [toHex(MEASUREMENT)] };
 
 function input(fixture: ConfidentialFixture, overrides: Partial<EnclaveSetInput> = {}): EnclaveSetInput {
   return {
@@ -120,10 +123,32 @@ describe('verifyEnclaveSet', () => {
     expect(error.failures.filter((f) => f.rule === 'tcb-status')).to.have.length(2);
   });
 
-  it('accepts a TCB status the policy lists (SWHardeningNeeded under the default statuses)', () => {
+  it('accepts a TCB status the policy lists (SWHardeningNeeded) when the policy names its advisory', () => {
     const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'SWHardeningNeeded' } });
-    const keys = verifyEnclaveSet(input(fixture));
+    const advisories = [...new Set(fixture.registry.flatMap((r) => r.advisoryIds))];
+    expect(advisories).to.have.length.above(0);
+    const keys = verifyEnclaveSet(
+      input(fixture, { policy: { ...fixture.policy, allowedAdvisoryIds: advisories } }),
+    );
     expect(keys.enclaves.map((e) => e.tcbStatus)).to.deep.equal(['SWHardeningNeeded', 'SWHardeningNeeded']);
+  });
+
+  it('throws ATTESTATION_TCB_REJECTED naming the advisory when the policy does not name it', () => {
+    const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'SWHardeningNeeded' } });
+    const [advisory] = fixture.registry[0]?.advisoryIds ?? [];
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_TCB_REJECTED');
+    expect(error.failures.filter((f) => f.rule === 'advisory')).to.have.length(2);
+    expect(error.message).to.contain(String(advisory));
+  });
+
+  it('throws InvalidPolicyError before judging anything when the policy pins no enclave code', () => {
+    const unpinned = { ...good.policy, measurements: [], signers: [] };
+    expect(() => verifyEnclaveSet(input(good, { policy: unpinned }))).to.throw(
+      InvalidPolicyError,
+      'pins no enclave code',
+    );
+    expect(() => assessEnclaveSet(input(good, { policy: unpinned }))).to.throw(InvalidPolicyError);
   });
 
   it('throws ATTESTATION_COLLATERAL_EXPIRED once the time is past the collateral validity', () => {
@@ -133,8 +158,8 @@ describe('verifyEnclaveSet', () => {
     expect(error.message).to.contain('expired at');
   });
 
-  it('throws ATTESTATION_POLICY_REJECTED (rule simulated) for simulated evidence under the default production policy', () => {
-    const error = refusal(() => verifyEnclaveSet(input(good, { policy: DEFAULT_POLICY })));
+  it('throws ATTESTATION_POLICY_REJECTED (rule simulated) for simulated evidence under a production policy', () => {
+    const error = refusal(() => verifyEnclaveSet(input(good, { policy: production })));
     expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
     expect(error.failures.filter((f) => f.rule === 'simulated')).to.have.length(2);
     expect(error.message).to.contain('your policy does not allow simulated enclaves');
@@ -142,9 +167,7 @@ describe('verifyEnclaveSet', () => {
 
   it('refuses simulated evidence whose registry record claims another provider (the chain check catches it)', () => {
     const disguised = good.registry.map((r) => ({ ...r, provider: 'gramine' as const, simulated: false }));
-    const error = refusal(() =>
-      verifyEnclaveSet(input(good, { registry: disguised, policy: DEFAULT_POLICY })),
-    );
+    const error = refusal(() => verifyEnclaveSet(input(good, { registry: disguised, policy: production })));
     expect(error.code).to.equal('ATTESTATION_CHAIN_INVALID');
     expect(error.failures.filter((f) => f.code === 'ATTESTATION_CHAIN_INVALID')).to.have.length(2);
   });
@@ -269,9 +292,7 @@ describe('verifyEnclaveSet', () => {
 describe('assessEnclaveSet', () => {
   it('reports every enclave, org, measurement, TCB status, the epoch and why it is not trusted', () => {
     const good = confidentialFixture({ vouching: [0] });
-    const report = assessEnclaveSet(
-      input(good, { policy: { ...good.policy, measurements: [], signers: [] } }),
-    );
+    const report = assessEnclaveSet(input(good));
     expect(report.trusted).to.equal(false);
     expect(report.currentEpoch).to.equal(1);
     expect(report.requiredOrgs).to.equal(2);
@@ -289,7 +310,7 @@ describe('assessEnclaveSet', () => {
       ['Org2MSP', true, true, true, true, false],
     ]);
     expect(report.enclaves[0]?.notes).to.include(
-      'the policy pins no measurement: any enclave code is accepted',
+      'simulated enclave: the evidence proves nothing about hardware',
     );
     expect(report.enclaves[0]?.collateralValidUntil).to.equal(
       new Date(NOW.getTime() + 30 * DAY).toISOString(),
