@@ -9,6 +9,7 @@ import {
   verifyVoucher,
   type EpochPublicKeys,
   type KeyRecord,
+  type Voucher,
 } from '../../../chaincode/src/protocol/confidential/key-record';
 import {
   appraise,
@@ -283,6 +284,15 @@ function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJu
   return { record, failures, notes, signingKey: signPub, validUntil, details };
 }
 
+/** The voucher verifies with the signing key its enclave id names (ids are signing keys). */
+function vouchedByItsId(voucher: Voucher, record: KeyRecord): boolean {
+  try {
+    return verifyVoucher(voucher, record, signingKeyOfEnclaveId(voucher.enclave));
+  } catch {
+    return false;
+  }
+}
+
 function reasonOf(error: unknown): string {
   if (error instanceof EcarError) return error.reason;
   return 'its evidence could not be read';
@@ -363,6 +373,8 @@ function judgeEnclaveSet(input: EnclaveSetInput): Judged {
     if (voucher.epoch !== epoch || record === undefined) continue;
     const judged = judgements.get(voucher.enclave);
     if (judged === undefined || judged.signingKey === undefined) {
+      // a voucher that its enclave id's key did sign says that enclave holds the keys: it must be judged
+      if (judged === undefined && vouchedByItsId(voucher, record)) holders.add(voucher.enclave);
       voucherNotes.push(
         `a voucher from enclave ${short(voucher.enclave)}, which is not in the registry, is not counted`,
       );

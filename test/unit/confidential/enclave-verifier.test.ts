@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_POLICY, InvalidPolicyError } from '../../../chaincode/src/protocol/attestation';
 import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
 import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
-import { makeKeyRecord, makeVoucher } from '../../../chaincode/src/protocol/confidential/key-record';
+import {
+  makeKeyRecord,
+  makeVoucher,
+  wrapBundle,
+} from '../../../chaincode/src/protocol/confidential/key-record';
+import type { KeyStatus } from '../../../chaincode/src/protocol/confidential/api';
 import { boxKeyPair, signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import {
   assessEnclaveSet,
@@ -20,6 +25,7 @@ import {
   confidentialFixture,
   MEASUREMENT,
   NOW,
+  testEnclave,
   type ConfidentialFixture,
 } from '../../support/confidential-fixture';
 
@@ -286,6 +292,92 @@ describe('verifyEnclaveSet', () => {
     const org3 = keys.enclaves.find((e) => e.mspId === 'Org3MSP');
     expect(org3).to.include({ accepted: false });
     expect(org3?.reason).to.contain('debug enclave');
+  });
+});
+
+describe('verifyEnclaveSet: every enclave that could hold the keys must pass (item 4)', () => {
+  const good = confidentialFixture();
+  const [org1, org2] = good.enclaves;
+  /** A registered enclave of a third org that the client cannot accept (debug). */
+  const rogue = testEnclave(good.platform, { mspId: 'Org3MSP', debug: true });
+  /** A registered enclave whose evidence the client cannot verify at all (garbage quote). */
+  const unreadable = testEnclave(good.platform, { mspId: 'Org3MSP' });
+  const unreadableRecord = { ...unreadable.record, quote: toB64(new Uint8Array(64)) };
+
+  function withStatus(
+    changes: Partial<KeyStatus>,
+    registry = [...good.registry, rogue.record],
+  ): EnclaveSetInput {
+    return input(good, { registry, keyStatus: { ...good.keyStatus, ...changes } });
+  }
+
+  function expectHolderRefused(error: EnclaveTrustError, enclave: string): void {
+    expect(error.code).to.match(/^ATTESTATION_|^KEYS_UNAVAILABLE$/);
+    expect(error.message).to.contain(`enclave ${enclave.slice(0, 8)}… of Org3MSP`);
+    expect(error.message).to.contain('holds the keys but your policy does not accept it');
+  }
+
+  it('refuses the keys when a shared wrap went to an enclave the policy rejects', () => {
+    const wrap = wrapBundle(
+      good.bundle,
+      { enclave: rogue.id, boxPublicKey: rogue.box.publicKey },
+      { enclave: org1!.id, boxSecretKey: org1!.box.secretKey },
+    );
+    const error = refusal(() => verifyEnclaveSet(withStatus({ wraps: [...good.keyStatus.wraps, wrap] })));
+    expectHolderRefused(error, rogue.id);
+  });
+
+  it('refuses the keys when a wrap was sent by an enclave the policy rejects', () => {
+    const wrap = wrapBundle(
+      good.bundle,
+      { enclave: org2!.id, boxPublicKey: org2!.box.publicKey },
+      { enclave: rogue.id, boxSecretKey: rogue.box.secretKey },
+    );
+    const error = refusal(() => verifyEnclaveSet(withStatus({ wraps: [...good.keyStatus.wraps, wrap] })));
+    expectHolderRefused(error, rogue.id);
+  });
+
+  it('refuses the keys when an enclave the policy rejects vouched for them (it holds them)', () => {
+    const voucher = makeVoucher(good.record, rogue.id, rogue.signing.seed);
+    const error = refusal(() =>
+      verifyEnclaveSet(withStatus({ vouchers: [...good.keyStatus.vouchers, voucher] })),
+    );
+    expectHolderRefused(error, rogue.id);
+  });
+
+  it('refuses the keys when a wrap went to a registered enclave whose evidence cannot be verified', () => {
+    const wrap = wrapBundle(
+      good.bundle,
+      { enclave: unreadable.id, boxPublicKey: unreadable.box.publicKey },
+      { enclave: org1!.id, boxSecretKey: org1!.box.secretKey },
+    );
+    const error = refusal(() =>
+      verifyEnclaveSet(
+        withStatus({ wraps: [...good.keyStatus.wraps, wrap] }, [...good.registry, unreadableRecord]),
+      ),
+    );
+    expect(
+      error.failures.some((f) => f.enclave === unreadable.id && f.code.startsWith('ATTESTATION_')),
+    ).to.equal(true);
+    expectHolderRefused(error, unreadable.id);
+  });
+
+  it('refuses the keys when an enclave missing from the registry signed a voucher for them', () => {
+    const voucher = makeVoucher(good.record, rogue.id, rogue.signing.seed);
+    const error = refusal(() =>
+      verifyEnclaveSet(withStatus({ vouchers: [...good.keyStatus.vouchers, voucher] }, [...good.registry])),
+    );
+    expect(error.message).to.contain(
+      `enclave ${rogue.id.slice(0, 8)}… holds the keys but is not in the registry`,
+    );
+  });
+
+  it('only notes a voucher from an unregistered enclave whose signature does not verify (nobody proved to hold the keys)', () => {
+    const forged = { ...makeVoucher(good.record, rogue.id, signingKeyPair().seed) };
+    const keys = verifyEnclaveSet(
+      withStatus({ vouchers: [...good.keyStatus.vouchers, forged] }, [...good.registry]),
+    );
+    expect(keys.epoch).to.equal(good.epoch);
   });
 });
 
