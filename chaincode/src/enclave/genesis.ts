@@ -5,7 +5,7 @@
 // policy needs that org, so one org alone cannot pass a genesis. Keys: `genesis/proposal/<id>`
 // (id = hash of the genesis), `genesis/current`.
 import { canonicalJson, toJson } from '../domain/json';
-import { parsePolicy } from '../protocol/attestation';
+import { parsePolicy, requirePinnedPolicy } from '../protocol/attestation';
 import type { Genesis, GenesisProposal, GenesisRecord } from '../protocol/confidential/api';
 import { parseJsonObject, toHex } from '../protocol/confidential/encoding';
 import { sha256 } from '../protocol/confidential/primitives';
@@ -114,7 +114,7 @@ function parseGenesis(input: unknown): Genesis {
       { field: 'operator' },
     );
   }
-  return { policy: parsePolicy(raw.policy), operator: raw.operator };
+  return { policy: requirePinnedPolicy(parsePolicy(raw.policy)), operator: raw.operator };
 }
 
 function genesisId(genesis: Genesis): string {

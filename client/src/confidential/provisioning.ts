@@ -617,7 +617,6 @@ function parseRotation(answer: JsonValue): RotationProposal {
 }
 
 function samePolicy(a: AttestationPolicy, b: AttestationPolicy): boolean {
-  const normal = (p: AttestationPolicy): string =>
-    canonicalJson({ ...p, allowedAdvisoryIds: p.allowedAdvisoryIds ?? null } as unknown as JsonValue);
+  const normal = (p: AttestationPolicy): string => canonicalJson(p as unknown as JsonValue);
   return normal(a) === normal(b);
 }

@@ -124,7 +124,10 @@ describe('provision', () => {
   it('leaves a different ledger policy alone and says so', async () => {
     const { options } = setup();
     await provision(options);
-    const report = await provision({ ...options, policy: { ...policy, allowedAdvisoryIds: [] } });
+    const report = await provision({
+      ...options,
+      policy: { ...policy, allowedAdvisoryIds: ['INTEL-SA-00615'] },
+    });
     expect(report.steps[0]?.detail).to.contain('differs from the requested one');
   });
 });
