@@ -15,7 +15,7 @@ import {
 } from '../protocol/confidential/envelope';
 import { EcarError } from '../protocol/errors';
 import { hashingEventSink } from './confidential-events';
-import { genesisOperator } from './genesis';
+import { isGenesisOperator } from './genesis';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';
 import { guardNonce } from './nonce-guard';
@@ -86,7 +86,7 @@ export async function runConfidential(
     clock: tx.clock,
     events: hashingEventSink(events),
     meter: deps.meter,
-    genesis: { operator: () => genesisOperator(tx.state) },
+    genesis: { isOperator: (callerId) => isGenesisOperator(tx.state, callerId) },
   };
   let result: JsonValue;
   try {

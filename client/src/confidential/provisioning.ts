@@ -8,6 +8,7 @@ import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestat
 import {
   CONFIDENTIAL_CONTRACT,
   Confidential,
+  operatorCommitment,
   type EnclaveEvidence,
   type KeyStatus,
   type PolicyProposal,
@@ -287,7 +288,10 @@ class Provisioning {
           'the ledger has no policy yet: the genesis needs the operator wallet id (operator)',
         );
       }
-      const genesis = JSON.stringify({ policy: this.#options.policy, operator });
+      const genesis = JSON.stringify({
+        policy: this.#options.policy,
+        operatorCommitment: operatorCommitment(operator),
+      });
       for (const founder of this.#options.orgs) {
         const answer = await this.#attempt('approveGenesis', founder.mspId, () =>
           submit(this.#contract(founder), Confidential.approveGenesis, genesis),

@@ -9,6 +9,7 @@ import {
   rotateKeys,
   type ProvisionOptions,
 } from '../../../client/src/confidential/provisioning';
+import { operatorCommitment } from '../../../chaincode/src/protocol/confidential/api';
 import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
 import { CHAINCODE, NOBODY_OPERATOR, testPlatform } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
@@ -88,7 +89,12 @@ describe('provision', () => {
     const org1Only = { ...options, orgs: [ledger.org('Org1MSP')], minOrgs: 1 };
     await ledger.network.submit(
       (tx) =>
-        ledger.runtime('Org2MSP').approveGenesis(tx, JSON.stringify({ policy, operator: NOBODY_OPERATOR })),
+        ledger
+          .runtime('Org2MSP')
+          .approveGenesis(
+            tx,
+            JSON.stringify({ policy, operatorCommitment: operatorCommitment(NOBODY_OPERATOR) }),
+          ),
       { mspId: 'Org2MSP', isAdmin: true },
     );
     await provision(org1Only);
