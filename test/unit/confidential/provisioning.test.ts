@@ -70,6 +70,31 @@ describe('provision', () => {
     ]);
   });
 
+  it("waits after each submit until every org's peer has committed it (qscc), before the next step", async () => {
+    const { ledger, options } = setup();
+    await provision(options);
+    const firstSubmit = ledger.calls.indexOf('Org1MSP submit approveGenesis');
+    const next = ledger.calls.indexOf('Org2MSP submit approveGenesis');
+    const between = ledger.calls.slice(firstSubmit + 1, next);
+    expect(between).to.deep.equal([
+      'Org1MSP evaluate qscc GetTransactionByID',
+      'Org2MSP evaluate qscc GetTransactionByID',
+    ]);
+  });
+
+  it('throws ProvisioningError INVALID_ARGUMENT when the ledger has no policy and no operator wallet was given', async () => {
+    const { ledger, options } = setup();
+    try {
+      await provision({ ...options, operator: undefined });
+      expect.fail('expected a ProvisioningError');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ProvisioningError);
+      expect((error as ProvisioningError).code).to.equal('INVALID_ARGUMENT');
+      expect((error as ProvisioningError).reason).to.contain('operator wallet id');
+    }
+    expect(ledger.calls.filter((call) => call.includes(' submit '))).to.deep.equal([]);
+  });
+
   it('does nothing but check on a second run', async () => {
     const { options } = setup();
     await provision(options);
