@@ -1,5 +1,6 @@
 // registerEnclave: every endorsing enclave verifies the evidence against the ledger's policy at the
 // transaction time before the registry record is written.
+import { operatorCommitment } from '../../../chaincode/src/protocol/confidential/api';
 import { expect } from 'chai';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
@@ -90,7 +91,13 @@ describe('registerEnclave', () => {
     const error = await failure(
       network.submit(
         (tx) =>
-          enclave.approveGenesis(tx, JSON.stringify({ policy: DEFAULT_POLICY, operator: NOBODY_OPERATOR })),
+          enclave.approveGenesis(
+            tx,
+            JSON.stringify({
+              policy: DEFAULT_POLICY,
+              operatorCommitment: operatorCommitment(NOBODY_OPERATOR),
+            }),
+          ),
         { isAdmin: true },
       ),
     );
