@@ -132,8 +132,8 @@ export interface MeterVerifier {
  * economy. Plaintext development mode supplies none (the first caller becomes the operator).
  */
 export interface Genesis {
-  /** The operator's caller id, or undefined while the founding orgs have not approved a genesis. */
-  operator(): Promise<string | undefined>;
+  /** Whether the caller id is the operator's; undefined while the founding orgs have not approved a genesis. */
+  isOperator(callerId: string): Promise<boolean | undefined>;
 }
 
 /** Everything one transaction gives the domain. */

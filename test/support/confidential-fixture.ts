@@ -210,3 +210,39 @@ export function confidentialFixture(options: Partial<FixtureOptions> = {}): Conf
     policy: testPolicy(platform),
   };
 }
+
+/**
+ * The deployment after a key rotation: a new epoch created by the same enclave, wrapped to the others
+ * and vouched for by all; the key status names it current and keeps the retired record before it.
+ */
+export function rotatedFixture(previous: ConfidentialFixture): ConfidentialFixture {
+  const creator = previous.enclaves.find((e) => e.id === previous.record.creator);
+  if (creator === undefined) throw new Error('fixture: no creator enclave');
+  const { bundle, epoch } = extendBundle(previous.bundle);
+  const secrets = bundle.epochs.get(epoch);
+  if (secrets === undefined) throw new Error('fixture: no epoch secrets');
+  const wraps = previous.enclaves
+    .filter((e) => e !== creator)
+    .map((e) => wrapBundle(bundle, { enclave: e.id, boxPublicKey: e.box.publicKey }, epoch));
+  const record = makeKeyRecord(
+    {
+      channel: CHANNEL,
+      chaincode: CHAINCODE,
+      keys: epochPublicKeys(epoch, secrets),
+      creator: creator.id,
+      lineage: lineageOf(bundle.nameKey),
+      wraps,
+    },
+    creator.signing.seed,
+  );
+  const vouchers = previous.enclaves.map((e) => makeVoucher(record, e.id, e.signing.seed));
+  return {
+    ...previous,
+    bundle,
+    epoch,
+    secrets,
+    record,
+    vouchers,
+    keyStatus: { currentEpoch: epoch, records: [...previous.keyStatus.records, record], wraps, vouchers },
+  };
+}

@@ -15,6 +15,7 @@ import {
   type SimulatedPlatform,
 } from '../../chaincode/src/protocol/attestation/simulated';
 import { developmentPolicy } from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+import { operatorCommitment } from '../../chaincode/src/protocol/confidential/api';
 import { fromB64 } from '../../chaincode/src/protocol/confidential/encoding';
 import {
   extractSealedError,
@@ -277,7 +278,7 @@ export async function approveGenesis(
 ): Promise<void> {
   const [first] = runtimes;
   if (first === undefined) throw new Error('approveGenesis needs at least one enclave');
-  const genesis = JSON.stringify({ policy, operator });
+  const genesis = JSON.stringify({ policy, operatorCommitment: operatorCommitment(operator) });
   for (const mspId of first.config.foundingOrgs ?? []) {
     await network.endorse(runtimes, (runtime, tx) => runtime.approveGenesis(tx, genesis), {
       mspId,

@@ -5,7 +5,11 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../../chaincode/src/ports';
-import { Confidential } from '../../chaincode/src/protocol/confidential/api';
+import {
+  Confidential,
+  type KeyStatus,
+  type RegistryRecord,
+} from '../../chaincode/src/protocol/confidential/api';
 import {
   checkRequestBinding,
   openRequest,
@@ -26,6 +30,8 @@ import type {
 import { CHANNEL, type ConfidentialFixture } from './confidential-fixture';
 
 const encoder = new TextEncoder();
+/** The org whose peer is the gateway: untargeted reads answer from its state. */
+const GATEWAY_ORG = 'Org1MSP';
 
 /** What the fake enclave saw of one proposal (the opened request body). */
 export interface SeenRequest {
@@ -44,12 +50,22 @@ export interface FakeEnclaveOptions {
   readonly commitCodes?: readonly Status['code'][];
   /** The transaction time the enclave checks notAfter against; default the wall clock. */
   readonly nowMs?: () => number;
+  /**
+   * What a peer of one org answers to keyStatus aimed at it (`endorsingOrganizations: [mspId]`); an
+   * Error is that peer failing to answer. Orgs not named answer the fixture's key status.
+   */
+  readonly orgKeyStatus?: Readonly<Record<string, KeyStatus | Error>>;
+  /** The same for listEnclaves. */
+  readonly orgRegistry?: Readonly<Record<string, readonly RegistryRecord[] | Error>>;
+  /** What the gateway answers to listEnclaves when no org is named; default the fixture's registry. */
+  readonly gatewayRegistry?: readonly RegistryRecord[];
 }
 
 export class FakeConfidentialNetwork implements NetworkPort {
   readonly requests: SeenRequest[] = [];
   /** Transactions sent for ordering (after a successful endorsement). */
   readonly ordered: string[] = [];
+  /** Public reads: the name, or `name@mspId` for a read aimed at one org's peer. */
   readonly reads: string[] = [];
   /** A plain (unsealed) error the next endorsement fails with, as a lying peer would answer. */
   forgeNextError: string | undefined;
@@ -71,19 +87,46 @@ export class FakeConfidentialNetwork implements NetworkPort {
     return {
       evaluateTransaction: (name: string): Promise<Uint8Array> => {
         this.reads.push(name);
-        if (name === Confidential.keyStatus) return Promise.resolve(json(this.#fixture.keyStatus));
-        if (name === Confidential.enclaves) return Promise.resolve(json(this.#fixture.registry));
-        return Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no ${name}`));
+        // the gateway is a peer of GATEWAY_ORG: it answers from that org's state
+        const own = this.#orgAnswer(name, GATEWAY_ORG);
+        if (name === Confidential.enclaves && this.#options.gatewayRegistry !== undefined)
+          return Promise.resolve(json(this.#options.gatewayRegistry));
+        return own instanceof Error ? Promise.reject(own) : Promise.resolve(json(own));
       },
       submitTransaction: (name: string): Promise<Uint8Array> =>
         Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`)),
       newProposal: (transactionName, options): ProposalPort => {
+        const [org] = options?.endorsingOrganizations ?? [];
+        if (org !== undefined) return this.#publicRead(transactionName, org);
         const envelopeText = options?.arguments?.[0];
         if (typeof envelopeText !== 'string')
           throw new Error('fake: the envelope must be one string argument');
         const txId = randomBytes(32).toString('hex');
         return this.#proposal(chaincodeName, transactionName, txId, envelopeText);
       },
+    };
+  }
+
+  /** What a peer of `mspId` answers to a public read. */
+  #orgAnswer(name: string, mspId: string): unknown {
+    if (name === Confidential.keyStatus)
+      return this.#options.orgKeyStatus?.[mspId] ?? this.#fixture.keyStatus;
+    if (name === Confidential.enclaves) return this.#options.orgRegistry?.[mspId] ?? this.#fixture.registry;
+    return new EcarError('UNKNOWN_FUNCTION', `fake: no ${name}`);
+  }
+
+  /** A public record read on a peer of one org. */
+  #publicRead(name: string, mspId: string): ProposalPort {
+    const answer = (): Uint8Array => {
+      this.reads.push(`${name}@${mspId}`);
+      const own = this.#orgAnswer(name, mspId);
+      if (own instanceof Error) throw own;
+      return json(own);
+    };
+    return {
+      getTransactionId: () => randomBytes(32).toString('hex'),
+      evaluate: () => Promise.resolve().then(answer),
+      endorse: () => Promise.reject(new Error('fake: public reads are evaluated')),
     };
   }
 

@@ -1,15 +1,21 @@
 // A confidential ledger for provisioning tests driven by the real enclave runtimes, one per org, over
 // the in-memory byte ledger: an evaluation lands on the enclave of the org it targets, a submit runs
 // on every endorsing org's enclave (an AND endorsement policy) and commits only when they all agree.
-// Every gateway is an org's Admin, as the network scripts connect.
+// Every gateway is an org's Admin, as the network scripts connect; a transaction is on every peer as
+// soon as it committed (qscc answers for it).
 import { randomBytes } from 'node:crypto';
-import type { ProposalOptions } from '@hyperledger/fabric-gateway';
+import type { ProposalOptions, Status } from '@hyperledger/fabric-gateway';
 import type { EnclaveRuntime } from '../../chaincode/src/enclave/runtime';
 import type { EnclaveTx } from '../../chaincode/src/enclave/ledger-state';
 import type { SimulatedPlatform } from '../../chaincode/src/protocol/attestation/simulated';
 import { Confidential } from '../../chaincode/src/protocol/confidential/api';
 import { EcarError } from '../../chaincode/src/protocol/errors';
-import type { ContractPort, NetworkPort, ProposalPort } from '../../client/src/confidential/gateway-ports';
+import type {
+  ContractPort,
+  NetworkPort,
+  ProposalPort,
+  TransactionPort,
+} from '../../client/src/confidential/gateway-ports';
 import type { ProvisioningOrg } from '../../client/src/confidential/provisioning';
 import { CHANNEL, EnclaveTestNetwork, testRuntime } from './enclave-harness';
 
@@ -50,6 +56,7 @@ export class RuntimeProvisioningLedger {
   readonly misroute = new Map<string, string>();
   readonly #runtimes = new Map<string, EnclaveRuntime>();
   readonly #endorsers: readonly string[];
+  readonly #committed = new Set<string>();
 
   constructor(platform: SimulatedPlatform, mspIds: readonly string[], options: RuntimeLedgerOptions = {}) {
     for (const mspId of mspIds) this.#runtimes.set(mspId, testRuntime({ platform, mspId }));
@@ -70,9 +77,30 @@ export class RuntimeProvisioningLedger {
   org(mspId: string): ProvisioningOrg {
     const network: NetworkPort = {
       getName: () => CHANNEL,
-      getContract: (): ContractPort => this.#contract(mspId),
+      getContract: (chaincode: string): ContractPort =>
+        chaincode === 'qscc' ? this.#qscc(mspId) : this.#contract(mspId),
     };
     return { mspId, network };
+  }
+
+  /** qscc as far as provisioning uses it: every committed transaction is on every peer at once. */
+  #qscc(mspId: string): ContractPort {
+    const refuse = (): Promise<never> => Promise.reject(new Error('qscc: only GetTransactionByID'));
+    return {
+      evaluateTransaction: refuse,
+      submitTransaction: refuse,
+      newProposal: (name: string, options?: ProposalOptions): ProposalPort => ({
+        getTransactionId: () => randomBytes(32).toString('hex'),
+        evaluate: () => {
+          this.calls.push(`${mspId} evaluate qscc ${name}`);
+          const txId = String(options?.arguments?.[1] ?? '');
+          return this.#committed.has(txId)
+            ? Promise.resolve(new Uint8Array())
+            : Promise.reject(new Error(`no transaction ${txId}`));
+        },
+        endorse: refuse,
+      }),
+    };
   }
 
   #contract(mspId: string): ContractPort {
@@ -81,12 +109,13 @@ export class RuntimeProvisioningLedger {
       name: string,
       args: readonly (string | Uint8Array)[],
       target: string,
+      txId?: string,
     ): Promise<Uint8Array> => {
       this.calls.push(`${mspId} ${kind} ${name}`);
       const run = FUNCTIONS[name];
       if (run === undefined) throw new EcarError('UNKNOWN_FUNCTION', `no function '${name}'`);
       const text = args.map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8')));
-      const submitter = { mspId, isAdmin: true };
+      const submitter = { mspId, isAdmin: true, ...(txId === undefined ? {} : { txId }) };
       const result =
         kind === 'evaluate'
           ? await this.network.evaluate((tx) => run(this.runtime(target), tx, text), submitter)
@@ -95,6 +124,7 @@ export class RuntimeProvisioningLedger {
               (runtime, tx) => run(runtime, tx, text),
               submitter,
             );
+      if (txId !== undefined) this.#committed.add(txId);
       return encoder.encode(JSON.stringify(result));
     };
     const landing = (): string => this.misroute.get(mspId) ?? mspId;
@@ -104,10 +134,20 @@ export class RuntimeProvisioningLedger {
       newProposal: (name: string, options?: ProposalOptions): ProposalPort => {
         const wanted = options?.endorsingOrganizations?.[0] ?? mspId;
         const target = this.misroute.get(wanted) ?? wanted;
+        const txId = this.network.nextTxId();
         return {
-          getTransactionId: () => randomBytes(32).toString('hex'),
+          getTransactionId: () => txId,
           evaluate: () => call('evaluate', name, options?.arguments ?? [], target),
-          endorse: () => Promise.reject(new Error('provisioning never endorses proposals by hand')),
+          // endorsed by every endorsing org's enclave and committed at once
+          endorse: async (): Promise<TransactionPort> => {
+            const result = await call('submit', name, options?.arguments ?? [], mspId, txId);
+            const status = { blockNumber: 1n, code: 0, successful: true, transactionId: txId } as Status;
+            return {
+              getResult: () => result,
+              getTransactionId: () => txId,
+              submit: () => Promise.resolve({ getStatus: () => Promise.resolve(status) }),
+            };
+          },
         };
       },
     };

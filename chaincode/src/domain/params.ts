@@ -222,14 +222,14 @@ export async function initialize(tx: Tx, raw: unknown): Promise<Params> {
 async function requireGenesisOperator(tx: Tx, caller: string): Promise<void> {
   const genesis = tx.ports.genesis;
   if (genesis === undefined) return;
-  const fixed = await genesis.operator();
-  if (fixed === undefined) {
+  const isOperator = await genesis.isOperator(caller);
+  if (isOperator === undefined) {
     throw new EcarError(
       'NOT_INITIALIZED',
       'the founding orgs have not fixed the operator wallet yet: every founding org admin must approve the genesis',
     );
   }
-  if (fixed !== caller)
+  if (!isOperator)
     throw new Forbidden('initialize', 'the operator wallet the founding orgs fixed at genesis');
 }
 

@@ -18,7 +18,7 @@ import {
 import type { KeyBundle } from '../protocol/confidential/key-record';
 import { EcarError } from '../protocol/errors';
 import { eventViewKey, TaggingEventSink } from './confidential-events';
-import { genesisOperator } from './genesis';
+import { isGenesisOperator } from './genesis';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';
 import { guardNonce } from './nonce-guard';
@@ -93,7 +93,7 @@ export async function runConfidential(
       clock: tx.clock,
       events,
       meter: deps.meter,
-      genesis: { operator: () => genesisOperator(tx.state) },
+      genesis: { isOperator: (callerId) => isGenesisOperator(tx.state, callerId) },
     };
     const result: JsonValue = await dispatch(ports, body.fn, body.args, kind);
     if (kind === 'submit') events.flush(tx.events, tx.clock.txId);

@@ -5,8 +5,13 @@
 // policy needs that org, so one org alone cannot pass a genesis. Keys: `genesis/proposal/<id>`
 // (id = hash of the genesis), `genesis/current`.
 import { canonicalJson, toJson } from '../domain/json';
-import { parsePolicy } from '../protocol/attestation';
-import type { Genesis, GenesisProposal, GenesisRecord } from '../protocol/confidential/api';
+import { parsePolicy, requirePinnedPolicy } from '../protocol/attestation';
+import {
+  operatorCommitment,
+  type Genesis,
+  type GenesisProposal,
+  type GenesisRecord,
+} from '../protocol/confidential/api';
 import { parseJsonObject, toHex } from '../protocol/confidential/encoding';
 import { sha256 } from '../protocol/confidential/primitives';
 import { EcarError } from '../protocol/errors';
@@ -23,8 +28,7 @@ import { applyPolicy, readPolicy } from './policy-governance';
 export const GENESIS_KEY = 'genesis/current';
 const proposalKey = (id: string): string => `genesis/proposal/${id}`;
 const GENESIS_DOMAIN = 'ecar/genesis/v1\n';
-/** Confidential callers are wallets: `w:` + hex of the Ed25519 key. */
-const WALLET_ID = /^w:[0-9a-f]{64}$/;
+const COMMITMENT = /^[0-9a-f]{64}$/;
 
 /**
  * approveGenesis: records the submitting founding org's approval of the genesis and applies it
@@ -91,30 +95,34 @@ export async function getGenesis(tx: EnclaveTx): Promise<GenesisRecord> {
   return record;
 }
 
-/** The operator wallet the genesis fixed (undefined before it applied): the domain's initialize accepts only it. */
-export async function genesisOperator(state: RawState): Promise<string | undefined> {
-  return (await readGenesis(state))?.operator;
+/**
+ * Whether `callerId` is the operator wallet the genesis fixed (undefined before it applied): the
+ * domain's initialize accepts only it.
+ */
+export async function isGenesisOperator(state: RawState, callerId: string): Promise<boolean | undefined> {
+  const genesis = await readGenesis(state);
+  return genesis === undefined ? undefined : genesis.operatorCommitment === operatorCommitment(callerId);
 }
 
 function parseGenesis(input: unknown): Genesis {
   if (typeof input !== 'string') throw new EcarError('INVALID_ARGUMENT', 'the genesis must be JSON text');
   const raw = parseJsonObject(input, 'genesis', 'INVALID_ARGUMENT');
   for (const key of Object.keys(raw)) {
-    if (key !== 'policy' && key !== 'operator') {
+    if (key !== 'policy' && key !== 'operatorCommitment') {
       throw new EcarError(
         'INVALID_ARGUMENT',
-        `the genesis has an unknown field '${key}' (known: policy, operator)`,
+        `the genesis has an unknown field '${key}' (known: policy, operatorCommitment)`,
       );
     }
   }
-  if (typeof raw.operator !== 'string' || !WALLET_ID.test(raw.operator)) {
+  if (typeof raw.operatorCommitment !== 'string' || !COMMITMENT.test(raw.operatorCommitment)) {
     throw new EcarError(
       'INVALID_ARGUMENT',
-      "the genesis operator must be a wallet id ('w:' and 64 hex digits, see ecar wallet show)",
-      { field: 'operator' },
+      "the genesis operatorCommitment must be 64 lowercase hex digits (operatorCommitment of the operator's wallet id)",
+      { field: 'operatorCommitment' },
     );
   }
-  return { policy: parsePolicy(raw.policy), operator: raw.operator };
+  return { policy: requirePinnedPolicy(parsePolicy(raw.policy)), operatorCommitment: raw.operatorCommitment };
 }
 
 function genesisId(genesis: Genesis): string {

@@ -9,7 +9,7 @@
 // every org approving the proposal. A proposal needs more than half of them and at least the current
 // policy's minOrgs (2 of 2 in the test network). The same rule approves key rotations.
 import type { PolicyProposal, PolicyRecord } from '../protocol/confidential/api';
-import { parsePolicy, type AttestationPolicy } from '../protocol/attestation';
+import { parsePolicy, requirePinnedPolicy, type AttestationPolicy } from '../protocol/attestation';
 import { EcarError } from '../protocol/errors';
 import {
   readRecord,
@@ -148,5 +148,6 @@ export async function applyPolicy(
 
 export function parsePolicyArgument(policyJson: unknown): AttestationPolicy {
   if (typeof policyJson !== 'string') throw new EcarError('INVALID_ARGUMENT', 'the policy must be JSON text');
-  return parsePolicy(policyJson);
+  // the ledger's policy decides which enclaves get the keys: it must pin their code
+  return requirePinnedPolicy(parsePolicy(policyJson));
 }

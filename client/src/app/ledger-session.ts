@@ -4,7 +4,11 @@
 // the profile's attestation policy, adapted here so a change of its API is a change of this file only.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parsePolicy, type AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
+import {
+  parsePolicy,
+  requirePinnedPolicy,
+  type AttestationPolicy,
+} from '../../../chaincode/src/protocol/attestation';
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { attestationStatus, ConfidentialLedgerClient, type AttestationReport } from '../confidential';
 import { openGateway, type GatewayConnection } from '../fabric/gateway-connection';
@@ -142,7 +146,8 @@ function readPolicy(profile: Profile): AttestationPolicy {
   }
   const text = Buffer.from(readProfileFile(profile, 'policy', profile.policy)).toString('utf8');
   try {
-    return parsePolicy(text);
+    // confidential mode trusts only pinned enclave code
+    return requirePinnedPolicy(parsePolicy(text));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new ProfileError(

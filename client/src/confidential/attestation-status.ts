@@ -1,11 +1,10 @@
 // The data behind `ecar attest status`: reads the registry and key status through a gateway and judges
 // them with the caller's policy, reporting every enclave, org, measurement, TCB status and epoch.
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
-import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
-import { decodeResult, toLedgerError } from '../fabric/ledger-client';
+import { CONFIDENTIAL_CONTRACT } from '../../../chaincode/src/protocol/confidential/api';
 import { assessEnclaveSet, type AttestationReport } from './enclave-verifier';
 import type { NetworkPort } from './gateway-ports';
-import { parseKeyStatus, parseRegistryRecords } from './records';
+import { publicReads, readOrgsKeyStatus, readOrgsRegistry } from './org-reads';
 
 export interface AttestationTarget {
   readonly network: NetworkPort;
@@ -20,7 +19,8 @@ export interface AttestationTarget {
  *
  * @example
  * const report = await attestationStatus({ network, chaincode: 'ecar' }, profile.policy, new Date());
- * @throws EcarError / GatewayError when the registry or the key status cannot be read or parsed.
+ * @throws EnclaveTrustError when a peer of an org with enclaves does not answer or disagrees on the
+ *   current epoch; EcarError / GatewayError when the registry cannot be read or parsed.
  */
 export async function attestationStatus(
   target: Readonly<AttestationTarget>,
@@ -28,22 +28,14 @@ export async function attestationStatus(
   now: Date,
 ): Promise<AttestationReport> {
   const contract = target.network.getContract(target.chaincode, CONFIDENTIAL_CONTRACT);
-  const read = async (name: string): Promise<ReturnType<typeof decodeResult>> => {
-    try {
-      return decodeResult(await contract.evaluateTransaction(name));
-    } catch (error) {
-      throw toLedgerError(error);
-    }
-  };
-  const [registry, keyStatus] = await Promise.all([
-    read(Confidential.enclaves),
-    read(Confidential.keyStatus),
-  ]);
+  const read = publicReads(contract);
+  // the same reads as the client's trust decision: the key status from a peer of every org
+  const asked = await readOrgsKeyStatus(read);
   return assessEnclaveSet({
     channel: target.network.getName(),
     chaincode: target.chaincode,
-    registry: parseRegistryRecords(registry),
-    keyStatus: parseKeyStatus(keyStatus),
+    registry: await readOrgsRegistry(read, asked),
+    keyStatus: asked.keyStatus,
     policy,
     now,
     ...(target.minOrgs === undefined ? {} : { minOrgs: target.minOrgs }),

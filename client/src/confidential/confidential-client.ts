@@ -18,7 +18,6 @@ import {
 import type { SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
-  decodeResult,
   isReadConflict,
   toLedgerError,
   type LedgerArgs,
@@ -28,7 +27,7 @@ import {
 import { commitWithRetry, retryPolicy, type CommitOutcome, type RetryPolicy } from '../fabric/commit-retry';
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
-import { parseKeyStatus, parseRegistryRecords } from './records';
+import { publicReads, readOrgsKeyStatus, readOrgsRegistry, requireOrgsAsked } from './org-reads';
 import {
   encodeArgValue,
   prepareCall,
@@ -149,18 +148,30 @@ export class ConfidentialLedgerClient implements LedgerClient {
     return keys;
   }
 
+  /**
+   * The key status from a peer of every org with enclaves (one peer cannot serve a retired epoch),
+   * then the registry, merged from the same orgs, when the cache cannot answer.
+   */
   async #verifyKeys(now: Date): Promise<TrustedKeys> {
-    const keyStatus = parseKeyStatus(await this.#read(Confidential.keyStatus));
+    const read = publicReads(this.#contract);
+    const asked = await readOrgsKeyStatus(read);
     const basis = {
       channel: this.#channel,
       chaincode: this.#chaincode,
-      keyStatus,
+      keyStatus: asked.keyStatus,
       policy: this.#policy,
       minOrgs: this.#minOrgs,
     };
     const cached = this.#cache.lookup(basis, now);
-    if (cached !== undefined) return cached;
-    const registry = parseRegistryRecords(await this.#read(Confidential.enclaves));
+    if (cached !== undefined) {
+      // the cached judgement rests on these orgs' enclaves: each must have been asked this time too
+      requireOrgsAsked(
+        asked.orgs,
+        cached.enclaves.map((enclave) => enclave.mspId),
+      );
+      return cached;
+    }
+    const registry = await readOrgsRegistry(read, asked);
     const keys = verifyEnclaveSet({ ...basis, registry, now });
     return this.#cache.store(keys, basis);
   }
@@ -277,13 +288,5 @@ export class ConfidentialLedgerClient implements LedgerClient {
       wallet: this.#wallet,
       submitter: this.#submitter,
     };
-  }
-
-  async #read(name: string): Promise<JsonValue> {
-    try {
-      return decodeResult(await this.#contract.evaluateTransaction(name));
-    } catch (error) {
-      throw toLedgerError(error);
-    }
   }
 }

@@ -9,9 +9,11 @@ import {
   verifyVoucher,
   type EpochPublicKeys,
   type KeyRecord,
+  type Voucher,
 } from '../../../chaincode/src/protocol/confidential/key-record';
 import {
   appraise,
+  requirePinnedPolicy,
   trustAnchorsFor,
   verifyQuote,
   type AttestationPolicy,
@@ -128,6 +130,7 @@ export interface AttestationReport {
  *
  * @throws EnclaveTrustError (an EcarError: ATTESTATION_* for a rejected enclave, KEYS_UNAVAILABLE for
  *   a missing, unsigned or under-vouched key record) naming every reason; nothing may be encrypted then.
+ * @throws InvalidPolicyError when the client's policy pins no measurement or signer.
  */
 export function verifyEnclaveSet(input: EnclaveSetInput): TrustedKeys {
   const judged = judgeEnclaveSet(input);
@@ -154,7 +157,11 @@ export function verifyEnclaveSet(input: EnclaveSetInput): TrustedKeys {
   };
 }
 
-/** The detailed report (never throws for a bad enclave set: `trusted` and `failures` say it). */
+/**
+ * The detailed report (never throws for a bad enclave set: `trusted` and `failures` say it).
+ *
+ * @throws InvalidPolicyError when the policy pins no measurement or signer.
+ */
 export function assessEnclaveSet(input: EnclaveSetInput): AttestationReport {
   return judgeEnclaveSet(input).report;
 }
@@ -277,6 +284,15 @@ function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJu
   return { record, failures, notes, signingKey: signPub, validUntil, details };
 }
 
+/** The voucher verifies with the signing key its enclave id names (ids are signing keys). */
+function vouchedByItsId(voucher: Voucher, record: KeyRecord): boolean {
+  try {
+    return verifyVoucher(voucher, record, signingKeyOfEnclaveId(voucher.enclave));
+  } catch {
+    return false;
+  }
+}
+
 function reasonOf(error: unknown): string {
   if (error instanceof EcarError) return error.reason;
   return 'its evidence could not be read';
@@ -284,6 +300,8 @@ function reasonOf(error: unknown): string {
 
 function judgeEnclaveSet(input: EnclaveSetInput): Judged {
   const { keyStatus, policy, now } = input;
+  // a policy that pins no code would accept any enclave: refused before anything is judged
+  requirePinnedPolicy(policy);
   const requiredOrgs = Math.max(policy.minOrgs, input.minOrgs ?? DEFAULT_MIN_ORGS);
   const epoch = keyStatus.currentEpoch;
   const judgements = new Map<string, EnclaveJudgement>();
@@ -361,6 +379,8 @@ function judgeEnclaveSet(input: EnclaveSetInput): Judged {
     if (voucher.epoch !== epoch || record === undefined) continue;
     const judged = judgements.get(voucher.enclave);
     if (judged === undefined || judged.signingKey === undefined) {
+      // a voucher that its enclave id's key did sign says that enclave holds the keys: it must be judged
+      if (judged === undefined && vouchedByItsId(voucher, record)) holders.add(voucher.enclave);
       voucherNotes.push(
         `a voucher from enclave ${short(voucher.enclave)}, which is not in the registry, is not counted`,
       );

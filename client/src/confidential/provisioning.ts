@@ -2,12 +2,14 @@
 // operator wallet) approved by every founding org, every org's enclave registered, the chaincode keys
 // created, shared and vouched for by every org's enclave; key rotation approved by a majority; and
 // policy changes by the consortium. Each org acts through its own Admin gateway.
+import { GatewayError } from '@hyperledger/fabric-gateway';
 import { canonicalJson } from '../../../chaincode/src/domain/json';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
   CONFIDENTIAL_CONTRACT,
   Confidential,
+  operatorCommitment,
   type EnclaveEvidence,
   type KeyStatus,
   type PolicyProposal,
@@ -166,15 +168,13 @@ export interface PolicyChangeReport {
  */
 export async function changePolicy(options: Readonly<PolicyChangeOptions>): Promise<PolicyChangeReport> {
   const policyText = JSON.stringify(options.policy);
-  let answer = policyAnswer(
-    await submit(contractOf(options.proposer, options.chaincode), Confidential.proposePolicy, policyText),
-  );
+  const everyOrg = [options.proposer, ...options.approvers];
+  const as = (org: ProvisioningOrg): Submission => ({ org, chaincode: options.chaincode, everyOrg });
+  let answer = policyAnswer(await submit(as(options.proposer), Confidential.proposePolicy, policyText));
   if ('version' in answer) return { approvals: answer.approvedBy, applied: true, record: answer };
   const proposalId = answer.id;
   for (const approver of options.approvers) {
-    answer = policyAnswer(
-      await submit(contractOf(approver, options.chaincode), Confidential.approvePolicy, proposalId),
-    );
+    answer = policyAnswer(await submit(as(approver), Confidential.approvePolicy, proposalId));
     if ('version' in answer)
       return { proposalId, approvals: answer.approvedBy, applied: true, record: answer };
   }
@@ -191,6 +191,8 @@ export interface EnclaveHandover {
   readonly sharer: ProvisioningOrg;
   /** Registered enclaves (ids) to receive the current keys. */
   readonly enclaveIds: readonly string[];
+  /** Every org whose peer must have the share before the next step; default the sharer's. */
+  readonly everyOrg?: readonly ProvisioningOrg[];
 }
 
 /**
@@ -205,9 +207,9 @@ export interface EnclaveHandover {
  */
 export async function shareKeysTo(handover: Readonly<EnclaveHandover>): Promise<KeyWrap[]> {
   const { sharer, enclaveIds } = handover;
-  const contract = contractOf(sharer, handover.chaincode);
+  const to = { org: sharer, chaincode: handover.chaincode, everyOrg: handover.everyOrg ?? [sharer] };
   // a recorded share: every endorsing enclave verifies each recipient and writes the same wraps
-  const answer = await submit(contract, Confidential.shareKeys, JSON.stringify(enclaveIds));
+  const answer = await submit(to, Confidential.shareKeys, JSON.stringify(enclaveIds));
   if (!Array.isArray(answer))
     throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
   const wraps = answer.map((wrap) => parseKeyWrap(wrap));
@@ -228,6 +230,7 @@ export async function registerEvidence(
   org: ProvisioningOrg,
   chaincode: string,
   evidence: EnclaveEvidence,
+  everyOrg?: readonly ProvisioningOrg[],
 ): Promise<RegistryRecord> {
   if (evidence.mspId !== org.mspId) {
     throw new EcarError(
@@ -236,7 +239,11 @@ export async function registerEvidence(
     );
   }
   const [record] = parseRegistryRecords([
-    await submit(contractOf(org, chaincode), Confidential.register, JSON.stringify(evidence)),
+    await submit(
+      { org, chaincode, everyOrg: everyOrg ?? [org] },
+      Confidential.register,
+      JSON.stringify(evidence),
+    ),
   ]);
   if (record === undefined) throw new EcarError('INTERNAL', 'registerEnclave answered no record');
   return record;
@@ -251,11 +258,72 @@ function contractOf(org: ProvisioningOrg, chaincode: string): ContractPort {
   return org.network.getContract(chaincode, CONFIDENTIAL_CONTRACT);
 }
 
-async function submit(contract: ContractPort, name: string, ...args: string[]): Promise<JsonValue> {
+/** How long a committed transaction may take to reach every org's peer (block dissemination). */
+const PROPAGATION_TIMEOUT_MS = 60_000;
+const PROPAGATION_POLL_MS = 250;
+
+/** A governance transaction: what one org submits and every org's peer must have committed. */
+interface Submission {
+  readonly org: ProvisioningOrg;
+  readonly chaincode: string;
+  /** The orgs whose peers the next step reads or endorses on: it waits until each has the block. */
+  readonly everyOrg: readonly ProvisioningOrg[];
+}
+
+/**
+ * Submits as `org` and waits until the transaction is committed on every org's peer, so the next
+ * step (endorsed by every org, or read from another org's peer) sees it: a peer a block behind
+ * endorses a different read set and the gateway collects no matching endorsements.
+ *
+ * @throws EcarError from the chaincode; CONFLICT when the transaction was invalidated; INTERNAL
+ *   when a peer did not commit it within PROPAGATION_TIMEOUT_MS.
+ */
+async function submit(to: Submission, name: string, ...args: string[]): Promise<JsonValue> {
+  let result: Uint8Array;
+  let txId: string;
   try {
-    return decodeResult(await contract.submitTransaction(name, ...args));
+    const transaction = await contractOf(to.org, to.chaincode)
+      .newProposal(name, { arguments: args })
+      .endorse();
+    result = transaction.getResult();
+    txId = transaction.getTransactionId();
+    const status = await (await transaction.submit()).getStatus();
+    if (!status.successful) {
+      throw new EcarError(
+        'CONFLICT',
+        `${name} transaction ${txId} was not committed (validation code ${status.code}): run it again`,
+      );
+    }
   } catch (error) {
     throw toLedgerError(error);
+  }
+  for (const org of to.everyOrg) await awaitCommitted(org, txId);
+  return decodeResult(result);
+}
+
+/** Polls the org's own peer (qscc) until it has committed `txId`. */
+async function awaitCommitted(org: ProvisioningOrg, txId: string): Promise<void> {
+  const qscc = org.network.getContract('qscc');
+  const deadline = Date.now() + PROPAGATION_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await qscc
+        .newProposal('GetTransactionByID', {
+          arguments: [org.network.getName(), txId],
+          endorsingOrganizations: [org.mspId],
+        })
+        .evaluate();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new EcarError(
+          'INTERNAL',
+          `transaction ${txId} did not reach ${org.mspId}'s peer within ${PROPAGATION_TIMEOUT_MS / 1000} s: is it running and connected to the orderer?`,
+          { cause: error instanceof Error ? error.message : String(error) },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, PROPAGATION_POLL_MS));
+    }
   }
 }
 
@@ -299,6 +367,11 @@ class Provisioning {
     return contractOf(org, this.#options.chaincode);
   }
 
+  /** A submission as `org` that the next step waits for on every org's peer. */
+  #as(org: ProvisioningOrg): Submission {
+    return { org, chaincode: this.#options.chaincode, everyOrg: this.#options.orgs };
+  }
+
   #step(action: ProvisionAction, mspId: string, outcome: ProvisionStep['outcome'], detail: string): void {
     const step: ProvisionStep = { action, mspId, outcome, detail };
     this.#steps.push(step);
@@ -313,7 +386,11 @@ class Provisioning {
       if (error instanceof ProvisioningError) throw error;
       const code = error instanceof EcarError ? error.code : 'INTERNAL';
       const reason =
-        error instanceof EcarError ? error.reason : error instanceof Error ? error.message : String(error);
+        error instanceof EcarError
+          ? error.reason
+          : error instanceof Error
+            ? withDetails(error)
+            : String(error);
       throw new ProvisioningError(code, `${action} for ${mspId} failed: ${reason}`, mspId, [...this.#steps]);
     }
   }
@@ -344,10 +421,13 @@ class Provisioning {
           'the ledger has no policy yet: the genesis needs the operator wallet id (operator)',
         );
       }
-      const genesis = JSON.stringify({ policy: this.#options.policy, operator });
+      const genesis = JSON.stringify({
+        policy: this.#options.policy,
+        operatorCommitment: operatorCommitment(operator),
+      });
       for (const founder of this.#options.orgs) {
         const answer = await this.#attempt('approveGenesis', founder.mspId, () =>
-          submit(this.#contract(founder), Confidential.approveGenesis, genesis),
+          submit(this.#as(founder), Confidential.approveGenesis, genesis),
         );
         const missing = missingOrgs(answer);
         this.#step(
@@ -403,7 +483,7 @@ class Provisioning {
         continue;
       }
       await this.#attempt('registerEnclave', org.mspId, () =>
-        submit(this.#contract(org), Confidential.register, JSON.stringify(evidence)),
+        submit(this.#as(org), Confidential.register, JSON.stringify(evidence)),
       );
       this.#step(
         'registerEnclave',
@@ -433,7 +513,7 @@ class Provisioning {
       );
     }
     await this.#attempt('createKeys', org.mspId, () =>
-      submit(this.#contract(org), Confidential.publishKeys, JSON.stringify(record)),
+      submit(this.#as(org), Confidential.publishKeys, JSON.stringify(record)),
     );
     this.#step(
       'createKeys',
@@ -448,13 +528,13 @@ class Provisioning {
     const [proposer, ...approvers] = this.#options.orgs;
     if (proposer === undefined) return;
     let proposal = await this.#attempt('approveRotation', proposer.mspId, async () =>
-      parseRotation(await submit(this.#contract(proposer), Confidential.proposeRotation)),
+      parseRotation(await submit(this.#as(proposer), Confidential.proposeRotation)),
     );
     this.#step('approveRotation', proposer.mspId, 'done', `rotation to epoch ${proposal.epoch} proposed`);
     for (const approver of approvers) {
       if (proposal.approved) break;
       proposal = await this.#attempt('approveRotation', approver.mspId, async () =>
-        parseRotation(await submit(this.#contract(approver), Confidential.approveRotation, proposal.id)),
+        parseRotation(await submit(this.#as(approver), Confidential.approveRotation, proposal.id)),
       );
       this.#step('approveRotation', approver.mspId, 'done', `rotation to epoch ${proposal.epoch} approved`);
     }
@@ -490,9 +570,20 @@ class Provisioning {
     }
     const sharer = this.#first;
     const ids = missing.map((org) => this.#enclaveId(org));
-    await this.#attempt('shareKeys', sharer.mspId, () =>
-      shareKeysTo({ chaincode: this.#options.chaincode, sharer, enclaveIds: ids }),
-    );
+    const wraps: KeyWrap[] = await this.#attempt('shareKeys', sharer.mspId, async () => {
+      const answer = await submit(this.#as(sharer), Confidential.shareKeys, JSON.stringify(ids));
+      if (!Array.isArray(answer))
+        throw new EcarError('KEYS_UNAVAILABLE', 'shareKeys did not answer a list of wraps');
+      return answer.map((wrap) => parseKeyWrap(wrap));
+    });
+    if (wraps.some((wrap) => !ids.includes(wrap.enclave)) || wraps.length !== ids.length) {
+      this.#fail(
+        'KEYS_UNAVAILABLE',
+        'shareKeys',
+        sharer.mspId,
+        'the share did not wrap to the requested enclaves',
+      );
+    }
     const to = missing.map((org) => org.mspId).join(', ');
     this.#step('shareKeys', sharer.mspId, 'done', `epoch ${status.currentEpoch} shared to ${to} (recorded)`);
   }
@@ -523,7 +614,7 @@ class Provisioning {
         );
       }
       await this.#attempt('recordVoucher', org.mspId, () =>
-        submit(this.#contract(org), Confidential.recordVoucher, JSON.stringify(voucher)),
+        submit(this.#as(org), Confidential.recordVoucher, JSON.stringify(voucher)),
       );
       this.#step('recordVoucher', org.mspId, 'done', `enclave ${id.slice(0, 8)}… vouched for epoch ${epoch}`);
     }
@@ -584,6 +675,12 @@ class Provisioning {
   }
 }
 
+/** A gateway error's message with each peer's detail (which peer refused, and why). */
+function withDetails(error: Error): string {
+  if (!(error instanceof GatewayError) || error.details.length === 0) return error.message;
+  return `${error.message} (${error.details.map((d) => `${d.mspId}: ${d.message}`).join('; ')})`;
+}
+
 /** The founding orgs a genesis answer still waits for (none once it applied). */
 function missingOrgs(answer: JsonValue): string[] {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
@@ -617,7 +714,6 @@ function parseRotation(answer: JsonValue): RotationProposal {
 }
 
 function samePolicy(a: AttestationPolicy, b: AttestationPolicy): boolean {
-  const normal = (p: AttestationPolicy): string =>
-    canonicalJson({ ...p, allowedAdvisoryIds: p.allowedAdvisoryIds ?? null } as unknown as JsonValue);
+  const normal = (p: AttestationPolicy): string => canonicalJson(p as unknown as JsonValue);
   return normal(a) === normal(b);
 }

@@ -31,7 +31,6 @@ function keyStatusFingerprint(status: KeyStatus): string {
 function rulesFingerprint(policy: AttestationPolicy, minOrgs: number): string {
   const rules = {
     ...policy,
-    allowedAdvisoryIds: policy.allowedAdvisoryIds ?? null,
     minOrgs: [policy.minOrgs, minOrgs],
   };
   return toHex(sha256(canonicalJson(rules as unknown as JsonValue)));

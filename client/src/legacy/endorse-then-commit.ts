@@ -58,16 +58,23 @@ export function newLegacyProposal<E, C, I extends LegacyIdentityContext<I>>(
 }
 
 /**
- * Sends a signed proposal to every peer of the channel that discovery found and returns what they
- * answered. Nothing is ordered.
+ * Sends a signed proposal to every peer of the channel that discovery found (or only those of
+ * `org`) and returns what they answered. Nothing is ordered.
+ *
+ * @throws EcarError KEYS_UNAVAILABLE when discovery knows no peer of `org`.
  */
 export async function sendProposal<E, C, I extends LegacyIdentityContext<I>>(
   network: LegacyNetwork<E, C, I>,
   chaincode: string,
   proposal: LegacyProposal<I>,
   request: Readonly<{ fcn: string; args: string[] }>,
+  org?: string,
 ): Promise<{ readonly answers: LegacyProposalResponse; commit(): Promise<LegacyCommitStatus> }> {
   const channel = network.getChannel();
+  const targets = channel.getEndorsers(org);
+  if (org !== undefined && targets.length === 0) {
+    throw new EcarError('KEYS_UNAVAILABLE', `discovery knows no peer of ${org} on ${channel.name}`);
+  }
   const endorsement = channel.newEndorsement(chaincode);
   // the receipt covers this transaction id: fabric-common must not draw a new one while building
   endorsement.build(proposal.identity, {
@@ -81,7 +88,7 @@ export async function sendProposal<E, C, I extends LegacyIdentityContext<I>>(
   }
   const timeouts = network.getGateway().getOptions().eventHandlerOptions;
   const answers = await endorsement.send({
-    targets: channel.getEndorsers(),
+    targets,
     requestTimeout: (timeouts.endorseTimeout ?? DEFAULT_ENDORSE_TIMEOUT_S) * 1000,
   });
   return {

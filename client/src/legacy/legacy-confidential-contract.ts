@@ -26,7 +26,7 @@ import {
 import { openAnswer, type RequestContext } from '../confidential/sealed-answer';
 import type { TrustCache } from '../confidential/trust-cache';
 import type { LedgerArgs, LedgerClient, LedgerSubmitResult } from '../fabric/ledger-client';
-import { newLegacyProposal, sendProposal, unanimousAnswer } from './endorse-then-commit';
+import { newLegacyProposal, sendProposal, unanimousAnswer, type LegacyProposal } from './endorse-then-commit';
 import { legacyAnswerError, peerDetails, typedErrorIn } from './legacy-errors';
 import type { LegacyContract, LegacyGateway, LegacyIdentityContext, LegacyNetwork } from './legacy-ports';
 
@@ -97,7 +97,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
     // the trust decision is the fabric-gateway client's own, over a read-only view of this contract
     this.#submitter = legacySubmitter(options.network.getGateway().getIdentity());
     this.#trust = new ConfidentialLedgerClient({
-      network: readOnlyView(this.#contract, this.#channel),
+      network: readOnlyView(this.#network, this.#contract, this.#channel),
       identity: { mspId: this.#submitter.mspId, credentials: new Uint8Array() },
       chaincode: options.chaincode,
       wallet: options.wallet,
@@ -258,9 +258,15 @@ function qualified(contract: LegacyContract, name: string): string {
 
 /**
  * The legacy contract as the fabric-gateway client's ContractPort, for the public reads the trust
- * decision needs (listEnclaves, keyStatus); it refuses everything else.
+ * decision needs (listEnclaves, keyStatus); it refuses everything else. A read aimed at one org
+ * (`endorsingOrganizations: [mspId]`) is sent straight to that org's peers (fabric-network's own
+ * evaluate ignores the endorsing orgs) and answered by the first of them that succeeds.
  */
-function readOnlyView(contract: LegacyContract, channel: string): NetworkPort {
+function readOnlyView<E, C, I extends LegacyIdentityContext<I>>(
+  network: LegacyNetwork<E, C, I>,
+  contract: LegacyContract,
+  channel: string,
+): NetworkPort {
   const refusal = (): EcarError =>
     new EcarError('INTERNAL', 'the legacy adapter only reads the public records through this view');
   const port: ContractPort = {
@@ -270,9 +276,43 @@ function readOnlyView(contract: LegacyContract, channel: string): NetworkPort {
         ...args.map((arg) => (typeof arg === 'string' ? arg : Buffer.from(arg).toString('utf8'))),
       ),
     submitTransaction: () => Promise.reject(refusal()),
-    newProposal: () => {
-      throw refusal();
+    newProposal: (name, options) => {
+      const [mspId, ...others] = options?.endorsingOrganizations ?? [];
+      if (mspId === undefined || others.length > 0 || (options?.arguments ?? []).length > 0) throw refusal();
+      const proposal = newLegacyProposal(network);
+      return {
+        getTransactionId: () => proposal.transactionId,
+        evaluate: () => readOnOrg(network, contract, proposal, name, mspId),
+        endorse: () => Promise.reject(refusal()),
+      };
     },
   };
   return { getName: () => channel, getContract: () => port };
+}
+
+/** A public read endorsed (never ordered) by the peers of one org; the first successful answer. */
+async function readOnOrg<E, C, I extends LegacyIdentityContext<I>>(
+  network: LegacyNetwork<E, C, I>,
+  contract: LegacyContract,
+  proposal: LegacyProposal<I>,
+  name: string,
+  mspId: string,
+): Promise<Uint8Array> {
+  const { answers } = await sendProposal(
+    network,
+    contract.chaincodeId,
+    proposal,
+    { fcn: qualified(contract, name), args: [] },
+    mspId,
+  );
+  const ok = answers.responses.find((answer) => answer.response.status === 200);
+  if (ok !== undefined) return ok.response.payload;
+  const why = [
+    ...answers.responses.map((answer) => answer.response.message),
+    ...answers.errors.map((error) => error.message),
+  ];
+  throw new EcarError(
+    'KEYS_UNAVAILABLE',
+    `no peer of ${mspId} answered ${name}${why.length > 0 ? `: ${why.join('; ')}` : ''}`,
+  );
 }

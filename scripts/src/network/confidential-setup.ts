@@ -153,7 +153,7 @@ export async function admitBuild(t: Topology, measurement: string, progress: Pro
     for (const [index, org] of t.orgs.entries()) {
       const admin = orgs[index];
       if (admin === undefined) throw new Error(`no admin gateway for ${org.name}`);
-      const record = await registerEvidence(admin, t.chaincode, buildEvidence(t, org, measurement));
+      const record = await registerEvidence(admin, t.chaincode, buildEvidence(t, org, measurement), orgs);
       ids.push(record.id);
       progress.detail(`registered ${org.mspId}'s enclave ${record.id.slice(0, 12)}… of the new build`);
     }
@@ -161,7 +161,7 @@ export async function admitBuild(t: Topology, measurement: string, progress: Pro
     const missing = ids.filter((id) => !holders.has(id));
     const [sharer] = orgs;
     if (before.currentEpoch < 1 || missing.length === 0 || sharer === undefined) return;
-    await shareKeysTo({ chaincode: t.chaincode, sharer, enclaveIds: missing });
+    await shareKeysTo({ chaincode: t.chaincode, sharer, enclaveIds: missing, everyOrg: orgs });
     progress.detail(`epoch ${before.currentEpoch} shared to the new build's enclaves by ${sharer.mspId}`);
   });
 }

@@ -41,7 +41,8 @@ function homeWithIdentity(): string {
     `-----BEGIN ${label}-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
   writeFileSync(join(home, 'cert.pem'), pem('CERTIFICATE', exported.certificates.root));
   writeFileSync(join(home, 'key.pem'), pem('PRIVATE KEY', exported.keys.root));
-  writeFileSync(join(home, 'policy.json'), '{}\n');
+  // confidential mode needs a policy that pins the enclave code
+  writeFileSync(join(home, 'policy.json'), `${JSON.stringify({ measurements: ['11'.repeat(32)] })}\n`);
   return home;
 }
 
@@ -272,6 +273,27 @@ describe('ecar (bin/ecar.js)', () => {
     expect(run.stderr).to.match(
       /^ecar: profile 'me': policy file .*policy\.json is not a valid attestation policy/,
     );
+  });
+
+  it('a confidential profile with a policy that pins no enclave code is refused, saying what to add', () => {
+    const home = homeWithIdentity();
+    writeFileSync(join(home, 'policy.json'), '{"allowSimulated": true}');
+    ecar(home, [
+      'init',
+      '--profile',
+      'me',
+      '--endpoint',
+      '127.0.0.1:1',
+      '--policy',
+      'policy.json',
+      ...IDENTITY,
+    ]);
+    ecar(home, ['wallet', 'create']);
+    const run = ecar(home, ['balance']);
+    expect(run.status).to.equal(1);
+    expect(run.stderr.trim().split('\n')).to.have.length(1);
+    expect(run.stderr).to.match(/policy\.json is not a valid attestation policy .*pins no enclave code/);
+    expect(run.stderr).to.contain('add "measurements"');
   });
 });
 

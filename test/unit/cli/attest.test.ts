@@ -30,21 +30,30 @@ function json(run: Run): Record<string, unknown> {
   return JSON.parse(run.stdout) as Record<string, unknown>;
 }
 
+/** The advisories the shared testdata README says sgx-v3 carries. */
+const SGX_ADVISORIES = ['INTEL-SA-00289', 'INTEL-SA-00615'];
+
 describe('ecar attest verify', () => {
   let dir: string;
+  /** A policy file naming sgx-v3's advisories (the default policy accepts no advisory). */
+  let named: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ecar-attest-'));
+    named = join(dir, 'named-advisories.json');
+    writeFileSync(named, JSON.stringify({ allowedAdvisoryIds: SGX_ADVISORIES }));
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits 0 for sgx-v3 with its collateral and prints the TCB status and advisories', () => {
+  it('exits 0 for sgx-v3 with its collateral under a policy naming its advisories, and prints the TCB status and advisories', () => {
     const run = verify(
       'sgx-v3.quote.bin',
       'sgx-v3.collateral.json',
       '--at',
       '2025-07-01T00:00:00Z',
+      '--policy',
+      named,
       '--json',
     );
     expect(run.status, run.stderr).to.equal(0);
@@ -61,8 +70,30 @@ describe('ecar attest verify', () => {
     expect(result.policy).to.deep.include({ accepted: true, failures: [] });
   });
 
+  it('exits 1 for sgx-v3 under the default policy, naming the advisories it does not name', () => {
+    const run = verify(
+      'sgx-v3.quote.bin',
+      'sgx-v3.collateral.json',
+      '--at',
+      '2025-07-01T00:00:00Z',
+      '--json',
+    );
+    expect(run.status).to.equal(1);
+    const output = json(run);
+    expect(output.error).to.match(/^ATTESTATION_TCB_REJECTED: .*INTEL-SA-00289, INTEL-SA-00615/);
+    const result = output.result as { policy: { failures: { rule: string }[] } };
+    expect(result.policy.failures.map((f) => f.rule)).to.deep.equal(['advisory']);
+  });
+
   it('prints the fields for people', () => {
-    const run = verify('sgx-v3.quote.bin', 'sgx-v3.collateral.json', '--at', '2025-07-01T00:00:00Z');
+    const run = verify(
+      'sgx-v3.quote.bin',
+      'sgx-v3.collateral.json',
+      '--at',
+      '2025-07-01T00:00:00Z',
+      '--policy',
+      named,
+    );
     expect(run.status).to.equal(0);
     expect(run.stdout).to.match(/^verdict: +ACCEPTED$/m);
     expect(run.stdout).to.match(/^TCB status: +ConfigurationAndSWHardeningNeeded$/m);
@@ -88,6 +119,8 @@ describe('ecar attest verify', () => {
       'sgx-v3.collateral.json',
       '--at',
       '2025-07-01T00:00:00Z',
+      '--policy',
+      named,
       '--json',
     );
     expect(run.status).to.equal(1);
@@ -139,13 +172,18 @@ describe('ecar attest verify', () => {
       vector('sgx-v3.collateral.json'),
       '--at',
       '2025-07-01T00:00:00Z',
+      '--policy',
+      named,
     );
     expect(run.status, run.stderr).to.equal(0);
   });
 
   it('applies a policy file: a measurement not in the list exits 1', () => {
     const file = join(dir, 'policy.json');
-    writeFileSync(file, JSON.stringify({ measurements: ['00'.repeat(32)] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ measurements: ['00'.repeat(32)], allowedAdvisoryIds: SGX_ADVISORIES }),
+    );
     const run = verify(
       'sgx-v3.quote.bin',
       'sgx-v3.collateral.json',
@@ -184,6 +222,8 @@ describe('ecar attest verify', () => {
       '2025-07-01T00:00:00Z',
       '--report-data',
       hello,
+      '--policy',
+      named,
     );
     expect(ok.status, ok.stderr).to.equal(0);
     const bad = verify(
@@ -193,6 +233,8 @@ describe('ecar attest verify', () => {
       '2025-07-01T00:00:00Z',
       '--report-data',
       'ff',
+      '--policy',
+      named,
     );
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.match(/report_data does not bind/);

@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
 import { attestationStatus } from '../../../client/src/confidential';
-import { CHAINCODE, confidentialFixture, NOW } from '../../support/confidential-fixture';
+import { toHex } from '../../../chaincode/src/protocol/confidential/encoding';
+import { CHAINCODE, confidentialFixture, MEASUREMENT, NOW } from '../../support/confidential-fixture';
 import { FakeConfidentialNetwork } from '../../support/fake-confidential-network';
 
 describe('attestationStatus', () => {
@@ -22,7 +23,8 @@ describe('attestationStatus', () => {
   });
 
   it('reports, without throwing, why the production policy refuses simulated enclaves', async () => {
-    const report = await attestationStatus({ network, chaincode: CHAINCODE }, DEFAULT_POLICY, now);
+    const production = { ...DEFAULT_POLICY, measurements: [toHex(MEASUREMENT)] };
+    const report = await attestationStatus({ network, chaincode: CHAINCODE }, production, now);
     expect(report.trusted).to.equal(false);
     expect(report.enclaves.every((e) => !e.accepted && e.reasons[0]?.includes('simulated'))).to.equal(true);
     expect(report.failures[0]?.rule).to.equal('simulated');

@@ -25,6 +25,7 @@ import {
   CHAINCODE,
   confidentialFixture,
   NOW,
+  rotatedFixture,
   type ConfidentialFixture,
 } from '../../support/confidential-fixture';
 import {
@@ -34,6 +35,14 @@ import {
 } from '../../support/fake-confidential-network';
 
 const wallet = signingKeyPair();
+/** One verification's reads: the registry on the gateway, then the key status on each org's peer. */
+const KEY_STATUS_READS = [
+  Confidential.enclaves,
+  `${Confidential.keyStatus}@Org1MSP`,
+  `${Confidential.keyStatus}@Org2MSP`,
+];
+/** ... and, when the cache cannot answer, the registry on each org's peer. */
+const REGISTRY_READS = [`${Confidential.enclaves}@Org1MSP`, `${Confidential.enclaves}@Org2MSP`];
 const fixture = confidentialFixture();
 const clockAt = new Date(NOW.getTime() + 60_000);
 
@@ -71,6 +80,13 @@ async function rejection(promise: Promise<unknown>): Promise<EcarError> {
     return error as EcarError;
   }
   throw new Error('expected the call to fail');
+}
+
+async function trustRejection(promise: Promise<unknown>): Promise<EnclaveTrustError> {
+  const error = await rejection(promise);
+  if (!(error instanceof EnclaveTrustError))
+    throw new Error(`expected EnclaveTrustError, got ${error.message}`);
+  return error;
 }
 
 describe('ConfidentialLedgerClient', () => {
@@ -221,22 +237,18 @@ describe('ConfidentialLedgerClient', () => {
   });
 
   describe('trustedKeys', () => {
-    it('with no key status lifetime, verifies the registry once and then reads only the key status', async () => {
+    it("with no key status lifetime, verifies the registry once and then reads only each org's key status", async () => {
       const { network, client } = setup({}, { keyStatusTtlMs: 0 });
       await client.evaluate('a', {});
       await client.evaluate('b', {});
-      expect(network.reads).to.deep.equal([
-        Confidential.keyStatus,
-        Confidential.enclaves,
-        Confidential.keyStatus,
-      ]);
+      expect(network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS, ...KEY_STATUS_READS]);
     });
 
     it('reuses a verified key status within its lifetime: two calls, one read of each', async () => {
       const { network, client } = setup();
       await client.evaluate('a', {});
       await client.evaluate('b', {});
-      expect(network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
+      expect(network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS]);
       expect(network.requests).to.have.length(2);
     });
 
@@ -255,11 +267,7 @@ describe('ConfidentialLedgerClient', () => {
       const error = await rejection(client.evaluate('b', {}));
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(network.requests).to.have.length(2);
-      expect(network.reads).to.deep.equal([
-        Confidential.keyStatus,
-        Confidential.enclaves,
-        Confidential.keyStatus,
-      ]);
+      expect(network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS, ...KEY_STATUS_READS]);
     });
 
     it('never re-seals on an unsealed "epoch moved" message from a peer', async () => {
@@ -270,7 +278,7 @@ describe('ConfidentialLedgerClient', () => {
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(error.details.sealed).to.equal(undefined);
       expect(network.requests).to.have.length(2);
-      expect(network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
+      expect(network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS]);
     });
 
     it('does not resend a refusal that has nothing to do with the key epoch', async () => {
@@ -290,10 +298,95 @@ describe('ConfidentialLedgerClient', () => {
       const rotated = confidentialFixture({ platform: fixture.platform });
       const second = setup({}, { trustCache: cache, keyStatusTtlMs: 0 }, rotated);
       await second.client.evaluate('b', {});
-      expect(second.network.reads).to.deep.equal([Confidential.keyStatus, Confidential.enclaves]);
+      expect(second.network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS]);
       const third = setup({}, { trustCache: cache, keyStatusTtlMs: 0 }, rotated);
       await third.client.evaluate('c', {});
-      expect(third.network.reads).to.deep.equal([Confidential.keyStatus]);
+      expect(third.network.reads).to.deep.equal(KEY_STATUS_READS);
+    });
+  });
+
+  describe('trustedKeys across orgs (one peer cannot decide the current epoch)', () => {
+    const rotated = rotatedFixture(fixture);
+    const retiredBox = fixture.record.boxPublicKey;
+
+    it("seals to the current epoch when org1's peer serves the retired epoch and org2's the current one", async () => {
+      const { network, client } = setup({ orgKeyStatus: { Org1MSP: fixture.keyStatus } }, {}, rotated);
+      await client.evaluate('getBalance', {});
+      expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([2]);
+      const keys = await client.trustedKeys();
+      expect(keys.epoch).to.equal(2);
+      expect(toB64(keys.boxPublicKey)).to.equal(rotated.record.boxPublicKey);
+      expect(toB64(keys.boxPublicKey)).to.not.equal(retiredBox);
+    });
+
+    it('refuses the retired epoch when a peer names it current but publishes its successor record', async () => {
+      const edited = { ...rotated.keyStatus, currentEpoch: 1, wraps: [], vouchers: fixture.vouchers };
+      const { network, client } = setup(
+        { orgKeyStatus: { Org1MSP: fixture.keyStatus, Org2MSP: edited } },
+        {},
+        rotated,
+      );
+      const error = await trustRejection(client.evaluate('getBalance', {}));
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      const [failure] = error.failures;
+      expect(failure?.mspId).to.equal('Org2MSP');
+      expect(failure?.reason).to.contain('key record of epoch 2, after epoch 1');
+      expect(network.requests).to.deep.equal([]);
+      expect(client.lastTransactionId).to.equal(undefined);
+    });
+
+    it('fails closed naming the org whose peer does not answer, even with the keys verified a moment before', async () => {
+      const answers: Record<string, Error> = {};
+      const { network, client } = setup({ orgKeyStatus: answers }, { keyStatusTtlMs: 0 });
+      await client.evaluate('a', {});
+      answers.Org2MSP = new Error('14 UNAVAILABLE: No connection established');
+      const error = await trustRejection(client.evaluate('b', {}));
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
+      expect(error.message).to.contain('key status from Org2MSP').and.contain('UNAVAILABLE');
+      expect(network.requests.map((r) => r.body.fn)).to.deep.equal(['a']);
+    });
+
+    it('fails closed naming the org whose peer does not answer the registry', async () => {
+      const { network, client } = setup({
+        orgRegistry: { Org2MSP: new EcarError('INTERNAL', 'state database unavailable') },
+      });
+      const error = await trustRejection(client.evaluate('a', {}));
+      expect(error.failures[0]?.subject).to.equal('enclave registry from Org2MSP');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('fails closed when two orgs serve different key records for the current epoch', async () => {
+      const other = rotatedFixture(fixture);
+      const { network, client } = setup({ orgKeyStatus: { Org2MSP: other.keyStatus } }, {}, rotated);
+      const error = await trustRejection(client.evaluate('a', {}));
+      const [failure] = error.failures;
+      expect(failure?.mspId).to.equal('Org2MSP');
+      expect(failure?.reason).to.contain('differs from the one the other orgs');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("fails closed when the gateway's registry omits an org whose enclaves another org's peer lists", async () => {
+      const [org1] = fixture.registry;
+      const { network, client } = setup({ gatewayRegistry: org1 === undefined ? [] : [org1] });
+      const error = await trustRejection(client.evaluate('a', {}));
+      expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
+      expect(network.reads).to.not.include(`${Confidential.keyStatus}@Org2MSP`);
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("does not reuse a cached judgement when the gateway's registry omits an org it rested on", async () => {
+      const cache = new TrustCache();
+      await setup({}, { trustCache: cache }).client.evaluate('a', {});
+      const [org1] = fixture.registry;
+      // org1's gateway hides org2 and serves the (still cached) epoch alone
+      const { network, client } = setup(
+        { gatewayRegistry: org1 === undefined ? [] : [org1] },
+        { trustCache: cache },
+      );
+      const error = await trustRejection(client.evaluate('b', {}));
+      expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
+      expect(network.requests).to.deep.equal([]);
     });
   });
 

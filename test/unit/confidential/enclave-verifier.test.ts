@@ -2,10 +2,15 @@
 // client's own policy, the key record is signed by an accepted enclave and enough orgs vouch.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
+import { DEFAULT_POLICY, InvalidPolicyError } from '../../../chaincode/src/protocol/attestation';
 import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
 import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
-import { makeKeyRecord, makeVoucher } from '../../../chaincode/src/protocol/confidential/key-record';
+import {
+  makeKeyRecord,
+  makeVoucher,
+  wrapBundle,
+} from '../../../chaincode/src/protocol/confidential/key-record';
+import type { KeyStatus } from '../../../chaincode/src/protocol/confidential/api';
 import { boxKeyPair, signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import {
   assessEnclaveSet,
@@ -18,11 +23,15 @@ import {
   CHAINCODE,
   CHANNEL,
   confidentialFixture,
+  MEASUREMENT,
   NOW,
+  testEnclave,
   type ConfidentialFixture,
 } from '../../support/confidential-fixture';
 
 const DAY = 86_400_000;
+/** Intel's checks only, the test build pinned: what a production client runs. */
+const production = { ...DEFAULT_POLICY, measurements: [toHex(MEASUREMENT)] };
 
 function input(fixture: ConfidentialFixture, overrides: Partial<EnclaveSetInput> = {}): EnclaveSetInput {
   return {
@@ -120,10 +129,32 @@ describe('verifyEnclaveSet', () => {
     expect(error.failures.filter((f) => f.rule === 'tcb-status')).to.have.length(2);
   });
 
-  it('accepts a TCB status the policy lists (SWHardeningNeeded under the default statuses)', () => {
+  it('accepts a TCB status the policy lists (SWHardeningNeeded) when the policy names its advisory', () => {
     const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'SWHardeningNeeded' } });
-    const keys = verifyEnclaveSet(input(fixture));
+    const advisories = [...new Set(fixture.registry.flatMap((r) => r.advisoryIds))];
+    expect(advisories).to.have.length.above(0);
+    const keys = verifyEnclaveSet(
+      input(fixture, { policy: { ...fixture.policy, allowedAdvisoryIds: advisories } }),
+    );
     expect(keys.enclaves.map((e) => e.tcbStatus)).to.deep.equal(['SWHardeningNeeded', 'SWHardeningNeeded']);
+  });
+
+  it('throws ATTESTATION_TCB_REJECTED naming the advisory when the policy does not name it', () => {
+    const fixture = confidentialFixture({ platformOptions: { tcbStatus: 'SWHardeningNeeded' } });
+    const [advisory] = fixture.registry[0]?.advisoryIds ?? [];
+    const error = refusal(() => verifyEnclaveSet(input(fixture)));
+    expect(error.code).to.equal('ATTESTATION_TCB_REJECTED');
+    expect(error.failures.filter((f) => f.rule === 'advisory')).to.have.length(2);
+    expect(error.message).to.contain(String(advisory));
+  });
+
+  it('throws InvalidPolicyError before judging anything when the policy pins no enclave code', () => {
+    const unpinned = { ...good.policy, measurements: [], signers: [] };
+    expect(() => verifyEnclaveSet(input(good, { policy: unpinned }))).to.throw(
+      InvalidPolicyError,
+      'pins no enclave code',
+    );
+    expect(() => assessEnclaveSet(input(good, { policy: unpinned }))).to.throw(InvalidPolicyError);
   });
 
   it('throws ATTESTATION_COLLATERAL_EXPIRED once the time is past the collateral validity', () => {
@@ -133,8 +164,8 @@ describe('verifyEnclaveSet', () => {
     expect(error.message).to.contain('expired at');
   });
 
-  it('throws ATTESTATION_POLICY_REJECTED (rule simulated) for simulated evidence under the default production policy', () => {
-    const error = refusal(() => verifyEnclaveSet(input(good, { policy: DEFAULT_POLICY })));
+  it('throws ATTESTATION_POLICY_REJECTED (rule simulated) for simulated evidence under a production policy', () => {
+    const error = refusal(() => verifyEnclaveSet(input(good, { policy: production })));
     expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
     expect(error.failures.filter((f) => f.rule === 'simulated')).to.have.length(2);
     expect(error.message).to.contain('your policy does not allow simulated enclaves');
@@ -142,9 +173,7 @@ describe('verifyEnclaveSet', () => {
 
   it('refuses simulated evidence whose registry record claims another provider (the chain check catches it)', () => {
     const disguised = good.registry.map((r) => ({ ...r, provider: 'gramine' as const, simulated: false }));
-    const error = refusal(() =>
-      verifyEnclaveSet(input(good, { registry: disguised, policy: DEFAULT_POLICY })),
-    );
+    const error = refusal(() => verifyEnclaveSet(input(good, { registry: disguised, policy: production })));
     expect(error.code).to.equal('ATTESTATION_CHAIN_INVALID');
     expect(error.failures.filter((f) => f.code === 'ATTESTATION_CHAIN_INVALID')).to.have.length(2);
   });
@@ -293,12 +322,85 @@ describe('verifyEnclaveSet', () => {
   });
 });
 
+describe('verifyEnclaveSet: every enclave that could hold the keys must pass (item 4)', () => {
+  const good = confidentialFixture();
+  /** A registered enclave of a third org that the client cannot accept (debug). */
+  const rogue = testEnclave(good.platform, { mspId: 'Org3MSP', debug: true });
+  /** A registered enclave whose evidence the client cannot verify at all (garbage quote). */
+  const unreadable = testEnclave(good.platform, { mspId: 'Org3MSP' });
+  const unreadableRecord = { ...unreadable.record, quote: toB64(new Uint8Array(64)) };
+
+  function withStatus(
+    changes: Partial<KeyStatus>,
+    registry = [...good.registry, rogue.record],
+  ): EnclaveSetInput {
+    return input(good, { registry, keyStatus: { ...good.keyStatus, ...changes } });
+  }
+
+  function expectHolderRefused(error: EnclaveTrustError, enclave: string): void {
+    expect(error.code).to.match(/^ATTESTATION_|^KEYS_UNAVAILABLE$/);
+    expect(error.message).to.contain(`enclave ${enclave.slice(0, 8)}… of Org3MSP`);
+    expect(error.message).to.contain('holds the keys but your policy does not accept it');
+  }
+
+  it('refuses the keys when a shared wrap went to an enclave the policy rejects', () => {
+    const wrap = wrapBundle(
+      good.bundle,
+      { enclave: rogue.id, boxPublicKey: rogue.box.publicKey },
+      good.epoch,
+    );
+    const error = refusal(() => verifyEnclaveSet(withStatus({ wraps: [...good.keyStatus.wraps, wrap] })));
+    expectHolderRefused(error, rogue.id);
+  });
+
+  it('refuses the keys when an enclave the policy rejects vouched for them (it holds them)', () => {
+    const voucher = makeVoucher(good.record, rogue.id, rogue.signing.seed);
+    const error = refusal(() =>
+      verifyEnclaveSet(withStatus({ vouchers: [...good.keyStatus.vouchers, voucher] })),
+    );
+    expectHolderRefused(error, rogue.id);
+  });
+
+  it('refuses the keys when a wrap went to a registered enclave whose evidence cannot be verified', () => {
+    const wrap = wrapBundle(
+      good.bundle,
+      { enclave: unreadable.id, boxPublicKey: unreadable.box.publicKey },
+      good.epoch,
+    );
+    const error = refusal(() =>
+      verifyEnclaveSet(
+        withStatus({ wraps: [...good.keyStatus.wraps, wrap] }, [...good.registry, unreadableRecord]),
+      ),
+    );
+    expect(
+      error.failures.some((f) => f.enclave === unreadable.id && f.code.startsWith('ATTESTATION_')),
+    ).to.equal(true);
+    expectHolderRefused(error, unreadable.id);
+  });
+
+  it('refuses the keys when an enclave missing from the registry signed a voucher for them', () => {
+    const voucher = makeVoucher(good.record, rogue.id, rogue.signing.seed);
+    const error = refusal(() =>
+      verifyEnclaveSet(withStatus({ vouchers: [...good.keyStatus.vouchers, voucher] }, [...good.registry])),
+    );
+    expect(error.message).to.contain(
+      `enclave ${rogue.id.slice(0, 8)}… holds the keys but is not in the registry`,
+    );
+  });
+
+  it('only notes a voucher from an unregistered enclave whose signature does not verify (nobody proved to hold the keys)', () => {
+    const forged = { ...makeVoucher(good.record, rogue.id, signingKeyPair().seed) };
+    const keys = verifyEnclaveSet(
+      withStatus({ vouchers: [...good.keyStatus.vouchers, forged] }, [...good.registry]),
+    );
+    expect(keys.epoch).to.equal(good.epoch);
+  });
+});
+
 describe('assessEnclaveSet', () => {
   it('reports every enclave, org, measurement, TCB status, the epoch and why it is not trusted', () => {
     const good = confidentialFixture({ vouching: [0] });
-    const report = assessEnclaveSet(
-      input(good, { policy: { ...good.policy, measurements: [], signers: [] } }),
-    );
+    const report = assessEnclaveSet(input(good));
     expect(report.trusted).to.equal(false);
     expect(report.currentEpoch).to.equal(1);
     expect(report.requiredOrgs).to.equal(2);
@@ -316,7 +418,7 @@ describe('assessEnclaveSet', () => {
       ['Org2MSP', true, true, true, true, false],
     ]);
     expect(report.enclaves[0]?.notes).to.include(
-      'the policy pins no measurement: any enclave code is accepted',
+      'simulated enclave: the evidence proves nothing about hardware',
     );
     expect(report.enclaves[0]?.collateralValidUntil).to.equal(
       new Date(NOW.getTime() + 30 * DAY).toISOString(),

@@ -9,6 +9,7 @@ import {
   rotateKeys,
   type ProvisionOptions,
 } from '../../../client/src/confidential/provisioning';
+import { operatorCommitment } from '../../../chaincode/src/protocol/confidential/api';
 import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
 import { CHAINCODE, NOBODY_OPERATOR, testPlatform } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
@@ -69,6 +70,31 @@ describe('provision', () => {
     ]);
   });
 
+  it("waits after each submit until every org's peer has committed it (qscc), before the next step", async () => {
+    const { ledger, options } = setup();
+    await provision(options);
+    const firstSubmit = ledger.calls.indexOf('Org1MSP submit approveGenesis');
+    const next = ledger.calls.indexOf('Org2MSP submit approveGenesis');
+    const between = ledger.calls.slice(firstSubmit + 1, next);
+    expect(between).to.deep.equal([
+      'Org1MSP evaluate qscc GetTransactionByID',
+      'Org2MSP evaluate qscc GetTransactionByID',
+    ]);
+  });
+
+  it('throws ProvisioningError INVALID_ARGUMENT when the ledger has no policy and no operator wallet was given', async () => {
+    const { ledger, options } = setup();
+    try {
+      await provision({ ...options, operator: undefined });
+      expect.fail('expected a ProvisioningError');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ProvisioningError);
+      expect((error as ProvisioningError).code).to.equal('INVALID_ARGUMENT');
+      expect((error as ProvisioningError).reason).to.contain('operator wallet id');
+    }
+    expect(ledger.calls.filter((call) => call.includes(' submit '))).to.deep.equal([]);
+  });
+
   it('does nothing but check on a second run', async () => {
     const { options } = setup();
     await provision(options);
@@ -88,7 +114,12 @@ describe('provision', () => {
     const org1Only = { ...options, orgs: [ledger.org('Org1MSP')], minOrgs: 1 };
     await ledger.network.submit(
       (tx) =>
-        ledger.runtime('Org2MSP').approveGenesis(tx, JSON.stringify({ policy, operator: NOBODY_OPERATOR })),
+        ledger
+          .runtime('Org2MSP')
+          .approveGenesis(
+            tx,
+            JSON.stringify({ policy, operatorCommitment: operatorCommitment(NOBODY_OPERATOR) }),
+          ),
       { mspId: 'Org2MSP', isAdmin: true },
     );
     await provision(org1Only);
@@ -124,7 +155,10 @@ describe('provision', () => {
   it('leaves a different ledger policy alone and says so', async () => {
     const { options } = setup();
     await provision(options);
-    const report = await provision({ ...options, policy: { ...policy, allowedAdvisoryIds: [] } });
+    const report = await provision({
+      ...options,
+      policy: { ...policy, allowedAdvisoryIds: ['INTEL-SA-00615'] },
+    });
     expect(report.steps[0]?.detail).to.contain('differs from the requested one');
   });
 });

@@ -13,11 +13,7 @@ import { gramineSealer, SealedFiles, simulatedSealer } from '../../../chaincode/
 import { gramineProvider } from '../../../chaincode/src/enclave/gramine-provider';
 import { hasAdminNodeOu } from '../../../chaincode/src/fabric/admin-identity';
 import { assertPlaintextMode } from '../../../chaincode/src/fabric/plaintext-guard';
-import {
-  DEFAULT_POLICY,
-  enclaveReportData,
-  verifyEvidence,
-} from '../../../chaincode/src/protocol/attestation';
+import { enclaveReportData, verifyEvidence } from '../../../chaincode/src/protocol/attestation';
 import {
   createDevelopmentPlatform,
   developmentPolicy,
@@ -268,7 +264,8 @@ describe('createDevelopmentPlatform / loadDevelopmentPlatform', () => {
         binding,
       });
       expect(verified.trustAnchor.simulated).to.equal(true);
-      expect(() => verifyEvidence(quote, loaded.collateral(), DEFAULT_POLICY, { at, binding })).to.throw(
+      const production = { ...developmentPolicy(loaded), allowSimulated: false };
+      expect(() => verifyEvidence(quote, loaded.collateral(), production, { at, binding })).to.throw(
         EcarError,
       );
       expect(() => createDevelopmentPlatform(file, { validDays: 0 })).to.throw(EcarError);

@@ -10,7 +10,11 @@ import type { EnclaveTx } from '../../../chaincode/src/enclave/ledger-state';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { ConfidentialContract } from '../../../chaincode/src/fabric/confidential-contract';
 import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
-import { Confidential, type GenesisProposal } from '../../../chaincode/src/protocol/confidential/api';
+import {
+  Confidential,
+  operatorCommitment,
+  type GenesisProposal,
+} from '../../../chaincode/src/protocol/confidential/api';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { ISSUER, paramsArgs } from '../../support/builders';
 import {
@@ -54,7 +58,8 @@ describe('governance', () => {
   const platform = testPlatform();
   const policy = developmentPolicy(platform);
   const operator = new TestWallet();
-  const genesisOf = (op: string = operator.callerId): string => JSON.stringify({ policy, operator: op });
+  const genesisOf = (op: string = operator.callerId): string =>
+    JSON.stringify({ policy, operatorCommitment: operatorCommitment(op) });
 
   describe('approveGenesis', () => {
     let org1: EnclaveRuntime;
@@ -96,7 +101,8 @@ describe('governance', () => {
       expect(record).to.include({ version: 1 });
       expect(record.approvedBy).to.deep.equal(['Org1MSP', 'Org2MSP']);
       const genesis = await network.evaluate((tx) => org1.getGenesis(tx));
-      expect(genesis).to.include({ operator: operator.callerId });
+      expect(genesis).to.include({ operatorCommitment: operatorCommitment(operator.callerId) });
+      expect(network.ledger.dump()).to.not.contain(operator.callerId.slice(2));
       expect(genesis.approvedBy).to.deep.equal(['Org1MSP', 'Org2MSP']);
     });
 
@@ -131,12 +137,16 @@ describe('governance', () => {
       }
     });
 
-    it('throws INVALID_ARGUMENT for an unknown field or an operator that is not a wallet id', async () => {
+    it('throws INVALID_ARGUMENT for an unknown field, a wallet id in clear, or a malformed commitment', async () => {
       const network = new EnclaveTestNetwork();
       for (const genesis of [
-        JSON.stringify({ policy, operator: operator.callerId, issuer: operator.callerId }),
-        JSON.stringify({ policy, operator: 'x509::CN=User1' }),
-        JSON.stringify({ policy: { ...policy, alowDebug: true }, operator: operator.callerId }),
+        JSON.stringify({ policy, operatorCommitment: operatorCommitment(operator.callerId), issuer: 'x' }),
+        JSON.stringify({ policy, operator: operator.callerId }),
+        JSON.stringify({ policy, operatorCommitment: operator.callerId }),
+        JSON.stringify({
+          policy: { ...policy, alowDebug: true },
+          operatorCommitment: operatorCommitment(operator.callerId),
+        }),
         'not json',
       ]) {
         await refusedWithoutWrites(

@@ -1,5 +1,6 @@
 // registerEnclave: every endorsing enclave verifies the evidence against the ledger's policy at the
 // transaction time before the registry record is written.
+import { operatorCommitment } from '../../../chaincode/src/protocol/confidential/api';
 import { expect } from 'chai';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
@@ -15,6 +16,7 @@ import {
   EnclaveTestNetwork,
   testPlatform,
   testRuntime,
+  NOBODY_OPERATOR,
 } from '../../support/enclave-harness';
 
 const DAY = 86_400_000;
@@ -84,8 +86,30 @@ describe('registerEnclave', () => {
     expect(listed[0]?.registeredAt).to.equal(T0 + DAY);
   });
 
-  it('refuses simulated evidence under the default (production) policy', async () => {
-    const network = await networkWith(DEFAULT_POLICY);
+  it('refuses to set a policy that pins no enclave code, and writes nothing', async () => {
+    const network = new EnclaveTestNetwork();
+    const error = await failure(
+      network.submit(
+        (tx) =>
+          enclave.approveGenesis(
+            tx,
+            JSON.stringify({
+              policy: DEFAULT_POLICY,
+              operatorCommitment: operatorCommitment(NOBODY_OPERATOR),
+            }),
+          ),
+        { isAdmin: true },
+      ),
+    );
+    expect(error.code).to.equal('INVALID_ARGUMENT');
+    expect(error.message).to.contain('pins no enclave code').and.contain('add "measurements"');
+    // the policy was not set: registration still finds none
+    const registration = await failure(register(network, enclave.enclaveEvidence()));
+    expect(registration.code).to.not.equal('ATTESTATION_POLICY_REJECTED');
+  });
+
+  it('refuses simulated evidence under a production policy (pinned signer, simulated not allowed)', async () => {
+    const network = await networkWith({ ...developmentPolicy(platform), allowSimulated: false });
     const error = await failure(register(network, enclave.enclaveEvidence()));
     expect(error.code).to.match(/^ATTESTATION_/);
     expect(error.code).not.to.equal('ATTESTATION_FORMAT_INVALID');

@@ -4,7 +4,11 @@
 // peers report a validation code through the commit listeners.
 import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../../../chaincode/src/ports';
-import { Confidential, CONFIDENTIAL_CONTRACT } from '../../../chaincode/src/protocol/confidential/api';
+import {
+  Confidential,
+  CONFIDENTIAL_CONTRACT,
+  type KeyStatus,
+} from '../../../chaincode/src/protocol/confidential/api';
 import {
   checkRequestBinding,
   openRequest,
@@ -39,6 +43,8 @@ export interface FakePeer {
   readonly handler?: (body: RequestBody) => JsonValue;
   /** Signs receipts with this seed instead of the epoch's receipt key (an unattested or lying peer). */
   readonly receiptSeed?: Uint8Array;
+  /** What this peer answers to keyStatus (stale or edited state); default the fixture's. */
+  readonly keyStatus?: KeyStatus;
 }
 
 export interface FakeOrderer {
@@ -186,8 +192,11 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
         await Promise.resolve();
         if (built === undefined) throw new Error('fake: send before build');
         const { identity, fcn, args } = built;
+        const targets = request.targets ?? [];
+        const records = targets.map((peer) => this.#publicRecord(peer, fcn));
+        if (records.every((record) => record !== undefined)) return { errors: [], responses: records };
         this.steps.push({ kind: 'endorse', txId: identity.transactionId });
-        const responses = (request.targets ?? []).map((peer) =>
+        const responses = targets.map((peer) =>
           this.#enclave(peer, chaincode, fcn, identity.transactionId, args),
         );
         return { errors: [], responses };
@@ -226,6 +235,21 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
         });
       }
     }
+  }
+
+  /** A peer's answer to a public read of the confidential contract (keyStatus, listEnclaves), if it is one. */
+  #publicRecord(peer: FakePeer, fcn: string): LegacyEndorsementResponse | undefined {
+    const name = fcn.slice(`${CONFIDENTIAL_CONTRACT}:`.length);
+    const value =
+      fcn === `${CONFIDENTIAL_CONTRACT}:${Confidential.keyStatus}`
+        ? (peer.keyStatus ?? this.#fixture.keyStatus)
+        : fcn === `${CONFIDENTIAL_CONTRACT}:${Confidential.enclaves}`
+          ? this.#fixture.registry
+          : undefined;
+    if (value === undefined) return undefined;
+    this.reads.push(`${name}@${peer.mspid}`);
+    const payload = json(value);
+    return { connection: { name: peer.name }, response: { status: 200, message: '', payload }, payload };
   }
 
   /** One peer's enclave: the real protocol functions on the envelope, answer sealed with a receipt. */

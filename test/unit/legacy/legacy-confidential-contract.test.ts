@@ -14,7 +14,12 @@ import { TrustCache } from '../../../client/src/confidential/trust-cache';
 import { LegacyConfidentialContract } from '../../../client/src/legacy/legacy-confidential-contract';
 import { LegacyEndorsementError } from '../../../client/src/legacy/legacy-errors';
 import type { LegacyNetwork } from '../../../client/src/legacy/legacy-ports';
-import { confidentialFixture, NOW, type ConfidentialFixture } from '../../support/confidential-fixture';
+import {
+  confidentialFixture,
+  NOW,
+  rotatedFixture,
+  type ConfidentialFixture,
+} from '../../support/confidential-fixture';
 import {
   FakeLegacyNetwork,
   type FakeIdentity,
@@ -220,7 +225,10 @@ describe('LegacyConfidentialContract', () => {
 
     it('refuses an answer whose receipt was signed by another key', async () => {
       const { ledger } = setup({
-        peers: [{ name: 'peer0.org1', mspid: 'Org1MSP', receiptSeed: randomBytes(32) }],
+        peers: [
+          { name: 'peer0.org1', mspid: 'Org1MSP', receiptSeed: randomBytes(32) },
+          { name: 'peer0.org2', mspid: 'Org2MSP' },
+        ],
       });
       await expectCode(ledger.evaluate('getBalance', {}), 'ENVELOPE_INVALID');
     });
@@ -240,11 +248,42 @@ describe('LegacyConfidentialContract', () => {
       await a.ledger.evaluate('getBalance', {});
       await b.ledger.evaluate('getBalance', {});
       await a.ledger.evaluate('getBalance', {});
-      expect(a.network.reads).to.deep.equal(['keyStatus', 'listEnclaves', 'keyStatus']);
-      expect(b.network.reads).to.deep.equal(['keyStatus']);
+      const keyStatusOfEachOrg = ['listEnclaves', 'keyStatus@Org1MSP', 'keyStatus@Org2MSP'];
+      const registryOfEachOrg = ['listEnclaves@Org1MSP', 'listEnclaves@Org2MSP'];
+      expect(a.network.reads).to.deep.equal([
+        ...keyStatusOfEachOrg,
+        ...registryOfEachOrg,
+        ...keyStatusOfEachOrg,
+      ]);
+      expect(b.network.reads).to.deep.equal(keyStatusOfEachOrg);
       const keys = await a.ledger.trustedKeys();
       expect(keys.epoch).to.equal(a.fixture.epoch);
       expect(keys.vouchingOrgs).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    });
+  });
+
+  describe('trustedKeys across orgs', () => {
+    it("asks each org's peer directly and seals to the current epoch when org1's peer serves the retired one", async () => {
+      const retired = fixture();
+      const rotated = rotatedFixture(retired);
+      const { network, ledger } = setup({
+        fixture: rotated,
+        peers: [
+          { name: 'peer0.org1', mspid: 'Org1MSP', keyStatus: retired.keyStatus },
+          { name: 'peer0.org2', mspid: 'Org2MSP' },
+        ],
+      });
+      await ledger.evaluate('getBalance', {});
+      expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([rotated.epoch]);
+      expect(network.reads).to.include.members(['keyStatus@Org1MSP', 'keyStatus@Org2MSP']);
+    });
+
+    it('fails closed naming an org that has enclaves but no peer discovery knows', async () => {
+      const { network, ledger } = setup({ peers: [{ name: 'peer0.org1', mspid: 'Org1MSP' }] });
+      const error = await rejection(ledger.evaluate('getBalance', {}));
+      expect(error).to.be.instanceOf(EnclaveTrustError);
+      expect((error as EnclaveTrustError).failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
+      expect(network.requests).to.deep.equal([]);
     });
   });
 

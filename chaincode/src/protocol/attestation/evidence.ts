@@ -2,6 +2,7 @@
 // (trust anchors derived from it), then the report_data binding. Used by clients and enclaves alike.
 import {
   enforcePolicy,
+  requirePinnedPolicy,
   trustAnchorsFor,
   type AppraisalExpectations,
   type AttestationPolicy,
@@ -16,9 +17,11 @@ export interface AcceptedEvidence {
 }
 
 /**
- * Verifies a quote with its collateral at `at` and enforces the policy.
+ * Verifies a quote with its collateral at `at` and enforces the policy, which must pin the enclave
+ * code (an enclave never accepts "any code").
  *
- * @throws EcarError with an ATTESTATION_* code from verification or from the policy (details.rule).
+ * @throws InvalidPolicyError when the policy pins no measurement or signer; EcarError with an
+ *   ATTESTATION_* code from verification or from the policy (details.rule).
  */
 export function verifyEvidence(
   quote: Uint8Array | Quote,
@@ -26,6 +29,7 @@ export function verifyEvidence(
   policy: AttestationPolicy,
   options: AppraisalExpectations & { readonly at: Date },
 ): AcceptedEvidence {
+  requirePinnedPolicy(policy);
   const verified = verifyQuote(quote, collateral, { at: options.at, trustAnchors: trustAnchorsFor(policy) });
   return { verified, verdict: enforcePolicy(verified, policy, options) };
 }

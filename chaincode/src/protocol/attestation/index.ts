@@ -8,6 +8,8 @@ export {
   enforcePolicy,
   InvalidPolicyError,
   parsePolicy,
+  pinsEnclaveCode,
+  requirePinnedPolicy,
   trustAnchorsFor,
   type AppraisalExpectations,
   type AttestationPolicy,

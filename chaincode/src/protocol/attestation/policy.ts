@@ -28,6 +28,7 @@ export interface SignerRule {
  *   "measurements": ["33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"],
  *   "allowedTcbStatuses": ["UpToDate", "SWHardeningNeeded"],
  *   "allowedAdvisoryIds": ["INTEL-SA-00615"],
+ *   "minTcbEvaluationDataNumber": 17,
  *   "allowDebug": false,
  *   "minOrgs": 2
  * }
@@ -35,8 +36,9 @@ export interface SignerRule {
 export interface AttestationPolicy {
   /**
    * Accepted measurements, hex: MRENCLAVE (SGX) or MRTD (TDX). An enclave is accepted when it matches
-   * one of these or one of `signers`; when both lists are empty any measurement passes (the verdict
-   * then carries a note saying so: fine for inspecting a quote, never for a deployment policy).
+   * one of these or one of `signers`. When both lists are empty the policy pins no code: appraising one
+   * quote then passes with a note (inspecting a quote), but a confidential client or an enclave refuses
+   * such a policy (requirePinnedPolicy).
    */
   readonly measurements: readonly string[];
   /** Accepted SGX signers (MRSIGNER + product id + minimum SVN), see `measurements`. */
@@ -44,10 +46,16 @@ export interface AttestationPolicy {
   /** TCB statuses accepted (Revoked never is: the verifier already rejects it). */
   readonly allowedTcbStatuses: readonly TcbStatus[];
   /**
-   * When given, every advisory id of the verified TCB must be in this list; when absent, any advisory
-   * is accepted as long as the status is (the ids are still reported).
+   * The advisories accepted: every advisory id of the verified TCB must be in this list, or the
+   * enclave is rejected naming the ids. Default none, so a status that carries advisories
+   * (SWHardeningNeeded, ConfigurationAndSWHardeningNeeded, ...) passes only when its ids are named.
    */
-  readonly allowedAdvisoryIds: readonly string[] | undefined;
+  readonly allowedAdvisoryIds: readonly string[];
+  /**
+   * When given, collateral whose TCB evaluation data number (the lower of the TCB info's and the QE
+   * identity's tcbEvaluationDataNumber) is below this is rejected: it predates an Intel TCB recovery.
+   */
+  readonly minTcbEvaluationDataNumber?: number;
   /** TEE types accepted. Default: SGX and TDX. */
   readonly teeTypes: readonly TeeType[];
   /** Accept enclaves with the DEBUG attribute (their memory is readable by the host). Default false. */
@@ -67,13 +75,14 @@ export interface AttestationPolicy {
 }
 
 /**
- * The default policy: Intel's checks must pass, no debug enclaves, no simulated evidence, any
- * measurement (a deployment policy pins them), and the TCB statuses where the platform's microcode
- * and firmware are current: UpToDate, SWHardeningNeeded, ConfigurationNeeded and
- * ConfigurationAndSWHardeningNeeded. The last three mean "patched, but an advisory remains that the
- * enclave software or the platform configuration (e.g. hyper-threading, as most cloud hosts run) must
- * address"; rejecting them would reject most cloud fleets, while Intel's QVL and Azure Attestation
- * report them as verified with advisories. OutOfDate / OutOfDateConfigurationNeeded mean known
+ * The default policy: Intel's checks must pass, no debug enclaves, no simulated evidence, no advisory
+ * accepted unless named, and no measurement pinned (fine for `ecar attest verify` on one quote; a
+ * confidential client or an enclave refuses it until it pins measurements or signers). TCB statuses:
+ * those where the platform's microcode and firmware are current: UpToDate, SWHardeningNeeded,
+ * ConfigurationNeeded and ConfigurationAndSWHardeningNeeded. The last three mean "patched, but an
+ * advisory remains that the enclave software or the platform configuration must address", so they
+ * pass only when the policy names their advisory ids (allowedAdvisoryIds): a deployment decides
+ * which advisories its enclaves mitigate. OutOfDate / OutOfDateConfigurationNeeded mean known
  * vulnerable microcode or firmware and are rejected; Revoked always is.
  */
 export const DEFAULT_POLICY: AttestationPolicy = Object.freeze<AttestationPolicy>({
@@ -85,7 +94,7 @@ export const DEFAULT_POLICY: AttestationPolicy = Object.freeze<AttestationPolicy
     'ConfigurationNeeded',
     'ConfigurationAndSWHardeningNeeded',
   ],
-  allowedAdvisoryIds: undefined,
+  allowedAdvisoryIds: [],
   teeTypes: ['SGX', 'TDX'],
   allowDebug: false,
   allowSimulated: false,
@@ -110,6 +119,7 @@ const POLICY_FIELDS: ReadonlySet<string> = new Set([
   'signers',
   'allowedTcbStatuses',
   'allowedAdvisoryIds',
+  'minTcbEvaluationDataNumber',
   'teeTypes',
   'allowDebug',
   'allowSimulated',
@@ -182,7 +192,10 @@ export function parsePolicy(input: unknown): AttestationPolicy {
         })
       : [],
     allowedTcbStatuses: statuses as TcbStatus[],
-    allowedAdvisoryIds: json.has('allowedAdvisoryIds') ? json.strings('allowedAdvisoryIds') : undefined,
+    allowedAdvisoryIds: json.has('allowedAdvisoryIds') ? json.strings('allowedAdvisoryIds') : [],
+    ...(json.has('minTcbEvaluationDataNumber')
+      ? { minTcbEvaluationDataNumber: json.integer('minTcbEvaluationDataNumber', 0, 2 ** 31 - 1) }
+      : {}),
     teeTypes: teeTypes as TeeType[],
     allowDebug: json.has('allowDebug') ? json.boolean('allowDebug') : DEFAULT_POLICY.allowDebug,
     allowSimulated: json.has('allowSimulated')
@@ -191,6 +204,24 @@ export function parsePolicy(input: unknown): AttestationPolicy {
     simulatedRootKeys: hexList('simulatedRootKeys', [65]),
     minOrgs: json.has('minOrgs') ? json.integer('minOrgs', 1, 1000) : DEFAULT_POLICY.minOrgs,
   };
+}
+
+/** The policy pins the enclave code: MRENCLAVE/MRTD measurements, or MRSIGNER + product id rules. */
+export function pinsEnclaveCode(policy: AttestationPolicy): boolean {
+  return policy.measurements.length > 0 || policy.signers.length > 0;
+}
+
+/**
+ * What a confidential client, an enclave and the ledger's policy require: a policy that pins the code.
+ *
+ * @throws InvalidPolicyError (field policy.measurements) saying what to add.
+ */
+export function requirePinnedPolicy(policy: AttestationPolicy): AttestationPolicy {
+  if (pinsEnclaveCode(policy)) return policy;
+  throw new InvalidPolicyError(
+    'it pins no enclave code, so any enclave would be trusted: add "measurements" (the MRENCLAVE hex of the build you run) or "signers" ([{"mrSigner": "<64 hex digits>", "productId": N, "minSvn": N}])',
+    'policy.measurements',
+  );
 }
 
 /** The roots a verifier should accept under this policy: Intel's, plus the development roots if allowed. */
@@ -211,7 +242,7 @@ export interface AppraisalExpectations {
 
 export interface PolicyFailure {
   readonly code: Extract<ErrorCode, 'ATTESTATION_POLICY_REJECTED' | 'ATTESTATION_TCB_REJECTED'>;
-  /** simulated, tee-type, debug, measurement, tcb-status, advisory, report-data. */
+  /** simulated, tee-type, debug, measurement, tcb-status, advisory, tcb-evaluation, report-data. */
   readonly rule: string;
   readonly reason: string;
 }
@@ -251,7 +282,7 @@ export function appraise(
     reject('debug', 'debug enclave: its memory is readable by the host');
 
   const measurement = toHex(verified.measurement);
-  if (policy.measurements.length === 0 && policy.signers.length === 0) {
+  if (!pinsEnclaveCode(policy)) {
     notes.push('the policy pins no measurement: any enclave code is accepted');
   } else if (
     !policy.measurements.includes(measurement) &&
@@ -271,11 +302,22 @@ export function appraise(
       'ATTESTATION_TCB_REJECTED',
     );
   }
-  if (policy.allowedAdvisoryIds) {
-    const allowed = policy.allowedAdvisoryIds;
-    const unexpected = verified.advisoryIds.filter((id) => !allowed.includes(id));
-    if (unexpected.length > 0)
-      reject('advisory', `advisories not allowed: ${unexpected.join(', ')}`, 'ATTESTATION_TCB_REJECTED');
+  const unnamed = verified.advisoryIds.filter((id) => !policy.allowedAdvisoryIds.includes(id));
+  if (unnamed.length > 0) {
+    reject(
+      'advisory',
+      `TCB status ${verified.tcbStatus} carries advisories the policy does not name: ${unnamed.join(', ')} (accept them only by listing them in allowedAdvisoryIds)`,
+      'ATTESTATION_TCB_REJECTED',
+    );
+  }
+  const minimum = policy.minTcbEvaluationDataNumber;
+  const evaluated = verified.collateral.tcbEvaluationDataNumber;
+  if (minimum !== undefined && evaluated < minimum) {
+    reject(
+      'tcb-evaluation',
+      `the collateral's TCB evaluation data number ${evaluated} is below the policy's minimum ${minimum}: fetch current collateral from the PCCS`,
+      'ATTESTATION_TCB_REJECTED',
+    );
   }
 
   const expected =

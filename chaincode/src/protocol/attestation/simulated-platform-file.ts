@@ -5,7 +5,7 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EcarError } from '../errors';
 import { toHex } from './bytes';
-import { DEFAULT_POLICY, type AttestationPolicy } from './policy';
+import { DEFAULT_POLICY, requirePinnedPolicy, type AttestationPolicy } from './policy';
 import { createSimulatedPlatform, restoreSimulatedPlatform, type SimulatedPlatform } from './simulated';
 
 /** ISVPRODID and ISVSVN the simulated enclave provider quotes with (the development policy pins them). */
@@ -29,6 +29,7 @@ export interface DevelopmentPlatformOptions {
  * @example
  * const platform = createDevelopmentPlatform('.state/network/enclave/development-platform.json', { validDays: 365 });
  * const policy = developmentPolicy(platform); // allowSimulated + this root + this signer
+ * const pinned = developmentPolicy(platform, { measurements: [chaincodeMeasurement(root)] });
  * @throws EcarError INVALID_ARGUMENT when validDays is out of range.
  */
 export function createDevelopmentPlatform(
@@ -78,25 +79,30 @@ export function loadDevelopmentPlatform(file: string): SimulatedPlatform {
 
 /**
  * The attestation policy a development network runs under: the default policy plus allowSimulated
- * with this platform's root, and enclaves signed by its development signer (product id 1, SVN >= 1),
- * so any build of the chaincode is accepted (the MRSIGNER rule, as upgrades need). Give `measurements`
- * to pin exact builds instead. DEVELOPMENT ONLY.
+ * with this platform's root, pinned to enclaves signed by its development signer (MRSIGNER, product
+ * id 1, SVN >= 1: any build of this network's chaincode, as upgrades need). Give `measurements` to
+ * pin exact builds instead (the signer rule is then dropped unless `signers` is given too). Either way
+ * the policy pins the code, as requirePinnedPolicy demands. DEVELOPMENT ONLY.
  */
 export function developmentPolicy(
   platform: SimulatedPlatform,
   overrides: Partial<AttestationPolicy> = {},
 ): AttestationPolicy {
-  return {
+  const signers =
+    overrides.measurements !== undefined && overrides.measurements.length > 0
+      ? []
+      : [
+          {
+            mrSigner: toHex(platform.enclaveSigner),
+            productId: SIMULATED_ENCLAVE_PRODUCT_ID,
+            minSvn: SIMULATED_ENCLAVE_SVN,
+          },
+        ];
+  return requirePinnedPolicy({
     ...DEFAULT_POLICY,
     allowSimulated: true,
     simulatedRootKeys: [platform.rootPublicKeyHex],
-    signers: [
-      {
-        mrSigner: toHex(platform.enclaveSigner),
-        productId: SIMULATED_ENCLAVE_PRODUCT_ID,
-        minSvn: SIMULATED_ENCLAVE_SVN,
-      },
-    ],
+    signers,
     ...overrides,
-  };
+  });
 }

@@ -3,6 +3,7 @@
 // (client/src/confidential) calls it. Records on the ledger under these keys are public by design:
 // identities, evidence, public keys, policy — never secrets or business data.
 import { toHex } from './encoding';
+import { sha256 } from './primitives';
 import type { AttestationPolicy } from '../attestation';
 import type { KeyRecord, KeyWrap, Voucher } from './key-record';
 
@@ -18,7 +19,7 @@ export const Confidential = {
   /** evaluate () → RegistryRecord[] */
   enclaves: 'listEnclaves',
   /**
-   * submit (genesis JSON `{policy, operator}`) → GenesisProposal | GenesisRecord: a founding org's
+   * submit (genesis JSON `{policy, operatorCommitment}`) → GenesisProposal | GenesisRecord: a founding org's
    * admin approves the genesis; when every founding org approved the same one, the first policy and
    * the operator wallet are fixed (only while no policy exists).
    */
@@ -113,8 +114,11 @@ export interface PolicyProposal {
 /** What the founding orgs fix together: the first attestation policy and the operator wallet. */
 export interface Genesis {
   readonly policy: AttestationPolicy;
-  /** The operator's wallet caller id (`w:` + hex of its Ed25519 key). */
-  readonly operator: string;
+  /**
+   * operatorCommitment of the operator's wallet caller id: the ledger and the transaction arguments
+   * are readable by every peer, and wallet keys never appear there in clear.
+   */
+  readonly operatorCommitment: string;
 }
 
 /** A genesis collecting approvals (key `genesis/proposal/<id>`, id = hash of the genesis). */
@@ -158,4 +162,11 @@ export const WALLET_CALLER_PREFIX = 'w:';
 
 export function walletCallerId(walletPublicKey: Uint8Array): string {
   return WALLET_CALLER_PREFIX + toHex(walletPublicKey);
+}
+
+const OPERATOR_COMMITMENT_DOMAIN = 'ecar/genesis-operator/v1\n';
+
+/** The genesis' commitment to the operator's caller id (hex SHA-256; a wallet key is 32 random bytes, so it does not reverse). */
+export function operatorCommitment(callerId: string): string {
+  return toHex(sha256(OPERATOR_COMMITMENT_DOMAIN, callerId));
 }

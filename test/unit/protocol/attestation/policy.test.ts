@@ -6,6 +6,7 @@ import {
   enforcePolicy,
   InvalidPolicyError,
   parsePolicy,
+  requirePinnedPolicy,
   trustAnchorsFor,
   verifyEvidence,
   verifyQuote,
@@ -16,6 +17,8 @@ import { collateralText, expectEcarError, INSIDE_SGX_WINDOW, quoteBytes } from '
 
 const SGX_MRENCLAVE = '33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb';
 const SGX_MRSIGNER = '815f42f11cf64430c30bab7816ba596a1da0130c3b028b673133a66cf9a3e0e6';
+/** The advisories the shared testdata README says sgx-v3 carries. */
+const SGX_ADVISORIES = ['INTEL-SA-00289', 'INTEL-SA-00615'];
 
 function verifiedSgx(overrides: Partial<VerifiedQuote> = {}): VerifiedQuote {
   return {
@@ -24,8 +27,9 @@ function verifiedSgx(overrides: Partial<VerifiedQuote> = {}): VerifiedQuote {
   };
 }
 
+/** The default policy naming the advisories of sgx-v3, so each test changes only what it is about. */
 function policy(overrides: Partial<AttestationPolicy> = {}): AttestationPolicy {
-  return { ...DEFAULT_POLICY, ...overrides };
+  return { ...DEFAULT_POLICY, allowedAdvisoryIds: SGX_ADVISORIES, ...overrides };
 }
 
 function expectInvalidPolicy(input: unknown, field: string): void {
@@ -52,6 +56,7 @@ describe('parsePolicy', () => {
       signers: [{ mrSigner: SGX_MRSIGNER, productId: 0, minSvn: 0 }],
       allowedTcbStatuses: ['UpToDate'],
       allowedAdvisoryIds: ['INTEL-SA-00615'],
+      minTcbEvaluationDataNumber: 17,
       teeTypes: ['SGX'],
       allowDebug: true,
       allowSimulated: true,
@@ -63,6 +68,7 @@ describe('parsePolicy', () => {
       signers: [{ mrSigner: SGX_MRSIGNER, productId: 0, minSvn: 0 }],
       allowedTcbStatuses: ['UpToDate'],
       allowedAdvisoryIds: ['INTEL-SA-00615'],
+      minTcbEvaluationDataNumber: 17,
       teeTypes: ['SGX'],
       allowDebug: true,
       allowSimulated: true,
@@ -95,20 +101,62 @@ describe('parsePolicy', () => {
   it('throws InvalidPolicyError for another version', () => {
     expectInvalidPolicy({ version: 2 }, 'policy.version');
   });
+  it('throws InvalidPolicyError for a negative minTcbEvaluationDataNumber', () => {
+    expectInvalidPolicy({ minTcbEvaluationDataNumber: -1 }, 'policy.minTcbEvaluationDataNumber');
+  });
+  it('names no advisory by default', () => {
+    expect(parsePolicy('{}').allowedAdvisoryIds).to.deep.equal([]);
+  });
+});
+
+describe('requirePinnedPolicy', () => {
+  it('refuses a policy that pins neither measurements nor signers, saying what to add', () => {
+    for (const unpinned of [DEFAULT_POLICY, parsePolicy({ allowSimulated: true })]) {
+      try {
+        requirePinnedPolicy(unpinned);
+        expect.fail('expected InvalidPolicyError');
+      } catch (error) {
+        expect(error).to.be.instanceOf(InvalidPolicyError);
+        expect((error as InvalidPolicyError).field).to.equal('policy.measurements');
+        expect((error as InvalidPolicyError).message)
+          .to.contain('pins no enclave code')
+          .and.contain('add "measurements"')
+          .and.contain('"signers"');
+      }
+    }
+  });
+
+  it('accepts a policy that pins a measurement, or a signer and product id', () => {
+    const byMeasurement = policy({ measurements: [SGX_MRENCLAVE] });
+    expect(requirePinnedPolicy(byMeasurement)).to.equal(byMeasurement);
+    const bySigner = policy({ signers: [{ mrSigner: SGX_MRSIGNER, productId: 0, minSvn: 0 }] });
+    expect(requirePinnedPolicy(bySigner)).to.equal(bySigner);
+  });
 });
 
 describe('appraise', () => {
-  it('accepts sgx-v3 under the default policy, noting that no measurement is pinned', () => {
-    const verdict = appraise(verifiedSgx(), DEFAULT_POLICY);
+  it('accepts sgx-v3 (ConfigurationAndSWHardeningNeeded) when the policy names its advisories, noting that no measurement is pinned', () => {
+    const verdict = appraise(verifiedSgx(), policy());
     expect(verdict.accepted).to.equal(true);
     expect(verdict.notes).to.deep.equal(['the policy pins no measurement: any enclave code is accepted']);
+  });
+
+  it('rejects sgx-v3 under the default policy, naming the advisories it does not name', () => {
+    const verdict = appraise(verifiedSgx(), DEFAULT_POLICY);
+    expect(verdict.accepted).to.equal(false);
+    expect(verdict.failures.map((f) => [f.code, f.rule])).to.deep.equal([
+      ['ATTESTATION_TCB_REJECTED', 'advisory'],
+    ]);
+    expect(verdict.failures[0]?.reason)
+      .to.contain('ConfigurationAndSWHardeningNeeded')
+      .and.contain('INTEL-SA-00289, INTEL-SA-00615');
   });
 
   it('rejects a debug enclave unless the policy allows debug', () => {
     const verified = verifyQuote(quoteBytes('sgx-v3-debug'), collateralText('sgx-v3'), {
       at: INSIDE_SGX_WINDOW,
     });
-    const verdict = appraise(verified, DEFAULT_POLICY);
+    const verdict = appraise(verified, policy());
     expect(verdict.accepted).to.equal(false);
     expect(verdict.failures).to.deep.equal([
       {
@@ -151,26 +199,37 @@ describe('appraise', () => {
     );
   });
 
-  it('rejects advisories outside allowedAdvisoryIds', () => {
+  it('rejects an advisory outside allowedAdvisoryIds, naming only that one', () => {
     const verdict = appraise(verifiedSgx(), policy({ allowedAdvisoryIds: ['INTEL-SA-00615'] }));
-    expect(verdict.failures[0]).to.include({
-      rule: 'advisory',
-      reason: 'advisories not allowed: INTEL-SA-00289',
-    });
+    expect(verdict.failures).to.have.length(1);
+    expect(verdict.failures[0]).to.include({ code: 'ATTESTATION_TCB_REJECTED', rule: 'advisory' });
+    expect(verdict.failures[0]?.reason).to.contain(': INTEL-SA-00289 (').and.not.contain('00615');
+  });
+
+  it('rejects collateral older than minTcbEvaluationDataNumber and accepts it at that number', () => {
+    const verified = verifiedSgx();
+    const evaluated = verified.collateral.tcbEvaluationDataNumber;
+    expect(evaluated).to.be.above(0);
+    expect(appraise(verified, policy({ minTcbEvaluationDataNumber: evaluated })).accepted).to.equal(true);
+    const verdict = appraise(verified, policy({ minTcbEvaluationDataNumber: evaluated + 1 }));
+    expect(verdict.failures.map((f) => [f.code, f.rule])).to.deep.equal([
+      ['ATTESTATION_TCB_REJECTED', 'tcb-evaluation'],
+    ]);
+    expect(verdict.failures[0]?.reason).to.contain(`number ${evaluated} is below the policy's minimum`);
   });
 
   it('rejects report_data that does not match the expectation', () => {
     const expected = new Uint8Array(64);
     expected.set(Buffer.from('Hello, world!'));
-    expect(appraise(verifiedSgx(), DEFAULT_POLICY, { reportData: expected }).accepted).to.equal(true);
+    expect(appraise(verifiedSgx(), policy(), { reportData: expected }).accepted).to.equal(true);
     expected[0] = 0x68; // "hello"
-    const verdict = appraise(verifiedSgx(), DEFAULT_POLICY, { reportData: expected });
+    const verdict = appraise(verifiedSgx(), policy(), { reportData: expected });
     expect(verdict.failures[0]).to.include({ code: 'ATTESTATION_POLICY_REJECTED', rule: 'report-data' });
   });
 
   it('rejects simulated evidence unless allowSimulated', () => {
     const simulated = verifiedSgx({ trustAnchor: { name: 'dev', simulated: true } });
-    expect(appraise(simulated, DEFAULT_POLICY).failures[0]?.rule).to.equal('simulated');
+    expect(appraise(simulated, policy()).failures[0]?.rule).to.equal('simulated');
     expect(appraise(simulated, policy({ allowSimulated: true })).accepted).to.equal(true);
   });
 
@@ -207,25 +266,34 @@ describe('trustAnchorsFor', () => {
 });
 
 describe('verifyEvidence', () => {
-  it('returns the verified quote and verdict for sgx-v3 under the default policy', () => {
+  it('returns the verified quote and verdict for sgx-v3 under a policy pinning its MRENCLAVE and naming its advisories', () => {
     const { verified, verdict } = verifyEvidence(
       quoteBytes('sgx-v3'),
       collateralText('sgx-v3'),
-      DEFAULT_POLICY,
-      {
-        at: INSIDE_SGX_WINDOW,
-      },
+      policy({ measurements: [SGX_MRENCLAVE] }),
+      { at: INSIDE_SGX_WINDOW },
     );
     expect(verified.tcbStatus).to.equal('ConfigurationAndSWHardeningNeeded');
+    expect(verified.advisoryIds).to.deep.equal(SGX_ADVISORIES);
     expect(verdict.accepted).to.equal(true);
+    expect(verdict.notes).to.deep.equal([]);
+  });
+
+  it('refuses a policy that pins no code (an enclave never accepts any code)', () => {
+    expect(() =>
+      verifyEvidence(quoteBytes('sgx-v3'), collateralText('sgx-v3'), policy(), { at: INSIDE_SGX_WINDOW }),
+    ).to.throw(InvalidPolicyError, 'pins no enclave code');
   });
 
   it('throws ATTESTATION_POLICY_REJECTED for the debug quote', () => {
     const error = expectEcarError(
       () =>
-        verifyEvidence(quoteBytes('sgx-v3-debug'), collateralText('sgx-v3'), DEFAULT_POLICY, {
-          at: INSIDE_SGX_WINDOW,
-        }),
+        verifyEvidence(
+          quoteBytes('sgx-v3-debug'),
+          collateralText('sgx-v3'),
+          policy({ measurements: [SGX_MRENCLAVE] }),
+          { at: INSIDE_SGX_WINDOW },
+        ),
       'ATTESTATION_POLICY_REJECTED',
     );
     expect(error.details.rule).to.equal('debug');

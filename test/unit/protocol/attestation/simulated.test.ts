@@ -68,10 +68,16 @@ describe('createSimulatedPlatform', () => {
       expect(verdict.notes).to.contain('simulated enclave: the evidence proves nothing about hardware');
     });
 
-    it('is rejected by the default policy: the development root is not trusted', () => {
+    it('is rejected by a production policy: the development root is not trusted', () => {
       const quote = platform.quote({ measurement: MEASUREMENT, reportData: new Uint8Array(64) });
       const error = expectEcarError(
-        () => verifyEvidence(quote, platform.collateral(), DEFAULT_POLICY, { at: AT }),
+        () =>
+          verifyEvidence(
+            quote,
+            platform.collateral(),
+            { ...policy, allowSimulated: false, simulatedRootKeys: [] },
+            { at: AT },
+          ),
         'ATTESTATION_CHAIN_INVALID',
       );
       expect(error.reason).to.match(/simulated evidence is trusted only by a policy with allowSimulated/);
@@ -93,13 +99,7 @@ describe('createSimulatedPlatform', () => {
       });
       expect(verified.trustAnchor.simulated).to.equal(true);
       const error = expectEcarError(
-        () =>
-          verifyEvidence(
-            quote,
-            platform.collateral(),
-            { ...DEFAULT_POLICY, simulatedRootKeys: [platform.rootPublicKeyHex] },
-            { at: AT },
-          ),
+        () => verifyEvidence(quote, platform.collateral(), { ...policy, allowSimulated: false }, { at: AT }),
         'ATTESTATION_CHAIN_INVALID',
       );
       expect(error.details.chain).to.equal('PCK certificate chain');
