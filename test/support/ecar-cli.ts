@@ -2,6 +2,9 @@
 // process with its own ECAR_HOME, profile and wallet passphrase in the environment, nothing else
 // inherited from the test process (no stray ECAR_PROFILE), and a deadline.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './testdata';
 
@@ -19,11 +22,21 @@ export interface EcarEnv {
   readonly home: string;
   /** ECAR_PROFILE, when set. */
   readonly profile?: string;
-  /** ECAR_WALLET_PASSPHRASE, when set. */
+  /** The wallet passphrase, when set: handed over as ECAR_WALLET_PASSPHRASE_FILE (a 0600 file). */
   readonly passphrase?: string;
 }
 
 const DEADLINE_MS = 120_000;
+
+/** A private file holding `passphrase` (the way the guides say to hand one to a script). */
+function passphraseFile(passphrase: string): string {
+  const file = join(
+    tmpdir(),
+    `.passphrase-${createHash('sha256').update(passphrase).digest('hex').slice(0, 12)}`,
+  );
+  writeFileSync(file, passphrase, { mode: 0o600 });
+  return file;
+}
 
 /** Runs `ecar <args>` and resolves with its exit code and output (never rejects on a non-zero exit). */
 export function runEcar(args: readonly string[], env: EcarEnv): Promise<EcarRun> {
@@ -34,7 +47,9 @@ export function runEcar(args: readonly string[], env: EcarEnv): Promise<EcarRun>
         PATH: process.env.PATH ?? '',
         ECAR_HOME: env.home,
         ...(env.profile === undefined ? {} : { ECAR_PROFILE: env.profile }),
-        ...(env.passphrase === undefined ? {} : { ECAR_WALLET_PASSPHRASE: env.passphrase }),
+        ...(env.passphrase === undefined
+          ? {}
+          : { ECAR_WALLET_PASSPHRASE_FILE: passphraseFile(env.passphrase) }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -49,3 +49,46 @@ export async function guardNonce(
   const record: JsonObject = { notAfter: request.notAfter, txId: request.txId };
   await store.put(key, record);
 }
+
+/** Where pruning resumes: the first bucket not yet removed. */
+const PRUNE_MARKER_KEY = 'nonceprune/next';
+/** A first prune starts this many buckets back (7 days): no request of the ledger is older. */
+const FIRST_PRUNE_LOOKBACK = (7 * 86_400_000) / NONCE_BUCKET_MS;
+
+export interface PruneOutcome {
+  /** Nonce records removed. */
+  readonly removed: number;
+  /** Buckets of which every request had expired and are now empty. */
+  readonly buckets: number;
+  /** The first bucket a later prune looks at. */
+  readonly next: number;
+}
+
+/**
+ * Removes the nonce records of buckets in which every request has expired, by more than the clock
+ * skew: such a request is refused by its notAfter anyway, so its record guards nothing any more,
+ * and no transaction can write into those buckets, so the range reads do not conflict. At most
+ * `maxBuckets` buckets per call (a week and a day of buckets: one call catches up a first prune).
+ */
+export async function pruneNonces(
+  store: StateStore,
+  clock: Readonly<{ nowMs: number; skewMs?: number }>,
+  maxBuckets = 1_200,
+): Promise<PruneOutcome> {
+  const marker = await store.get(PRUNE_MARKER_KEY);
+  let bucket =
+    typeof marker?.next === 'number' ? marker.next : nonceBucket(clock.nowMs) - FIRST_PRUNE_LOOKBACK;
+  const expiredBefore = clock.nowMs - (clock.skewMs ?? 0);
+  let removed = 0;
+  let buckets = 0;
+  while (buckets < maxBuckets && (bucket + 1) * NONCE_BUCKET_MS <= expiredBefore) {
+    for (const entry of await store.range(`nonce/${bucket}/`)) {
+      await store.delete(entry.key);
+      removed += 1;
+    }
+    bucket += 1;
+    buckets += 1;
+  }
+  if (buckets > 0) await store.put(PRUNE_MARKER_KEY, { next: bucket });
+  return { removed, buckets, next: bucket };
+}

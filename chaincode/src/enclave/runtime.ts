@@ -34,6 +34,8 @@ import * as governance from './policy-governance';
 import * as registry from './registry';
 import { gramineSealer, SealedFiles, simulatedSealer, type Sealer } from './sealing';
 import { simulatedProvider } from './simulated-provider';
+import { SealedStateStore } from './sealed-store';
+import { pruneNonces, type PruneOutcome } from './nonce-guard';
 import { systemWallClock, trustedClock, type WallClock } from './trusted-time';
 
 export interface EnclaveRuntimeParts {
@@ -164,6 +166,16 @@ export class EnclaveRuntime {
 
   keyStatus(tx: EnclaveTx): Promise<KeyStatus> {
     return this.keys.keyStatus(tx.state);
+  }
+
+  /** pruneNonces: an org admin removes the nonce records of requests expired beyond the skew. */
+  async pruneNonces(tx: EnclaveTx): Promise<PruneOutcome> {
+    requireOrgAdmin(tx.submitter, 'pruneNonces');
+    const epoch = await this.keys.currentEpoch(tx.state);
+    if (epoch === 0) throw new EcarError('KEYS_UNAVAILABLE', 'no chaincode keys are published yet');
+    const bundle = await this.keys.bundleFor(tx.state, epoch);
+    const store = new SealedStateStore(tx.state, { bundle, epoch, txId: tx.clock.txId });
+    return pruneNonces(store, tx.clock);
   }
 
   /** submit / evaluate: the confidential entry point. */

@@ -113,6 +113,12 @@ export class ConfidentialContract extends Contract {
     return answer(() => runtime().recordVoucher(enclaveTx(ctx), argument(voucherJson)));
   }
 
+  @Transaction()
+  @Returns('string')
+  pruneNonces(ctx: Context): Promise<string> {
+    return answer(() => runtime().pruneNonces(enclaveTx(ctx)));
+  }
+
   @Transaction(false)
   @Returns('string')
   keyStatus(ctx: Context): Promise<string> {

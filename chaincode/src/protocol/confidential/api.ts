@@ -55,6 +55,8 @@ export const Confidential = {
   recordVoucher: 'recordVoucher',
   /** evaluate () → KeyStatus */
   keyStatus: 'keyStatus',
+  /** submit () → {removed, buckets, next}: an org admin removes nonce records of expired requests. */
+  pruneNonces: 'pruneNonces',
   /** submit (request envelope) → sealed response (see envelope.ts) */
   submit: 'submit',
   /** evaluate (request envelope) → sealed response */
