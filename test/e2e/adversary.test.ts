@@ -17,7 +17,7 @@ import {
   type GatewayConnectionOptions,
 } from '../../client/src/fabric/gateway-connection';
 import { submitterBinding } from '../../chaincode/src/protocol/confidential/envelope';
-import { readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
+import { pruneNonceRecords, readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
 import { localIdentity } from '../../scripts/src/network/identities';
 import { e2eNetwork } from '../support/e2e-network';
 import { sendHandmadeProposal, type HandmadeAnswer } from '../support/handmade-proposal';
@@ -133,5 +133,15 @@ describe('adversaries with hand-made proposals on the network', () => {
         expect(stolen.message).not.to.include('getBalance');
       });
     }
+  });
+
+  describe('replay-guard records', () => {
+    it('are pruned by an org admin once their requests expired, bucket by bucket', async () => {
+      const first = await pruneNonceRecords(t);
+      expect(first.buckets, 'a first prune walks back a week').to.be.greaterThan(0);
+      const second = await pruneNonceRecords(t);
+      expect(second.next).to.be.at.least(first.next);
+      expect(second.removed).to.equal(0);
+    });
   });
 });

@@ -6,7 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { parsePolicy } from '../../../chaincode/src/protocol/attestation';
 import { table, toJson } from '../../../client/src/cli/output';
 import type { AttestationReport } from '../../../client/src/confidential';
-import { changeNetworkPolicy, enclaveReport, rotateChaincodeKeys } from './confidential-setup';
+import {
+  changeNetworkPolicy,
+  enclaveReport,
+  pruneNonceRecords,
+  rotateChaincodeKeys,
+} from './confidential-setup';
 import { consoleProgress } from '../progress';
 import { locateFabric } from './fabric-tools';
 import { LocalNetwork, type NetworkStatus } from './network';
@@ -140,6 +145,24 @@ export function buildNetworkProgram(root: string): Command {
         json(),
         report,
         `key epoch ${report.epoch} is current, vouched for by ${Object.keys(report.enclaves).join(' + ')}`,
+      );
+    });
+  program
+    .command('prune-nonces')
+    .description(
+      "remove the replay-guard records of requests that expired beyond the clock skew (org1's admin; endorsed by every org's enclave)",
+    )
+    .addHelpText(
+      'after',
+      '\nRun it now and then (daily); expired requests stay refused.\n\nExample:\n  npm run network -- prune-nonces',
+    )
+    .action(async () => {
+      const n = net();
+      const report = await pruneNonceRecords(n.topology);
+      print(
+        json(),
+        report,
+        `removed ${report.removed} nonce records of ${report.buckets} expired 10-minute buckets`,
       );
     });
   program

@@ -4,6 +4,7 @@
 // every org's admin, each org's enclave registered with its evidence by its own admin, the chaincode
 // keys created, shared and vouched for by both orgs. An upgrade admits the new build before the
 // lifecycle switches (policy, registration, recorded key sharing) and retires the old one after.
+import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
 import {
@@ -188,4 +189,24 @@ export async function retireOtherBuilds(
   const rotated = await rotateChaincodeKeys(t, progress);
   progress.detail(`keys rotated to epoch ${rotated.epoch}: the retired build holds no current keys`);
   return rotated;
+}
+
+/** What pruneNonces removed. */
+export interface PruneReport {
+  readonly removed: number;
+  readonly buckets: number;
+  readonly next: number;
+}
+
+/**
+ * Removes the nonce records of requests that expired beyond the clock skew, as org1's admin (a
+ * submit endorsed by every org's enclave). Safe to run at any time, for example daily.
+ */
+export async function pruneNonceRecords(t: Topology): Promise<PruneReport> {
+  return asOrgAdmins(t, async ([first]) => {
+    if (first === undefined) throw new Error('the topology has no org');
+    const contract = first.network.getContract(t.chaincode, CONFIDENTIAL_CONTRACT);
+    const bytes = await contract.submitTransaction(Confidential.pruneNonces);
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as PruneReport;
+  });
 }
