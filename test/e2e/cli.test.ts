@@ -12,7 +12,7 @@ import { DEFAULT_POLICY } from '../../chaincode/src/protocol/attestation';
 import { policyFile } from '../../scripts/src/network/confidential-setup';
 import { networkWalletPassphrase, walletPaths } from '../../scripts/src/network/roles';
 import { chainHeight } from '../support/chain-height';
-import { e2eNetwork } from '../support/e2e-network';
+import { E2E_CLOCK_SKEW_MS, e2eNetwork } from '../support/e2e-network';
 import { errorLines, runEcar, type EcarEnv, type EcarRun } from '../support/ecar-cli';
 import { newTestMeter, signReadings, type TestMeter } from '../support/ledger-actors';
 import { safeXmlExport } from '../support/safe-xml-export';
@@ -511,7 +511,8 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
     });
 
     it('after the window: claim, payout, and the issuer confirms the payout (the tokens are burned)', async () => {
-      const wait = disputeUntil1 - Date.now() + 1_500;
+      // deadlines keep the enclaves' clock-skew window as a margin
+      const wait = disputeUntil1 + E2E_CLOCK_SKEW_MS - Date.now() + 1_500;
       if (wait > 0) await sleep(wait);
       const claimed = await ok(host, ['host', 'claim']);
       expect(money(claimed, 'result', 'claimed')).to.equal(EARNING_1);

@@ -11,7 +11,7 @@ import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { waitForChaincodeEvent } from '../../client/src/fabric/chaincode-events';
 import type { LedgerSubmitResult } from '../../client/src/fabric/ledger-client';
 import { inspectTransaction } from '../../client/src/fabric/transaction-inspector';
-import { e2eNetwork } from '../support/e2e-network';
+import { E2E_CLOCK_SKEW_MS, e2eNetwork } from '../support/e2e-network';
 import {
   newTestMeter,
   ocmfPayloadText,
@@ -457,7 +457,8 @@ describe('the charging economy on the network (confidential entry point + Confid
 
   describe('earnings and payout', () => {
     it('after the window the host claims, requests a payout, and the issuer confirms it (burn)', async () => {
-      const wait = disputeUntil - Date.now() + 1_500;
+      // deadlines keep the enclaves' clock-skew window as a margin
+      const wait = disputeUntil + E2E_CLOCK_SKEW_MS - Date.now() + 1_500;
       if (wait > 0) await sleep(wait);
       const claimed = await host.ledger.submit('claimEarnings');
       const earlier = await host.ledger.evaluate('getBalance');

@@ -98,6 +98,7 @@ async function run(options: DemoOptions): Promise<DemoResult> {
       {
         runId: randomBytes(3).toString('hex'),
         disputeWindowSeconds: Number.parseInt(options.disputeWindow ?? '5', 10),
+        clockSkewMs: t.clockSkewMs,
       },
       {
         step(title, lines) {

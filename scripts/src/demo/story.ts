@@ -54,6 +54,8 @@ export interface StoryOptions {
   readonly runId: string;
   /** Seconds earnings stay locked for disputes; the story waits them out. */
   readonly disputeWindowSeconds: number;
+  /** The enclaves' clock-skew window: every deadline keeps it as a margin, so the story waits it too. */
+  readonly clockSkewMs: number;
 }
 
 // Figures of the story (token minor units; 100 minor units = 1 token).
@@ -224,8 +226,10 @@ export async function runChargingStory(
   check('driver purchased balance', money(driverBalance, 'purchased'), MINTED - price);
 
   // 6. the dispute window passes; the host claims and is paid out
-  narrator.step('Waiting for the dispute window', [`${options.disputeWindowSeconds} s`]);
-  await sleep(options.disputeWindowSeconds * 1000 + 1_500);
+  narrator.step('Waiting for the dispute window', [
+    `${options.disputeWindowSeconds} s, plus the enclaves' ${options.clockSkewMs / 1000} s clock-skew margin`,
+  ]);
+  await sleep(options.disputeWindowSeconds * 1000 + options.clockSkewMs + 1_500);
   const claimed = await cast.host.ledger.submit('claimEarnings');
   const payoutId = `payout-${runId}`;
   const requested = await cast.host.ledger.submit('requestPayout', {
