@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { DEFAULT_POLICY } from '../../chaincode/src/protocol/attestation';
-import { policyFile } from '../../scripts/src/network/confidential-setup';
+import { policyFile, readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
 import { networkWalletPassphrase, walletPaths } from '../../scripts/src/network/roles';
 import { chainHeight } from '../support/chain-height';
 import { E2E_CLOCK_SKEW_MS, e2eNetwork } from '../support/e2e-network';
@@ -646,7 +646,8 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       const policy = join(strict, 'production-policy.json');
       writeFileSync(
         policy,
-        `${JSON.stringify({ ...DEFAULT_POLICY, allowedAdvisoryIds: undefined }, null, 2)}\n`,
+        // Intel's checks only, pinned to the build the network runs: simulated evidence is refused
+        `${JSON.stringify({ ...DEFAULT_POLICY, measurements: readNetworkPolicy(t).measurements }, null, 2)}\n`,
       );
       const strictIssuer: User = {
         env: { home: strict, passphrase: networkWalletPassphrase(t) },
