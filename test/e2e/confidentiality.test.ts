@@ -16,10 +16,12 @@ import {
   sealRequest,
   submitterBinding,
   type RequestBody,
+  type RequestSecrets,
 } from '../../chaincode/src/protocol/confidential/envelope';
 import { signingKeyPair, type SigningKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient, type TrustedKeys } from '../../client/src/confidential';
+import { answerError } from '../../client/src/confidential/sealed-answer';
 import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
 import { channelHeight, fetchAllBlocks, findInBlocks } from '../../scripts/src/network/blocks';
 import { readNetworkPolicy, rotateChaincodeKeys } from '../../scripts/src/network/confidential-setup';
@@ -237,25 +239,46 @@ describe('confidential execution on the network', () => {
       if (!status.successful) throw new Error(`not committed: validation code ${status.code}`);
     }
 
-    async function refusedWith(envelopeText: string, code: RegExp): Promise<void> {
+    /**
+     * Submits and expects a refusal matching `code`: in clear when the envelope did not open, else
+     * sealed and signed (opened here with the request's secrets, as the client does).
+     */
+    async function refusedWith(envelopeText: string, code: RegExp, secrets?: RequestSecrets): Promise<void> {
       const error = await submitRaw(envelopeText).then(
         () => undefined,
         (e: unknown) => e as Error,
       );
       expect(error, 'the enclaves must refuse').to.be.instanceOf(Error);
       const text = JSON.stringify(error, Object.getOwnPropertyNames(error));
-      expect(text).to.match(code);
+      if (secrets === undefined || !text.includes('CONFIDENTIAL_ERROR')) {
+        expect(text).to.match(code);
+        return;
+      }
+      // the client's own reading: receipt checked, then the sealed refusal opened
+      const opened = answerError(error, {
+        secrets,
+        txId: (error as { transactionId?: string }).transactionId ?? '',
+        epoch: keys.epoch,
+        receiptPublicKey: keys.receiptPublicKey,
+      });
+      expect(opened).to.be.instanceOf(EcarError);
+      expect((opened as EcarError).details.sealed).to.equal(true);
+      expect((opened as EcarError).message).to.match(code);
     }
 
-    it('refuses a replayed request (the same envelope twice)', async () => {
-      const { envelopeText } = sealRequest(body(), wallet, keys.boxPublicKey);
+    it('refuses a replayed request (the same envelope twice), signed: REPLAY', async () => {
+      const { envelopeText, secrets } = sealRequest(body(), wallet, keys.boxPublicKey);
       await submitRaw(envelopeText);
-      await refusedWith(envelopeText, /REPLAY|MVCC/);
+      await refusedWith(envelopeText, /REPLAY|MVCC/, secrets);
     });
 
     it('refuses a request bound to another channel', async () => {
-      const { envelopeText } = sealRequest(body({ channel: 'another-channel' }), wallet, keys.boxPublicKey);
-      await refusedWith(envelopeText, /ENVELOPE_INVALID[^"]*channel/);
+      const { envelopeText, secrets } = sealRequest(
+        body({ channel: 'another-channel' }),
+        wallet,
+        keys.boxPublicKey,
+      );
+      await refusedWith(envelopeText, /ENVELOPE_INVALID[^"]*channel/, secrets);
     });
 
     it('refuses a request for another key epoch', async () => {
