@@ -140,8 +140,9 @@ describe('adversaries with hand-made proposals on the network', () => {
       const first = await pruneNonceRecords(t);
       expect(first.buckets, 'a first prune walks back a week').to.be.greaterThan(0);
       const second = await pruneNonceRecords(t);
+      // it resumes where the first stopped: at most the one bucket that expired in between
       expect(second.next).to.be.at.least(first.next);
-      expect(second.removed).to.equal(0);
+      expect(second.buckets).to.be.at.most(1);
     });
   });
 });

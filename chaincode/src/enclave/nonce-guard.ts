@@ -65,9 +65,11 @@ export interface PruneOutcome {
 }
 
 /**
- * Removes the nonce records of buckets in which every request has expired, by more than the clock
- * skew: such a request is refused by its notAfter anyway, so its record guards nothing any more,
- * and no transaction can write into those buckets, so the range reads do not conflict. At most
+ * Removes the nonce records of buckets in which every request has expired by more than twice the
+ * clock skew: the prune's own time may run up to one skew late and a replay's time up to one skew
+ * early, so only then is every such request refused by its notAfter whatever either submitter
+ * writes; its record guards nothing any more, and no transaction can write into those buckets, so
+ * the range reads do not conflict. At most
  * `maxBuckets` buckets per call (a week and a day of buckets: one call catches up a first prune).
  */
 export async function pruneNonces(
@@ -78,7 +80,7 @@ export async function pruneNonces(
   const marker = await store.get(PRUNE_MARKER_KEY);
   let bucket =
     typeof marker?.next === 'number' ? marker.next : nonceBucket(clock.nowMs) - FIRST_PRUNE_LOOKBACK;
-  const expiredBefore = clock.nowMs - (clock.skewMs ?? 0);
+  const expiredBefore = clock.nowMs - 2 * (clock.skewMs ?? 0);
   let removed = 0;
   let buckets = 0;
   while (buckets < maxBuckets && (bucket + 1) * NONCE_BUCKET_MS <= expiredBefore) {

@@ -168,7 +168,7 @@ export class EnclaveRuntime {
     return this.keys.keyStatus(tx.state);
   }
 
-  /** pruneNonces: an org admin removes the nonce records of requests expired beyond the skew. */
+  /** pruneNonces: an org admin removes the nonce records of requests expired more than twice the skew ago. */
   async pruneNonces(tx: EnclaveTx): Promise<PruneOutcome> {
     requireOrgAdmin(tx.submitter, 'pruneNonces');
     const epoch = await this.keys.currentEpoch(tx.state);

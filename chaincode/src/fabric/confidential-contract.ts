@@ -7,7 +7,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import type { EnclaveTx } from '../enclave/ledger-state';
 import { enclaveRuntime, type EnclaveRuntime } from '../enclave/runtime';
 import { CONFIDENTIAL_CONTRACT } from '../protocol/confidential/api';
-import { submitterBinding } from '../protocol/confidential/envelope';
+import { credentialsHash } from '../protocol/confidential/envelope';
 import { EcarError } from '../protocol/errors';
 import { hasAdminNodeOu } from './admin-identity';
 import { clockFromStub } from './fabric-clock';
@@ -181,7 +181,7 @@ function lazySubmitter(ctx: Context): EnclaveTx['submitter'] {
       return isAdmin;
     },
     get certHash(): string {
-      certHash ??= submitterBinding('', ctx.clientIdentity.getIDBytes()).certHash;
+      certHash ??= credentialsHash(ctx.clientIdentity.getIDBytes());
       return certHash;
     },
   };

@@ -34,6 +34,6 @@ export function describeView(submitted: LedgerSubmitResult, view: LedgerView): s
     `block ${submitted.blockNumber}, tx ${submitted.transactionId.slice(0, 16)}…: endorsed by ${view.endorsers.join(' + ')} enclaves`,
     `on the ledger: ${view.requestBytes} B sealed request, ${view.responseBytes} B sealed answer, ` +
       `${view.sealedWrites}/${view.writes} writes under pseudonymous keys${sizes}` +
-      (view.eventName === undefined ? '' : `, event '${view.eventName}' (ids only)`),
+      (view.eventName === undefined ? '' : `, event '${view.eventName}' (keyed tags only)`),
   ];
 }

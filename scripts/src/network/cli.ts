@@ -150,7 +150,7 @@ export function buildNetworkProgram(root: string): Command {
   program
     .command('prune-nonces')
     .description(
-      "remove the replay-guard records of requests that expired beyond the clock skew (org1's admin; endorsed by every org's enclave)",
+      "remove the replay-guard records of requests that expired more than twice the clock skew ago (org1's admin; endorsed by every org's enclave)",
     )
     .addHelpText(
       'after',

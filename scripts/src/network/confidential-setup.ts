@@ -199,7 +199,7 @@ export interface PruneReport {
 }
 
 /**
- * Removes the nonce records of requests that expired beyond the clock skew, as org1's admin (a
+ * Removes the nonce records of requests that expired more than twice the clock skew ago, as org1's admin (a
  * submit endorsed by every org's enclave). Safe to run at any time, for example daily.
  */
 export async function pruneNonceRecords(t: Topology): Promise<PruneReport> {

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
+import { NONCE_BUCKET_MS, nonceBucket } from '../../../chaincode/src/enclave/nonce-guard';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { paramsArgs } from '../../support/builders';
 import {
   callAndOpen,
+  enclaveClock,
   EnclaveTestNetwork,
   provision,
   testPlatform,
@@ -69,6 +71,25 @@ describe('EnclaveRuntime', () => {
       // a second prune resumes after the buckets it emptied
       const next = await network.submit((tx) => org1.pruneNonces(tx), { isAdmin: true });
       expect(next.removed).to.equal(0);
+    });
+
+    it('keeps a bucket until twice the skew after it ended (a prune late by one skew, a replay early by one)', async () => {
+      const request = operator.request(record, 'setParams', { feeBps: 300 });
+      await network.submit((tx) => org1.run(tx, 'submit', request.envelope));
+      const bucketEnd = (nonceBucket(T0 + 60_000) + 1) * NONCE_BUCKET_MS;
+      const prune = (nowMs: number) => {
+        enclaveClock.nowMs = nowMs;
+        return network.submit((tx) => org1.pruneNonces({ ...tx, clock: org1.trustedClock(tx.clock) }), {
+          isAdmin: true,
+          nowMs,
+        });
+      };
+      try {
+        expect((await prune(bucketEnd + 90_000)).removed, 'between one and two skews').to.equal(0);
+        expect((await prune(bucketEnd + 121_000)).removed).to.be.at.least(1);
+      } finally {
+        enclaveClock.nowMs = undefined;
+      }
     });
 
     it('is for org admins only and writes nothing otherwise', async () => {

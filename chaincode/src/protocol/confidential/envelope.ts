@@ -52,9 +52,14 @@ export interface SubmitterBinding {
   readonly certHash: string;
 }
 
-/** The binding of an identity: its MSP id and the SHA-256 of its credential bytes. */
+/** SHA-256 (hex) of an identity's credential bytes, as a request's submitter names them. */
+export function credentialsHash(credentials: Uint8Array): string {
+  return toHex(sha256(credentials));
+}
+
+/** The binding of an identity: its MSP id and the hash of its credential bytes. */
 export function submitterBinding(mspId: string, credentials: Uint8Array): SubmitterBinding {
-  return { mspId, certHash: toHex(sha256(credentials)) };
+  return { mspId, certHash: credentialsHash(credentials) };
 }
 
 /** What the wallet signs: the binding fields and the call. */
