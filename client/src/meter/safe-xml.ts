@@ -26,8 +26,20 @@ export interface SafeXmlValue {
 
 type XmlNode = Readonly<Record<string, unknown>>;
 
-/** Exports are small; refuse anything that is clearly not one before parsing. */
-const MAX_XML_LENGTH = 4 * 1024 * 1024;
+/**
+ * Bounds that keep a hostile file to a clear refusal in bounded time and memory; real exports stay far
+ * below them (a KEBA export of 100 records is 80 kB with 300 attributes).
+ */
+export const SAFE_XML_LIMITS = {
+  /** Characters of the whole file. */
+  length: 4 * 1024 * 1024,
+  /** <value> elements. */
+  values: 10_000,
+  /** Attributes in the whole file. */
+  attributes: 50_000,
+  /** Characters of one attribute value. */
+  attributeLength: 4096,
+} as const;
 
 /**
  * Parses a transparency XML export.
@@ -35,8 +47,8 @@ const MAX_XML_LENGTH = 4 * 1024 * 1024;
  *   or a <value> lacks <signedData> or uses an encoding this reader does not know.
  */
 export function readSafeXml(xml: string): SafeXmlValue[] {
-  if (xml.length > MAX_XML_LENGTH) throw formatError('the XML file is too large for a meter export');
   const text = xml.replace(/^\uFEFF/, '');
+  refuseHostileShapes(text);
   // The validator moved to the separate package fast-xml-validator in v5; until that is a dependency,
   // the bundled one still catches truncated and malformed exports the lenient parser would accept.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
@@ -53,12 +65,52 @@ export function readSafeXml(xml: string): SafeXmlValue[] {
     alwaysCreateTextNode: true,
     isArray: (name) => name === 'value',
   });
-  const document = parser.parse(text) as unknown;
+  let document: unknown;
+  try {
+    document = parser.parse(text) as unknown;
+  } catch (error) {
+    // e.g. "Maximum nested tags exceeded": the parser's own bounds, reported as a format refusal.
+    throw formatError(`cannot be read (${error instanceof Error ? error.message : 'parser error'})`);
+  }
   const root = child(document, 'values');
   if (root === undefined) throw formatError('the XML has no <values> root element');
   const values = root.value;
   if (!Array.isArray(values) || values.length === 0) throw formatError('the XML has no <value> elements');
   return (values as unknown[]).map((value, index) => readValue(value, index));
+}
+
+/**
+ * Refuses, before any parsing, what no meter export contains and what makes XML parsers expand or
+ * fetch data: a DTD (entity definitions: billion laughs, external entities / XXE), and sizes or
+ * counts beyond {@link SAFE_XML_LIMITS}.
+ * @throws EcarError METER_FORMAT_INVALID naming the limit.
+ */
+function refuseHostileShapes(text: string): void {
+  const limits = SAFE_XML_LIMITS;
+  if (text.length > limits.length) {
+    throw formatError(`the file has more than ${limits.length} characters, too large for a meter export`);
+  }
+  if (/<!(?:DOCTYPE|ENTITY)/i.test(text)) {
+    throw formatError('a DTD or entity declaration (<!DOCTYPE, <!ENTITY) is not allowed in a meter export');
+  }
+  if (countMatches(text, /<value[\s>/]/g, limits.values) > limits.values) {
+    throw formatError(`the file has more than ${limits.values} <value> elements`);
+  }
+  if (countMatches(text, /\s[^\s<>="'/]+\s*=\s*["']/g, limits.attributes) > limits.attributes) {
+    throw formatError(`the file has more than ${limits.attributes} attributes`);
+  }
+  const over = limits.attributeLength + 1;
+  const longAttribute = new RegExp(`\\s[^\\s<>="'/]+\\s*=\\s*(?:"[^"]{${over}}|'[^']{${over}})`);
+  if (longAttribute.test(text)) {
+    throw formatError(`an attribute value is longer than ${limits.attributeLength} characters`);
+  }
+}
+
+/** Counts matches of a global pattern, stopping once the count exceeds `limit`. */
+function countMatches(text: string, pattern: RegExp, limit: number): number {
+  let count = 0;
+  while (pattern.exec(text) !== null && count <= limit) count++;
+  return count;
 }
 
 /**

@@ -33,10 +33,17 @@ export {
   type TransactionCode,
 } from './reading';
 export {
+  compareExact,
   ENERGY_UNITS,
+  floorMilliWh,
+  formatExact,
+  isWholeMilliWh,
+  MAX_VALUE_DIGITS,
   READING_UNITS,
   readingValue,
+  subtractExact,
   type EnergyUnit,
+  type ExactDecimal,
   type ReadingUnit,
   type ReadingValue,
 } from './reading-value';
@@ -48,7 +55,9 @@ export {
   parseSignatureSection,
   signatureMethodFor,
   signatureToP1363,
+  withSignatureMethod,
   type OcmfSignature,
+  type SignatureForm,
   type SignatureEncoding,
   type SignatureMethod,
 } from './signature';

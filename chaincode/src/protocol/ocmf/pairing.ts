@@ -4,7 +4,14 @@ import type { MilliWh } from '../../domain/units';
 import { EcarError } from '../errors';
 import { IDENTIFICATION_ERROR_LEVELS, type OcmfPayload } from './payload';
 import { isEndCode, type OcmfReading } from './reading';
-import { isEnergyUnit, type EnergyUnit } from './reading-value';
+import {
+  compareExact,
+  floorMilliWh,
+  isEnergyUnit,
+  subtractExact,
+  type EnergyUnit,
+  type ExactDecimal,
+} from './reading-value';
 import type { VerifiedOcmfRecord } from './verify';
 
 /** The rule a refused pair breaks, in `EcarError.details.rule`. */
@@ -43,8 +50,10 @@ export interface MeterPair {
   /** RI of the register billed, when the meter names it. */
   readonly obis?: string;
   readonly unit: EnergyUnit;
-  /** end - begin, exact. */
+  /** end - begin in milli-Wh, rounded down once from `energyWh` (exact unless the meter resolves below 1 mWh). */
   readonly energyMilliWh: MilliWh;
+  /** end - begin in Wh, exact at the meter's resolution. */
+  readonly energyWh: ExactDecimal;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
@@ -153,7 +162,9 @@ function checkPair(
   if (beginValue.unit !== endValue.unit) {
     fail('SAME_UNIT', `begin is in ${beginValue.unit}, end in ${endValue.unit}`);
   }
-  if (!isEnergyUnit(beginValue.unit) || beginValue.milliWh === undefined || endValue.milliWh === undefined) {
+  const beginWh = beginValue.wh;
+  const endWh = endValue.wh;
+  if (!isEnergyUnit(beginValue.unit) || beginWh === undefined || endWh === undefined) {
     return fail('ENERGY_UNIT', `readings in ${beginValue.unit} are not energy`);
   }
   if (beginReading.status !== 'G' || endReading.status !== 'G') {
@@ -192,7 +203,7 @@ function checkPair(
   if (beginReading.time.status === 'R' && endReading.time.status !== 'R') {
     fail('TIME_SYNC', 'begin time is relative (R) but end time is not');
   }
-  if (endValue.milliWh < beginValue.milliWh) {
+  if (compareExact(endWh, beginWh) < 0) {
     fail(
       'END_BELOW_BEGIN',
       `end value ${endValue.text} ${endValue.unit} is below begin value ${beginValue.text} ${beginValue.unit}`,
@@ -205,7 +216,8 @@ function checkPair(
     end: { pagination: e.pagination.text, reading: endReading },
     ...(beginReading.obis === undefined ? {} : { obis: beginReading.obis }),
     unit: beginValue.unit,
-    energyMilliWh: endValue.milliWh - beginValue.milliWh,
+    energyMilliWh: floorMilliWh(subtractExact(endWh, beginWh)),
+    energyWh: subtractExact(endWh, beginWh),
     startedAt: beginReading.time.iso,
     endedAt: endReading.time.iso,
     durationMs: endReading.time.epochMs - beginReading.time.epochMs,

@@ -1,7 +1,7 @@
 // The payload section of an OCMF record, parsed into a typed value: gateway and meter identification,
 // pagination, user assignment, charge point and readings.
 import { EcarError } from '../errors';
-import { isJsonObject, parseExactJson, type JsonObject, type JsonValue } from './json';
+import { isJsonObject, JsonNumber, parseExactJson, type JsonObject, type JsonValue } from './json';
 import { parsePagination, type Pagination } from './pagination';
 import { parseReadings, type OcmfReading } from './reading';
 
@@ -60,8 +60,8 @@ export interface OcmfIdentification {
   readonly level?: string;
   /** IF */
   readonly flags: readonly string[];
-  /** IT */
-  readonly type: IdentificationType;
+  /** IT; absent when the record gives IS without IT (KEBA KCP30 writes `"IS":false` alone). */
+  readonly type?: IdentificationType;
   /** ID */
   readonly data?: string;
   /** TT: tariff text. */
@@ -138,7 +138,7 @@ export function parseOcmfPayload(payloadText: string): OcmfPayload {
   else throw formatError('meter serial MS (or gateway serial GS) is missing', 'MS');
   meter = { ...meter, ...defined({ vendor: text('MV'), model: text('MM'), firmware: text('MF') }) };
 
-  const identification = parseIdentification(json, pagination);
+  const identification = parseIdentification(json);
   const ct = text('CT');
   const ci = text('CI');
   const chargePoint = ct === undefined && ci === undefined ? undefined : defined({ type: ct, id: ci });
@@ -156,16 +156,14 @@ export function parseOcmfPayload(payloadText: string): OcmfPayload {
   };
 }
 
-function parseIdentification(json: JsonObject, pagination: Pagination): OcmfIdentification | undefined {
+function parseIdentification(json: JsonObject): OcmfIdentification | undefined {
+  // OCMF calls IS mandatory in transaction records and IT mandatory with IS; the transparency software
+  // and pyocmf accept records without them (no user assignment is then claimed), and so do we.
   const is = json.get('IS');
-  if (is === undefined || is === null) {
-    if (pagination.context === 'T') throw formatError('identification status IS is missing', 'IS');
-    return undefined;
-  }
+  if (is === undefined || is === null) return undefined;
   if (typeof is !== 'boolean') throw formatError('identification status IS must be true or false', 'IS');
   const it = optionalString(json, 'IT');
-  if (it === undefined) throw formatError('identification type IT is missing', 'IT');
-  if (!(IDENTIFICATION_TYPES as readonly string[]).includes(it)) {
+  if (it !== undefined && !(IDENTIFICATION_TYPES as readonly string[]).includes(it)) {
     throw formatError(`unknown identification type IT '${it}'`, 'IT');
   }
   const flags = json.get('IF');
@@ -182,14 +180,19 @@ function parseIdentification(json: JsonObject, pagination: Pagination): OcmfIden
     assigned: is,
     ...defined({ level: optionalString(json, 'IL') }),
     flags: flagList,
-    type: it as OcmfIdentification['type'],
+    ...(it === undefined ? {} : { type: it as IdentificationType }),
     ...defined({ data: optionalString(json, 'ID'), tariffText: optionalString(json, 'TT') }),
   };
 }
 
+/**
+ * A text field. OCMF types these as strings; some gateways write numbers (`"FV":1.0`, `"CT":0`), which
+ * the transparency software shows as written, so a number is kept as its exact source text.
+ */
 function optionalString(json: JsonObject, key: string): string | undefined {
   const value: JsonValue | undefined = json.get(key);
   if (value === undefined || value === null) return undefined;
+  if (value instanceof JsonNumber) return value.text;
   if (typeof value !== 'string') throw formatError(`${key} must be a string`, key);
   return value;
 }

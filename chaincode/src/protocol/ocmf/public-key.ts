@@ -1,6 +1,7 @@
 // Meter public keys: X.509 SubjectPublicKeyInfo (DER as hex or base64, or PEM) or a bare EC point
-// (04||X||Y, or compressed) whose curve comes from the record's signature method.
-import { createPublicKey, KeyObject } from 'node:crypto';
+// (04||X||Y, compressed 02/03||X, or X||Y without the 04 prefix as some meters print it) whose curve
+// comes from the record's signature method.
+import { createHash, createPublicKey, KeyObject } from 'node:crypto';
 import { BoundedLru } from '../bounded-lru';
 import { derBitString, derOid, derSequence } from '../der-writer';
 import { EcarError } from '../errors';
@@ -13,6 +14,8 @@ export interface MeterPublicKey {
   readonly spki: Uint8Array;
   /** How the key was given. */
   readonly form: 'spki' | 'pem' | 'point';
+  /** SHA-256 of the SubjectPublicKeyInfo DER, upper-case hex: the key's fingerprint. */
+  readonly fingerprint: string;
 }
 
 /** A key as callers hold it: PEM, hex or base64 text, DER or point bytes, a KeyObject, or parsed. */
@@ -58,6 +61,13 @@ function isMeterPublicKey(input: MeterPublicKeyInput): input is MeterPublicKey {
 
 function fromBytes(bytes: Uint8Array, curve: CurveName | undefined): MeterPublicKey {
   const first = bytes[0];
+  // X||Y alone: no SPKI and no prefixed point of these curves has this length, so it cannot be misread.
+  if (curve !== undefined && bytes.length === 2 * CURVES[curve].fieldBytes) {
+    const point = new Uint8Array(bytes.length + 1);
+    point[0] = 0x04;
+    point.set(bytes, 1);
+    return fromKeyObject(importKey(Buffer.from(spkiForPoint(CURVES[curve], point)), 'der'), 'point');
+  }
   if (first === 0x30) return fromKeyObject(importKey(Buffer.from(bytes), 'der'), 'spki');
   if (first === 0x04 || first === 0x02 || first === 0x03) {
     if (curve === undefined) throw keyError('a bare EC point needs the curve from the signature method');
@@ -78,7 +88,8 @@ function fromKeyObject(key: KeyObject, form: MeterPublicKey['form']): MeterPubli
     throw keyError(`curve ${key.asymmetricKeyDetails?.namedCurve ?? '(unnamed)'} is not an OCMF curve`);
   }
   const spki = new Uint8Array(key.export({ format: 'der', type: 'spki' }));
-  return { curve, key, spki, form };
+  const fingerprint = createHash('sha256').update(spki).digest('hex').toUpperCase();
+  return { curve, key, spki, form, fingerprint };
 }
 
 function importKey(key: string | Buffer, format: 'pem' | 'der'): KeyObject {

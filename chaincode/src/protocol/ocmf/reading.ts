@@ -107,12 +107,11 @@ function buildReading(
     if (!isReadingUnit(draft.RU)) throw formatError(`${where}: unknown unit RU '${draft.RU}'`, 'RU');
     unit = draft.RU;
   }
-  const rv = item.get('RV');
+  const rv = numberText(item, 'RV', where);
   let value: ReadingValue | undefined;
-  if (rv !== undefined && rv !== null) {
-    if (!(rv instanceof JsonNumber)) throw formatError(`${where}: RV must be a JSON number`, 'RV');
+  if (rv !== undefined) {
     if (unit === undefined) throw formatError(`${where}: RV has no unit RU`, 'RU');
-    value = readingValue(rv.text, unit);
+    value = readingValue(rv, unit);
   }
   return {
     index,
@@ -136,10 +135,21 @@ function optionalNumberText<K extends string>(
   where: string,
   key: K,
 ): Partial<Record<K, string>> {
+  const text = numberText(item, field, where);
+  return (text === undefined ? {} : { [key]: text }) as Partial<Record<K, string>>;
+}
+
+/**
+ * A numeric field's exact text. OCMF's examples write JSON numbers; many meters (ISA, DZG gateways,
+ * Compleo) write the same digits as a JSON string ("RV":"0.0", "RV":"00000000.000"), which the
+ * transparency software accepts too. Padding and signs are handled by `plainDecimal`.
+ */
+function numberText(item: JsonObject, field: string, where: string): string | undefined {
   const value = item.get(field);
-  if (value === undefined || value === null) return {};
-  if (!(value instanceof JsonNumber)) throw formatError(`${where}: ${field} must be a JSON number`, field);
-  return { [key]: value.text } as Partial<Record<K, string>>;
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof JsonNumber) return value.text;
+  if (typeof value === 'string') return value.trim();
+  throw formatError(`${where}: ${field} must be a number (or a number in a string)`, field);
 }
 
 function isOneOf<T extends string>(values: readonly T[], value: string): value is T {

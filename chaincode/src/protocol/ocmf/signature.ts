@@ -1,5 +1,6 @@
 // The signature section of an OCMF record (SA, SE, SM, SD) and the signature methods OCMF defines
-// (table 22): ECDSA on one of seven curves, always with SHA-256 over the payload bytes.
+// (table 22): ECDSA on one of seven curves, always with SHA-256 over the payload bytes. SD may be the
+// DER ECDSA-Sig-Value OCMF prescribes or, as some meters write it, the bare r||s of the curve's size.
 import { ecdsaDerToP1363 } from '../der';
 import { EcarError } from '../errors';
 import { isJsonObject, parseExactJson, type JsonObject } from './json';
@@ -26,9 +27,16 @@ export interface OcmfSignature {
   readonly encoding: SignatureEncoding;
   /** SM (only application/x-der exists). */
   readonly mimeType: 'application/x-der';
-  /** SD decoded: the DER ECDSA-Sig-Value as the meter wrote it (possibly non-canonical). */
-  readonly der: Uint8Array;
+  /** SD decoded, as the meter wrote it. */
+  readonly data: Uint8Array;
+  /**
+   * How SD is laid out: `der`, an ECDSA-Sig-Value (possibly non-canonical), or `raw`, r||s of the
+   * curve's size (Isabellenhütte, some gateways), recognised when SD is not DER and has that length.
+   */
+  readonly form: SignatureForm;
 }
+
+export type SignatureForm = 'der' | 'raw';
 
 /** The OCMF method for a curve. */
 export function signatureMethodFor(curve: CurveName): SignatureMethod {
@@ -60,19 +68,38 @@ export function parseSignatureSection(signatureText: string): OcmfSignature {
   const json = parseExactJson(signatureText, 'OCMF signature section');
   if (!isJsonObject(json)) throw formatError('OCMF signature section is not a JSON object', 'signature');
   const sa = stringField(json, 'SA');
-  const se = stringField(json, 'SE') ?? 'hex';
-  const sm = stringField(json, 'SM') ?? 'application/x-der';
+  // Encoding and mime type are matched without regard to case ("HEX", "Base64" occur in exports).
+  const se = (stringField(json, 'SE') ?? 'hex').toLowerCase();
+  const sm = (stringField(json, 'SM') ?? 'application/x-der').toLowerCase();
   const sd = stringField(json, 'SD');
   if (se !== 'hex' && se !== 'base64') throw formatError(`unsupported signature encoding SE '${se}'`, 'SE');
   if (sm !== 'application/x-der') throw formatError(`unsupported signature mime type SM '${sm}'`, 'SM');
   if (sd === undefined || sd === '') throw formatError('signature data SD is missing', 'SD');
+  const method = sa === undefined ? DEFAULT_SIGNATURE_METHOD : parseSignatureMethod(sa);
+  const data = decodeSignatureData(sd, se);
   return {
-    method: sa === undefined ? DEFAULT_SIGNATURE_METHOD : parseSignatureMethod(sa),
+    method,
     ...(sa === undefined ? {} : { algorithmText: sa }),
     encoding: se,
     mimeType: sm,
-    der: decodeSignatureData(sd, se),
+    data,
+    form: signatureForm(data, method.curve.fieldBytes),
   };
+}
+
+/** The same section read for another method (when SA is absent and the key names its curve). */
+export function withSignatureMethod(signature: OcmfSignature, method: SignatureMethod): OcmfSignature {
+  return { ...signature, method, form: signatureForm(signature.data, method.curve.fieldBytes) };
+}
+
+function signatureForm(data: Uint8Array, fieldBytes: number): SignatureForm {
+  if (data.length !== 2 * fieldBytes) return 'der';
+  try {
+    ecdsaDerToP1363(data, fieldBytes, 'METER_SIGNATURE_INVALID');
+    return 'der';
+  } catch {
+    return 'raw';
+  }
 }
 
 /**
@@ -81,7 +108,8 @@ export function parseSignatureSection(signatureText: string): OcmfSignature {
  * @throws EcarError METER_SIGNATURE_INVALID when the DER is malformed or the integers are too large.
  */
 export function signatureToP1363(signature: OcmfSignature): Uint8Array {
-  return ecdsaDerToP1363(signature.der, signature.method.curve.fieldBytes, 'METER_SIGNATURE_INVALID');
+  if (signature.form === 'raw') return signature.data;
+  return ecdsaDerToP1363(signature.data, signature.method.curve.fieldBytes, 'METER_SIGNATURE_INVALID');
 }
 
 function decodeSignatureData(sd: string, encoding: SignatureEncoding): Uint8Array {
@@ -89,7 +117,8 @@ function decodeSignatureData(sd: string, encoding: SignatureEncoding): Uint8Arra
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(sd)) throw formatError('signature data SD is not hex', 'SD');
     return new Uint8Array(Buffer.from(sd, 'hex'));
   }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sd) || sd.length % 4 !== 0) {
+  // Padding is optional: some gateways drop the trailing '='.
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sd) || sd.replace(/=+$/, '').length % 4 === 1) {
     throw formatError('signature data SD is not base64', 'SD');
   }
   return new Uint8Array(Buffer.from(sd, 'base64'));

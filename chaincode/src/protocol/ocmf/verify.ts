@@ -5,7 +5,13 @@ import { EcarError } from '../errors';
 import { parseOcmfPayload, type OcmfPayload } from './payload';
 import { parseMeterPublicKey, type MeterPublicKey, type MeterPublicKeyInput } from './public-key';
 import { splitOcmfRecord } from './record';
-import { parseSignatureSection, signatureToP1363, type OcmfSignature } from './signature';
+import {
+  parseSignatureSection,
+  signatureMethodFor,
+  signatureToP1363,
+  withSignatureMethod,
+  type OcmfSignature,
+} from './signature';
 
 export interface VerifiedOcmfRecord {
   /** The payload section exactly as signed. */
@@ -39,10 +45,15 @@ export function verifyOcmfRecord(
   publicKey: MeterPublicKeyInput | undefined,
 ): VerifiedOcmfRecord {
   const parts = splitOcmfRecord(record);
-  const signature = parseSignatureSection(parts.signatureText);
+  let signature = parseSignatureSection(parts.signatureText);
   if (publicKey === undefined)
     throw new EcarError('METER_KEY_INVALID', 'no meter public key to verify the record with');
   const key = parseMeterPublicKey(publicKey, signature.method.curve.name);
+  if (signature.algorithmText === undefined && key.curve.name !== signature.method.curve.name) {
+    // SA is absent: OCMF's default is secp256r1, but meters of other curves omit it too; a key that
+    // names its curve (SPKI, PEM) decides, as in the transparency software.
+    signature = withSignatureMethod(signature, signatureMethodFor(key.curve.name));
+  }
   if (key.curve.name !== signature.method.curve.name) {
     throw new EcarError(
       'METER_KEY_INVALID',

@@ -183,7 +183,6 @@ describe('verifyOcmfRecord', () => {
     const missing: [string, string, Partial<Parameters<typeof payload>[0]>][] = [
       ['PG', 'PG', { PG: undefined as unknown as string }],
       ['MS and GS', 'MS', { MS: undefined, GS: undefined }],
-      ['IS in a transaction record', 'IS', { IS: undefined }],
       ['RD', 'RD', { RD: [] }],
       ['TM of the first reading', 'TM', { RD: [reading({ TM: undefined })] }],
       ['ST of the first reading', 'ST', { RD: [reading({ ST: undefined })] }],
@@ -207,7 +206,7 @@ describe('verifyOcmfRecord', () => {
       ['an impossible date', { RD: [reading({ TM: '2024-02-30T10:00:00,000+0000 S' })] }],
       ['a time without synchronisation state', { RD: [reading({ TM: '2024-02-01T10:00:00,000+0000' })] }],
       ['pagination with leading zeros', { PG: 'T012' }],
-      ['energy finer than 1 mWh', { RD: [reading({ RV: '1.0000001' })] }],
+      ['a reading value of more than 40 digits', { RD: [reading({ RV: '1'.repeat(41) })] }],
       ['a negative energy reading', { RD: [reading({ RV: '-1.5' })] }],
     ];
     for (const [what, overrides] of wrong) {
