@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', '.state/', 'bin/', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/', 'node_modules/', '.cache/', '.state/', '.venv/', 'bin/', '**/*.mjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

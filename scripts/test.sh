@@ -9,8 +9,10 @@ usage() {
 Usage: npm test [-- --unit-only | --e2e-only]
 
 Runs, in order: npm ci (when the lockfile changed), Fabric install (cached), tsc, eslint,
-prettier --check, mocha unit suites (test/unit), mocha end-to-end suites (test/e2e) against a
-throw-away network on ports 17xxx, state under .state/test.
+prettier --check, mocha unit suites (test/unit), the differential test against pyocmf
+(test/pyocmf; installs the pinned pyocmf into .venv/pyocmf, see scripts/test-pyocmf.sh --help),
+mocha end-to-end suites (test/e2e) against a throw-away network on ports 17xxx, state under
+.state/test.
 USAGE
 }
 
@@ -38,6 +40,8 @@ main() {
   if [ "$unit" = 1 ]; then
     step "Unit tests"
     npx --no-install mocha --config .mocharc.unit.json
+    step "Differential test against pyocmf"
+    bash "$ECAR_ROOT/scripts/test-pyocmf.sh" --no-build
   fi
   if [ "$e2e" = 1 ]; then
     step "End-to-end tests (real Fabric network)"

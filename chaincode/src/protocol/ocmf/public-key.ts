@@ -3,6 +3,7 @@
 // comes from the record's signature method.
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
 import { BoundedLru } from '../bounded-lru';
+import { derBitStringBytes, derChildren, expectTag, DerTag, readDerExact } from '../der';
 import { derBitString, derOid, derSequence } from '../der-writer';
 import { EcarError } from '../errors';
 import { CURVES, curveFromNodeName, type Curve, type CurveName } from './curves';
@@ -44,9 +45,7 @@ const parsedKeys = new BoundedLru<string, MeterPublicKey>(256);
 
 function parseKeyText(text: string, curve: CurveName | undefined): MeterPublicKey {
   return parsedKeys.getOrCreate(`${curve ?? ''}|${text}`, () =>
-    text.startsWith('-----BEGIN')
-      ? fromKeyObject(importKey(text, 'pem'), 'pem')
-      : fromBytes(decodeKeyText(text), curve),
+    text.startsWith('-----BEGIN') ? fromPem(text) : fromBytes(decodeKeyText(text), curve),
   );
 }
 
@@ -68,7 +67,10 @@ function fromBytes(bytes: Uint8Array, curve: CurveName | undefined): MeterPublic
     point.set(bytes, 1);
     return fromKeyObject(importKey(Buffer.from(spkiForPoint(CURVES[curve], point)), 'der'), 'point');
   }
-  if (first === 0x30) return fromKeyObject(importKey(Buffer.from(bytes), 'der'), 'spki');
+  if (first === 0x30) {
+    checkSpkiShape(bytes);
+    return fromKeyObject(importKey(Buffer.from(bytes), 'der'), 'spki');
+  }
   if (first === 0x04 || first === 0x02 || first === 0x03) {
     if (curve === undefined) throw keyError('a bare EC point needs the curve from the signature method');
     const c = CURVES[curve];
@@ -79,6 +81,29 @@ function fromBytes(bytes: Uint8Array, curve: CurveName | undefined): MeterPublic
     return fromKeyObject(importKey(Buffer.from(spkiForPoint(c, bytes)), 'der'), 'point');
   }
   throw keyError('not a SubjectPublicKeyInfo (DER SEQUENCE) or an EC point');
+}
+
+function fromPem(text: string): MeterPublicKey {
+  const body = /^-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----$/.exec(text)?.[1];
+  if (body !== undefined) checkSpkiShape(new Uint8Array(Buffer.from(body.replace(/\s/g, ''), 'base64')));
+  return fromKeyObject(importKey(text, 'pem'), 'pem');
+}
+
+/**
+ * SubjectPublicKeyInfo as DER requires it: SEQUENCE { SEQUENCE {...}, BIT STRING } with no trailing
+ * bytes and a point of whole octets. OpenSSL also imports a BIT STRING that claims unused bits; such a
+ * key is malformed (pyocmf's `cryptography` refuses it), so it is refused here too, before importing.
+ */
+function checkSpkiShape(der: Uint8Array): void {
+  const spki = readDerExact(der, 'METER_KEY_INVALID');
+  const [algorithm, point, ...rest] = derChildren(
+    expectTag(spki, DerTag.SEQUENCE, 'a SubjectPublicKeyInfo', 'METER_KEY_INVALID'),
+    'METER_KEY_INVALID',
+  );
+  expectTag(algorithm, DerTag.SEQUENCE, 'an AlgorithmIdentifier', 'METER_KEY_INVALID');
+  if (point === undefined || rest.length > 0)
+    throw keyError('SubjectPublicKeyInfo must hold an algorithm and a key');
+  derBitStringBytes(point, 'METER_KEY_INVALID');
 }
 
 function fromKeyObject(key: KeyObject, form: MeterPublicKey['form']): MeterPublicKey {
