@@ -1,5 +1,5 @@
 // verifyOcmfRecord and signOcmfRecord: round trips on every curve, key forms, and refusals.
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import {
   CURVE_NAMES,
@@ -125,6 +125,30 @@ describe('verifyOcmfRecord', () => {
     it('throws METER_KEY_INVALID for a key on a curve OCMF does not define', () => {
       const p521 = generateKeyPairSync('ec', { namedCurve: 'secp521r1' }).publicKey;
       expectEcarError(() => verifyOcmfRecord(record, p521), 'METER_KEY_INVALID');
+    });
+
+    it('throws METER_KEY_INVALID for an SPKI whose BIT STRING claims unused bits, which OpenSSL imports', () => {
+      // OpenSSL clears the claimed unused bits and imports the key when they were 0 (an even last byte).
+      let even = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      while ((even.publicKey.export({ format: 'der', type: 'spki' }).at(-1) ?? 1) % 2 !== 0) {
+        even = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      }
+      const signed = signOcmfRecord(payload(), even.privateKey);
+      const spki = even.publicKey.export({ format: 'der', type: 'spki' });
+      const unusedBitsAt = spki.length - 66; // before the 65-byte uncompressed point
+      expect(spki[unusedBitsAt]).to.equal(0);
+      const claimed = Buffer.from(spki);
+      claimed[unusedBitsAt] = 1;
+      expect(() => createPublicKey({ key: claimed, format: 'der', type: 'spki' })).not.to.throw();
+      const pem = `-----BEGIN PUBLIC KEY-----\n${claimed.toString('base64')}\n-----END PUBLIC KEY-----`;
+      for (const key of [claimed.toString('hex'), claimed.toString('base64'), pem, new Uint8Array(claimed)]) {
+        expectEcarError(() => verifyOcmfRecord(signed, key), 'METER_KEY_INVALID');
+      }
+      expect(verifyOcmfRecord(signed, spki.toString('hex')).payload.pagination.text).to.equal('T10');
+    });
+
+    it('throws METER_KEY_INVALID for an SPKI with trailing bytes', () => {
+      expectEcarError(() => verifyOcmfRecord(record, `${meter.publicKeyHex}00`), 'METER_KEY_INVALID');
     });
 
     it('throws METER_KEY_INVALID for garbage key text and for a missing key', () => {
