@@ -185,7 +185,7 @@ def make_transaction(rng: random.Random) -> Transaction:
     for code, value in zip(codes, values, strict=True):
         places = max(0, -value.as_tuple().exponent + rng.choice([0, 0, 0, 1, 3]))
         readings.append({"TX": code, "RV": decimal_text(value, places), "time": moment})
-        moment += rng.randint(0, 5400)
+        moment += rng.randint(1, 5400)  # whole seconds: the random milliseconds never reverse time
     identity = {
         "GI": rng.choice(["KEBA_KCP30", "ABL SBC-301", "eBee Smart"]),
         "GS": f"GW{rng.randint(1, 9999):04d}",
