@@ -7,6 +7,7 @@ import {
   CURVES,
   formatExact,
   MAX_RECORD_LENGTH,
+  ocmfMeterVerifier,
   pairReadings,
   parseExactJson,
   readingValue,
@@ -60,7 +61,20 @@ describe('verifyOcmfRecord tolerances', () => {
       const pair = pairReadings(verifyOcmfRecord(record, testMeter().publicKey));
       expect(formatExact(pair.energyWh)).to.equal('1.2339');
       expect(pair.energyMilliWh).to.equal(1233n);
-      expect(pair.end.reading.value?.milliWh).to.equal(1234n);
+      expect(pair.end.reading.value?.milliWh).to.equal(undefined);
+    });
+
+    it('passes no sub-mWh reading to the chaincode port, which works in milli-Wh (fail closed, never rounded there)', () => {
+      const meter = testMeter();
+      const record = signOcmfRecord(payloadText(HEAD, '0.0000006', '0.0012345'), meter.privateKey);
+      const pinned = {
+        vendor: 'ecar',
+        model: 'test',
+        serial: 'METER-1',
+        publicKey: meter.publicKeyHex,
+        signatureMethod: 'ECDSA-secp256r1-SHA256',
+      };
+      expect(ocmfMeterVerifier.verify(record, pinned).readings).to.deep.equal([]);
     });
 
     it('reads numbers in text fields (FV 1.0, CT 0) as their source text', () => {
