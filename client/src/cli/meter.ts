@@ -1,5 +1,6 @@
 // `ecar meter verify`: checks OCMF signed meter records (one record or a S.A.F.E. transparency XML
-// export) and shows per record validity, meter, pagination, readings and energy, and billable pairs.
+// export) and shows per record what a transparency tool shows: meter, key fingerprint, signature
+// result, readings with units and states, identification, and why a record is not billable.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { readSafeXml, xmlPublicKeyInput, type SafeXmlValue } from '../meter/safe-xml';
@@ -119,21 +120,62 @@ function renderRecord(record: RecordReport): string {
   const claim = record.verified ? '' : ' (unverified)';
   const lines = [
     `record ${record.index}: ${head}`,
-    `  meter ${record.meterSerial ?? '?'}${claim}  pagination ${record.pagination ?? '?'}  ` +
-      `signature ${record.signatureMethod ?? '?'} (${record.curve ?? '?'})  key ${record.keySource}`,
+    joined([
+      `  meter ${record.meterSerial ?? '?'}${claim}`,
+      [record.meterVendor, record.meterModel].filter((x) => x !== null && x !== '').join(' '),
+      labelled('firmware', record.meterFirmware),
+      `pagination ${record.pagination ?? '?'}`,
+      labelled('OCMF', record.formatVersion),
+    ]),
+    joined([`  signature ${record.signature}: ${signatureText(record)}`, keyText(record)]),
   ];
-  if (record.readings.length > 0) {
-    const rows = record.readings.map((r) => [
-      `  ${r.type ?? '-'}`,
-      `${r.time} (${r.timeStatus})`,
-      r.value === null ? '-' : `${r.value} ${r.unit ?? ''}`,
-      r.obis ?? '',
-      `ST=${r.meterStatus}`,
-    ]);
-    lines.push(table([['  TX', 'time', 'value', 'register', 'state'], ...rows]));
+  const id = record.identification;
+  if (id !== null) {
+    lines.push(
+      joined([
+        `  identification ${id.assigned ? 'assigned' : 'not assigned'}`,
+        labelled('level', id.level),
+        labelled('type', id.type),
+        labelled('flags', id.flags.join(',')),
+      ]),
+    );
   }
+  if (record.readings.length > 0) lines.push(readingTable(record));
   if (record.energyWh !== null) lines.push(`  energy ${record.energyWh} Wh`);
+  lines.push(record.billable ? '  billable' : `  not billable: ${record.notBillableReason ?? ''}`);
   return lines.join('\n');
+}
+
+function signatureText(record: RecordReport): string {
+  const form = record.signatureForm === null ? '' : record.signatureForm === 'raw' ? 'raw r||s' : 'DER';
+  const layout = [form, record.signatureEncoding ?? ''].filter((x) => x !== '').join(' ');
+  return `${record.signatureMethod ?? '?'} (${[record.curve ?? '?', layout].filter((x) => x !== '').join(', ')})`;
+}
+
+function keyText(record: RecordReport): string {
+  return joined([`key ${record.keySource}`, labelled('SHA-256', record.keyFingerprint)]);
+}
+
+function readingTable(record: RecordReport): string {
+  const rows = record.readings.map((r) => [
+    `  ${r.type ?? '-'}`,
+    `${r.time} (${r.timeStatus}: ${r.timeStatusText})`,
+    r.value === null ? '-' : `${r.value} ${r.unit ?? ''}`,
+    r.valueWh === null ? '' : `${r.valueWh} Wh`,
+    r.obis ?? '',
+    `${r.meterStatus} ${r.meterStatusText}`,
+    r.errorFlags === '' ? '' : `EF=${r.errorFlags}`,
+  ]);
+  return table([['  TX', 'time', 'value', 'energy', 'register', 'state', 'flags'], ...rows]);
+}
+
+/** "label value", or nothing when the value is absent or empty. */
+function labelled(label: string, value: string | null): string {
+  return value === null || value === '' ? '' : `${label} ${value}`;
+}
+
+function joined(parts: readonly string[]): string {
+  return parts.filter((part) => part !== '').join('  ');
 }
 
 function renderPair(pair: PairReport): string {

@@ -1,19 +1,22 @@
 // Verifies a batch of OCMF records (one --ocmf record or a transparency XML export) and reports, per
 // record and per begin/end pair, what a person or a machine needs to decide whether to trust the bill.
-import { formatWh } from '../../../chaincode/src/domain/units';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
+  formatExact,
   inspectOcmfRecord,
   isEndCode,
   meterPublicKeyHex,
   pairReadings,
+  parseMeterPublicKey,
   verifyOcmfRecord,
+  type CurveName,
   type MeterPair,
   type MeterPublicKeyInput,
   type OcmfPayload,
   type OcmfReading,
   type VerifiedOcmfRecord,
 } from '../../../chaincode/src/protocol/ocmf';
+import { meterStatusText, timeStatusText } from './status-text';
 
 /** One record to verify, with the key its source carried (if any). */
 export interface MeterRecordInput {
@@ -43,11 +46,29 @@ export interface ReadingReport {
   /** RV exactly as signed, null for event-only readings. */
   readonly value: string | null;
   readonly unit: string | null;
-  /** The value in Wh, exact, for kWh/Wh readings; null otherwise. */
+  /** The value in Wh, exact at the meter's resolution, for kWh/Wh readings; null otherwise. */
   readonly valueWh: string | null;
   readonly obis: string | null;
+  /** RT: AC or DC, as written. */
+  readonly currentType: string | null;
+  /** ST, and what it means ("G": "OK"). */
   readonly meterStatus: string;
+  readonly meterStatusText: string;
+  readonly timeStatusText: string;
+  /** EF: "E" energy, "t" time no longer usable; "" when none. */
   readonly errorFlags: string;
+}
+
+/** What the signature check found: valid, not valid, or not reached (no key, unreadable record). */
+export type SignatureResult = 'valid' | 'invalid' | 'not checked';
+
+export interface IdentificationReport {
+  /** IS */
+  readonly assigned: boolean;
+  readonly level: string | null;
+  readonly type: string | null;
+  readonly flags: readonly string[];
+  readonly data: string | null;
 }
 
 export interface RecordReport {
@@ -65,12 +86,25 @@ export interface RecordReport {
   readonly meterVendor: string | null;
   readonly meterModel: string | null;
   readonly meterFirmware: string | null;
+  readonly formatVersion: string | null;
+  readonly gatewaySerial: string | null;
   readonly pagination: string | null;
   readonly signatureMethod: string | null;
   readonly curve: string | null;
+  readonly signature: SignatureResult;
+  /** How SD was written: DER or raw r||s, hex or base64. */
+  readonly signatureForm: 'der' | 'raw' | null;
+  readonly signatureEncoding: string | null;
+  /** SHA-256 of the key's SubjectPublicKeyInfo, upper-case hex, for the key the record verified with. */
+  readonly keyFingerprint: string | null;
+  readonly identification: IdentificationReport | null;
   readonly readings: readonly ReadingReport[];
   /** Energy between the begin and end reading of this record, when it holds both and they pair. */
   readonly energyWh: string | null;
+  /** Whether a billable pair includes this record. */
+  readonly billable: boolean;
+  /** Why no billable pair includes this record; null when one does. */
+  readonly notBillableReason: string | null;
 }
 
 export interface PairReport {
@@ -119,7 +153,8 @@ export function verifyMeterRecords(
   const pairs = pairReports(outcomes);
   const withEnergy = records.map((record) => {
     const single = pairs.find((pair) => pair.records.length === 1 && pair.records[0] === record.index);
-    return single?.billable ? { ...record, energyWh: single.energyWh } : record;
+    const billing = billingOf(record, pairs, outcomes[record.index]?.payload);
+    return { ...record, ...billing, ...(single?.billable ? { energyWh: single.energyWh } : {}) };
   });
   const validCount = records.filter((r) => r.valid).length;
   return {
@@ -153,30 +188,70 @@ function recordReport(
   pinnedKey: MeterPublicKeyInput | undefined,
 ): RecordReport {
   const payload = outcome.payload;
-  const signature = outcome.verified?.signature ?? inspectOcmfRecord(input.signedData).signature;
+  const verified = outcome.verified;
+  const signature = verified?.signature ?? inspectOcmfRecord(input.signedData).signature;
+  const identification = payload?.identification;
   return {
     index,
-    valid: outcome.verified !== undefined,
+    valid: verified !== undefined,
     error: outcome.error === undefined ? null : errorReport(outcome.error),
-    verified: outcome.verified !== undefined,
+    verified: verified !== undefined,
     transactionId: input.transactionId ?? null,
     context: input.context ?? null,
     keySource: pinnedKey !== undefined ? 'pinned' : input.embeddedKey !== undefined ? 'embedded' : 'none',
-    publicKey: outcome.verified === undefined ? null : meterPublicKeyHex(outcome.verified.publicKey),
+    publicKey: verified === undefined ? null : meterPublicKeyHex(verified.publicKey),
     meterSerial: payload?.meter.serial ?? null,
     meterVendor: payload?.meter.vendor ?? null,
     meterModel: payload?.meter.model ?? null,
     meterFirmware: payload?.meter.firmware ?? null,
+    formatVersion: payload?.formatVersion ?? null,
+    gatewaySerial: payload?.gateway.serial ?? null,
     pagination: payload?.pagination.text ?? null,
     signatureMethod: signature?.method.id ?? null,
     curve: signature?.method.curve.name ?? null,
+    signature: signatureResult(outcome),
+    signatureForm: signature?.form ?? null,
+    signatureEncoding: signature?.encoding ?? null,
+    keyFingerprint:
+      verified?.publicKey.fingerprint ??
+      keyFingerprint(pinnedKey ?? input.embeddedKey, signature?.method.curve.name),
+    identification:
+      identification === undefined
+        ? null
+        : {
+            assigned: identification.assigned,
+            level: identification.level ?? null,
+            type: identification.type ?? null,
+            flags: identification.flags,
+            data: identification.data ?? null,
+          },
     readings: payload?.readings.map(readingReport) ?? [],
     energyWh: null,
+    billable: false,
+    notBillableReason: null,
   };
 }
 
+/** The fingerprint of the key a record came with, also when the record did not verify; null if unreadable. */
+function keyFingerprint(
+  key: MeterPublicKeyInput | (() => MeterPublicKeyInput) | undefined,
+  curve: CurveName | undefined,
+): string | null {
+  if (key === undefined) return null;
+  try {
+    return parseMeterPublicKey(typeof key === 'function' ? key() : key, curve).fingerprint;
+  } catch {
+    return null;
+  }
+}
+
+function signatureResult(outcome: Outcome): SignatureResult {
+  if (outcome.verified !== undefined || outcome.error?.details.signatureValid === true) return 'valid';
+  return outcome.error?.code === 'METER_SIGNATURE_INVALID' ? 'invalid' : 'not checked';
+}
+
 function readingReport(reading: OcmfReading): ReadingReport {
-  const milliWh = reading.value?.milliWh;
+  const wh = reading.value?.wh;
   return {
     index: reading.index,
     type: reading.transaction ?? null,
@@ -185,11 +260,38 @@ function readingReport(reading: OcmfReading): ReadingReport {
     timeStatus: reading.time.status,
     value: reading.value?.text ?? null,
     unit: reading.value?.unit ?? reading.unit ?? null,
-    valueWh: milliWh === undefined ? null : formatWh(milliWh),
+    valueWh: wh === undefined ? null : formatExact(wh),
     obis: reading.obis ?? null,
+    currentType: reading.currentType ?? null,
     meterStatus: reading.status,
+    meterStatusText: meterStatusText(reading.status),
+    timeStatusText: timeStatusText(reading.time.status),
     errorFlags: reading.errorFlags,
   };
+}
+
+/** Whether a billable pair covers the record, and if not, the reason a person can act on. */
+function billingOf(
+  record: RecordReport,
+  pairs: readonly PairReport[],
+  payload: OcmfPayload | undefined,
+): Pick<RecordReport, 'billable' | 'notBillableReason'> {
+  const mine = pairs.filter((pair) => pair.records.includes(record.index));
+  if (mine.some((pair) => pair.billable)) return { billable: true, notBillableReason: null };
+  const refused = mine.find((pair) => pair.error !== null);
+  if (refused?.error) return { billable: false, notBillableReason: refused.error.reason };
+  if (!record.valid) {
+    return { billable: false, notBillableReason: 'the record is not valid, so nothing in it can be billed' };
+  }
+  const why =
+    payload?.pagination.context === 'F'
+      ? 'a fiscal reading (pagination F), outside any transaction'
+      : shapeOf(payload) === 'begin'
+        ? 'a begin record without the end record directly after it'
+        : shapeOf(payload) === 'end'
+          ? 'an end record without the begin record directly before it'
+          : 'the record has no begin (B) or end reading';
+  return { billable: false, notBillableReason: why };
 }
 
 /** Records holding begin and end pair on their own; a begin-only record pairs with the next end-only record. */
@@ -247,7 +349,7 @@ function billable(records: readonly number[], pair: MeterPair): PairReport {
     begin: end(pair.begin),
     end: end(pair.end),
     unit: pair.unit,
-    energyWh: formatWh(pair.energyMilliWh),
+    energyWh: formatExact(pair.energyWh),
     energyMilliWh: pair.energyMilliWh.toString(),
     durationMs: pair.durationMs,
   };

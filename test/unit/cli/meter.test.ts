@@ -1,10 +1,12 @@
 // `ecar meter verify` end to end through bin/ecar.js: exit codes and the JSON report per test vector.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { signOcmfRecord } from '../../../chaincode/src/protocol/ocmf';
+import { readSafeXml } from '../../../client/src/meter/safe-xml';
 import { payload, testMeter } from '../protocol/ocmf/builders';
 import { projectRoot, testdataPath } from '../../support/testdata';
 
@@ -53,6 +55,12 @@ function report(run: Run): Report {
 function xml(file: string, ...more: string[]): Run {
   return ecar('--xml', testdataPath('ocmf', file), '--json', ...more);
 }
+
+/** The key test_ocmf_ebee_02.xml carries (SubjectPublicKeyInfo DER). */
+const EBEE_KEY_HEX =
+  readSafeXml(
+    readFileSync(testdataPath('ocmf', 'test_ocmf_ebee_02.xml'), 'utf8'),
+  )[0]?.publicKey?.text.replace(/\s/g, '') ?? '';
 
 describe('ecar meter verify', () => {
   describe('test vectors', () => {
@@ -160,6 +168,47 @@ describe('ecar meter verify', () => {
       expect(run.stdout).to.contain('T32');
       expect(run.stdout).to.contain('0.2596 kWh');
       expect(run.stdout).to.contain('energy 0.1 Wh');
+    });
+
+    it('shows what a transparency tool shows: vendor, key fingerprint, signature result, states, why not billable', () => {
+      const run = ecar('--xml', testdataPath('ocmf', 'test_ocmf_ebee_02.xml'));
+      expect(run.status).to.equal(1);
+      const fingerprint = createHash('sha256')
+        .update(Buffer.from(EBEE_KEY_HEX, 'hex'))
+        .digest('hex')
+        .toUpperCase();
+      expect(run.stdout).to.contain('meter 000033022620 (unverified)  DZG DVH4013');
+      expect(run.stdout).to.contain('signature invalid: ECDSA-secp256r1-SHA256 (secp256r1, DER hex)');
+      expect(run.stdout).to.contain(`SHA-256 ${fingerprint}`);
+      expect(run.stdout).to.contain('G OK');
+      expect(run.stdout).to.contain('(R: relative (legal time since start))');
+      expect(run.stdout).to.contain('not billable: not billable as a pair: record 0 is not valid');
+    });
+
+    it('gives the same facts with --json: signature result, fingerprint, states and billing per record', () => {
+      const run = ecar('--xml', testdataPath('ocmf', 'test_ocmf_ebee_02.xml'), '--json');
+      const records = (JSON.parse(run.stdout) as { result: { records: Record<string, unknown>[] } }).result
+        .records;
+      expect(records.map((r) => [r.signature, r.billable, r.meterVendor, r.meterModel])).to.deep.equal([
+        ['invalid', false, 'DZG', 'DVH4013'],
+        ['valid', false, 'DZG', 'DVH4013'],
+      ]);
+      expect(records[1]).to.include({ signatureForm: 'der', signatureEncoding: 'hex' });
+      expect(records[1]?.keyFingerprint).to.equal(records[0]?.keyFingerprint);
+      expect((records[1]?.readings as Record<string, unknown>[])[0]).to.include({
+        meterStatus: 'G',
+        meterStatusText: 'OK',
+        timeStatus: 'R',
+      });
+    });
+
+    it('reports a record whose signature holds but whose payload is unreadable as signature valid, record invalid', () => {
+      const meter = testMeter('secp256r1');
+      const record = signOcmfRecord('{"PG":"T1","MS":"M","RD":[]}', meter.privateKey);
+      const run = ecar('--ocmf', record, '--public-key', meter.publicKeyHex, '--json');
+      expect(run.status).to.equal(1);
+      const r = report(run).records[0] as unknown as Record<string, unknown>;
+      expect(r).to.include({ valid: false, signature: 'valid' });
     });
 
     it('exits 2 when neither --ocmf nor --xml is given, or both are', () => {

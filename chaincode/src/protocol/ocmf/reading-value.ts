@@ -1,6 +1,6 @@
 // A reading value (RV with its unit RU): the exact decimal as signed, at whatever precision the meter
 // writes it, and for energy units the exact amount in Wh. Other units are typed but never converted.
-// Nothing is rounded here; the one rounding happens at billing time (see `floorMilliWh`).
+// Nothing is rounded here; the one rounding happens at billing time, on the difference (`floorMilliWh`).
 import type { MilliWh } from '../../domain/units';
 import { EcarError } from '../errors';
 
@@ -43,9 +43,11 @@ export interface ReadingValue {
   /** The exact value in Wh for kWh and Wh readings; absent for other units. */
   readonly wh?: ExactDecimal;
   /**
-   * The energy in whole milli-Wh for kWh and Wh readings, rounded down when the meter resolves finer
-   * than 1 mWh (then `wh` holds the exact value); absent for other units. Kept for callers that
-   * compute in milli-Wh; differences should be taken on `wh` and rounded once (`floorMilliWh`).
+   * The energy in milli-Wh for kWh and Wh readings when that is exact; absent for other units and for
+   * values finer than 1 mWh (then only `wh` holds it). Kept for callers that compute in milli-Wh:
+   * rounding each reading before subtracting could bill up to 1 mWh, and so after the Wh rounding
+   * 1 Wh, more than was delivered, so such a caller refuses rather than rounds. Billing takes the
+   * difference on `wh` and rounds once, down (`pairReadings`, `floorMilliWh`).
    */
   readonly milliWh?: MilliWh;
 }
@@ -77,7 +79,14 @@ export function readingValue(text: string, unit: ReadingUnit): ReadingValue {
     });
   }
   const wh = unit === 'kWh' ? { coefficient: exact.coefficient * 1000n, scale: exact.scale } : exact;
-  return { text, decimal, unit, wh: normalise(wh), milliWh: floorMilliWh(wh) };
+  const exactWh = normalise(wh);
+  return {
+    text,
+    decimal,
+    unit,
+    wh: exactWh,
+    ...(isWholeMilliWh(exactWh) ? { milliWh: floorMilliWh(exactWh) } : {}),
+  };
 }
 
 /** `a - b`, exact. */

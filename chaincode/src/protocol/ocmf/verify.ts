@@ -80,10 +80,23 @@ export function verifyOcmfRecord(
   }
   return {
     payloadText: parts.payloadText,
-    payload: parseOcmfPayload(parts.payloadText),
+    payload: parsePayloadOfValidSignature(parts.payloadText),
     signature,
     publicKey: key,
   };
+}
+
+/**
+ * Parses a payload whose signature verified; a refusal says so in `details.signatureValid`, so a
+ * report can tell "signed but unreadable" from "not signed".
+ */
+function parsePayloadOfValidSignature(payloadText: string): OcmfPayload {
+  try {
+    return parseOcmfPayload(payloadText);
+  } catch (error) {
+    if (!(error instanceof EcarError)) throw error;
+    throw new EcarError(error.code, error.reason, { ...error.details, signatureValid: true });
+  }
 }
 
 /** Reads what it can of a record without verifying it; never throws. Do not bill from this. */
