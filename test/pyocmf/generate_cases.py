@@ -40,6 +40,8 @@ from ecdsa.ellipticcurve import CurveFp, PointJacobi
 from pyocmf.compliance import transaction as pyocmf_transaction
 
 DEFAULT_SEED = 20261204
+# Also generate the cases on which we are known to disagree with pyocmf and have not yet fixed it.
+OPEN_DISAGREEMENTS = False
 DEFAULT_COUNT = 3000
 KEYS_PER_CURVE = 4
 
@@ -171,6 +173,12 @@ class Transaction:
     readings: list[dict[str, Any]]
     """The gateway and meter (GI, GS, GV, MV, MM, MS, MF): the same in every record of it."""
     identity: dict[str, str]
+    """Whether the records name the gateway serial (all of them, or none)."""
+    with_gs: bool
+    """A billing fault made on purpose (or a harmless deviation), None for a clean transaction."""
+    fault: str | None
+    """Per record, an identification level (IL) to write instead of a random good one."""
+    levels: list[str | None]
 
 
 def make_transaction(rng: random.Random) -> Transaction:
@@ -195,15 +203,53 @@ def make_transaction(rng: random.Random) -> Transaction:
         "MS": f"{rng.getrandbits(40):010X}",
         "MF": f"{rng.randint(0, 9)}.{rng.randint(0, 99)}",
     }
-    return Transaction(unit, register, readings, identity)
+    fault = rng.choice(BILLING_FAULTS) if rng.random() < 0.3 else None
+    levels: list[str | None] = [None, None]
+    apply_fault(rng, fault, readings, levels)
+    return Transaction(unit, register, readings, identity, rng.random() < 0.7, fault, levels)
 
 
-def ocmf_time(rng: random.Random, epoch: int) -> str:
+# Faults both verifiers refuse to bill (pyocmf's Eichrecht errors and our pairing rules agree on
+# them), and two harmless deviations ("time-flag", "relative-both") that both bill.
+BILLING_FAULTS = [
+    "status",
+    "error-flag",
+    "time",
+    "identification",
+    "relative-begin",
+    "relative-both",
+    "time-flag",
+]
+
+
+def apply_fault(
+    rng: random.Random, fault: str | None, readings: list[dict[str, Any]], levels: list[str | None]
+) -> None:
+    begin, end = readings[0], readings[-1]
+    target = rng.choice([begin, end])
+    if fault == "status":
+        target["ST"] = rng.choice("NTDRMXIOSEF")
+    elif fault == "error-flag":
+        target["EF"] = rng.choice(["E", "Et", "tE"])
+    elif fault == "time-flag":
+        target["EF"] = "t"
+    elif fault == "time":
+        end["time"] = begin["time"] - rng.randint(1, 7200)
+    elif fault == "identification":
+        levels[rng.randrange(2)] = rng.choice(["MISMATCH", "INVALID", "OUTDATED", "UNKNOWN"])
+    elif fault in ("relative-begin", "relative-both"):
+        begin["status"] = "R"
+        if fault == "relative-both":
+            for reading in readings[1:]:
+                reading["status"] = "R"
+
+
+def ocmf_time(rng: random.Random, epoch: int, status: str) -> str:
     offset = rng.choice([0, 60, 120, -300])
     local = time.gmtime(epoch + offset * 60)
     sign = "+" if offset >= 0 else "-"
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", local)
-    return f"{stamp},{rng.randint(0, 999):03d}{sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d} S"
+    return f"{stamp},{rng.randint(0, 999):03d}{sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d} {status}"
 
 
 def reading_json(
@@ -213,7 +259,7 @@ def reading_json(
     fields: list[tuple[str, str]] = []
     inherit = not first and rng.random() < 0.5
     if with_time:
-        fields.append(("TM", json.dumps(ocmf_time(rng, reading["time"]))))
+        fields.append(("TM", json.dumps(ocmf_time(rng, reading["time"], reading.get("status", "S")))))
     fields.append(("TX", json.dumps(reading["TX"])))
     fields.append(("RV", spell_number(rng, reading["RV"])))
     if not inherit:
@@ -221,16 +267,19 @@ def reading_json(
         fields.append(("RU", json.dumps(tx.unit)))
         if rng.random() < 0.6:
             fields.append(("RT", json.dumps(rng.choice(["AC", "DC"]))))
-        if rng.random() < 0.5:
+        if "EF" not in reading and rng.random() < 0.5:
             fields.append(("EF", json.dumps("")))
-        fields.append(("ST", json.dumps("G")))
+        if "ST" not in reading:
+            fields.append(("ST", json.dumps("G")))
+    # A fault is written where it was made, also where the field would otherwise be inherited.
+    fields.extend((key, json.dumps(reading[key])) for key in ("EF", "ST") if key in reading)
     if rng.random() < 0.3:
         rng.shuffle(fields)
     return w.obj(fields)
 
 
 def payload_json(
-    rng: random.Random, tx: Transaction, readings: list[dict[str, Any]], page: int
+    rng: random.Random, tx: Transaction, readings: list[dict[str, Any]], page: int, level: str | None
 ) -> str:
     w = Writer(rng)
     fields: list[tuple[str, str]] = []
@@ -241,15 +290,24 @@ def payload_json(
 
     maybe("FV", rng.choice(['"1.0"', "1.0", '"0.4"', '"1.3"']))
     maybe("GI", json.dumps(tx.identity["GI"]))
-    maybe("GS", json.dumps(tx.identity["GS"]))
+    if tx.with_gs:
+        fields.append(("GS", json.dumps(tx.identity["GS"])))
     maybe("GV", json.dumps(tx.identity["GV"]))
     fields.append(("PG", json.dumps(f"T{page}")))
     maybe("MV", json.dumps(tx.identity["MV"]))
     maybe("MM", json.dumps(tx.identity["MM"]))
     fields.append(("MS", json.dumps(tx.identity["MS"])))
     maybe("MF", json.dumps(tx.identity["MF"]))
-    maybe("IS", rng.choice(["true", "false"]), 0.85)
-    maybe("IL", json.dumps(rng.choice(["NONE", "HEARSAY", "TRUSTED", "VERIFIED", "SECURE"])))
+    if level is not None and not OPEN_DISAGREEMENTS:
+        # IL without IS: our payload reader drops IL when IS is absent and bills a record that reports
+        # a user assignment error; pyocmf refuses it. Open, see the README; --open-disagreements.
+        fields.append(("IS", rng.choice(["true", "false"])))
+    else:
+        maybe("IS", rng.choice(["true", "false"]), 0.85)
+    if level is not None:
+        fields.append(("IL", json.dumps(level)))
+    else:
+        maybe("IL", json.dumps(rng.choice(["NONE", "HEARSAY", "TRUSTED", "VERIFIED", "SECURE"])))
     maybe("IF", w.array([json.dumps(f) for f in rng.sample(["RFID_PLAIN", "OCPP_AUTH", "ISO15118_NONE"], 2)]))
     maybe("IT", json.dumps(rng.choice(["NONE", "UNDEFINED", "LOCAL", "CENTRAL"])))
     maybe("ID", json.dumps(f"{rng.getrandbits(32):08X}"))
@@ -310,6 +368,11 @@ def tamper_payload(rng: random.Random, payload: str) -> str:
     return payload[:i] + replacement + payload[i + 1 :]
 
 
+def level_of(tx: Transaction, record: int, single: bool) -> str | None:
+    """The identification level forced on a record; one record carries the levels of both."""
+    return (tx.levels[0] or tx.levels[1]) if single else tx.levels[record]
+
+
 TAMPERINGS = ["payload", "signature-bit", "signature-truncated", "key-bit", "key-other", "key-curve"]
 
 
@@ -333,7 +396,7 @@ def make_case(rng: random.Random, keys: dict[str, list[MeterKey]], case_id: int)
     victim = rng.randrange(len(groups))
     records = []
     for n, readings in enumerate(groups):
-        payload = payload_json(rng, tx, readings, page + n)
+        payload = payload_json(rng, tx, readings, page + n, level_of(tx, n, single))
         der = key.sign(payload.encode("utf-8"))
         if n == victim and tampered == "payload":
             payload = tamper_payload(rng, payload)
@@ -354,6 +417,7 @@ def make_case(rng: random.Random, keys: dict[str, list[MeterKey]], case_id: int)
     shape = "one record" if single else "begin and end records"
     description = (
         f"{curve.name}, {shape}, {len(tx.readings)} readings in {tx.unit}"
+        + (f", billing fault: {tx.fault}" if tx.fault else "")
         + (f", tampered: {tampered} (record {victim})" if tampered else "")
     )
     return Case(case_id, description, records, key_text(rng, spki), tampered)
@@ -381,6 +445,7 @@ def wh(reading: Any) -> str | None:
 
 
 def judge(case: Case) -> dict[str, Any]:
+    """pyocmf's findings: signature verdicts, reading values, Eichrecht errors, energy."""
     parsed = []
     verdicts = []
     for record in case.records:
@@ -398,9 +463,12 @@ def judge(case: Case) -> dict[str, Any]:
             [{"TX": None if r.TX is None else str(r.TX), "wh": wh(r)} for r in p.payload.RD]
             for p in parsed
         ]
+        begin_record, *end_record = parsed
+        issues = begin_record.check_eichrecht(*end_record, errors_only=True)
+        findings["billingErrors"] = sorted({str(issue.code) for issue in issues})
         readings = [r for p in parsed for r in p.payload.RD]
-        begin, end, issues = pyocmf_transaction._select_transaction_readings(readings)
-        if begin is not None and end is not None and not issues:
+        begin, end, selection_issues = pyocmf_transaction._select_transaction_readings(readings)
+        if begin is not None and end is not None and not selection_issues:
             begin_wh, end_wh = wh(begin), wh(end)
             if begin_wh is not None and end_wh is not None:
                 with decimal.localcontext() as ctx:
@@ -417,7 +485,14 @@ def main() -> int:
     parser.add_argument("--seed", default=str(DEFAULT_SEED), help="integer, or 'random'")
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="number of cases")
     parser.add_argument("--out", required=True, help="JSON file to write")
+    parser.add_argument(
+        "--open-disagreements",
+        action="store_true",
+        help="also generate the cases of known, not yet fixed disagreements (see the README)",
+    )
     args = parser.parse_args()
+    global OPEN_DISAGREEMENTS
+    OPEN_DISAGREEMENTS = args.open_disagreements
     seed = random.SystemRandom().getrandbits(32) if args.seed == "random" else int(args.seed)
     print(f"pyocmf cross-check: seed {seed}, {args.count} cases", file=sys.stderr)
     rng = random.Random(seed)
