@@ -27,7 +27,10 @@ Exit status: 0 when every record is valid, 1 when a record is invalid or the inp
 2 for usage errors. A pair that is not billable does not change the exit status; check "pairs".
 
 With --json the answer is {ok, recordCount, validCount, records[], pairs[]}; when a record is
-invalid it is wrapped as {ok: false, code: "FAILED", error, result: {...the same...}}.
+invalid it is wrapped as {ok: false, code: "FAILED", error, result: {...the same...}}. Each record
+says signature ("valid", "invalid" or "not checked"), signatureForm (der|raw), keyFingerprint
+(SHA-256 of the key's SPKI), meter and identification fields, readings (value as signed, valueWh
+exact, meterStatus/timeStatus with their meaning, errorFlags), billable and notBillableReason.
 
 Examples:
   $ ecar meter verify --xml test_ocmf_keba_kcp30.xml

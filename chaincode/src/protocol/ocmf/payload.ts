@@ -157,8 +157,9 @@ export function parseOcmfPayload(payloadText: string): OcmfPayload {
 }
 
 function parseIdentification(json: JsonObject): OcmfIdentification | undefined {
-  // OCMF calls IS mandatory in transaction records and IT mandatory with IS; the transparency software
-  // and pyocmf accept records without them (no user assignment is then claimed), and so do we.
+  // OCMF calls IS and IT mandatory. The transparency software reads records without either (its
+  // model has both as nullable fields), pyocmf without IT; KEBA KCP30 writes IS without IT. Such a
+  // record claims no user assignment, which billing does not need, so it is read, not refused.
   const is = json.get('IS');
   if (is === undefined || is === null) return undefined;
   if (typeof is !== 'boolean') throw formatError('identification status IS must be true or false', 'IS');
