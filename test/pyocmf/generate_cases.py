@@ -108,8 +108,7 @@ class MeterKey:
 def make_keys(rng: random.Random) -> dict[str, list[MeterKey]]:
     # A secret below 2^(bits-1) is below the group order of every curve here.
     return {
-        c.name: [MeterKey(c, rng.getrandbits(c.bits - 1) | 1) for _ in range(KEYS_PER_CURVE)]
-        for c in CURVES
+        c.name: [MeterKey(c, rng.getrandbits(c.bits - 1) | 1) for _ in range(KEYS_PER_CURVE)] for c in CURVES
     }
 
 
@@ -252,9 +251,7 @@ def ocmf_time(rng: random.Random, epoch: int, status: str) -> str:
     return f"{stamp},{rng.randint(0, 999):03d}{sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d} {status}"
 
 
-def reading_json(
-    w: Writer, tx: Transaction, reading: dict[str, Any], first: bool, with_time: bool
-) -> str:
+def reading_json(w: Writer, tx: Transaction, reading: dict[str, Any], first: bool, with_time: bool) -> str:
     rng = w.rng
     fields: list[tuple[str, str]] = []
     inherit = not first and rng.random() < 0.5
@@ -364,7 +361,7 @@ def tamper_payload(rng: random.Random, payload: str) -> str:
         replacement = rng.choice([d for d in "0123456789" if d != payload[i]])
     else:
         i = rng.randrange(len(payload))
-        replacement = rng.choice([c for c in "ABCXYZabcxyz019{}[],:\" " if c != payload[i]])
+        replacement = rng.choice([c for c in 'ABCXYZabcxyz019{}[],:" ' if c != payload[i]])
     return payload[:i] + replacement + payload[i + 1 :]
 
 
@@ -460,8 +457,7 @@ def judge(case: Case) -> dict[str, Any]:
     findings: dict[str, Any] = {"signatures": verdicts}
     if all(p is not None for p in parsed):
         findings["readings"] = [
-            [{"TX": None if r.TX is None else str(r.TX), "wh": wh(r)} for r in p.payload.RD]
-            for p in parsed
+            [{"TX": None if r.TX is None else str(r.TX), "wh": wh(r)} for r in p.payload.RD] for p in parsed
         ]
         begin_record, *end_record = parsed
         issues = begin_record.check_eichrecht(*end_record, errors_only=True)
