@@ -90,7 +90,7 @@ main() {
     build_ts
   fi
   local cases
-  cases="$(mktemp "${TMPDIR:-/tmp}/ecar-pyocmf-cases.XXXXXX.json")"
+  cases="$(mktemp -t ecar-pyocmf-cases.XXXXXX)"
   # shellcheck disable=SC2064 # the path is fixed now, on purpose
   trap "rm -f '$cases'" EXIT
   step "Generating $count signed OCMF cases with pyocmf"

@@ -6,9 +6,9 @@ end record), varies what meters vary (curve, key and signature encoding, field s
 reading precision, optional fields), signs them with the `cryptography` package (secp192k1, which
 it lacks, with `ecdsa`), tampers with some (payload, signature or key bytes) and writes one JSON
 file with, per case, the records, the public key and pyocmf's findings: whether each signature is
-valid, each reading's value in Wh after pyocmf's field inheritance, and the energy between the
-begin and end reading pyocmf selects. test/pyocmf/crosscheck.test.ts runs our verifier over the
-same cases.
+valid, each reading's value in Wh after pyocmf's field inheritance, its Eichrecht errors for the
+transaction (some cases carry a billing fault on purpose) and the energy between the begin and end
+reading pyocmf selects. test/pyocmf/crosscheck.test.ts runs our verifier over the same cases.
 
 Only what both verifiers are meant to accept is generated; pyocmf 0.6.0 differs by design or by
 bug on the rest (see the README section "Cross-check against pyocmf").
