@@ -10,7 +10,7 @@ GENERATOR="$ECAR_ROOT/test/pyocmf/generate_cases.py"
 
 usage() {
   cat <<USAGE
-Usage: npm run test:pyocmf [-- --seed N|random] [--count N] [--open-disagreements] [--no-build]
+Usage: npm run test:pyocmf [-- --seed N|random] [--count N] [--no-build]
 
 Cross-checks our OCMF verifier against pyocmf: creates (or reuses) the virtual environment
 .venv/pyocmf with the pinned packages of test/pyocmf/requirements.txt (rebuilt when that file
@@ -19,7 +19,6 @@ verdicts, then runs the mocha suite test/pyocmf against them. Fails on any disag
 
   --seed N|random   case seed (default: the generator's fixed seed; ECAR_PYOCMF_SEED also sets it)
   --count N         number of cases (default 3000; ECAR_PYOCMF_COUNT also sets it)
-  --open-disagreements  also generate the cases of known, not yet fixed disagreements (README)
   --no-build        use dist/ as it is (npm test has just compiled it)
 USAGE
 }
@@ -61,7 +60,7 @@ ensure_venv() {
 }
 
 main() {
-  local seed="${ECAR_PYOCMF_SEED:-}" count="${ECAR_PYOCMF_COUNT:-3000}" build=1 open=0
+  local seed="${ECAR_PYOCMF_SEED:-}" count="${ECAR_PYOCMF_COUNT:-3000}" build=1
   while [ $# -gt 0 ]; do
     case "$1" in
       --seed)
@@ -74,7 +73,6 @@ main() {
         count="$2"
         shift
         ;;
-      --open-disagreements) open=1 ;;
       --no-build) build=0 ;;
       -h | --help)
         usage
@@ -96,7 +94,6 @@ main() {
   step "Generating $count signed OCMF cases with pyocmf"
   local args=(--count "$count" --out "$cases")
   [ -n "$seed" ] && args+=(--seed "$seed")
-  [ "$open" = 1 ] && args+=(--open-disagreements)
   "$VENV/bin/python" "$GENERATOR" "${args[@]}" || die "the case generator failed (above)."
   step "Checking our verifier against pyocmf's verdicts"
   cd "$ECAR_ROOT"

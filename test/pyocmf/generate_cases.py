@@ -41,7 +41,6 @@ from pyocmf.compliance import transaction as pyocmf_transaction
 
 DEFAULT_SEED = 20261204
 # Also generate the cases on which we are known to disagree with pyocmf and have not yet fixed it.
-OPEN_DISAGREEMENTS = False
 DEFAULT_COUNT = 3000
 KEYS_PER_CURVE = 4
 
@@ -295,12 +294,7 @@ def payload_json(
     maybe("MM", json.dumps(tx.identity["MM"]))
     fields.append(("MS", json.dumps(tx.identity["MS"])))
     maybe("MF", json.dumps(tx.identity["MF"]))
-    if level is not None and not OPEN_DISAGREEMENTS:
-        # IL without IS: our payload reader drops IL when IS is absent and bills a record that reports
-        # a user assignment error; pyocmf refuses it. Open, see the README; --open-disagreements.
-        fields.append(("IS", rng.choice(["true", "false"])))
-    else:
-        maybe("IS", rng.choice(["true", "false"]), 0.85)
+    maybe("IS", rng.choice(["true", "false"]), 0.85)
     if level is not None:
         fields.append(("IL", json.dumps(level)))
     else:
@@ -481,14 +475,7 @@ def main() -> int:
     parser.add_argument("--seed", default=str(DEFAULT_SEED), help="integer, or 'random'")
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="number of cases")
     parser.add_argument("--out", required=True, help="JSON file to write")
-    parser.add_argument(
-        "--open-disagreements",
-        action="store_true",
-        help="also generate the cases of known, not yet fixed disagreements (see the README)",
-    )
     args = parser.parse_args()
-    global OPEN_DISAGREEMENTS
-    OPEN_DISAGREEMENTS = args.open_disagreements
     seed = random.SystemRandom().getrandbits(32) if args.seed == "random" else int(args.seed)
     print(f"pyocmf cross-check: seed {seed}, {args.count} cases", file=sys.stderr)
     rng = random.Random(seed)

@@ -159,10 +159,14 @@ export function parseOcmfPayload(payloadText: string): OcmfPayload {
 function parseIdentification(json: JsonObject): OcmfIdentification | undefined {
   // OCMF calls IS and IT mandatory. The transparency software reads records without either (its
   // model has both as nullable fields), pyocmf without IT; KEBA KCP30 writes IS without IT. Such a
-  // record claims no user assignment, which billing does not need, so it is read, not refused.
+  // record claims no user assignment, which billing does not need, so it is read, not refused. The
+  // other identification fields still count without IS: an IL reporting an error keeps the record
+  // from billing (pyocmf refuses it too).
   const is = json.get('IS');
-  if (is === undefined || is === null) return undefined;
-  if (typeof is !== 'boolean') throw formatError('identification status IS must be true or false', 'IS');
+  const absent = (key: string) => json.get(key) === undefined || json.get(key) === null;
+  if ((is === undefined || is === null) && ['IL', 'IF', 'IT', 'ID', 'TT'].every(absent)) return undefined;
+  if (is !== undefined && is !== null && typeof is !== 'boolean')
+    throw formatError('identification status IS must be true or false', 'IS');
   const it = optionalString(json, 'IT');
   if (it !== undefined && !(IDENTIFICATION_TYPES as readonly string[]).includes(it)) {
     throw formatError(`unknown identification type IT '${it}'`, 'IT');
@@ -178,7 +182,7 @@ function parseIdentification(json: JsonObject): OcmfIdentification | undefined {
     }
   }
   return {
-    assigned: is,
+    assigned: is === true,
     ...defined({ level: optionalString(json, 'IL') }),
     flags: flagList,
     ...(it === undefined ? {} : { type: it as IdentificationType }),

@@ -90,6 +90,11 @@ describe('pairReadings', () => {
       );
     });
 
+    it('refuses a user assignment error level written without IS (IDENTIFICATION)', () => {
+      const draft = payload({ IL: 'MISMATCH', IS: undefined });
+      expect(refusedRule(() => pairReadings(signedAndVerified(draft)))).to.equal('IDENTIFICATION');
+    });
+
     it('refuses readings that are not energy (ENERGY_UNIT) and mixed units (SAME_UNIT)', () => {
       const time = signedAndVerified(
         payload({
