@@ -16,7 +16,7 @@ import { chainHeight } from '../support/chain-height';
 import { E2E_CLOCK_SKEW_MS, e2eNetwork } from '../support/e2e-network';
 import { errorLines, runEcar, type EcarEnv, type EcarRun } from '../support/ecar-cli';
 import { newTestMeter, signReadings, type TestMeter } from '../support/ledger-actors';
-import { safeXmlExport } from '../support/safe-xml-export';
+import { safeXmlExport } from '../../client/src/meter/safe-xml-write';
 
 // Figures of the story, token minor units unless named otherwise.
 const FEE_BPS = 1_000n;
