@@ -34,6 +34,7 @@ interface InitOptions extends GlobalOptions {
 }
 interface WhoamiOptions extends GlobalOptions {
   readonly ledger?: boolean;
+  readonly id?: boolean;
 }
 
 interface InitResult {
@@ -131,9 +132,13 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
     program,
     'whoami',
     'Show the account id the ledger knows you by (share it with the issuer for top-ups)',
-    'ecar whoami --profile driver',
+    [
+      'ecar whoami --profile driver',
+      'ecar issuer mint --account "$(ecar whoami --profile driver --id)" ...',
+    ].join('\n'),
   )
     .option('--ledger', 'also ask the ledger (needs the network)')
+    .option('--id', 'print only the account id (for scripts)')
     .action(
       action(
         deps,
@@ -144,14 +149,21 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
           const ledgerCallerId = await (await ctx.ledger()).whoami();
           return { profile: profile.name, mode: profile.mode, callerId, ledgerCallerId };
         },
-        (r) =>
-          fields([
-            ['account', r.callerId],
-            ['profile', `${r.profile} (${r.mode})`],
-            ...(r.ledgerCallerId === undefined
-              ? []
-              : [['ledger says', r.ledgerCallerId === r.callerId ? 'the same' : r.ledgerCallerId] as const]),
-          ]),
+        (r, o) =>
+          o.id === true
+            ? r.callerId
+            : fields([
+                ['account', r.callerId],
+                ['profile', `${r.profile} (${r.mode})`],
+                ...(r.ledgerCallerId === undefined
+                  ? []
+                  : [
+                      [
+                        'ledger says',
+                        r.ledgerCallerId === r.callerId ? 'the same' : r.ledgerCallerId,
+                      ] as const,
+                    ]),
+              ]),
       ),
     );
 }
