@@ -35,8 +35,11 @@ export function guideCommands(markdown: string): GuideCommand[] {
     });
     current = undefined;
   };
-  lines.forEach((text, index) => {
+  for (const [index, text] of lines.entries()) {
     const fence = FENCE.exec(text);
+    if (!fence && text.startsWith('```')) {
+      throw new Error(`line ${index + 1}: a code fence with text after it: ${text.slice(0, 40)}`);
+    }
     if (fence) {
       if (inFence) {
         flush();
@@ -46,24 +49,25 @@ export function guideCommands(markdown: string): GuideCommand[] {
         inFence = true;
         inConsole = fence[1] === 'console';
       }
-      return;
+      continue;
     }
-    if (!inConsole) return;
+    if (!inConsole) continue;
     if (current?.open === true) {
       const part = text.trim();
       current.open = part.endsWith('\\');
       current.parts.push(current.open ? part.slice(0, -1).trimEnd() : part);
-      return;
+      continue;
     }
     if (text.startsWith('$ ')) {
       flush();
       const part = text.slice(2).trim();
       const open = part.endsWith('\\');
       current = { parts: [open ? part.slice(0, -1).trimEnd() : part], expected: [], line: index + 1, open };
-      return;
+      continue;
     }
     if (current !== undefined && text.trim() !== '') current.expected.push(text.trim());
-  });
+  }
+  if (inFence) throw new Error('a code block is not closed');
   flush();
   return commands;
 }

@@ -35,6 +35,11 @@ describe('guideCommands', () => {
     ]);
   });
 
+  it('refuses a block that is not closed, or a fence with text after it', () => {
+    expect(() => guideCommands('```console\n$ ecar balance\n')).to.throw(/not closed/);
+    expect(() => guideCommands('```console\n$ ecar balance\n``` more text\n')).to.throw(/code fence/);
+  });
+
   it('every guide has runnable commands, and each starts with ecar', () => {
     const docs = join(projectRoot(), 'docs');
     const guides = readdirSync(docs).filter((f) => /^guide-.*\.md$/.test(f));
