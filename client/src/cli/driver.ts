@@ -201,6 +201,10 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     .requiredOption('--from <time>', 'start, UTC, e.g. 2026-05-01T18:00:00Z', isoArg)
     .requiredOption('--to <time>', 'end, UTC', isoArg)
     .option('--booking-id <id>', 'your id for the booking (default: a random one)', idArg)
+    .hook('preAction', (_create, command) => {
+      const o = command.opts<BookingCreateOptions>();
+      if (Date.parse(o.to) <= Date.parse(o.from)) usageError(command, '--to must be after --from');
+    })
     .action(
       action(
         deps,
