@@ -85,3 +85,35 @@ export function outputShows(output: string, line: string): boolean {
     return true;
   });
 }
+
+/** Every `ecar ...` line of the guide's ```sh and ```console blocks (continuations joined, comments cut). */
+export function guideEcarLines(markdown: string): { readonly line: number; readonly command: string }[] {
+  const found: { line: number; command: string }[] = [];
+  let inBlock = false;
+  let pending: { line: number; parts: string[] } | undefined;
+  for (const [index, raw] of markdown.split('\n').entries()) {
+    const fence = FENCE.exec(raw);
+    if (fence) {
+      inBlock = !inBlock && (fence[1] === 'sh' || fence[1] === 'console');
+      continue;
+    }
+    if (!inBlock) continue;
+    const text = raw.replace(/^\$ /, '').trim();
+    if (pending === undefined) {
+      if (!text.startsWith('ecar ')) continue;
+      pending = { line: index + 1, parts: [] };
+    }
+    const open = text.endsWith('\\');
+    pending.parts.push(open ? text.slice(0, -1).trim() : text);
+    if (!open) {
+      const whole = pending.parts.join(' ').replace(/\s+#\s.*$/, '');
+      // a command substitution "$(ecar ...)" is a command of its own, and one value of the outer one
+      for (const inner of whole.matchAll(/\$\((ecar [^)]*)\)/g)) {
+        found.push({ line: pending.line, command: inner[1] ?? '' });
+      }
+      found.push({ line: pending.line, command: whole.replace(/"?\$\(ecar [^)]*\)"?/g, 'VALUE') });
+      pending = undefined;
+    }
+  }
+  return found;
+}

@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { guideCommands, outputShows } from '../../support/guide-commands';
+import type { Command } from 'commander';
+import { buildProgram } from '../../../client/src/cli/main';
+import { guideCommands, guideEcarLines, outputShows } from '../../support/guide-commands';
 import { projectRoot } from '../../support/testdata';
 
 describe('guideCommands', () => {
@@ -52,6 +54,18 @@ describe('guideCommands', () => {
   });
 });
 
+describe('guideEcarLines', () => {
+  it('reads ecar lines of sh and console blocks, substitutions as commands of their own', () => {
+    const md =
+      '```sh\necar balance --bogus   # x\necar issuer mint --account "$(ecar whoami --id)" \\\n  --amount 1\n```\n';
+    expect(guideEcarLines(md)).to.deep.equal([
+      { line: 2, command: 'ecar balance --bogus' },
+      { line: 3, command: 'ecar whoami --id' },
+      { line: 3, command: 'ecar issuer mint --account VALUE --amount 1' },
+    ]);
+  });
+});
+
 describe('outputShows', () => {
   it('matches a line with ... as a wildcard, in order, on one line', () => {
     const output = 'purchased: 100.00\nbalanced:  yes (minted - burned = all buckets)';
@@ -60,4 +74,31 @@ describe('outputShows', () => {
     expect(outputShows(output, 'yes ... balanced')).to.equal(false);
     expect(outputShows(output, 'earned:')).to.equal(false);
   });
+});
+
+describe('the guides name only commands and flags ecar has', () => {
+  const program = buildProgram();
+  const docs = join(projectRoot(), 'docs');
+  for (const guide of readdirSync(docs).filter((f) => /^guide-.*\.md$/.test(f))) {
+    it(`docs/${guide}`, () => {
+      for (const { line, command } of guideEcarLines(readFileSync(join(docs, guide), 'utf8'))) {
+        const words = command.split(/\s+/).slice(1);
+        let leaf: Command = program;
+        for (const word of words) {
+          const sub = leaf.commands.find((c) => c.name() === word);
+          if (sub === undefined) break;
+          leaf = sub;
+        }
+        const where = `docs/${guide}:${line}: ${command}`;
+        expect(leaf, where).not.to.equal(program);
+        expect(leaf.commands, `${where}: names a whole command`).to.have.length(0);
+        for (const flag of words.filter((w) => /^--[a-z]/.test(w)).map((w) => w.split('=')[0] ?? w)) {
+          expect(
+            leaf.options.some((o) => o.long === flag),
+            `${where}: ecar ${leaf.name()} has no ${flag}`,
+          ).to.equal(true);
+        }
+      }
+    });
+  }
 });
