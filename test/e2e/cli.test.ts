@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
+import { displayMoney, TOKEN_DECIMALS } from '../../chaincode/src/domain/units';
 import { DEFAULT_POLICY } from '../../chaincode/src/protocol/attestation';
 import { policyFile, readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
 import { networkWalletPassphrase, walletPaths } from '../../scripts/src/network/roles';
@@ -15,12 +16,13 @@ import { chainHeight } from '../support/chain-height';
 import { E2E_CLOCK_SKEW_MS, e2eNetwork } from '../support/e2e-network';
 import { errorLines, runEcar, type EcarEnv, type EcarRun } from '../support/ecar-cli';
 import { newTestMeter, signReadings, type TestMeter } from '../support/ledger-actors';
-import { safeXmlExport } from '../support/safe-xml-export';
+import { safeXmlExport } from '../../client/src/meter/safe-xml-write';
 
 // Figures of the story, token minor units unless named otherwise.
 const FEE_BPS = 1_000n;
 const HOLD_DEFAULT = 20_000n;
-const DISPUTE_WINDOW_SECONDS = 30;
+// long enough for the steps between settlement and the in-window checks on a busy machine
+const DISPUTE_WINDOW_SECONDS = 90;
 const MINTED = 100_000n;
 const NO_SHOW_FEE = 2_000n;
 const PRICE_PER_KWH = 3_490n;
@@ -29,6 +31,9 @@ const HOLD_2 = 30_000n;
 const REFUND = 10_000n;
 const READINGS_1 = { begin: '1520.400', end: '1532.745' }; // 12.345 kWh
 const READINGS_2 = { begin: '1532.745', end: '1540.000' }; // 7.255 kWh
+
+/** Minor units as the tokens a person types (3490 → "34.90"). */
+const tokens = (minor: bigint): string => displayMoney(minor, TOKEN_DECIMALS);
 
 /** Whole Wh between two exact kWh register texts (the test's own arithmetic). */
 function wh(readings: { readonly begin: string; readonly end: string }): bigint {
@@ -236,8 +241,8 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
     it('operator init names the issuer, auditor and backend; params show reads them back', async () => {
       const params = [
         ...['--issuer', ids.issuer ?? '', '--auditor', ids.auditor ?? '', '--backend', ids.backend ?? ''],
-        ...['--fee-bps', FEE_BPS.toString(), '--hold-default', HOLD_DEFAULT.toString()],
-        ...['--hold-min', '1000', '--hold-max', '100000', '--hold-expiry', '3600'],
+        ...['--fee-bps', FEE_BPS.toString(), '--hold-default', tokens(HOLD_DEFAULT)],
+        ...['--hold-min', '10', '--hold-max', '1000.00', '--hold-expiry', '3600'],
         ...['--dispute-window', String(DISPUTE_WINDOW_SECONDS)],
       ];
       const init = await ecar(operator, ['operator', 'init', ...params, '--json']);
@@ -274,7 +279,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
 
   describe('issuer', () => {
     it('mint credits the driver once per payment reference; minting it again is a replay', async () => {
-      const mint = ['issuer', 'mint', '--account', ids.driver ?? '', '--amount', MINTED.toString()];
+      const mint = ['issuer', 'mint', '--account', ids.driver ?? '', '--amount', tokens(MINTED)];
       const first = await ok(issuer, [...mint, '--payment-ref', `psp-${run}`]);
       expect(at(first, 'result', 'replayed')).to.equal(false);
       expect(money(first, 'result', 'amount')).to.equal(MINTED);
@@ -299,7 +304,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         ...['--id', stationId, '--name', 'CLI driveway wallbox', '--country', 'DE', '--city', 'Berlin'],
         ...['--postal-code', '10115', '--lat', '52.53', '--lon', '13.38', '--street', 'Invalidenstrasse'],
         ...['--house-number', '117', '--directions', 'gate on the left', '--max-power', '11000'],
-        ...['--noshow-fee', NO_SHOW_FEE.toString(), '--cancel-before', '10', '--max-duration', '120'],
+        ...['--noshow-fee', tokens(NO_SHOW_FEE), '--cancel-before', '10', '--max-duration', '120'],
       ]);
       expect(at(registered, 'result', 'host')).to.equal(ids.host);
       expect(at(registered, 'result', 'status')).to.equal('AVAILABLE');
@@ -331,7 +336,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         '--station',
         stationId,
         '--energy',
-        `${PRICE_PER_KWH}`,
+        tokens(PRICE_PER_KWH),
       ]);
       expect(at(tariff, 'result', 'version')).to.equal(1);
       expect(at(tariff, 'result', 'tariff', 'elements')).to.deep.equal([
@@ -347,14 +352,18 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
   describe('driver', () => {
     it('balance and station search: the station is found at its price, not below it', async () => {
       const search = ['station', 'search', '--country', 'DE', '--city', 'Berlin', '--limit', '100'];
-      const found = (await ok(driver, [...search, '--max-price-kwh', `${PRICE_PER_KWH}`])) as Json[];
+      const found = (await ok(driver, [...search, '--max-price-kwh', tokens(PRICE_PER_KWH)])) as Json[];
       const ours = found.filter((s) => at(s, 'id') === stationId);
       expect(ours).to.have.length(1);
       expect(at(ours[0] ?? null, 'tariff', 'elements')).to.deep.equal([
         { price_components: [{ price: PRICE_PER_KWH.toString(), step_size: 1, type: 'ENERGY' }] },
       ]);
       expect(at(ours[0] ?? null, 'location')).not.to.have.property('street'); // the address is sealed
-      const cheaper = (await ok(driver, [...search, '--max-price-kwh', `${PRICE_PER_KWH - 1n}`])) as Json[];
+      const cheaper = (await ok(driver, [
+        ...search,
+        '--max-price-kwh',
+        tokens(PRICE_PER_KWH - 1n),
+      ])) as Json[];
       expect(cheaper.map((s) => at(s, 'id'))).not.to.include(stationId);
     });
 
@@ -390,7 +399,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         'session',
         'start',
         ...['--station', stationId, '--evse', 'EVSE-1', '--connector', '1'],
-        ...['--hold', HOLD_1.toString(), '--session-id', `s1-${run}`],
+        ...['--hold', tokens(HOLD_1), '--session-id', `s1-${run}`],
       ]);
       expect(at(started, 'result', 'status')).to.equal('ACTIVE');
       expect(at(started, 'result', 'bookingId')).to.equal(`bk-${run}`);
@@ -440,7 +449,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         'session',
         'start',
         ...['--station', stationId, '--evse', 'EVSE-1', '--connector', '1'],
-        ...['--hold', HOLD_2.toString(), '--session-id', `s2-${run}`],
+        ...['--hold', tokens(HOLD_2), '--session-id', `s2-${run}`],
       ]);
       expect(at(started, 'result', 'bookingId')).to.equal(null);
       const startedAt = at(started, 'result', 'startedAt') as number;
@@ -503,9 +512,9 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       const early = await ok(host, ['host', 'claim']);
       expect(money(early, 'result', 'claimed')).to.equal(0n);
       await expectNothingWritten(async () => {
-        const line = await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()]);
+        const line = await refused(host, ['host', 'payout', '--amount', tokens(EARNING_1)]);
         expect(line).to.equal(
-          `ecar: not enough payable earnings: ${EARNING_1} minor units asked, 0 payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`,
+          `ecar: not enough payable earnings: ${tokens(EARNING_1)} tokens asked, 0.00 payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`,
         );
       });
     });
@@ -523,7 +532,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         'host',
         'payout',
         '--amount',
-        EARNING_1.toString(),
+        tokens(EARNING_1),
         '--payout-id',
         payoutId,
       ]);
@@ -550,7 +559,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         'operator',
         'dispute',
         'resolve',
-        ...['--session', `s2-${run}`, '--refund', REFUND.toString()],
+        ...['--session', `s2-${run}`, '--refund', tokens(REFUND)],
       ]);
       expect(at(resolved, 'result', 'dispute', 'status')).to.equal('RESOLVED');
       expect(money(resolved, 'result', 'creditCdr', 'totalCost')).to.equal(-REFUND);
@@ -584,7 +593,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
     it('a driver may not read the totals: one line saying which profile to use', async () => {
       const line = await refused(driver, ['audit', 'totals']);
       expect(line).to.match(
-        /^ecar: not allowed: .*; use a profile with that role \(--profile NAME\), not 'driver'$/,
+        /^ecar: not allowed: .*; run it with the profile of the (auditor|operator)'s wallet \(--profile NAME\) \('driver' is not\), or ask the operator to name your account \(ecar whoami\)$/,
       );
     });
   });
@@ -616,7 +625,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       await expectNothingWritten(async () => {
         const line = await refused(poorDriver, startArgs(stationId, `s-poor-${run}`));
         expect(line).to.match(
-          /^ecar: not enough tokens: top up with the issuer or lower the hold \(.*20000.*\)$/,
+          /^ecar: not enough tokens: top up with the issuer or lower --hold \(.*200\.00 purchased tokens.*\)$/,
         );
       });
       expect(await refusedJson(poorDriver, startArgs(stationId, `s-poor-${run}`))).to.equal(
@@ -660,7 +669,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         '--account',
         ids.driver ?? '',
         '--amount',
-        '5000',
+        '50.00',
         '--payment-ref',
         `psp-strict-${run}`,
       ];

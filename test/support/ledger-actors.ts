@@ -70,9 +70,9 @@ export function openActor(
 }
 
 export {
-  newDemoMeter as newTestMeter,
+  newDevMeter as newTestMeter,
   ocmfPayloadText,
   signReadings,
-  type DemoMeter as TestMeter,
+  type DevMeter as TestMeter,
   type MeterReadingSpec,
-} from '../../scripts/src/demo/demo-meter';
+} from '../../client/src/meter/dev-meter';

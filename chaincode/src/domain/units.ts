@@ -46,6 +46,45 @@ export function displayMoney(value: Money, fractionDigits = 2): string {
   return negative ? `-${text}` : text;
 }
 
+/** Fraction digits of the ledger's token: 1 token = 100 minor units. */
+export const TOKEN_DECIMALS = 2;
+
+/** Why a typed amount of tokens was refused (the caller names the flag). */
+export class TokenAmountError extends Error {
+  constructor(
+    readonly text: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'TokenAmountError';
+  }
+}
+
+const TOKEN_AMOUNT_PATTERN = /^([0-9]{1,28})(?:\.([0-9]+))?$/;
+
+/**
+ * Parses an amount a person types in tokens ("34.90", "34.9", "35") into exact minor units, without
+ * floats; more fraction digits than the token has are refused, never rounded.
+ */
+export function parseTokenAmount(text: string, fractionDigits = TOKEN_DECIMALS): Money {
+  const match = TOKEN_AMOUNT_PATTERN.exec(text);
+  if (!match) {
+    throw new TokenAmountError(
+      text,
+      `'${text}' is not an amount of tokens: write digits with at most ${fractionDigits} decimals after a point, e.g. 34.90`,
+    );
+  }
+  const fraction = match[2] ?? '';
+  if (fraction.length > fractionDigits) {
+    throw new TokenAmountError(
+      text,
+      `'${text}' has ${fraction.length} decimals but the token has ${fractionDigits} (1 minor unit = ${displayMoney(1n, fractionDigits)})`,
+    );
+  }
+  const scale = 10n ** BigInt(fractionDigits);
+  return BigInt(match[1] ?? '0') * scale + BigInt(fraction.padEnd(fractionDigits, '0') || '0');
+}
+
 const DECIMAL_PATTERN = /^([0-9]{1,15})(?:\.([0-9]{1,6}))?$/;
 
 /**

@@ -4,7 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
-import { parseMoney } from '../../../chaincode/src/domain/units';
+import {
+  parseMoney,
+  parseTokenAmount,
+  TOKEN_DECIMALS,
+  TokenAmountError,
+} from '../../../chaincode/src/domain/units';
 import {
   openLedgerSession,
   readAttestationStatus,
@@ -221,10 +226,27 @@ export function leaf(parent: Command, name: string, description: string, example
       'read the wallet passphrase from this open file descriptor (e.g. 3 with 3<secret-pipe)',
       integerArg(0, 1024),
     )
-    .addHelpText(
-      'after',
-      `\nExample${examples.includes('\n') ? 's' : ''}:\n${examples.replace(/^/gm, '  $ ')}`,
-    );
+    .option('--minor-units', 'amounts you type are whole minor units of the token (3490 = 34.90)')
+    .hook('preAction', (_leaf, command) => {
+      resolveAmounts(command);
+    })
+    .addHelpText('after', `\n${exampleText(examples)}`);
+}
+
+/**
+ * The examples of a --help, one per entry of `examples` (lines joined by '\n'); a line ending in
+ * ' \\' continues the command, so only a command's first line gets the '$ ' prompt.
+ */
+export function exampleText(examples: string): string {
+  const lines = examples.split('\n');
+  const commands = lines.filter((_line, i) => i === 0 || !(lines[i - 1] ?? '').endsWith('\\')).length;
+  let continued = false;
+  const shown = lines.map((line) => {
+    const text = continued ? `      ${line.trimStart()}` : `  $ ${line}`;
+    continued = line.endsWith('\\');
+    return text;
+  });
+  return `Example${commands > 1 ? 's' : ''}:\n${shown.join('\n')}`;
 }
 
 /** An option limited to a fixed list of values. */
@@ -241,12 +263,49 @@ function profileArg(value: string): string {
   return value;
 }
 
-/** Minor units of the token as a decimal string ("5000" = 50.00 tokens). */
-export function minorUnits(value: string): bigint {
+/**
+ * An amount as typed, kept until the action knows the unit: tokens with decimals ("34.90"), or whole
+ * minor units when the command has --minor-units. resolveAmounts turns it into bigint minor units
+ * before any action runs, so option types say bigint.
+ */
+class TypedAmount {
+  constructor(readonly text: string) {}
+}
+
+/** An amount of tokens a person types (e.g. 34.90); exact minor units once resolved. */
+export function tokensArg(value: string): bigint {
+  if (!/^[0-9]+(?:\.[0-9]+)?$/.test(value)) {
+    throw new InvalidArgumentError(
+      `'${value}' is not an amount: tokens like 34.90 (or whole minor units like 3490 with --minor-units)`,
+    );
+  }
+  return new TypedAmount(value) as unknown as bigint;
+}
+
+/** Turns the typed amounts of `command` into bigint minor units (exit 2 when one does not fit the unit). */
+function resolveAmounts(command: Command): void {
+  const minor = command.getOptionValue('minorUnits') === true;
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const value: unknown = command.getOptionValue(key);
+    if (!(value instanceof TypedAmount)) continue;
+    command.setOptionValue(key, amountOf(value.text, minor, option.long ?? key, command));
+  }
+}
+
+function amountOf(text: string, minor: boolean, flag: string, command: Command): bigint {
+  if (minor) {
+    try {
+      return parseMoney(text);
+    } catch {
+      return usageError(command, `${flag} ${text}: with --minor-units, give whole minor units like 3490`);
+    }
+  }
   try {
-    return parseMoney(value);
-  } catch {
-    throw new InvalidArgumentError('expected an amount in minor units, a whole number like 5000 (= 50.00)');
+    return parseTokenAmount(text, TOKEN_DECIMALS);
+  } catch (error) {
+    if (error instanceof TokenAmountError) return usageError(command, `${flag}: ${error.message}`);
+    throw error;
   }
 }
 

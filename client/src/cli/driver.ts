@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonObject } from '../../../chaincode/src/ports';
+import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
 import { CONNECTOR_STANDARDS, POWER_TYPES } from '../../../chaincode/src/domain/stations';
 import { readSafeXml } from '../meter/safe-xml';
 import {
@@ -14,7 +15,7 @@ import {
   integerArg,
   isoArg,
   leaf,
-  minorUnits,
+  tokensArg,
   newId,
   processDeps,
   usageError,
@@ -22,7 +23,7 @@ import {
   type GlobalOptions,
 } from './context';
 import { committedLine, list, obj, outcome, str, type SubmitOutcome } from './format';
-import { fields } from './output';
+import { CommandFailed, fields } from './output';
 import {
   balanceFields,
   bookingFields,
@@ -72,6 +73,7 @@ interface StopOptions extends GlobalOptions {
   readonly session: string;
   readonly ocmf?: readonly string[];
   readonly xml?: string;
+  readonly unmetered?: boolean;
 }
 interface SessionOptions extends GlobalOptions {
   readonly session: string;
@@ -110,7 +112,7 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     station,
     'search',
     'Find available stations by area, connector, power and price',
-    'ecar station search --country DE --city Berlin --connector IEC_62196_T2 --min-power 11000 --max-price-kwh 40',
+    'ecar station search --country DE --city Berlin --connector IEC_62196_T2 --min-power 11000 --max-price-kwh 0.40',
   )
     .option('--country <CC>', 'ISO 3166 alpha-2 country code, e.g. DE')
     .option('--city <name>', 'city (exact, case-insensitive)')
@@ -118,9 +120,9 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     .addOption(choice('--power-type <type>', 'power type', POWER_TYPES))
     .option('--min-power <watts>', 'minimum connector power in W, e.g. 11000', integerArg(0, 1_000_000))
     .option(
-      '--max-price-kwh <minor>',
-      'highest ENERGY price per kWh, in minor units (shows prices)',
-      minorUnits,
+      '--max-price-kwh <tokens>',
+      'highest ENERGY price per kWh in tokens, e.g. 0.40 (shows prices)',
+      tokensArg,
     )
     .option('--prices', 'show each station’s current tariff (one more query per station)')
     .option('--all', 'include stations that are not available or have no tariff yet')
@@ -199,6 +201,10 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     .requiredOption('--from <time>', 'start, UTC, e.g. 2026-05-01T18:00:00Z', isoArg)
     .requiredOption('--to <time>', 'end, UTC', isoArg)
     .option('--booking-id <id>', 'your id for the booking (default: a random one)', idArg)
+    .hook('preAction', (_create, command) => {
+      const o = command.opts<BookingCreateOptions>();
+      if (Date.parse(o.to) <= Date.parse(o.from)) usageError(command, '--to must be after --from');
+    })
     .action(
       action(
         deps,
@@ -239,23 +245,19 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
       .requiredOption('--station <id>', 'station id', idArg)
       .requiredOption('--evse <uid>', 'EVSE uid', idArg)
       .requiredOption('--connector <id>', 'connector id', idArg)
-      .option(
-        '--hold <minor>',
-        'tokens to hold, in minor units (default: the ledger’s holdDefault)',
-        minorUnits,
-      );
+      .option('--hold <tokens>', 'tokens to hold, e.g. 30.00 (default: the ledger’s holdDefault)', tokensArg);
   startFlags(
     leaf(
       session,
       'authorize',
       'Ask whether a session could start now (OCPP authorisation status), without starting it',
-      'ecar session authorize --station home-42 --evse EVSE-1 --connector 1 --hold 3000',
+      'ecar session authorize --station home-42 --evse EVSE-1 --connector 1 --hold 30',
     ),
   ).action(
     action(
       deps,
-      async (ctx, o: StartOptions) =>
-        obj(
+      async (ctx, o: StartOptions) => {
+        const answer = obj(
           await (
             await ctx.ledger()
           ).evaluate('canAuthorize', {
@@ -264,11 +266,11 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
             connectorId: o.connector,
             holdAmount: o.hold,
           }),
-        ),
-      (r) =>
-        str(r, 'status') === 'Accepted'
-          ? 'Accepted'
-          : `${str(r, 'status')}: ${str(r, 'reason')} (${str(r, 'code')})`,
+        );
+        if (str(answer, 'status') !== 'Accepted') throw authorizationRefused(answer);
+        return answer;
+      },
+      () => 'Accepted',
     ),
   );
   startFlags(
@@ -276,7 +278,7 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
       session,
       'start',
       'Start charging: places the hold, locks the EVSE, freezes the tariff version',
-      'ecar session start --station home-42 --evse EVSE-1 --connector 1 --hold 3000',
+      'ecar session start --station home-42 --evse EVSE-1 --connector 1 --hold 30',
     ),
   )
     .option('--session-id <id>', 'your id for the session (default: a random one)', idArg)
@@ -305,6 +307,7 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     [
       'ecar session stop --session s-3f2a9c01d4e5 --xml wallbox-export.xml',
       "ecar session stop --session s-3f2a9c01d4e5 --ocmf 'OCMF|{...B...}|{...}' --ocmf 'OCMF|{...E...}|{...}'",
+      'ecar session stop --session s-3f2a9c01d4e5 --unmetered      # a station priced by time only',
     ].join('\n'),
   )
     .requiredOption('--session <id>', 'session id', idArg)
@@ -314,22 +317,20 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
       collect,
     )
     .option('--xml <file>', 'the S.A.F.E. transparency XML export of the wallbox')
+    .option('--unmetered', 'the station has no pinned meter: settle by time, flat and parking prices')
     .action(async (o: StopOptions, command: Command) => {
-      if (o.ocmf !== undefined && o.xml !== undefined) usageError(command, 'give --ocmf or --xml, not both');
-      const xmlText = o.xml === undefined ? undefined : readXmlFile(o.xml, command);
+      const records = meterRecords(o, command);
       await action(
         deps,
-        async (ctx, opts: StopOptions) => {
-          const records = xmlText === undefined ? (opts.ocmf ?? []) : ocmfRecordsFromXml(xmlText);
-          return outcome(
+        async (ctx, opts: StopOptions) =>
+          outcome(
             await (
               await ctx.ledger()
             ).submit('stopSession', {
               sessionId: opts.session,
               ocmf: records.length === 0 ? undefined : records,
             }),
-          );
-        },
+          ),
         (r: SubmitOutcome) => {
           const result = obj(r.result);
           return `${cdrFields(obj(result.cdr))}\n${committedLine(r)}`;
@@ -461,4 +462,50 @@ function ocmfRecordsFromXml(xml: string): string[] {
   return readSafeXml(xml)
     .filter((v) => v.format.toUpperCase() === 'OCMF')
     .map((v) => v.signedData);
+}
+
+/** The meter records session stop sends, checked before any network work (exit 2 when unusable). */
+function meterRecords(o: StopOptions, command: Command): readonly string[] {
+  const given = [o.ocmf, o.xml, o.unmetered].filter((g) => g !== undefined).length;
+  if (given === 0) {
+    return usageError(
+      command,
+      "give the wallbox's meter data: --xml FILE (its S.A.F.E. export) or --ocmf RECORD twice (begin and end), or --unmetered for a station without a pinned meter",
+    );
+  }
+  if (given > 1) return usageError(command, 'give one of --xml, --ocmf or --unmetered');
+  if (o.unmetered === true) return [];
+  const records = o.xml === undefined ? (o.ocmf ?? []) : readXmlRecords(o.xml, command);
+  if (records.length === 0) {
+    return usageError(command, `--xml ${o.xml ?? ''} holds no OCMF records: is it the wallbox's export?`);
+  }
+  if (records.length > MAX_METER_RECORDS) {
+    return usageError(
+      command,
+      `${records.length} OCMF records given: a session settles from its begin and end records (at most ${MAX_METER_RECORDS})`,
+    );
+  }
+  return records;
+}
+
+/** Records of one session: begin and end (one record may carry both). */
+const MAX_METER_RECORDS = 2;
+
+function readXmlRecords(file: string, command: Command): string[] {
+  const text = readXmlFile(file, command);
+  try {
+    return ocmfRecordsFromXml(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return usageError(command, `--xml ${file} is not a S.A.F.E. transparency export (${why})`);
+  }
+}
+
+/** A canAuthorize answer other than Accepted, as the failure every command reports (exit 1, --json envelope). */
+function authorizationRefused(answer: JsonObject): CommandFailed {
+  const status = str(answer, 'status');
+  const code = str(answer, 'code');
+  const reason = str(answer, 'reason');
+  if (!isErrorCode(code)) return new CommandFailed(`${status}: ${reason}`, answer);
+  return new CommandFailed(`not authorized (${status})`, answer, new EcarError(code, reason));
 }

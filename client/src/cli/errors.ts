@@ -7,7 +7,9 @@ import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/error
 import { EnclaveTrustError } from '../confidential/trust-error';
 import { ProfileError } from '../profile/profile-error';
 import { WalletError } from '../wallet/wallet-error';
+import { showTokens } from './format';
 import { CommandFailed } from './output';
+import { inUserTerms } from './user-terms';
 
 export interface ErrorContext {
   /** The gateway endpoint of the profile in use. */
@@ -41,8 +43,7 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   INVALID_ARGUMENT: (reason) => `invalid input: ${reason}`,
   NOT_FOUND: (reason) => `${reason}: check the id (ecar station search, ecar session list, ecar cdr list)`,
   ALREADY_EXISTS: asIs,
-  FORBIDDEN: (reason, c) =>
-    `not allowed: ${reason}; use a profile with that role (--profile NAME)${c.profile === undefined ? '' : `, not '${c.profile}'`}`,
+  FORBIDDEN: (reason, c) => forbidden(reason, c),
   CONFLICT: asIs,
   INSUFFICIENT_FUNDS: (reason) => insufficientFunds(reason),
   INVALID_STATE: asIs,
@@ -95,9 +96,22 @@ const EARNED_SHORT = /^needs ([0-9]+) minor units from 'earned' but only ([0-9]+
 function insufficientFunds(reason: string): string {
   const earned = EARNED_SHORT.exec(reason);
   if (earned) {
-    return `not enough payable earnings: ${earned[1] ?? '?'} minor units asked, ${earned[2] ?? '?'} payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
+    const asked = showTokens(earned[1]);
+    const payable = showTokens(earned[2]);
+    return `not enough payable earnings: ${asked} tokens asked, ${payable} payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
   }
-  return `not enough tokens: top up with the issuer or lower the hold (${reason})`;
+  return `not enough tokens: top up with the issuer or lower --hold (${inUserTerms(reason)})`;
+}
+
+// A role the operator names (ecar operator init/params set); only for these can another profile help.
+const NAMED_ROLE = /\ballowed only for (?:the |an )?(operator|issuer|auditor|backend)s?\b/;
+
+/** A refusal for a role: which profile to use, if you hold it; for anything else, the rule itself. */
+function forbidden(reason: string, c: ErrorContext): string {
+  const role = NAMED_ROLE.exec(reason)?.[1];
+  if (role === undefined) return `not allowed: ${reason}`;
+  const current = c.profile === undefined ? '' : ` ('${c.profile}' is not)`;
+  return `not allowed: ${reason}; run it with the profile of the ${role}'s wallet (--profile NAME)${current}, or ask the operator to name your account (ecar whoami)`;
 }
 
 /** Explains an error in one line (plus details for --verbose). */
@@ -105,14 +119,21 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
   if (error instanceof EnclaveTrustError) return explainTrustError(error, context);
   if (error instanceof EcarError) {
     const details = Object.entries(error.details).map(([k, v]) => `${k}: ${String(v)}`);
-    return { code: error.code, message: SENTENCES[error.code](error.reason, context), details };
+    const field = typeof error.details.field === 'string' ? error.details.field : undefined;
+    const reason = error.code === 'INSUFFICIENT_FUNDS' ? error.reason : inUserTerms(error.reason, field);
+    return { code: error.code, message: SENTENCES[error.code](reason, context), details };
   }
   if (error instanceof GatewayError) return explainGatewayError(error, context);
   if (error instanceof ProfileError || error instanceof WalletError) {
     return { code: error.code, message: error.message, details: [] };
   }
-  if (error instanceof CommandFailed)
+  if (error instanceof CommandFailed) {
+    if (error.refusal !== undefined) {
+      const refused = explainError(error.refusal, context);
+      return { ...refused, message: `${firstLine(error.message)}: ${refused.message}` };
+    }
     return { code: 'FAILED', message: firstLine(error.message), details: [] };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'ERROR', message: firstLine(message), details: [] };
 }

@@ -63,11 +63,10 @@ function signedAmount(value: JsonValue | bigint | undefined): bigint | undefined
   }
 }
 
-/** Tokens with the exact minor units: "12.34 (1234 minor units)". */
+/** Tokens with their unit, "12.34 tokens" (minor units show only in --json). */
 export function tokensExact(value: JsonValue | bigint | undefined): string {
   const shown = showTokens(value);
-  if (shown === '-' || (typeof value !== 'bigint' && typeof value !== 'string')) return shown;
-  return `${shown} (${value.toString()} minor units)`;
+  return shown === '-' ? shown : `${shown} tokens`;
 }
 
 /** An epoch-milliseconds field as an ISO time; '-' when absent. */

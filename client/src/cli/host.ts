@@ -23,7 +23,7 @@ import {
   idArg,
   integerArg,
   leaf,
-  minorUnits,
+  tokensArg,
   newId,
   processDeps,
   usageError,
@@ -157,7 +157,7 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
     .option('--voltage <volts>', 'maximum voltage', integerArg(1, 1500), 230)
     .option('--amperage <amps>', 'maximum current', integerArg(1, 1000), 16)
     .option('--hours <spec>', "opening hours: 24/7 or e.g. 'mon-fri 08:00-20:00, sat 10:00-14:00'", '24/7')
-    .option('--noshow-fee <minor>', 'take bookings with this no-show fee (minor units)', minorUnits)
+    .option('--noshow-fee <tokens>', 'take bookings with this no-show fee in tokens, e.g. 5.00', tokensArg)
     .option(
       '--cancel-before <minutes>',
       'free cancellation until this long before a booking',
@@ -185,9 +185,9 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
     .option('--name <text>', 'name drivers see')
     .option('--hours <spec>', "opening hours: 24/7 or e.g. 'mon-fri 08:00-20:00'")
     .option(
-      '--noshow-fee <minor>',
-      'booking no-show fee (with --cancel-before and --max-duration)',
-      minorUnits,
+      '--noshow-fee <tokens>',
+      'booking no-show fee in tokens (with --cancel-before and --max-duration)',
+      tokensArg,
     )
     .option(
       '--cancel-before <minutes>',
@@ -297,7 +297,7 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
     'set',
     'Publish a new tariff version for your station (sessions keep the version they started with)',
     [
-      'ecar tariff set --station home-42 --energy 35 --parking 120',
+      'ecar tariff set --station home-42 --energy 0.35 --parking 1.20',
       'ecar tariff set --station home-42 --file tariff.json',
     ].join('\n'),
   )
@@ -306,12 +306,12 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
       '--file <file>',
       'the tariff as OCPI JSON {elements:[{price_components:[...]}], min_price, max_price}',
     )
-    .option('--energy <minor>', 'price per kWh, minor units (needs a pinned meter)', minorUnits)
-    .option('--time <minor>', 'price per hour of charging, minor units', minorUnits)
-    .option('--flat <minor>', 'price per session, minor units', minorUnits)
-    .option('--parking <minor>', 'price per hour parked after charging, minor units', minorUnits)
-    .option('--min-price <minor>', 'minimum session price', minorUnits)
-    .option('--max-price <minor>', 'maximum session price', minorUnits)
+    .option('--energy <tokens>', 'price per kWh in tokens, e.g. 0.35 (needs a pinned meter)', tokensArg)
+    .option('--time <tokens>', 'price per hour of charging, in tokens', tokensArg)
+    .option('--flat <tokens>', 'price per session, in tokens', tokensArg)
+    .option('--parking <tokens>', 'price per hour parked after charging, in tokens', tokensArg)
+    .option('--min-price <tokens>', 'minimum session price, in tokens', tokensArg)
+    .option('--max-price <tokens>', 'maximum session price, in tokens', tokensArg)
     .action(async (o: TariffSetOptions, command: Command) => {
       const tariffArg =
         o.file === undefined ? tariffFromFlags(o, command) : readJsonFile(o.file, '--file', command);
@@ -434,9 +434,9 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
     host,
     'payout',
     'Request a bank payout of payable earnings (the issuer confirms it)',
-    'ecar host payout --amount 2500',
+    'ecar host payout --amount 25.00',
   )
-    .requiredOption('--amount <minor>', 'amount in minor units', minorUnits)
+    .requiredOption('--amount <tokens>', 'amount in tokens, e.g. 25.00', tokensArg)
     .option('--payout-id <id>', 'your id for the payout (default: a random one)', idArg)
     .action(
       action(

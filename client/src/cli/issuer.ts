@@ -7,7 +7,7 @@ import {
   group,
   idArg,
   leaf,
-  minorUnits,
+  tokensArg,
   processDeps,
   type CliDeps,
   type GlobalOptions,
@@ -42,14 +42,14 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
     issuer,
     'mint',
     'Credit purchased tokens for a top-up; the same payment reference never mints twice',
-    'ecar issuer mint --account w:5f1c...e2 --amount 5000 --payment-ref psp-2026-0001',
+    'ecar issuer mint --account w:5f1c...e2 --amount 50.00 --payment-ref psp-2026-0001',
   )
     .requiredOption(
       '--account <id>',
       "the driver's account id (they print it with 'ecar whoami')",
       accountArg,
     )
-    .requiredOption('--amount <minor>', 'amount in minor units (5000 = 50.00)', minorUnits)
+    .requiredOption('--amount <tokens>', 'amount in tokens, e.g. 50.00', tokensArg)
     .requiredOption('--payment-ref <ref>', 'the payment provider reference of the top-up', paymentRefArg)
     .action(
       action(

@@ -12,6 +12,7 @@ import {
   type RecordReport,
 } from '../meter/report';
 import { action, processDeps } from './context';
+import { registerMeterSimulate } from './meter-simulate';
 import { explainOffline } from './errors';
 import { CommandFailed, table } from './output';
 
@@ -39,7 +40,9 @@ Examples:
 
 /** Registers `ecar meter ...`. */
 export function registerMeterCommands(program: Command): void {
-  const meter = program.command('meter').description('Signed meter data (OCMF): verify records and exports');
+  const meter = program
+    .command('meter')
+    .description('Signed meter data (OCMF): verify records and exports, simulate a development meter');
   meter
     .command('verify')
     .description(
@@ -65,6 +68,7 @@ export function registerMeterCommands(program: Command): void {
       );
       await run(options);
     });
+  registerMeterSimulate(meter);
 }
 
 /**

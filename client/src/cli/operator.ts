@@ -12,7 +12,7 @@ import {
   idArg,
   integerArg,
   leaf,
-  minorUnits,
+  tokensArg,
   processDeps,
   usageError,
   type CliDeps,
@@ -56,9 +56,9 @@ function paramFlags(command: Command): Command {
     .option('--auditor <id>', 'account id of an auditor (repeat for more; replaces the list)', collect)
     .option('--backend <id>', 'account id of an OCPP charging backend (repeat; replaces the list)', collect)
     .option('--fee-bps <n>', 'platform fee in basis points (0-10000)', integerArg(0, 10_000))
-    .option('--hold-default <minor>', 'default session hold, minor units', minorUnits)
-    .option('--hold-min <minor>', 'smallest hold a driver may choose', minorUnits)
-    .option('--hold-max <minor>', 'largest hold a driver may choose', minorUnits)
+    .option('--hold-default <tokens>', 'default session hold, in tokens', tokensArg)
+    .option('--hold-min <tokens>', 'smallest hold a driver may choose, in tokens', tokensArg)
+    .option('--hold-max <tokens>', 'largest hold a driver may choose, in tokens', tokensArg)
     .option(
       '--hold-expiry <seconds>',
       'holds may be released by anyone this long after start',
@@ -165,7 +165,7 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
       operator,
       'init',
       'Initialise the ledger once: you become the operator; names the issuer and sets the parameters',
-      'ecar operator init --issuer x509:AbC... --auditor x509:DeF... --hold-default 3000 --fee-bps 1000',
+      'ecar operator init --issuer x509:AbC... --auditor x509:DeF... --hold-default 30.00 --fee-bps 1000',
     ),
   ).action(async (o: ParamOptions, command: Command) => {
     if (o.issuer === undefined || o.holdDefault === undefined)
@@ -231,10 +231,10 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
     dispute,
     'resolve',
     "Resolve an open dispute: refund part or all of the host's earning to the driver",
-    'ecar operator dispute resolve --session s-3f2a9c01d4e5 --refund 1200',
+    'ecar operator dispute resolve --session s-3f2a9c01d4e5 --refund 12.00',
   )
     .requiredOption('--session <id>', 'session id', idArg)
-    .requiredOption('--refund <minor>', 'refund to the driver in minor units (0 = none)', minorUnits)
+    .requiredOption('--refund <tokens>', 'refund to the driver in tokens (0 = none)', tokensArg)
     .action(
       action(
         deps,

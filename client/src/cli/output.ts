@@ -5,6 +5,8 @@ export class CommandFailed extends Error {
   constructor(
     message: string,
     readonly result?: unknown,
+    /** The ledger's refusal behind the "no", when there is one: its code and sentence are reported. */
+    readonly refusal?: Error,
   ) {
     super(message);
     this.name = 'CommandFailed';

@@ -1,10 +1,12 @@
 // `ecar init` (create or update a profile from flags) and `ecar whoami` (the account id the ledger
 // knows the profile's user by, computed offline; --ledger asks the ledger).
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fabricCallerId } from '../../../chaincode/src/fabric/caller-id';
 import {
+  ecarHome,
   LEDGER_MODES,
   resolveProfile,
   storedProfileSettings,
@@ -15,7 +17,7 @@ import {
 } from '../profile/profile';
 import { WalletError } from '../wallet/wallet-error';
 import { readWalletInfo } from '../wallet/wallet-file';
-import { action, choice, leaf, processDeps, type CliDeps, type GlobalOptions } from './context';
+import { action, choice, leaf, processDeps, usageError, type CliDeps, type GlobalOptions } from './context';
 import { fields } from './output';
 
 interface InitOptions extends GlobalOptions {
@@ -34,6 +36,7 @@ interface InitOptions extends GlobalOptions {
 }
 interface WhoamiOptions extends GlobalOptions {
   readonly ledger?: boolean;
+  readonly id?: boolean;
 }
 
 interface InitResult {
@@ -59,7 +62,10 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
   leaf(program, 'init', 'Create or update a profile in $ECAR_HOME/config.json', INIT_EXAMPLE)
     .option('--endpoint <host:port>', 'peer gateway endpoint')
     .option('--tls-root-cert <file>', "PEM of the CA that issued the peer's TLS certificate")
-    .option('--tls-server-name <name>', 'TLS server name when the endpoint is not in the certificate')
+    .option(
+      '--tls-server-name <name>',
+      "the DNS name in the peer's TLS certificate (needed for an IP endpoint, e.g. localhost)",
+    )
     .option('--msp-id <id>', 'your organisation MSP id, e.g. Org1MSP')
     .option('--certificate <file>', 'your Fabric enrollment certificate (PEM)')
     .option('--private-key <file>', 'your Fabric private key (PEM)')
@@ -69,6 +75,9 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
     .option('--policy <file>', 'attestation policy JSON (confidential mode)')
     .option('--wallet <file>', 'wallet file (confidential mode; default $ECAR_HOME/wallets/<profile>.json)')
     .option('--default', 'make this the default profile')
+    .hook('preAction', (_init, command) => {
+      requireTlsNameForIp(command, deps);
+    })
     .action(
       action(
         deps,
@@ -131,9 +140,13 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
     program,
     'whoami',
     'Show the account id the ledger knows you by (share it with the issuer for top-ups)',
-    'ecar whoami --profile driver',
+    [
+      'ecar whoami --profile driver',
+      'ecar issuer mint --account "$(ecar whoami --profile driver --id)" ...',
+    ].join('\n'),
   )
     .option('--ledger', 'also ask the ledger (needs the network)')
+    .option('--id', 'print only the account id (for scripts)')
     .action(
       action(
         deps,
@@ -144,14 +157,21 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
           const ledgerCallerId = await (await ctx.ledger()).whoami();
           return { profile: profile.name, mode: profile.mode, callerId, ledgerCallerId };
         },
-        (r) =>
-          fields([
-            ['account', r.callerId],
-            ['profile', `${r.profile} (${r.mode})`],
-            ...(r.ledgerCallerId === undefined
-              ? []
-              : [['ledger says', r.ledgerCallerId === r.callerId ? 'the same' : r.ledgerCallerId] as const]),
-          ]),
+        (r, o) =>
+          o.id === true
+            ? r.callerId
+            : fields([
+                ['account', r.callerId],
+                ['profile', `${r.profile} (${r.mode})`],
+                ...(r.ledgerCallerId === undefined
+                  ? []
+                  : [
+                      [
+                        'ledger says',
+                        r.ledgerCallerId === r.callerId ? 'the same' : r.ledgerCallerId,
+                      ] as const,
+                    ]),
+              ]),
       ),
     );
 }
@@ -164,6 +184,24 @@ function localCallerId(profile: Profile): string {
     return readWalletInfo(profile.wallet).callerId;
   }
   return fabricCallerId(profile.mspId, readFileSync(profile.certificate));
+}
+
+/**
+ * An IP endpoint needs the DNS name of the peer's TLS certificate: TLS sends no IP as server name
+ * (RFC 6066; Node warns), so the certificate is checked against that name (exit 2 without one).
+ */
+function requireTlsNameForIp(command: Command, deps: CliDeps): void {
+  const o = command.opts<InitOptions>();
+  if (o.endpoint === undefined || o.tlsServerName !== undefined) return;
+  const host = /^\[?([^\]]*?)\]?:[0-9]+$/.exec(o.endpoint)?.[1] ?? o.endpoint;
+  if (isIP(host) === 0) return;
+  const fromEnv = deps.env.ECAR_PROFILE;
+  const name = o.profile ?? (fromEnv === undefined || fromEnv === '' ? 'default' : fromEnv);
+  if (storedProfileSettings(ecarHome(deps.env), name)?.tlsServerName !== undefined) return;
+  usageError(
+    command,
+    `--endpoint ${o.endpoint} is an IP address: add --tls-server-name NAME, the DNS name in the peer's TLS certificate (on the local network: localhost)`,
+  );
 }
 
 function defined<T extends object>(value: T): Partial<T> {

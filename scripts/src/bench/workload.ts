@@ -29,7 +29,7 @@ import {
   type LedgerArgs,
   type LedgerClient,
 } from '../../../client/src/fabric/ledger-client';
-import { newDemoMeter, signReadings, type DemoMeter } from '../demo/demo-meter';
+import { newDevMeter, signReadings, type DevMeter } from '../../../client/src/meter/dev-meter';
 import { localIdentity, type OrgName } from '../network/identities';
 import type { Topology } from '../network/topology';
 import { workerIdentity } from './bench-network';
@@ -188,7 +188,7 @@ export interface Worker {
   readonly mode: Mode;
   readonly ledger: LedgerClient;
   readonly stationId: string;
-  readonly meter: DemoMeter;
+  readonly meter: DevMeter;
   /** Next OCMF pagination number of the meter (T<page>), increasing per record. */
   page: number;
   /** Meter register in Wh. */
@@ -251,7 +251,7 @@ export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number)
       mode,
       ledger: ledgerFor(ctx, mode, org, user),
       stationId: `${prefix}-s${index}`,
-      meter: newDemoMeter(`BENCH-${prefix.toUpperCase()}-${index}`),
+      meter: newDevMeter(`BENCH-${prefix.toUpperCase()}-${index}`),
       page: 1,
       registerWh: 1_000_000,
       sessions: 0,

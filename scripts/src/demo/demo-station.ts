@@ -1,13 +1,13 @@
 // A driveway wallbox as a host registers it (one 11 kW AC EVSE, Type 2 socket, Berlin), optionally
 // with a pinned signing meter: the one station shape the demo, the benchmark and the tests share.
 import type { LedgerArgs } from '../../../client/src/fabric/ledger-client';
-import type { DemoMeter } from './demo-meter';
+import type { DevMeter } from '../../../client/src/meter/dev-meter';
 
 export interface WallboxOptions {
   readonly stationId: string;
   readonly name?: string;
   /** Pinned for energy-priced tariffs: settlement verifies its signatures. */
-  readonly meter?: DemoMeter;
+  readonly meter?: DevMeter;
   readonly meterModel?: string;
   /** Minor units held at booking and kept on a no-show. */
   readonly noShowFee?: bigint;

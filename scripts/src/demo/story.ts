@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { displayMoney } from '../../../chaincode/src/domain/units';
 import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
-import { newDemoMeter, signReadings } from './demo-meter';
+import { newDevMeter, signReadings } from '../../../client/src/meter/dev-meter';
 import { wallboxStation } from './demo-station';
 
 export interface StoryActor {
@@ -118,7 +118,7 @@ export async function runChargingStory(
   const expected = expectedFigures();
   const stationId = `wallbox-${runId}`;
   const sessionId = `session-${runId}`;
-  const meter = newDemoMeter(`DEMO-${runId.toUpperCase()}`);
+  const meter = newDevMeter(`DEMO-${runId.toUpperCase()}`);
 
   // 1. the consortium operator sets the rules and the role holders
   const params = {

@@ -68,6 +68,8 @@ describe('ecar (bin/ecar.js)', () => {
       'plaintext',
       '--endpoint',
       '127.0.0.1:1',
+      '--tls-server-name',
+      'localhost',
       ...IDENTITY,
     ]);
     expect(init.status, init.stderr).to.equal(0);
@@ -94,7 +96,16 @@ describe('ecar (bin/ecar.js)', () => {
 
   it('init refuses a confidential profile without a policy, saying which flag fixes it', () => {
     const home = homeWithIdentity();
-    const run = ecar(home, ['init', '--profile', 'me', '--endpoint', '127.0.0.1:1', ...IDENTITY]);
+    const run = ecar(home, [
+      'init',
+      '--profile',
+      'me',
+      '--endpoint',
+      '127.0.0.1:1',
+      '--tls-server-name',
+      'localhost',
+      ...IDENTITY,
+    ]);
     expect(run.status).to.equal(1);
     expect(run.stderr).to.match(/confidential mode needs an attestation policy file .*--policy/);
   });
@@ -108,6 +119,8 @@ describe('ecar (bin/ecar.js)', () => {
         'me',
         '--endpoint',
         '127.0.0.1:1',
+        '--tls-server-name',
+        'localhost',
         '--policy',
         'policy.json',
         ...IDENTITY,
@@ -242,6 +255,8 @@ describe('ecar (bin/ecar.js)', () => {
       'me',
       '--endpoint',
       '127.0.0.1:1',
+      '--tls-server-name',
+      'localhost',
       '--policy',
       'policy.json',
       ...IDENTITY,
@@ -263,6 +278,8 @@ describe('ecar (bin/ecar.js)', () => {
       'me',
       '--endpoint',
       '127.0.0.1:1',
+      '--tls-server-name',
+      'localhost',
       '--policy',
       'policy.json',
       ...IDENTITY,
@@ -284,6 +301,8 @@ describe('ecar (bin/ecar.js)', () => {
       'me',
       '--endpoint',
       '127.0.0.1:1',
+      '--tls-server-name',
+      'localhost',
       '--policy',
       'policy.json',
       ...IDENTITY,

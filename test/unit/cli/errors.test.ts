@@ -22,10 +22,10 @@ describe('explainError', () => {
     }
   });
 
-  it('tells a driver without tokens to top up or lower the hold', () => {
+  it('tells a driver without tokens to top up or lower the hold, in tokens', () => {
     const e = explainError(new EcarError('INSUFFICIENT_FUNDS', 'needs 3000 minor units'));
     expect(e.message).to.equal(
-      'not enough tokens: top up with the issuer or lower the hold (needs 3000 minor units)',
+      'not enough tokens: top up with the issuer or lower --hold (needs 30.00 tokens)',
     );
   });
 
@@ -34,7 +34,7 @@ describe('explainError', () => {
       new EcarError('INSUFFICIENT_FUNDS', "needs 38776 minor units from 'earned' but only 0 are available"),
     );
     expect(e.message).to.equal(
-      'not enough payable earnings: 38776 minor units asked, 0 payable; lower the amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)',
+      'not enough payable earnings: 387.76 tokens asked, 0.00 payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)',
     );
   });
 
@@ -58,7 +58,7 @@ describe('explainError', () => {
       profile: 'driver',
     });
     expect(e.message).to.equal(
-      "not allowed: mint is allowed only for the issuer; use a profile with that role (--profile NAME), not 'driver'",
+      "not allowed: 'ecar issuer mint' is allowed only for the issuer; run it with the profile of the issuer's wallet (--profile NAME) ('driver' is not), or ask the operator to name your account (ecar whoami)",
     );
   });
 

@@ -13,6 +13,8 @@ interface Case {
   readonly kind: 'submit' | 'evaluate';
   readonly fn: string;
   readonly args: unknown;
+  /** What the ledger answers (default: the recording ledger's empty answer). */
+  readonly answer?: JsonObject;
 }
 
 const ACCOUNT = 'w:' + 'ab'.repeat(32);
@@ -98,11 +100,12 @@ const CASES: readonly Case[] = [
       '--connector',
       '1',
       '--hold',
-      '3000',
+      '30',
     ],
     kind: 'evaluate',
     fn: 'canAuthorize',
     args: { stationId: 'home-42', evseUid: 'EVSE-1', connectorId: '1', holdAmount: '3000' },
+    answer: { status: 'Accepted' },
   },
   {
     argv: [
@@ -137,7 +140,7 @@ const CASES: readonly Case[] = [
     args: { sessionId: 's-1', ocmf: ['OCMF|{"a":1}|{"SD":"00"}', 'OCMF|{"b":2}|{"SD":"01"}'] },
   },
   {
-    argv: ['session', 'stop', '--session', 's-1'],
+    argv: ['session', 'stop', '--session', 's-1', '--unmetered'],
     kind: 'submit',
     fn: 'stopSession',
     args: { sessionId: 's-1' },
@@ -213,11 +216,11 @@ const CASES: readonly Case[] = [
       '--station',
       'home-42',
       '--energy',
-      '35',
+      '0.35',
       '--parking',
-      '120',
+      '1.20',
       '--max-price',
-      '9000',
+      '90',
     ],
     kind: 'submit',
     fn: 'setTariff',
@@ -258,14 +261,14 @@ const CASES: readonly Case[] = [
   { argv: ['host', 'earnings'], kind: 'evaluate', fn: 'getBalance', args: {} },
   { argv: ['host', 'claim'], kind: 'submit', fn: 'claimEarnings', args: {} },
   {
-    argv: ['host', 'payout', '--amount', '2500', '--payout-id', 'po-1'],
+    argv: ['host', 'payout', '--amount', '25.00', '--payout-id', 'po-1'],
     kind: 'submit',
     fn: 'requestPayout',
     args: { payoutId: 'po-1', amount: '2500' },
   },
   // issuer
   {
-    argv: ['issuer', 'mint', '--account', ACCOUNT, '--amount', '5000', '--payment-ref', 'psp-1'],
+    argv: ['issuer', 'mint', '--account', ACCOUNT, '--amount', '50', '--payment-ref', 'psp-1'],
     kind: 'submit',
     fn: 'mint',
     args: { account: ACCOUNT, amount: '5000', paymentRef: 'psp-1' },
@@ -311,7 +314,7 @@ const CASES: readonly Case[] = [
       '--auditor',
       'x509:a2',
       '--hold-default',
-      '3000',
+      '30.00',
       '--fee-bps',
       '1000',
       '--transfers',
@@ -343,7 +346,7 @@ const CASES: readonly Case[] = [
     args: { disputeWindowSeconds: 3600, signatureMethods: ['ECDSA-secp256r1-SHA256'] },
   },
   {
-    argv: ['operator', 'dispute', 'resolve', '--session', 's-1', '--refund', '1200'],
+    argv: ['operator', 'dispute', 'resolve', '--session', 's-1', '--refund', '12'],
     kind: 'submit',
     fn: 'resolveDispute',
     args: { sessionId: 's-1', refund: '1200' },
@@ -372,6 +375,7 @@ describe('ecar ledger commands', () => {
     for (const c of CASES) {
       it(`ecar ${c.argv.join(' ')} → ${c.kind} ${c.fn}`, async () => {
         const ledger = new RecordingLedger();
+        if (c.answer !== undefined) ledger.answer(c.fn, c.answer);
         const run = await runCli(c.argv, { ledger });
         expect(run.code, run.stderr).to.equal(0);
         expect(ledger.calls).to.have.length(1);
@@ -398,7 +402,7 @@ describe('ecar ledger commands', () => {
         replayed: false,
       });
       const run = await runCli(
-        ['issuer', 'mint', '--account', ACCOUNT, '--amount', '5000', '--payment-ref', 'psp-1', '--json'],
+        ['issuer', 'mint', '--account', ACCOUNT, '--amount', '50.00', '--payment-ref', 'psp-1', '--json'],
         { ledger },
       );
       expect(run.code).to.equal(0);
@@ -410,19 +414,20 @@ describe('ecar ledger commands', () => {
       expect(run.stderr, 'no progress text with --json').to.equal('');
     });
 
-    it('shows money as tokens with the exact minor units and says where it committed', async () => {
+    it('shows money as tokens (no minor units) and says where it committed', async () => {
       const ledger = new RecordingLedger().answer('mint', {
         account: ACCOUNT,
         amount: '5000',
         paymentRef: 'psp-1',
       });
       const run = await runCli(
-        ['issuer', 'mint', '--account', ACCOUNT, '--amount', '5000', '--payment-ref', 'psp-1'],
+        ['issuer', 'mint', '--account', ACCOUNT, '--amount', '50.00', '--payment-ref', 'psp-1'],
         {
           ledger,
         },
       );
-      expect(run.stdout).to.match(/amount: +50\.00 \(5000 minor units\)/);
+      expect(run.stdout).to.match(/^amount: +50\.00 tokens$/m);
+      expect(run.stdout).not.to.include('5000');
       expect(run.stdout).to.include('transaction tx-mint committed in block 8');
       expect(run.stderr).to.equal('submitting mint… committed in block 8\n');
     });
@@ -472,10 +477,10 @@ describe('ecar ledger commands', () => {
         }
         return RecordingLedger.prototype.evaluate.call(this, fn, args);
       };
-      const run = await runCli(['station', 'search', '--max-price-kwh', '40', '--json'], { ledger });
+      const run = await runCli(['station', 'search', '--max-price-kwh', '0.40', '--json'], { ledger });
       const ids = (json(run) as { id: string }[]).map((s) => s.id);
       expect(ids).to.deep.equal(['cheap']);
-      const human = await runCli(['station', 'search', '--max-price-kwh', '40'], { ledger });
+      const human = await runCli(['station', 'search', '--max-price-kwh', '0.40'], { ledger });
       expect(human.stdout).to.include('ENERGY 0.30/kWh');
     });
 
@@ -523,7 +528,7 @@ describe('ecar ledger commands', () => {
           '--house-number',
           '117',
           '--noshow-fee',
-          '500',
+          '5',
         ],
         { ledger },
       );
@@ -605,7 +610,7 @@ describe('ecar ledger commands', () => {
 
   describe('bad flags exit 2 and send nothing', () => {
     const BAD: readonly (readonly string[])[] = [
-      ['issuer', 'mint', '--account', ACCOUNT, '--amount', '12.50', '--payment-ref', 'p'],
+      ['issuer', 'mint', '--account', ACCOUNT, '--amount', '12.505', '--payment-ref', 'p'],
       ['issuer', 'mint', '--account', ACCOUNT, '--amount', '-5', '--payment-ref', 'p'],
       ['issuer', 'mint', '--amount', '5', '--payment-ref', 'p'],
       [
@@ -632,6 +637,29 @@ describe('ecar ledger commands', () => {
       ['operator', 'init', '--issuer', 'x509:i'],
       ['operator', 'params', 'set'],
       ['session', 'stop', '--session', 's-1', '--ocmf', 'x', '--xml', 'y'],
+      ['session', 'stop', '--session', 's-1'],
+      [
+        ...['booking', 'create', '--station', 'h', '--evse', 'E'],
+        ...['--from', '2026-05-01T20:00:00Z', '--to', '2026-05-01T18:00:00Z'],
+      ],
+      ['session', 'stop', '--session', 's-1', '--unmetered', '--ocmf', 'x'],
+      ['session', 'stop', '--session', 's-1', '--ocmf', 'a', '--ocmf', 'b', '--ocmf', 'c'],
+      ['session', 'stop', '--session', 's-1', '--xml', 'no-such-export.xml'],
+      ['session', 'start', '--station', 'h', '--evse', 'E', '--connector', '1', '--hold', '30.001'],
+      ['session', 'start', '--station', 'h', '--evse', 'E', '--connector', '1', '--hold', '1,5'],
+      [
+        'session',
+        'start',
+        '--station',
+        'h',
+        '--evse',
+        'E',
+        '--connector',
+        '1',
+        '--minor-units',
+        '--hold',
+        '30.5',
+      ],
       ['balance', '--no-such-flag'],
       ['balance', '--profile', '../etc'],
     ];
@@ -656,7 +684,7 @@ describe('ecar ledger commands', () => {
       const human = await runCli(argv, { ledger });
       expect(human.code).to.equal(1);
       expect(human.stderr.split('\n').filter((l) => l.startsWith('ecar:'))).to.deep.equal([
-        'ecar: not enough tokens: top up with the issuer or lower the hold (needs 3000 minor units from purchased but only 0 are available)',
+        'ecar: not enough tokens: top up with the issuer or lower --hold (needs 30.00 tokens from purchased but only 0 are available)',
       ]);
       const machine = await runCli([...argv, '--json'], { ledger });
       expect(machine.code).to.equal(1);

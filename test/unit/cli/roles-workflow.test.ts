@@ -60,15 +60,15 @@ describe('ecar role commands on the domain', () => {
       '--auditor',
       AUDITOR,
       '--hold-default',
-      '3000',
+      '30.00',
       '--hold-min',
-      '1000',
+      '10',
       '--hold-max',
-      '100000',
+      '1000',
       '--dispute-window',
       '3600',
     );
-    await as(ISSUER, 'issuer', 'mint', '--account', DRIVER, '--amount', '10000', '--payment-ref', 'psp-1');
+    await as(ISSUER, 'issuer', 'mint', '--account', DRIVER, '--amount', '100.00', '--payment-ref', 'psp-1');
     const replay = await as(
       ISSUER,
       'issuer',
@@ -76,7 +76,7 @@ describe('ecar role commands on the domain', () => {
       '--account',
       DRIVER,
       '--amount',
-      '10000',
+      '100.00',
       '--payment-ref',
       'psp-1',
     );
@@ -107,9 +107,9 @@ describe('ecar role commands on the domain', () => {
       '--hours',
       'mon-sun 06:00-23:00',
       '--noshow-fee',
-      '500',
+      '5.00',
     );
-    await as(HOST, 'tariff', 'set', '--station', 'home-42', '--time', '600', '--flat', '100');
+    await as(HOST, 'tariff', 'set', '--station', 'home-42', '--time', '6', '--flat', '1');
     await as(HOST, 'station', 'update', '--station', 'home-42', '--name', 'Garage wallbox');
 
     const found = json(await as(DRIVER, 'station', 'search', '--country', 'DE', '--prices', '--json')) as {
@@ -161,7 +161,9 @@ describe('ecar role commands on the domain', () => {
       's-1',
     );
     ledger.advance(30 * MINUTE);
-    const stopped = json(await as(DRIVER, 'session', 'stop', '--session', 's-1', '--json')) as {
+    const stopped = json(
+      await as(DRIVER, 'session', 'stop', '--session', 's-1', '--unmetered', '--json'),
+    ) as {
       result: { cdr: { totalCost: string; captured: string } };
     };
     expect(stopped.result.cdr.totalCost).to.equal('400');
@@ -174,7 +176,7 @@ describe('ecar role commands on the domain', () => {
     ledger.advance(2 * HOUR);
     const claimed = json(await as(HOST, 'host', 'claim', '--json')) as { result: { claimed: string } };
     expect(claimed.result.claimed).to.equal('360');
-    await as(HOST, 'host', 'payout', '--amount', '300', '--payout-id', 'po-1');
+    await as(HOST, 'host', 'payout', '--amount', '3.00', '--payout-id', 'po-1');
     await as(ISSUER, 'issuer', 'payout', 'confirm', '--account', HOST, '--payout-id', 'po-1');
     const earnings = json(await as(HOST, 'host', 'earnings', '--json')) as { earned: { payable: string } };
     expect(earnings.earned.payable).to.equal('60');
@@ -194,13 +196,10 @@ describe('ecar role commands on the domain', () => {
   it('refuses with the sentence of the chaincode code and exit 1', async () => {
     const ledger = new TestLedger();
     const home = tempHome();
-    const run = await runCli(
-      ['issuer', 'mint', '--account', DRIVER, '--amount', '100', '--payment-ref', 'p'],
-      {
-        ledger: new DomainLedger(ledger, DRIVER),
-        home,
-      },
-    );
+    const run = await runCli(['issuer', 'mint', '--account', DRIVER, '--amount', '1', '--payment-ref', 'p'], {
+      ledger: new DomainLedger(ledger, DRIVER),
+      home,
+    });
     expect(run.code).to.equal(1);
     expect(run.stderr).to.include(
       "ecar: the ledger is not initialised yet: the operator must run 'ecar operator init'",

@@ -1,5 +1,5 @@
-// Writes a S.A.F.E. transparency XML export the way a wallbox does (<values><value><signedData>…), for
-// tests that hand `ecar session stop --xml` or `ecar meter verify --xml` a file.
+// Writes a S.A.F.E. transparency XML export the way a wallbox does (<values><value><signedData>…):
+// what `ecar meter simulate` writes, and what tests hand `ecar session stop --xml` or `ecar meter verify --xml`.
 
 /** One <value>: an OCMF record and, optionally, the meter key as SPKI DER hex. */
 export interface SafeXmlEntry {

@@ -1,10 +1,11 @@
-// A signing wallbox meter for the demo and the tests: an EC P-256 key that signs OCMF records the
-// way a calibration-law meter does, so settlement runs on real signed readings.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+// A development signing meter: an EC P-256 key that signs OCMF records the way a calibration-law
+// meter does, for the demo, the tests and `ecar meter simulate`. It is not a calibrated meter and
+// the consortium does not trust its key unless an operator approves it.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signOcmfRecord } from '../../../chaincode/src/protocol/ocmf/sign';
 import { formatOcmfTime } from '../../../chaincode/src/protocol/ocmf/time';
 
-export interface DemoMeter {
+export interface DevMeter {
   readonly serial: string;
   /** DER SubjectPublicKeyInfo, lowercase hex: what a station pins. */
   readonly publicKeyHex: string;
@@ -18,7 +19,10 @@ export interface MeterReadingSpec {
   readonly kwh: string;
 }
 
-export function newDemoMeter(serial: string): DemoMeter {
+/** The gateway name every development record carries, so a reader can tell it from a wallbox's. */
+export const DEV_METER_GATEWAY = 'ECAR DEVELOPMENT METER (not calibrated)';
+
+export function newDevMeter(serial: string): DevMeter {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   return {
     serial,
@@ -27,17 +31,27 @@ export function newDemoMeter(serial: string): DemoMeter {
   };
 }
 
+/** A development meter from its private key (PEM) and serial. */
+export function devMeterFromKey(serial: string, privateKeyPem: string): DevMeter {
+  const privateKey = createPrivateKey(privateKeyPem);
+  return {
+    serial,
+    publicKeyHex: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('hex'),
+    privateKey,
+  };
+}
+
 /** One signed OCMF record (pagination `T<page>`) holding the given readings. */
-export function signReadings(meter: DemoMeter, page: number, readings: readonly MeterReadingSpec[]): string {
+export function signReadings(meter: DevMeter, page: number, readings: readonly MeterReadingSpec[]): string {
   return signOcmfRecord(
     {
       FV: '1.0',
-      GI: 'ECAR DEMO WALLBOX',
-      GS: 'GW-DEMO',
+      GI: DEV_METER_GATEWAY,
+      GS: 'GW-DEV',
       GV: '1.0',
       PG: `T${page}`,
       MV: 'ecar',
-      MM: 'demo-meter',
+      MM: 'development-meter',
       MS: meter.serial,
       IS: false,
       IT: 'NONE',
