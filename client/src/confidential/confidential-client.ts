@@ -38,6 +38,7 @@ import {
 } from './request-sealing';
 import { answerError, openAnswer, type RequestContext } from './sealed-answer';
 import { consumedByEarlierAttempt, isSignedEpochMoved } from './attempts';
+import { requireAttestedStatements, statementTrustFailures } from './statement-trust';
 import { TrustCache } from './trust-cache';
 
 /** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
@@ -149,12 +150,15 @@ export class ConfidentialLedgerClient implements LedgerClient {
   }
 
   /**
-   * The key status from a peer of every org with enclaves (one peer cannot serve a retired epoch),
-   * then the registry, merged from the same orgs, when the cache cannot answer.
+   * The signed key status from a peer of every org with enclaves (one peer cannot serve a retired
+   * epoch, and the gateway cannot forge another org's answer), then the registry, merged from the same
+   * orgs, when the cache cannot answer. The statements must be signed by accepted enclaves of enough
+   * orgs: checked against the cached judgement, and when that does not know a signer (an enclave
+   * registered since), against a fresh one.
    */
   async #verifyKeys(now: Date): Promise<TrustedKeys> {
     const read = publicReads(this.#contract);
-    const asked = await readOrgsKeyStatus(read);
+    const asked = await readOrgsKeyStatus(read, { channel: this.#channel, chaincode: this.#chaincode });
     const basis = {
       channel: this.#channel,
       chaincode: this.#chaincode,
@@ -169,10 +173,12 @@ export class ConfidentialLedgerClient implements LedgerClient {
         asked.orgs,
         cached.enclaves.map((enclave) => enclave.mspId),
       );
-      return cached;
+      if (statementTrustFailures(asked.statements, cached.enclaves, this.#minOrgs).length === 0)
+        return cached;
     }
     const registry = await readOrgsRegistry(read, asked);
     const keys = verifyEnclaveSet({ ...basis, registry, now });
+    requireAttestedStatements(asked.statements, keys.enclaves, this.#minOrgs);
     return this.#cache.store(keys, basis);
   }
 

@@ -35,11 +35,11 @@ import {
 } from '../../support/fake-confidential-network';
 
 const wallet = signingKeyPair();
-/** One verification's reads: the registry on the gateway, then the key status on each org's peer. */
+/** One verification's reads: the registry on the gateway, then the signed key status on each org's peer. */
 const KEY_STATUS_READS = [
   Confidential.enclaves,
-  `${Confidential.keyStatus}@Org1MSP`,
-  `${Confidential.keyStatus}@Org2MSP`,
+  `${Confidential.attestedKeyStatus}@Org1MSP`,
+  `${Confidential.attestedKeyStatus}@Org2MSP`,
 ];
 /** ... and, when the cache cannot answer, the registry on each org's peer. */
 const REGISTRY_READS = [`${Confidential.enclaves}@Org1MSP`, `${Confidential.enclaves}@Org2MSP`];
@@ -309,8 +309,19 @@ describe('ConfidentialLedgerClient', () => {
     const rotated = rotatedFixture(fixture);
     const retiredBox = fixture.record.boxPublicKey;
 
-    it("seals to the current epoch when org1's peer serves the retired epoch and org2's the current one", async () => {
+    it("fails closed when org1's peer serves the retired epoch and org2's the current one: no epoch the orgs disagree on", async () => {
       const { network, client } = setup({ orgKeyStatus: { Org1MSP: fixture.keyStatus } }, {}, rotated);
+      const error = await trustRejection(client.evaluate('getBalance', {}));
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(error.failures.map((f) => [f.mspId, f.rule])).to.deep.equal([['Org1MSP', 'epoch-agreement']]);
+      expect(error.failures[0]?.reason)
+        .to.contain('names epoch 1 as current, another org')
+        .and.contain('epoch 2');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('seals to the new epoch once every org names it', async () => {
+      const { network, client } = setup({}, {}, rotated);
       await client.evaluate('getBalance', {});
       expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([2]);
       const keys = await client.trustedKeys();
@@ -330,7 +341,8 @@ describe('ConfidentialLedgerClient', () => {
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
       const [failure] = error.failures;
       expect(failure?.mspId).to.equal('Org2MSP');
-      expect(failure?.reason).to.contain('key record of epoch 2, after epoch 1');
+      expect(failure?.rule).to.equal('key-status-statement');
+      expect(failure?.reason).to.contain('reads a key record after epoch 1');
       expect(network.requests).to.deep.equal([]);
       expect(client.lastTransactionId).to.equal(undefined);
     });
@@ -371,7 +383,7 @@ describe('ConfidentialLedgerClient', () => {
       const { network, client } = setup({ gatewayRegistry: org1 === undefined ? [] : [org1] });
       const error = await trustRejection(client.evaluate('a', {}));
       expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
-      expect(network.reads).to.not.include(`${Confidential.keyStatus}@Org2MSP`);
+      expect(network.reads).to.not.include(`${Confidential.attestedKeyStatus}@Org2MSP`);
       expect(network.requests).to.deep.equal([]);
     });
 
