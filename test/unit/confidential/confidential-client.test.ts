@@ -4,13 +4,14 @@
 import { expect } from 'chai';
 import { StatusCode, type Network } from '@hyperledger/fabric-gateway';
 import { Confidential } from '../../../chaincode/src/protocol/confidential/api';
-import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   MAX_REQUEST_LIFETIME_MS,
   PROTOCOL_VERSION,
   sealResponse,
   submitterBinding,
 } from '../../../chaincode/src/protocol/confidential/envelope';
+import { signKeyStatus } from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
@@ -399,6 +400,136 @@ describe('ConfidentialLedgerClient', () => {
       const error = await trustRejection(client.evaluate('b', {}));
       expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
       expect(network.requests).to.deep.equal([]);
+    });
+  });
+
+  describe('trustedKeys against a lying gateway (signed key status)', () => {
+    const rotated = rotatedFixture(fixture);
+    type Relay = NonNullable<FakeEnclaveOptions['relaySignedKeyStatus']>[string];
+
+    /** The gateway lies about Org2MSP's answer only; Org1MSP's (its own org's) is relayed as it is. */
+    async function lieAboutOrg2(
+      relay: Relay,
+      data: ConfidentialFixture = fixture,
+    ): Promise<{ error: EnclaveTrustError; network: FakeConfidentialNetwork }> {
+      const { network, client } = setup({ relaySignedKeyStatus: { Org2MSP: relay } }, {}, data);
+      const error = await trustRejection(client.evaluate('getBalance', {}));
+      return { error, network };
+    }
+
+    const org2Reasons = (error: EnclaveTrustError): string[] =>
+      error.failures.filter((f) => f.mspId === 'Org2MSP').map((f) => f.reason);
+
+    it("refuses a statement the gateway altered (another epoch in org2's statement): the signature no longer verifies", async () => {
+      const { error, network } = await lieAboutOrg2(
+        (genuine) => ({
+          ...genuine,
+          statement: { ...genuine.statement, currentEpoch: 1 },
+          keyStatus: fixture.keyStatus,
+        }),
+        rotated,
+      );
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(error.failures[0]?.rule).to.equal('key-status-statement');
+      expect(org2Reasons(error).join('; ')).to.contain('signature does not verify');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('refuses a genuine statement served with another key status (the retired one): altered in transit', async () => {
+      const { error } = await lieAboutOrg2(
+        (genuine) => ({ ...genuine, keyStatus: fixture.keyStatus }),
+        rotated,
+      );
+      expect(org2Reasons(error).join('; ')).to.contain('not the one the enclave signed');
+    });
+
+    it("refuses org2's genuine statement of an earlier read (a replay of the retired epoch)", async () => {
+      const captured: unknown[] = [];
+      const before = setup({
+        relaySignedKeyStatus: {
+          Org2MSP: (genuine) => {
+            captured.push(genuine);
+            return genuine;
+          },
+        },
+      });
+      await before.client.evaluate('a', {});
+      const [old] = captured;
+      // the keys rotated since; the gateway serves org2's statement of epoch 1 from the earlier read
+      const { error, network } = await lieAboutOrg2(() => old, rotated);
+      expect(org2Reasons(error).join('; ')).to.contain('another challenge (a replayed statement)');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("refuses org1's enclave answering the read aimed at org2 (all targeted reads routed to one org)", async () => {
+      const org1 = fixture.enclaves.find((e) => e.mspId === 'Org1MSP');
+      if (org1 === undefined) throw new Error('fixture: no enclave of Org1MSP');
+      const { error } = await lieAboutOrg2((genuine, challenge) =>
+        signKeyStatus(
+          {
+            channel: genuine.statement.channel,
+            chaincode: genuine.statement.chaincode,
+            mspId: 'Org1MSP',
+            enclave: org1.id,
+            challenge,
+            keyStatus: genuine.keyStatus,
+          },
+          org1.signing.seed,
+        ),
+      );
+      expect(org2Reasons(error).join('; ')).to.contain('not of Org2MSP (a misrouted read)');
+    });
+
+    it('refuses a well-signed statement for org2 by an enclave key that is not in the registry', async () => {
+      const rogue = signingKeyPair();
+      const { error, network } = await lieAboutOrg2((genuine, challenge) =>
+        signKeyStatus(
+          {
+            channel: genuine.statement.channel,
+            chaincode: genuine.statement.chaincode,
+            mspId: 'Org2MSP',
+            enclave: toHex(rogue.publicKey),
+            challenge,
+            keyStatus: genuine.keyStatus,
+          },
+          rogue.seed,
+        ),
+      );
+      const failure = error.failures.find((f) => f.enclave === toHex(rogue.publicKey));
+      expect(failure?.reason).to.contain('not in the registry you verified');
+      expect(error.message).to.contain('signed the key status, the policy needs 2');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('refuses the rogue signer on the cached path too: a verified epoch is not reused for it', async () => {
+      const cache = new TrustCache();
+      await setup({}, { trustCache: cache }).client.evaluate('a', {});
+      const rogue = signingKeyPair();
+      const { network, client } = setup(
+        {
+          relaySignedKeyStatus: {
+            Org2MSP: (genuine, challenge) =>
+              signKeyStatus(
+                {
+                  ...genuine.statement,
+                  enclave: toHex(rogue.publicKey),
+                  challenge,
+                  keyStatus: genuine.keyStatus,
+                },
+                rogue.seed,
+              ),
+          },
+        },
+        { trustCache: cache },
+      );
+      const error = await trustRejection(client.evaluate('b', {}));
+      expect(error.failures.map((f) => f.rule)).to.include('key-status-statement');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("refuses an unsigned key status where org2's signed one was asked for", async () => {
+      const { error } = await lieAboutOrg2((genuine) => genuine.keyStatus);
+      expect(org2Reasons(error).join('; ')).to.contain('not a signed key status');
     });
   });
 
