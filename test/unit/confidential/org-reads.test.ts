@@ -84,9 +84,13 @@ describe('readOrgsKeyStatus (real enclave runtimes)', () => {
       policy,
       now,
     });
-    expect(() => requireAttestedStatements(asked.statements, keys.enclaves, 2)).to.not.throw();
+    expect(() => {
+      requireAttestedStatements(asked.statements, keys.enclaves, 2);
+    }).to.not.throw();
     // asking for three orgs with two answering enclaves fails closed
-    expect(() => requireAttestedStatements(asked.statements, keys.enclaves, 3))
+    expect(() => {
+      requireAttestedStatements(asked.statements, keys.enclaves, 3);
+    })
       .to.throw(EnclaveTrustError)
       .with.property('message')
       .that.contains('the policy needs 3');
@@ -145,7 +149,7 @@ describe('readOrgsKeyStatus (real enclave runtimes)', () => {
     // a peer admin points the state back at epoch 1 (record 2 is still there)
     const current = JSON.parse(
       Buffer.from(ledger.network.ledger.committed.get('keys/current') ?? []).toString(),
-    );
+    ) as Record<string, unknown>;
     ledger.network.ledger.committed.set('keys/current', utf8(JSON.stringify({ ...current, epoch: 1 })));
     const error = await trustRejection(readOrgsKeyStatus(gatewayReads(ledger), scope));
     expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
