@@ -45,9 +45,13 @@ export interface SeenRequest {
   readonly txId: string;
   readonly body: RequestBody;
   readonly envelopeText: string;
+  /** The org the proposal was aimed at (`endorsingOrganizations`), if any. */
+  readonly org?: string;
 }
 
 export interface FakeEnclaveOptions {
+  /** The read-set digest the enclave of a proposal aimed at this org (undefined: the gateway's pick) reports; default none. */
+  readonly readSet?: (org: string | undefined) => string | undefined;
   /** The domain function: returns the result, or throws an EcarError the enclave seals. */
   readonly handler: (body: RequestBody) => JsonValue;
   /** Signs receipts with this seed instead of the epoch's receipt key (a lying peer). */
@@ -110,13 +114,15 @@ export class FakeConfidentialNetwork implements NetworkPort {
         Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`)),
       newProposal: (transactionName, options): ProposalPort => {
         const [org] = options?.endorsingOrganizations ?? [];
-        if (org !== undefined)
+        const confidential =
+          transactionName === Confidential.evaluate || transactionName === Confidential.submit;
+        if (org !== undefined && !confidential)
           return this.#publicRead(chaincodeName, transactionName, org, options?.arguments ?? []);
         const envelopeText = options?.arguments?.[0];
         if (typeof envelopeText !== 'string')
           throw new Error('fake: the envelope must be one string argument');
         const txId = randomBytes(32).toString('hex');
-        return this.#proposal(chaincodeName, transactionName, txId, envelopeText);
+        return this.#proposal(chaincodeName, transactionName, txId, envelopeText, org);
       },
     };
   }
@@ -177,8 +183,14 @@ export class FakeConfidentialNetwork implements NetworkPort {
     };
   }
 
-  #proposal(chaincode: string, entryPoint: string, txId: string, envelopeText: string): ProposalPort {
-    const run = (): Uint8Array => this.#enclave(chaincode, entryPoint, txId, envelopeText);
+  #proposal(
+    chaincode: string,
+    entryPoint: string,
+    txId: string,
+    envelopeText: string,
+    org?: string,
+  ): ProposalPort {
+    const run = (): Uint8Array => this.#enclave(chaincode, entryPoint, txId, envelopeText, org);
     return {
       getTransactionId: () => txId,
       evaluate: () => Promise.resolve().then(run),
@@ -205,7 +217,13 @@ export class FakeConfidentialNetwork implements NetworkPort {
   }
 
   /** What every endorsing enclave does with the envelope (the real protocol functions). */
-  #enclave(chaincode: string, entryPoint: string, txId: string, envelopeText: string): Uint8Array {
+  #enclave(
+    chaincode: string,
+    entryPoint: string,
+    txId: string,
+    envelopeText: string,
+    org: string | undefined,
+  ): Uint8Array {
     const envelope = parseEnvelope(envelopeText);
     const secrets = this.#fixture.bundle.epochs.get(envelope.epoch);
     if (secrets === undefined)
@@ -219,7 +237,13 @@ export class FakeConfidentialNetwork implements NetworkPort {
       submitter: opened.body.submitter,
       nowMs: this.#options.nowMs?.() ?? Date.now(),
     });
-    this.requests.push({ entryPoint, txId, body: opened.body, envelopeText });
+    this.requests.push({
+      entryPoint,
+      txId,
+      body: opened.body,
+      envelopeText,
+      ...(org === undefined ? {} : { org }),
+    });
     const forged = this.forgeNextError;
     if (forged !== undefined) {
       this.forgeNextError = undefined;
@@ -227,7 +251,9 @@ export class FakeConfidentialNetwork implements NetworkPort {
     }
     let payload: ResponsePayload;
     try {
-      payload = { ok: true, result: this.#options.handler(opened.body) };
+      const result = this.#options.handler(opened.body);
+      const readSet = this.#options.readSet?.(org);
+      payload = { ok: true, result, ...(readSet === undefined ? {} : { readSet }) };
     } catch (error) {
       if (!(error instanceof EcarError)) throw error;
       payload = {

@@ -533,6 +533,53 @@ describe('ConfidentialLedgerClient', () => {
     });
   });
 
+  describe('evaluate with confirmOrgs (read-set digests)', () => {
+    const digest = (c: string): string => c.repeat(64);
+
+    it("runs the same call on the named org's peer and answers when both enclaves read the same state", async () => {
+      const { network, client } = setup({ readSet: () => digest('a') });
+      const answer = await client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] });
+      expect(answer).to.deep.equal({ fn: 'getBalance', args: {} });
+      expect(network.requests.map((r) => r.org)).to.deep.equal([undefined, 'Org2MSP']);
+      // one call, one nonce: a confirmation is the same read, not a second call
+      expect(network.requests[1]?.body.nonce).to.equal(network.requests[0]?.body.nonce);
+    });
+
+    it('throws INVALID_STATE (read-set-mismatch) naming the org whose enclave read other state', async () => {
+      const { client } = setup({ readSet: (org) => digest(org === 'Org2MSP' ? 'b' : 'a') });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.code).to.equal('INVALID_STATE');
+      expect(error.details).to.include({ rule: 'read-set-mismatch', mspId: 'Org2MSP' });
+      expect(error.reason).to.contain('other state');
+    });
+
+    it('throws INVALID_STATE when an enclave does not report what it read (nothing to compare)', async () => {
+      const { client } = setup({ readSet: (org) => (org === undefined ? digest('a') : undefined) });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.details.rule).to.equal('read-set-mismatch');
+      expect(error.reason).to.contain('did not report');
+    });
+
+    it('throws INVALID_STATE when the results differ over the same read set', async () => {
+      let calls = 0;
+      const { client } = setup({
+        readSet: () => digest('a'),
+        handler: () => {
+          calls += 1;
+          return { balance: calls };
+        },
+      });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.reason).to.contain('differs');
+    });
+
+    it('asks nobody else without confirmOrgs', async () => {
+      const { network, client } = setup({ readSet: () => digest('a') });
+      await client.evaluate('getBalance', {});
+      expect(network.requests.map((r) => r.org)).to.deep.equal([undefined]);
+    });
+  });
+
   describe('whoami', () => {
     it('answers the wallet caller id the enclave runs calls as, without a ledger call', async () => {
       const { network, client } = setup();
