@@ -1,7 +1,8 @@
 // Adversaries against the real network with hand-made proposals (fabric-protos, signed with real
 // identities, sent straight to a peer's Endorser service): a forged header time, and an envelope
 // captured from one identity submitted under another. Each shows the attack fails and what the
-// honest variant of the same proposal gets.
+// honest variant of the same proposal gets. A gateway lying about another org's key status is
+// simulated at the client's org-read seam, over the real answers of the real peers.
 import { expect } from 'chai';
 import {
   extractSealedError,
@@ -9,6 +10,23 @@ import {
   type ResponsePayload,
 } from '../../chaincode/src/protocol/confidential/envelope';
 import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
+import type { JsonValue } from '../../chaincode/src/ports';
+import { CONFIDENTIAL_CONTRACT, Confidential } from '../../chaincode/src/protocol/confidential/api';
+import {
+  newKeyStatusChallenge,
+  type SignedKeyStatus,
+} from '../../chaincode/src/protocol/confidential/key-status-statement';
+import { EcarError } from '../../chaincode/src/protocol/errors';
+import { verifyEnclaveSet } from '../../client/src/confidential/enclave-verifier';
+import type { ContractPort } from '../../client/src/confidential/gateway-ports';
+import {
+  publicReads,
+  readOrgsKeyStatus,
+  readOrgsRegistry,
+  type PublicRead,
+} from '../../client/src/confidential/org-reads';
+import { requireAttestedStatements } from '../../client/src/confidential/statement-trust';
+import { EnclaveTrustError } from '../../client/src/confidential/trust-error';
 import { ConfidentialLedgerClient, type TrustedKeys } from '../../client/src/confidential';
 import { prepareCall, sealCall, type SealedCall } from '../../client/src/confidential/request-sealing';
 import {
@@ -133,6 +151,103 @@ describe('adversaries with hand-made proposals on the network', () => {
         expect(stolen.message).not.to.include('getBalance');
       });
     }
+  });
+
+  describe("a gateway lying about another org's key status", () => {
+    const scope = (): { channel: string; chaincode: string } => ({
+      channel: t.channel,
+      chaincode: t.chaincode,
+    });
+    const contract = (): ContractPort =>
+      connection.gateway.getNetwork(t.channel).getContract(t.chaincode, CONFIDENTIAL_CONTRACT);
+
+    /** The real reads through org1's gateway, with the answer to org2's signed key status replaced. */
+    function lyingAboutOrg2(
+      relay: (genuine: JsonValue, args: readonly string[]) => Promise<JsonValue>,
+    ): PublicRead {
+      const read = publicReads(contract());
+      return async (name, mspId, args = []) =>
+        name === Confidential.attestedKeyStatus && mspId === 'Org2MSP'
+          ? relay(await read(name, mspId, args), args)
+          : read(name, mspId, args);
+    }
+
+    async function trustRejection(promise: Promise<unknown>): Promise<EnclaveTrustError> {
+      try {
+        await promise;
+      } catch (error) {
+        if (error instanceof EnclaveTrustError) return error;
+        throw error;
+      }
+      throw new Error('expected an EnclaveTrustError');
+    }
+
+    it("gets each org's statement signed by that org's attested enclave (the honest read)", async () => {
+      const read = publicReads(contract());
+      const asked = await readOrgsKeyStatus(read, scope());
+      expect(asked.statements.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
+      expect(asked.statements.every((s) => s.currentEpoch === keys.epoch && !s.hasSuccessor)).to.equal(true);
+      const trusted = verifyEnclaveSet({
+        ...scope(),
+        registry: await readOrgsRegistry(read, asked),
+        keyStatus: asked.keyStatus,
+        policy: readNetworkPolicy(t),
+        now: new Date(),
+      });
+      expect(() => {
+        requireAttestedStatements(asked.statements, trusted.enclaves, 2);
+      }).to.not.throw();
+      for (const statement of asked.statements) {
+        const signer = trusted.enclaves.find((e) => e.id === statement.enclave);
+        expect(signer?.mspId, statement.enclave).to.equal(statement.mspId);
+      }
+    });
+
+    it("is refused when it answers the read aimed at org2 with its own org's enclave", async () => {
+      const own = publicReads(contract());
+      const read = lyingAboutOrg2((_genuine, args) => own(Confidential.attestedKeyStatus, 'Org1MSP', args));
+      const error = await trustRejection(readOrgsKeyStatus(read, scope()));
+      expect(error.failures.map((f) => [f.mspId, f.rule])).to.deep.equal([
+        ['Org2MSP', 'key-status-statement'],
+      ]);
+      expect(error.failures[0]?.reason).to.contain('not of Org2MSP (a misrouted read)');
+    });
+
+    it("is refused when it replays org2's statement of an earlier read", async () => {
+      const earlier = await publicReads(contract())(Confidential.attestedKeyStatus, 'Org2MSP', [
+        newKeyStatusChallenge(),
+      ]);
+      const error = await trustRejection(
+        readOrgsKeyStatus(
+          lyingAboutOrg2(() => Promise.resolve(earlier)),
+          scope(),
+        ),
+      );
+      expect(error.failures.map((f) => f.reason).join('; ')).to.contain('a replayed statement');
+    });
+
+    it("is refused when it edits the epoch in org2's statement", async () => {
+      const read = lyingAboutOrg2((genuine) => {
+        const signed = genuine as unknown as SignedKeyStatus;
+        const statement = { ...signed.statement, currentEpoch: signed.statement.currentEpoch + 1 };
+        const keyStatus = { ...signed.keyStatus, currentEpoch: statement.currentEpoch };
+        return Promise.resolve({ ...signed, statement, keyStatus } as unknown as JsonValue);
+      });
+      const error = await trustRejection(readOrgsKeyStatus(read, scope()));
+      expect(error.failures.map((f) => f.reason).join('; ')).to.contain('signature does not verify');
+    });
+
+    it('a challenge that is not 16 to 64 bytes is refused by the enclave with INVALID_ARGUMENT', async () => {
+      const read = publicReads(contract());
+      let error: unknown;
+      try {
+        await read(Confidential.attestedKeyStatus, 'Org2MSP', ['c2hvcnQ=']);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(EcarError);
+      expect((error as EcarError).code).to.equal('INVALID_ARGUMENT');
+    });
   });
 
   describe('replay-guard records', () => {

@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
 import { CALLER_ID_PATTERN } from '../../chaincode/src/ports';
 import { CONFIDENTIAL_EVENT_NAME, EVENT_TAG_SLOTS } from '../../chaincode/src/enclave/confidential-events';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
+import { ConfidentialLedgerClient } from '../../client/src/confidential';
 import { waitForChaincodeEvent } from '../../client/src/fabric/chaincode-events';
 import type { LedgerSubmitResult } from '../../client/src/fabric/ledger-client';
 import { inspectTransaction } from '../../client/src/fabric/transaction-inspector';
@@ -284,6 +285,12 @@ describe('the charging economy on the network (confidential entry point + Confid
         paymentRef: `psp-${run}-2`,
       });
       expect(delta(await totals(), 'minted')).to.equal(MINTED + POOR_MINTED);
+    });
+
+    it("the driver's balance read through org2's peer is confirmed by org1's: both enclaves read the same state", async function () {
+      if (!(driver.ledger instanceof ConfidentialLedgerClient)) this.skip(); // plaintext: no read sets
+      const confirmed = await driver.ledger.evaluate('getBalance', {}, { confirmOrgs: ['Org1MSP'] });
+      expect(money(confirmed, 'purchased')).to.equal(MINTED);
     });
 
     it('a driver cannot mint (FORBIDDEN) and nothing is written', async () => {

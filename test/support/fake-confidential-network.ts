@@ -1,6 +1,7 @@
 // A fake gateway Network for the confidential client's unit tests: its 'confidential' contract answers
-// keyStatus and listEnclaves from a fixture and runs the real envelope functions as an enclave would
-// (open, check binding, seal the answer with a receipt; refusals sealed inside an EndorseError).
+// keyStatus, attestedKeyStatus (signed by the fixture's enclave of the org asked) and listEnclaves
+// from a fixture and runs the real envelope functions as an enclave would (open, check binding, seal
+// the answer with a receipt; refusals sealed inside an EndorseError).
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,11 @@ import {
   type RequestBody,
   type ResponsePayload,
 } from '../../chaincode/src/protocol/confidential/envelope';
+import {
+  parseKeyStatusChallenge,
+  signKeyStatus,
+  type SignedKeyStatus,
+} from '../../chaincode/src/protocol/confidential/key-status-statement';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import type {
   CommitPort,
@@ -39,9 +45,13 @@ export interface SeenRequest {
   readonly txId: string;
   readonly body: RequestBody;
   readonly envelopeText: string;
+  /** The org the proposal was aimed at (`endorsingOrganizations`), if any. */
+  readonly org?: string;
 }
 
 export interface FakeEnclaveOptions {
+  /** The read-set digest the enclave of a proposal aimed at this org (undefined: the gateway's pick) reports; default none. */
+  readonly readSet?: (org: string | undefined) => string | undefined;
   /** The domain function: returns the result, or throws an EcarError the enclave seals. */
   readonly handler: (body: RequestBody) => JsonValue;
   /** Signs receipts with this seed instead of the epoch's receipt key (a lying peer). */
@@ -59,6 +69,13 @@ export interface FakeEnclaveOptions {
   readonly orgRegistry?: Readonly<Record<string, readonly RegistryRecord[] | Error>>;
   /** What the gateway answers to listEnclaves when no org is named; default the fixture's registry. */
   readonly gatewayRegistry?: readonly RegistryRecord[];
+  /**
+   * A lying gateway: what it hands the client instead of the signed key status that org's enclave
+   * gave (the statement the genuine enclave signed, the challenge asked); default that answer as it is.
+   */
+  readonly relaySignedKeyStatus?: Readonly<
+    Record<string, (genuine: SignedKeyStatus, challenge: string) => unknown>
+  >;
 }
 
 export class FakeConfidentialNetwork implements NetworkPort {
@@ -97,12 +114,15 @@ export class FakeConfidentialNetwork implements NetworkPort {
         Promise.reject(new EcarError('UNKNOWN_FUNCTION', `fake: no submit ${name}`)),
       newProposal: (transactionName, options): ProposalPort => {
         const [org] = options?.endorsingOrganizations ?? [];
-        if (org !== undefined) return this.#publicRead(transactionName, org);
+        const confidential =
+          transactionName === Confidential.evaluate || transactionName === Confidential.submit;
+        if (org !== undefined && !confidential)
+          return this.#publicRead(chaincodeName, transactionName, org, options?.arguments ?? []);
         const envelopeText = options?.arguments?.[0];
         if (typeof envelopeText !== 'string')
           throw new Error('fake: the envelope must be one string argument');
         const txId = randomBytes(32).toString('hex');
-        return this.#proposal(chaincodeName, transactionName, txId, envelopeText);
+        return this.#proposal(chaincodeName, transactionName, txId, envelopeText, org);
       },
     };
   }
@@ -115,11 +135,44 @@ export class FakeConfidentialNetwork implements NetworkPort {
     return new EcarError('UNKNOWN_FUNCTION', `fake: no ${name}`);
   }
 
+  /**
+   * attestedKeyStatus on a peer of `mspId`: that org's first enclave signs the key status its peer
+   * serves (the real statement functions), and the gateway relays it (or lies, when told to).
+   */
+  #signedKeyStatus(chaincode: string, mspId: string, challenge: string): unknown {
+    const keyStatus = this.#orgAnswer(Confidential.keyStatus, mspId);
+    if (keyStatus instanceof Error) return keyStatus;
+    const enclave = this.#fixture.enclaves.find((e) => e.mspId === mspId);
+    if (enclave === undefined) return new EcarError('UNKNOWN_FUNCTION', `fake: ${mspId} runs no enclave`);
+    const genuine = signKeyStatus(
+      {
+        channel: CHANNEL,
+        chaincode,
+        mspId,
+        enclave: enclave.id,
+        challenge: parseKeyStatusChallenge(challenge),
+        keyStatus: keyStatus as KeyStatus,
+      },
+      enclave.signing.seed,
+    );
+    const relay = this.#options.relaySignedKeyStatus?.[mspId];
+    return relay === undefined ? genuine : relay(genuine, challenge);
+  }
+
   /** A public record read on a peer of one org. */
-  #publicRead(name: string, mspId: string): ProposalPort {
+  #publicRead(
+    chaincode: string,
+    name: string,
+    mspId: string,
+    args: readonly (string | Uint8Array)[],
+  ): ProposalPort {
     const answer = (): Uint8Array => {
       this.reads.push(`${name}@${mspId}`);
-      const own = this.#orgAnswer(name, mspId);
+      const [challenge] = args;
+      const own =
+        name === Confidential.attestedKeyStatus
+          ? this.#signedKeyStatus(chaincode, mspId, typeof challenge === 'string' ? challenge : '')
+          : this.#orgAnswer(name, mspId);
       if (own instanceof Error) throw own;
       return json(own);
     };
@@ -130,8 +183,14 @@ export class FakeConfidentialNetwork implements NetworkPort {
     };
   }
 
-  #proposal(chaincode: string, entryPoint: string, txId: string, envelopeText: string): ProposalPort {
-    const run = (): Uint8Array => this.#enclave(chaincode, entryPoint, txId, envelopeText);
+  #proposal(
+    chaincode: string,
+    entryPoint: string,
+    txId: string,
+    envelopeText: string,
+    org?: string,
+  ): ProposalPort {
+    const run = (): Uint8Array => this.#enclave(chaincode, entryPoint, txId, envelopeText, org);
     return {
       getTransactionId: () => txId,
       evaluate: () => Promise.resolve().then(run),
@@ -158,7 +217,13 @@ export class FakeConfidentialNetwork implements NetworkPort {
   }
 
   /** What every endorsing enclave does with the envelope (the real protocol functions). */
-  #enclave(chaincode: string, entryPoint: string, txId: string, envelopeText: string): Uint8Array {
+  #enclave(
+    chaincode: string,
+    entryPoint: string,
+    txId: string,
+    envelopeText: string,
+    org: string | undefined,
+  ): Uint8Array {
     const envelope = parseEnvelope(envelopeText);
     const secrets = this.#fixture.bundle.epochs.get(envelope.epoch);
     if (secrets === undefined)
@@ -172,7 +237,13 @@ export class FakeConfidentialNetwork implements NetworkPort {
       submitter: opened.body.submitter,
       nowMs: this.#options.nowMs?.() ?? Date.now(),
     });
-    this.requests.push({ entryPoint, txId, body: opened.body, envelopeText });
+    this.requests.push({
+      entryPoint,
+      txId,
+      body: opened.body,
+      envelopeText,
+      ...(org === undefined ? {} : { org }),
+    });
     const forged = this.forgeNextError;
     if (forged !== undefined) {
       this.forgeNextError = undefined;
@@ -180,7 +251,9 @@ export class FakeConfidentialNetwork implements NetworkPort {
     }
     let payload: ResponsePayload;
     try {
-      payload = { ok: true, result: this.#options.handler(opened.body) };
+      const result = this.#options.handler(opened.body);
+      const readSet = this.#options.readSet?.(org);
+      payload = { ok: true, result, ...(readSet === undefined ? {} : { readSet }) };
     } catch (error) {
       if (!(error instanceof EcarError)) throw error;
       payload = {

@@ -41,6 +41,7 @@ const FUNCTIONS: Readonly<Record<string, ContractCall>> = {
   [Confidential.vouch]: (r, tx, [a]) => r.vouchKeys(tx, a),
   [Confidential.recordVoucher]: (r, tx, [a]) => r.recordVoucher(tx, a),
   [Confidential.keyStatus]: (r, tx) => r.keyStatus(tx),
+  [Confidential.attestedKeyStatus]: (r, tx, [a]) => r.attestedKeyStatus(tx, a),
 };
 
 export interface RuntimeLedgerOptions {

@@ -1,9 +1,10 @@
 // The confidential entry point (DESIGN section 5): opens a request envelope with the epoch's
 // chaincode key, checks its binding (channel, chaincode, epoch, submitter), freshness and nonce, runs
 // the domain transaction as the wallet over sealed state, and answers sealed to the client with a
-// receipt. Every refusal after the envelope opened is sealed and signed too, so the client can tell
-// an enclave's word from a peer's. Deterministic, so every endorsing enclave returns byte-identical
-// responses and write sets. Nothing here logs.
+// receipt (the answer carries a digest of the state it read). Every refusal after the envelope
+// opened is sealed and signed too, so the client can tell an enclave's word from a peer's.
+// Deterministic, so every endorsing enclave returns byte-identical responses and write sets.
+// Nothing here logs.
 import { walletCallerId } from '../protocol/confidential/api';
 import { dispatch, type TransactionKind } from '../domain/transactions';
 import type { JsonValue, MeterVerifier, Ports } from '../ports';
@@ -22,6 +23,7 @@ import { isGenesisOperator } from './genesis';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';
 import { guardNonce } from './nonce-guard';
+import { ReadSetRecorder } from './read-set';
 import { SealedStateStore } from './sealed-store';
 
 export interface EntryPointDependencies {
@@ -79,7 +81,9 @@ export async function runConfidential(
       nowMs: tx.clock.nowMs,
       submitter: { mspId: tx.submitter.mspId, certHash: tx.submitter.certHash },
     });
-    const store = new SealedStateStore(tx.state, { bundle, epoch, txId: tx.clock.txId });
+    // what the call reads through the store and the genesis check goes into the answer's read-set digest
+    const reads = new ReadSetRecorder(tx.state);
+    const store = new SealedStateStore(reads, { bundle, epoch, txId: tx.clock.txId });
     await guardNonce(store, {
       walletPublicKey,
       nonce: body.nonce,
@@ -93,11 +97,11 @@ export async function runConfidential(
       clock: tx.clock,
       events,
       meter: deps.meter,
-      genesis: { isOperator: (callerId) => isGenesisOperator(tx.state, callerId) },
+      genesis: { isOperator: (callerId) => isGenesisOperator(reads, callerId) },
     };
     const result: JsonValue = await dispatch(ports, body.fn, body.args, kind);
     if (kind === 'submit') events.flush(tx.events, tx.clock.txId);
-    return opened.seal({ ok: true, result }, tx.clock.txId);
+    return opened.seal({ ok: true, result, readSet: reads.digest() }, tx.clock.txId);
   } catch (error) {
     const refusal =
       error instanceof EcarError ? error : new EcarError('INTERNAL', 'the transaction failed unexpectedly');

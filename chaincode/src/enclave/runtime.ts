@@ -18,6 +18,11 @@ import type {
 } from '../protocol/confidential/api';
 import { toB64 } from '../protocol/confidential/encoding';
 import type { KeyRecord, KeyWrap, Voucher } from '../protocol/confidential/key-record';
+import {
+  parseKeyStatusChallenge,
+  signKeyStatus,
+  type SignedKeyStatus,
+} from '../protocol/confidential/key-status-statement';
 import { EcarError } from '../protocol/errors';
 import { ocmfMeterVerifier } from '../protocol/ocmf/meter-verifier';
 import type { AttestationProvider } from './attestation-provider';
@@ -166,6 +171,23 @@ export class EnclaveRuntime {
 
   keyStatus(tx: EnclaveTx): Promise<KeyStatus> {
     return this.keys.keyStatus(tx.state);
+  }
+
+  /** attestedKeyStatus: the key status this enclave reads, stated and signed with its identity key. */
+  async attestedKeyStatus(tx: EnclaveTx, challenge: unknown): Promise<SignedKeyStatus> {
+    const checked = parseKeyStatusChallenge(challenge);
+    const keyStatus = await this.keys.keyStatus(tx.state);
+    return signKeyStatus(
+      {
+        channel: tx.channel,
+        chaincode: this.config.chaincode,
+        mspId: this.config.mspId,
+        enclave: this.identity.id,
+        challenge: checked,
+        keyStatus,
+      },
+      this.identity.signing.seed,
+    );
   }
 
   /** pruneNonces: an org admin removes the nonce records of requests expired more than twice the skew ago. */

@@ -125,6 +125,12 @@ export class ConfidentialContract extends Contract {
     return answer(() => runtime().keyStatus(readTx(ctx)));
   }
 
+  @Transaction(false)
+  @Returns('string')
+  attestedKeyStatus(ctx: Context, challenge: string): Promise<string> {
+    return answer(() => runtime().attestedKeyStatus(readTx(ctx), argument(challenge)));
+  }
+
   /** A confidential write: the argument is a request envelope; the answer a sealed response. */
   @Transaction()
   @Returns('string')

@@ -5,6 +5,7 @@ import { CONFIDENTIAL_CONTRACT } from '../../../chaincode/src/protocol/confident
 import { assessEnclaveSet, type AttestationReport } from './enclave-verifier';
 import type { NetworkPort } from './gateway-ports';
 import { publicReads, readOrgsKeyStatus, readOrgsRegistry } from './org-reads';
+import { statementTrustFailures } from './statement-trust';
 
 export interface AttestationTarget {
   readonly network: NetworkPort;
@@ -30,9 +31,10 @@ export async function attestationStatus(
   const contract = target.network.getContract(target.chaincode, CONFIDENTIAL_CONTRACT);
   const read = publicReads(contract);
   // the same reads as the client's trust decision: the key status from a peer of every org
-  const asked = await readOrgsKeyStatus(read);
-  return assessEnclaveSet({
-    channel: target.network.getName(),
+  const channel = target.network.getName();
+  const asked = await readOrgsKeyStatus(read, { channel, chaincode: target.chaincode });
+  const report = assessEnclaveSet({
+    channel,
     chaincode: target.chaincode,
     registry: await readOrgsRegistry(read, asked),
     keyStatus: asked.keyStatus,
@@ -40,4 +42,14 @@ export async function attestationStatus(
     now,
     ...(target.minOrgs === undefined ? {} : { minOrgs: target.minOrgs }),
   });
+  // the signed key status must rest on accepted enclaves of as many orgs as the vouchers
+  const unsigned = statementTrustFailures(asked.statements, report.enclaves, report.requiredOrgs);
+  if (unsigned.length === 0) return report;
+  const untrusted: AttestationReport = {
+    ...report,
+    trusted: false,
+    failures: [...report.failures, ...unsigned],
+  };
+  delete (untrusted as { expiresAt?: string }).expiresAt;
+  return untrusted;
 }

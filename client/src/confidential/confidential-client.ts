@@ -3,6 +3,7 @@
 // checks the enclave's receipt and opens the answer before a write is sent for ordering, and retries
 // read conflicts (MVCC, phantom) only. Every attempt of one call carries the same nonce, so a retry
 // can never execute a call twice, even when a peer lied about the first attempt.
+import { canonicalJson } from '../../../chaincode/src/domain/json';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
@@ -36,8 +37,15 @@ import {
   type PreparedCall,
   type SealingParty,
 } from './request-sealing';
-import { answerError, openAnswer, type RequestContext } from './sealed-answer';
+import {
+  answerError,
+  openAnswer,
+  openVerifiedAnswer,
+  type RequestContext,
+  type VerifiedAnswer,
+} from './sealed-answer';
 import { consumedByEarlierAttempt, isSignedEpochMoved } from './attempts';
+import { requireAttestedStatements, statementTrustFailures } from './statement-trust';
 import { TrustCache } from './trust-cache';
 
 /** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
@@ -80,6 +88,39 @@ export interface ConfidentialLedgerClientOptions {
   readonly keyStatusTtlMs?: number;
   /** The clock for evidence checks and notAfter; default the system clock. */
   readonly clock?: () => Date;
+}
+
+/** Options of one confidential read. */
+export interface EvaluateOptions {
+  /** MSP ids of orgs whose peers must answer the same read from the same state (read-set digest). */
+  readonly confirmOrgs?: readonly string[];
+}
+
+/**
+ * Every confirming org's enclave read the same state and answered the same result as the first.
+ *
+ * @throws EcarError INVALID_STATE (rule read-set-mismatch) naming the first org that differs.
+ */
+function requireSameReads(
+  first: VerifiedAnswer,
+  others: readonly VerifiedAnswer[],
+  orgs: readonly string[],
+): void {
+  others.forEach((answer, i) => {
+    const mspId = orgs[i] ?? '?';
+    const fail = (reason: string): never => {
+      throw new EcarError('INVALID_STATE', `the answer of ${mspId}'s peer ${reason}`, {
+        rule: 'read-set-mismatch',
+        mspId,
+      });
+    };
+    if (first.readSet === undefined || answer.readSet === undefined)
+      fail('cannot be compared: an enclave did not report the state it read');
+    if (answer.readSet !== first.readSet)
+      fail("rests on other state than the gateway peer's (one of them is stale or edited)");
+    if (canonicalJson(answer.result) !== canonicalJson(first.result))
+      fail("differs from the gateway peer's over the same state");
+  });
 }
 
 /**
@@ -149,12 +190,15 @@ export class ConfidentialLedgerClient implements LedgerClient {
   }
 
   /**
-   * The key status from a peer of every org with enclaves (one peer cannot serve a retired epoch),
-   * then the registry, merged from the same orgs, when the cache cannot answer.
+   * The signed key status from a peer of every org with enclaves (one peer cannot serve a retired
+   * epoch, and the gateway cannot forge another org's answer), then the registry, merged from the same
+   * orgs, when the cache cannot answer. The statements must be signed by accepted enclaves of enough
+   * orgs: checked against the cached judgement, and when that does not know a signer (an enclave
+   * registered since), against a fresh one.
    */
   async #verifyKeys(now: Date): Promise<TrustedKeys> {
     const read = publicReads(this.#contract);
-    const asked = await readOrgsKeyStatus(read);
+    const asked = await readOrgsKeyStatus(read, { channel: this.#channel, chaincode: this.#chaincode });
     const basis = {
       channel: this.#channel,
       chaincode: this.#chaincode,
@@ -169,10 +213,12 @@ export class ConfidentialLedgerClient implements LedgerClient {
         asked.orgs,
         cached.enclaves.map((enclave) => enclave.mspId),
       );
-      return cached;
+      if (statementTrustFailures(asked.statements, cached.enclaves, this.#minOrgs).length === 0)
+        return cached;
     }
     const registry = await readOrgsRegistry(read, asked);
     const keys = verifyEnclaveSet({ ...basis, registry, now });
+    requireAttestedStatements(asked.statements, keys.enclaves, this.#minOrgs);
     return this.#cache.store(keys, basis);
   }
 
@@ -204,19 +250,36 @@ export class ConfidentialLedgerClient implements LedgerClient {
   }
 
   /**
-   * Runs a sealed read on one peer's enclave; nothing is ordered.
+   * Runs a sealed read on one peer's enclave; nothing is ordered. With `confirmOrgs`, the same call
+   * also runs on a peer of each named org, and the answer is believed only when every enclave read
+   * the same state (the read-set digest its receipt covers) and gave the same result: a peer serving
+   * stale or edited state to its genuine enclave is then caught, as long as one named org's is not.
    *
-   * @throws as submit, without CONFLICT.
+   * @example
+   * const balance = await ledger.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] });
+   * @throws as submit, without CONFLICT; EcarError INVALID_STATE (rule read-set-mismatch) when the
+   *   orgs' answers rest on different state or one does not report what it read.
    */
-  async evaluate(fn: string, args: LedgerArgs = {}): Promise<JsonValue> {
+  async evaluate(fn: string, args: LedgerArgs = {}, options: EvaluateOptions = {}): Promise<JsonValue> {
     const call = prepareCall(fn, encodeArgValue(args), this.#clock(), this.#lifetimeMs);
+    const orgs = [...new Set(options.confirmOrgs ?? [])];
     return this.#withCurrentKeys(async (keys) => {
-      const { proposal, context } = this.#propose(Confidential.evaluate, call, keys);
-      const bytes = await proposal.evaluate().catch((error: unknown) => {
-        throw answerError(error, context);
-      });
-      return openAnswer(bytes, context);
+      const [first, ...others] = await Promise.all([
+        this.#evaluateOn(call, keys),
+        ...orgs.map((mspId) => this.#evaluateOn(call, keys, mspId)),
+      ]);
+      if (orgs.length > 0) requireSameReads(first, others, orgs);
+      return first.result;
     });
+  }
+
+  /** One sealed evaluation on the gateway's pick of peer, or on a peer of `mspId`. */
+  async #evaluateOn(call: PreparedCall, keys: TrustedKeys, mspId?: string): Promise<VerifiedAnswer> {
+    const { proposal, context } = this.#propose(Confidential.evaluate, call, keys, mspId);
+    const bytes = await proposal.evaluate().catch((error: unknown) => {
+      throw answerError(error, context);
+    });
+    return openVerifiedAnswer(bytes, context);
   }
 
   /**
@@ -273,9 +336,13 @@ export class ConfidentialLedgerClient implements LedgerClient {
     entryPoint: string,
     call: PreparedCall,
     keys: TrustedKeys,
+    mspId?: string,
   ): { proposal: ReturnType<ContractPort['newProposal']>; context: RequestContext } {
     const sealed = sealCall(this.#party(), call, keys);
-    const proposal = this.#contract.newProposal(entryPoint, { arguments: [sealed.envelopeText] });
+    const proposal = this.#contract.newProposal(entryPoint, {
+      arguments: [sealed.envelopeText],
+      ...(mspId === undefined ? {} : { endorsingOrganizations: [mspId] }),
+    });
     const txId = proposal.getTransactionId();
     this.#lastTransactionId = txId;
     return { proposal, context: sealed.contextFor(txId) };

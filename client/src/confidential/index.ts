@@ -4,6 +4,7 @@ export {
   ConfidentialLedgerClient,
   DEFAULT_REQUEST_LIFETIME_MS,
   type ConfidentialLedgerClientOptions,
+  type EvaluateOptions,
   type WalletKey,
 } from './confidential-client';
 export {

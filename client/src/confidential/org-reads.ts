@@ -1,13 +1,23 @@
 // Reads the key status and the registry from a peer of every org that has enclaves (DESIGN 5.7), so
 // one peer serving a retired epoch from stale or edited state cannot make the client seal to it, and
 // an org that does not answer fails the trust decision closed instead of leaving it to fewer peers.
+// Each org's key status comes with its enclave's statement, signed by the enclave's identity key and
+// bound to a fresh challenge: the gateway peer that relays the other orgs' answers cannot forge,
+// replay, misroute or mix them (key-status-statement.ts; statement-trust.ts judges the signers).
 import { canonicalJson } from '../../../chaincode/src/domain/json';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
 import {
   Confidential,
   type KeyStatus,
   type RegistryRecord,
 } from '../../../chaincode/src/protocol/confidential/api';
+import {
+  keyStatusDigest,
+  newKeyStatusChallenge,
+  parseKeyStatusStatement,
+  statementFailures,
+  type KeyStatusStatement,
+} from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { decodeResult, toLedgerError } from '../fabric/ledger-client';
 import type { ContractPort } from './gateway-ports';
@@ -18,16 +28,21 @@ import { EnclaveTrustError, type TrustFailure } from './trust-error';
  * Reads one public record of the confidential contract: on a peer of `mspId` (fabric-gateway:
  * `endorsingOrganizations: [mspId]` with evaluate), or on the peer the gateway picks when undefined.
  */
-export type PublicRead = (name: string, mspId?: string) => Promise<JsonValue>;
+export type PublicRead = (name: string, mspId?: string, args?: readonly string[]) => Promise<JsonValue>;
 
 /** PublicRead over the 'confidential' contract of a gateway (or anything shaped like one). */
 export function publicReads(contract: ContractPort): PublicRead {
-  return async (name, mspId) => {
+  return async (name, mspId, args = []) => {
     try {
       const bytes =
         mspId === undefined
-          ? await contract.evaluateTransaction(name)
-          : await contract.newProposal(name, { endorsingOrganizations: [mspId] }).evaluate();
+          ? await contract.evaluateTransaction(name, ...args)
+          : await contract
+              .newProposal(name, {
+                endorsingOrganizations: [mspId],
+                ...(args.length === 0 ? {} : { arguments: [...args] }),
+              })
+              .evaluate();
       return decodeResult(bytes);
     } catch (error) {
       throw toLedgerError(error);
@@ -41,6 +56,17 @@ export interface OrgsKeyStatus {
   readonly keyStatus: KeyStatus;
   /** The registry the orgs were taken from (the gateway's answer). */
   readonly registry: readonly RegistryRecord[];
+  /**
+   * One statement per asked org, each signed by the enclave it names and bound to this read's
+   * challenge; whether those enclaves are attested is judged with the registry (statement-trust.ts).
+   */
+  readonly statements: readonly KeyStatusStatement[];
+}
+
+/** Where the statements must come from: the deployment the client seals to. */
+export interface StatementScope {
+  readonly channel: string;
+  readonly chaincode: string;
 }
 
 interface OrgAnswer<T> {
@@ -76,6 +102,7 @@ async function askEveryOrg<T>(
   const answers: OrgAnswer<T>[] = [];
   settled.forEach((outcome, i) => {
     if (outcome.status === 'fulfilled') answers.push(outcome.value);
+    else if (outcome.reason instanceof EnclaveTrustError) failures.push(...outcome.reason.failures);
     else failures.push(unanswered(orgs[i] ?? '?', what, outcome.reason));
   });
   if (failures.length > 0) throw new EnclaveTrustError(failures);
@@ -83,24 +110,34 @@ async function askEveryOrg<T>(
 }
 
 /**
- * The current key status as the orgs' peers serve it: the highest epoch any org names, with the wraps
- * and vouchers of every answer at that epoch. A peer behind (a lower epoch) is outvoted by the record
- * the others publish; a record after the highest current epoch, or two different records of the
- * current epoch, fail closed (stale or edited state hides a successor or swaps the keys).
+ * The current key status as the orgs' peers serve it: every org must name the same current epoch and
+ * serve the same key record of it, and none may hold a record after it. Any disagreement fails
+ * closed (a peer behind, stale or edited state, or a gateway mixing answers of different reads); the
+ * wraps and vouchers of the answers are merged (each is verified on its own).
  *
  * @throws EnclaveTrustError KEYS_UNAVAILABLE naming each org whose answer disagreed.
  */
 export function currentKeyStatus(answers: readonly OrgAnswer<KeyStatus>[]): KeyStatus {
   const epoch = Math.max(0, ...answers.map((answer) => answer.value.currentEpoch));
-  const atEpoch = answers.filter((answer) => answer.value.currentEpoch === epoch);
   const recordOf = (status: KeyStatus): KeyStatus['records'][number] | undefined =>
     status.records.find((record) => record.epoch === epoch);
-  const reference = atEpoch.map((answer) => recordOf(answer.value)).find((record) => record !== undefined);
+  const reference = answers.map((answer) => recordOf(answer.value)).find((record) => record !== undefined);
   const failures: TrustFailure[] = [];
   for (const { mspId, value } of answers) {
     const fail = (reason: string): void => {
-      failures.push({ code: 'KEYS_UNAVAILABLE', subject: `key status from ${mspId}`, reason, mspId });
+      failures.push({
+        code: 'KEYS_UNAVAILABLE',
+        subject: `key status from ${mspId}`,
+        reason,
+        mspId,
+        rule: 'epoch-agreement',
+      });
     };
+    if (value.currentEpoch !== epoch) {
+      fail(
+        `its peer names epoch ${value.currentEpoch} as current, another org's names epoch ${epoch}: the client seals only to an epoch every org agrees on (a peer behind catches up within blocks; try again)`,
+      );
+    }
     const successor = value.records.find((record) => record.epoch > epoch);
     if (successor !== undefined) {
       fail(
@@ -115,9 +152,9 @@ export function currentKeyStatus(answers: readonly OrgAnswer<KeyStatus>[]): KeyS
   if (failures.length > 0) throw new EnclaveTrustError(failures);
   return {
     currentEpoch: epoch,
-    records: union(atEpoch.flatMap((answer) => answer.value.records)).sort((a, b) => a.epoch - b.epoch),
-    wraps: union(atEpoch.flatMap((answer) => answer.value.wraps)),
-    vouchers: union(atEpoch.flatMap((answer) => answer.value.vouchers)),
+    records: union(answers.flatMap((answer) => answer.value.records)).sort((a, b) => a.epoch - b.epoch),
+    wraps: union(answers.flatMap((answer) => answer.value.wraps)),
+    vouchers: union(answers.flatMap((answer) => answer.value.vouchers)),
   };
 }
 
@@ -129,18 +166,68 @@ function union<T>(items: readonly T[]): T[] {
 }
 
 /**
- * Reads the registry on the gateway, then the key status on a peer of every org that has enclaves.
+ * One org's signed key status: the statement must be signed by the enclave it names, answer this
+ * read's challenge, come from an enclave of the org asked, cover exactly the key status served with
+ * it, and see no record after its current epoch.
  *
- * @throws EnclaveTrustError naming an org that did not answer or disagreed; the gateway's own error
- *   (EcarError / GatewayError) when the registry cannot be read.
+ * @throws EnclaveTrustError KEYS_UNAVAILABLE (rule key-status-statement) naming every reason.
  */
-export async function readOrgsKeyStatus(read: PublicRead): Promise<OrgsKeyStatus> {
+export function checkedKeyStatus(
+  value: JsonValue,
+  expected: StatementScope & Readonly<{ mspId: string; challenge: string }>,
+): { keyStatus: KeyStatus; statement: KeyStatusStatement } {
+  const fail = (reasons: readonly string[]): EnclaveTrustError =>
+    new EnclaveTrustError(
+      reasons.map((reason) => ({
+        code: 'KEYS_UNAVAILABLE',
+        subject: `signed key status from ${expected.mspId}`,
+        reason,
+        mspId: expected.mspId,
+        rule: 'key-status-statement',
+      })),
+    );
+  const answer =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {};
+  if (answer.v !== 1) throw fail(['the answer is not a signed key status (v1)']);
+  const { keyStatus: rawStatus = null, statement: rawStatement, sig } = answer;
+  let keyStatus: KeyStatus;
+  let statement: KeyStatusStatement;
+  try {
+    keyStatus = parseKeyStatus(rawStatus);
+    statement = parseKeyStatusStatement(rawStatement);
+  } catch (error) {
+    throw fail([error instanceof EcarError ? error.reason : 'the answer cannot be read']);
+  }
+  const reasons = statementFailures(statement, typeof sig === 'string' ? sig : '', {
+    ...expected,
+    keyStatusHash: keyStatusDigest(rawStatus),
+    currentEpoch: keyStatus.currentEpoch,
+  });
+  if (reasons.length > 0) throw fail(reasons);
+  return { keyStatus, statement };
+}
+
+/**
+ * Reads the registry on the gateway, then the signed key status on a peer of every org that has
+ * enclaves, all under one fresh challenge.
+ *
+ * @throws EnclaveTrustError naming an org that did not answer, answered with a statement that does
+ *   not verify, or disagreed; the gateway's own error (EcarError / GatewayError) when the registry
+ *   cannot be read.
+ */
+export async function readOrgsKeyStatus(read: PublicRead, scope: StatementScope): Promise<OrgsKeyStatus> {
   const registry = parseRegistryRecords(await read(Confidential.enclaves));
   const orgs = enclaveOrgs(registry);
-  const answers = await askEveryOrg(orgs, 'key status', async (mspId) =>
-    parseKeyStatus(await read(Confidential.keyStatus, mspId)),
+  const challenge = newKeyStatusChallenge();
+  const answers = await askEveryOrg(orgs, 'signed key status', async (mspId) =>
+    checkedKeyStatus(await read(Confidential.attestedKeyStatus, mspId, [challenge]), {
+      ...scope,
+      mspId,
+      challenge,
+    }),
   );
-  return { orgs, registry, keyStatus: currentKeyStatus(answers) };
+  const keyStatus = currentKeyStatus(answers.map(({ mspId, value }) => ({ mspId, value: value.keyStatus })));
+  return { orgs, registry, keyStatus, statements: answers.map((answer) => answer.value.statement) };
 }
 
 /**

@@ -28,6 +28,22 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  *   the enclave's own code when it answered with a sealed refusal.
  */
 export function openAnswer(bytes: Uint8Array, context: RequestContext): JsonValue {
+  return openVerifiedAnswer(bytes, context).result;
+}
+
+/** What an enclave answered, receipt checked: the result and the digest of the state it read. */
+export interface VerifiedAnswer {
+  readonly result: JsonValue;
+  /** Absent from an enclave that does not report its read set. */
+  readonly readSet?: string;
+}
+
+/**
+ * openAnswer with the read-set digest the receipt covers.
+ *
+ * @throws as openAnswer.
+ */
+export function openVerifiedAnswer(bytes: Uint8Array, context: RequestContext): VerifiedAnswer {
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -37,7 +53,8 @@ export function openAnswer(bytes: Uint8Array, context: RequestContext): JsonValu
     });
   }
   const payload = openResponse(text, context);
-  if (payload.ok) return payload.result;
+  if (payload.ok)
+    return { result: payload.result, ...(payload.readSet === undefined ? {} : { readSet: payload.readSet }) };
   throw refusalError(payload, context.txId);
 }
 

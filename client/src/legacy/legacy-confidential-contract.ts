@@ -258,7 +258,7 @@ function qualified(contract: LegacyContract, name: string): string {
 
 /**
  * The legacy contract as the fabric-gateway client's ContractPort, for the public reads the trust
- * decision needs (listEnclaves, keyStatus); it refuses everything else. A read aimed at one org
+ * decision needs (listEnclaves, attestedKeyStatus); it refuses everything else. A read aimed at one org
  * (`endorsingOrganizations: [mspId]`) is sent straight to that org's peers (fabric-network's own
  * evaluate ignores the endorsing orgs) and answered by the first of them that succeeds.
  */
@@ -278,11 +278,15 @@ function readOnlyView<E, C, I extends LegacyIdentityContext<I>>(
     submitTransaction: () => Promise.reject(refusal()),
     newProposal: (name, options) => {
       const [mspId, ...others] = options?.endorsingOrganizations ?? [];
-      if (mspId === undefined || others.length > 0 || (options?.arguments ?? []).length > 0) throw refusal();
+      const args = options?.arguments ?? [];
+      // only the signed key status takes an argument (the client's challenge)
+      const allowed = args.length === 0 || (name === Confidential.attestedKeyStatus && args.length === 1);
+      if (mspId === undefined || others.length > 0 || !allowed) throw refusal();
+      const text = args.map((arg) => (typeof arg === 'string' ? arg : Buffer.from(arg).toString('utf8')));
       const proposal = newLegacyProposal(network);
       return {
         getTransactionId: () => proposal.transactionId,
-        evaluate: () => readOnOrg(network, contract, proposal, name, mspId),
+        evaluate: () => readOnOrg(network, contract, proposal, name, mspId, text),
         endorse: () => Promise.reject(refusal()),
       };
     },
@@ -297,12 +301,13 @@ async function readOnOrg<E, C, I extends LegacyIdentityContext<I>>(
   proposal: LegacyProposal<I>,
   name: string,
   mspId: string,
+  args: string[],
 ): Promise<Uint8Array> {
   const { answers } = await sendProposal(
     network,
     contract.chaincodeId,
     proposal,
-    { fcn: qualified(contract, name), args: [] },
+    { fcn: qualified(contract, name), args },
     mspId,
   );
   const ok = answers.responses.find((answer) => answer.response.status === 200);

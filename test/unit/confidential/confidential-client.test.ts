@@ -4,13 +4,14 @@
 import { expect } from 'chai';
 import { StatusCode, type Network } from '@hyperledger/fabric-gateway';
 import { Confidential } from '../../../chaincode/src/protocol/confidential/api';
-import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
+import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   MAX_REQUEST_LIFETIME_MS,
   PROTOCOL_VERSION,
   sealResponse,
   submitterBinding,
 } from '../../../chaincode/src/protocol/confidential/envelope';
+import { signKeyStatus } from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
@@ -35,11 +36,11 @@ import {
 } from '../../support/fake-confidential-network';
 
 const wallet = signingKeyPair();
-/** One verification's reads: the registry on the gateway, then the key status on each org's peer. */
+/** One verification's reads: the registry on the gateway, then the signed key status on each org's peer. */
 const KEY_STATUS_READS = [
   Confidential.enclaves,
-  `${Confidential.keyStatus}@Org1MSP`,
-  `${Confidential.keyStatus}@Org2MSP`,
+  `${Confidential.attestedKeyStatus}@Org1MSP`,
+  `${Confidential.attestedKeyStatus}@Org2MSP`,
 ];
 /** ... and, when the cache cannot answer, the registry on each org's peer. */
 const REGISTRY_READS = [`${Confidential.enclaves}@Org1MSP`, `${Confidential.enclaves}@Org2MSP`];
@@ -309,8 +310,19 @@ describe('ConfidentialLedgerClient', () => {
     const rotated = rotatedFixture(fixture);
     const retiredBox = fixture.record.boxPublicKey;
 
-    it("seals to the current epoch when org1's peer serves the retired epoch and org2's the current one", async () => {
+    it("fails closed when org1's peer serves the retired epoch and org2's the current one: no epoch the orgs disagree on", async () => {
       const { network, client } = setup({ orgKeyStatus: { Org1MSP: fixture.keyStatus } }, {}, rotated);
+      const error = await trustRejection(client.evaluate('getBalance', {}));
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(error.failures.map((f) => [f.mspId, f.rule])).to.deep.equal([['Org1MSP', 'epoch-agreement']]);
+      expect(error.failures[0]?.reason)
+        .to.contain('names epoch 1 as current, another org')
+        .and.contain('epoch 2');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('seals to the new epoch once every org names it', async () => {
+      const { network, client } = setup({}, {}, rotated);
       await client.evaluate('getBalance', {});
       expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([2]);
       const keys = await client.trustedKeys();
@@ -330,7 +342,8 @@ describe('ConfidentialLedgerClient', () => {
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
       const [failure] = error.failures;
       expect(failure?.mspId).to.equal('Org2MSP');
-      expect(failure?.reason).to.contain('key record of epoch 2, after epoch 1');
+      expect(failure?.rule).to.equal('key-status-statement');
+      expect(failure?.reason).to.contain('reads a key record after epoch 1');
       expect(network.requests).to.deep.equal([]);
       expect(client.lastTransactionId).to.equal(undefined);
     });
@@ -371,7 +384,7 @@ describe('ConfidentialLedgerClient', () => {
       const { network, client } = setup({ gatewayRegistry: org1 === undefined ? [] : [org1] });
       const error = await trustRejection(client.evaluate('a', {}));
       expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
-      expect(network.reads).to.not.include(`${Confidential.keyStatus}@Org2MSP`);
+      expect(network.reads).to.not.include(`${Confidential.attestedKeyStatus}@Org2MSP`);
       expect(network.requests).to.deep.equal([]);
     });
 
@@ -387,6 +400,183 @@ describe('ConfidentialLedgerClient', () => {
       const error = await trustRejection(client.evaluate('b', {}));
       expect(error.failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
       expect(network.requests).to.deep.equal([]);
+    });
+  });
+
+  describe('trustedKeys against a lying gateway (signed key status)', () => {
+    const rotated = rotatedFixture(fixture);
+    type Relay = NonNullable<FakeEnclaveOptions['relaySignedKeyStatus']>[string];
+
+    /** The gateway lies about Org2MSP's answer only; Org1MSP's (its own org's) is relayed as it is. */
+    async function lieAboutOrg2(
+      relay: Relay,
+      data: ConfidentialFixture = fixture,
+    ): Promise<{ error: EnclaveTrustError; network: FakeConfidentialNetwork }> {
+      const { network, client } = setup({ relaySignedKeyStatus: { Org2MSP: relay } }, {}, data);
+      const error = await trustRejection(client.evaluate('getBalance', {}));
+      return { error, network };
+    }
+
+    const org2Reasons = (error: EnclaveTrustError): string[] =>
+      error.failures.filter((f) => f.mspId === 'Org2MSP').map((f) => f.reason);
+
+    it("refuses a statement the gateway altered (another epoch in org2's statement): the signature no longer verifies", async () => {
+      const { error, network } = await lieAboutOrg2(
+        (genuine) => ({
+          ...genuine,
+          statement: { ...genuine.statement, currentEpoch: 1 },
+          keyStatus: fixture.keyStatus,
+        }),
+        rotated,
+      );
+      expect(error.code).to.equal('KEYS_UNAVAILABLE');
+      expect(error.failures[0]?.rule).to.equal('key-status-statement');
+      expect(org2Reasons(error).join('; ')).to.contain('signature does not verify');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('refuses a genuine statement served with another key status (the retired one): altered in transit', async () => {
+      const { error } = await lieAboutOrg2(
+        (genuine) => ({ ...genuine, keyStatus: fixture.keyStatus }),
+        rotated,
+      );
+      expect(org2Reasons(error).join('; ')).to.contain('not the one the enclave signed');
+    });
+
+    it("refuses org2's genuine statement of an earlier read (a replay of the retired epoch)", async () => {
+      const captured: unknown[] = [];
+      const before = setup({
+        relaySignedKeyStatus: {
+          Org2MSP: (genuine) => {
+            captured.push(genuine);
+            return genuine;
+          },
+        },
+      });
+      await before.client.evaluate('a', {});
+      const [old] = captured;
+      // the keys rotated since; the gateway serves org2's statement of epoch 1 from the earlier read
+      const { error, network } = await lieAboutOrg2(() => old, rotated);
+      expect(org2Reasons(error).join('; ')).to.contain('another challenge (a replayed statement)');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("refuses org1's enclave answering the read aimed at org2 (all targeted reads routed to one org)", async () => {
+      const org1 = fixture.enclaves.find((e) => e.mspId === 'Org1MSP');
+      if (org1 === undefined) throw new Error('fixture: no enclave of Org1MSP');
+      const { error } = await lieAboutOrg2((genuine, challenge) =>
+        signKeyStatus(
+          {
+            channel: genuine.statement.channel,
+            chaincode: genuine.statement.chaincode,
+            mspId: 'Org1MSP',
+            enclave: org1.id,
+            challenge,
+            keyStatus: genuine.keyStatus,
+          },
+          org1.signing.seed,
+        ),
+      );
+      expect(org2Reasons(error).join('; ')).to.contain('not of Org2MSP (a misrouted read)');
+    });
+
+    it('refuses a well-signed statement for org2 by an enclave key that is not in the registry', async () => {
+      const rogue = signingKeyPair();
+      const { error, network } = await lieAboutOrg2((genuine, challenge) =>
+        signKeyStatus(
+          {
+            channel: genuine.statement.channel,
+            chaincode: genuine.statement.chaincode,
+            mspId: 'Org2MSP',
+            enclave: toHex(rogue.publicKey),
+            challenge,
+            keyStatus: genuine.keyStatus,
+          },
+          rogue.seed,
+        ),
+      );
+      const failure = error.failures.find((f) => f.enclave === toHex(rogue.publicKey));
+      expect(failure?.reason).to.contain('not in the registry you verified');
+      expect(error.message).to.contain('signed the key status, the policy needs 2');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it('refuses the rogue signer on the cached path too: a verified epoch is not reused for it', async () => {
+      const cache = new TrustCache();
+      await setup({}, { trustCache: cache }).client.evaluate('a', {});
+      const rogue = signingKeyPair();
+      const { network, client } = setup(
+        {
+          relaySignedKeyStatus: {
+            Org2MSP: (genuine, challenge) =>
+              signKeyStatus(
+                {
+                  ...genuine.statement,
+                  enclave: toHex(rogue.publicKey),
+                  challenge,
+                  keyStatus: genuine.keyStatus,
+                },
+                rogue.seed,
+              ),
+          },
+        },
+        { trustCache: cache },
+      );
+      const error = await trustRejection(client.evaluate('b', {}));
+      expect(error.failures.map((f) => f.rule)).to.include('key-status-statement');
+      expect(network.requests).to.deep.equal([]);
+    });
+
+    it("refuses an unsigned key status where org2's signed one was asked for", async () => {
+      const { error } = await lieAboutOrg2((genuine) => genuine.keyStatus);
+      expect(org2Reasons(error).join('; ')).to.contain('not a signed key status');
+    });
+  });
+
+  describe('evaluate with confirmOrgs (read-set digests)', () => {
+    const digest = (c: string): string => c.repeat(64);
+
+    it("runs the same call on the named org's peer and answers when both enclaves read the same state", async () => {
+      const { network, client } = setup({ readSet: () => digest('a') });
+      const answer = await client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] });
+      expect(answer).to.deep.equal({ fn: 'getBalance', args: {} });
+      expect(network.requests.map((r) => r.org)).to.deep.equal([undefined, 'Org2MSP']);
+      // one call, one nonce: a confirmation is the same read, not a second call
+      expect(network.requests[1]?.body.nonce).to.equal(network.requests[0]?.body.nonce);
+    });
+
+    it('throws INVALID_STATE (read-set-mismatch) naming the org whose enclave read other state', async () => {
+      const { client } = setup({ readSet: (org) => digest(org === 'Org2MSP' ? 'b' : 'a') });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.code).to.equal('INVALID_STATE');
+      expect(error.details).to.include({ rule: 'read-set-mismatch', mspId: 'Org2MSP' });
+      expect(error.reason).to.contain('other state');
+    });
+
+    it('throws INVALID_STATE when an enclave does not report what it read (nothing to compare)', async () => {
+      const { client } = setup({ readSet: (org) => (org === undefined ? digest('a') : undefined) });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.details.rule).to.equal('read-set-mismatch');
+      expect(error.reason).to.contain('did not report');
+    });
+
+    it('throws INVALID_STATE when the results differ over the same read set', async () => {
+      let calls = 0;
+      const { client } = setup({
+        readSet: () => digest('a'),
+        handler: () => {
+          calls += 1;
+          return { balance: calls };
+        },
+      });
+      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      expect(error.reason).to.contain('differs');
+    });
+
+    it('asks nobody else without confirmOrgs', async () => {
+      const { network, client } = setup({ readSet: () => digest('a') });
+      await client.evaluate('getBalance', {});
+      expect(network.requests.map((r) => r.org)).to.deep.equal([undefined]);
     });
   });
 

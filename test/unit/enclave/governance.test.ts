@@ -415,6 +415,7 @@ describe('governance', () => {
       // approved rotation, to enclaves judged no earlier than that approval
       expect(evaluates.sort()).to.deep.equal(
         [
+          Confidential.attestedKeyStatus,
           Confidential.createKeys,
           Confidential.enclaves,
           Confidential.evaluate,

@@ -19,6 +19,7 @@ import {
   type ResponsePayload,
 } from '../../../chaincode/src/protocol/confidential/envelope';
 import { sha256 } from '../../../chaincode/src/protocol/confidential/primitives';
+import { signKeyStatus } from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import type {
   LegacyBroadcastResponse,
@@ -193,7 +194,7 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
         if (built === undefined) throw new Error('fake: send before build');
         const { identity, fcn, args } = built;
         const targets = request.targets ?? [];
-        const records = targets.map((peer) => this.#publicRecord(peer, fcn));
+        const records = targets.map((peer) => this.#publicRecord(peer, chaincode, fcn, args));
         if (records.every((record) => record !== undefined)) return { errors: [], responses: records };
         this.steps.push({ kind: 'endorse', txId: identity.transactionId });
         const responses = targets.map((peer) =>
@@ -238,18 +239,36 @@ export class FakeLegacyNetwork implements LegacyNetwork<FakePeer, FakeOrderer, F
   }
 
   /** A peer's answer to a public read of the confidential contract (keyStatus, listEnclaves), if it is one. */
-  #publicRecord(peer: FakePeer, fcn: string): LegacyEndorsementResponse | undefined {
+  #publicRecord(
+    peer: FakePeer,
+    chaincode: string,
+    fcn: string,
+    args: readonly string[],
+  ): LegacyEndorsementResponse | undefined {
     const name = fcn.slice(`${CONFIDENTIAL_CONTRACT}:`.length);
+    const keyStatus = peer.keyStatus ?? this.#fixture.keyStatus;
     const value =
-      fcn === `${CONFIDENTIAL_CONTRACT}:${Confidential.keyStatus}`
-        ? (peer.keyStatus ?? this.#fixture.keyStatus)
-        : fcn === `${CONFIDENTIAL_CONTRACT}:${Confidential.enclaves}`
-          ? this.#fixture.registry
-          : undefined;
+      name === Confidential.keyStatus
+        ? keyStatus
+        : name === Confidential.attestedKeyStatus
+          ? this.#signedKeyStatus(peer, chaincode, keyStatus, args[0] ?? '')
+          : name === Confidential.enclaves
+            ? this.#fixture.registry
+            : undefined;
     if (value === undefined) return undefined;
     this.reads.push(`${name}@${peer.mspid}`);
     const payload = json(value);
     return { connection: { name: peer.name }, response: { status: 200, message: '', payload }, payload };
+  }
+
+  /** What the enclave of the peer's org signs: the key status its peer serves, bound to the challenge. */
+  #signedKeyStatus(peer: FakePeer, chaincode: string, keyStatus: KeyStatus, challenge: string): unknown {
+    const enclave = this.#fixture.enclaves.find((e) => e.mspId === peer.mspid);
+    if (enclave === undefined) throw new Error(`fake: ${peer.mspid} runs no enclave`);
+    return signKeyStatus(
+      { channel: CHANNEL, chaincode, mspId: peer.mspid, enclave: enclave.id, challenge, keyStatus },
+      enclave.signing.seed,
+    );
   }
 
   /** One peer's enclave: the real protocol functions on the envelope, answer sealed with a receipt. */

@@ -248,7 +248,7 @@ describe('LegacyConfidentialContract', () => {
       await a.ledger.evaluate('getBalance', {});
       await b.ledger.evaluate('getBalance', {});
       await a.ledger.evaluate('getBalance', {});
-      const keyStatusOfEachOrg = ['listEnclaves', 'keyStatus@Org1MSP', 'keyStatus@Org2MSP'];
+      const keyStatusOfEachOrg = ['listEnclaves', 'attestedKeyStatus@Org1MSP', 'attestedKeyStatus@Org2MSP'];
       const registryOfEachOrg = ['listEnclaves@Org1MSP', 'listEnclaves@Org2MSP'];
       expect(a.network.reads).to.deep.equal([
         ...keyStatusOfEachOrg,
@@ -263,7 +263,7 @@ describe('LegacyConfidentialContract', () => {
   });
 
   describe('trustedKeys across orgs', () => {
-    it("asks each org's peer directly and seals to the current epoch when org1's peer serves the retired one", async () => {
+    it("asks each org's peer directly and fails closed when org1's peer serves the retired epoch", async () => {
       const retired = fixture();
       const rotated = rotatedFixture(retired);
       const { network, ledger } = setup({
@@ -273,9 +273,18 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP' },
         ],
       });
+      const error = await rejection(ledger.evaluate('getBalance', {}));
+      expect(error).to.be.instanceOf(EnclaveTrustError);
+      expect((error as EnclaveTrustError).failures.map((f) => f.mspId)).to.deep.equal(['Org1MSP']);
+      expect(network.requests).to.deep.equal([]);
+      expect(network.reads).to.include.members(['attestedKeyStatus@Org1MSP', 'attestedKeyStatus@Org2MSP']);
+    });
+
+    it('seals to the current epoch with signed key statuses of both orgs', async () => {
+      const rotated = rotatedFixture(fixture());
+      const { network, ledger } = setup({ fixture: rotated });
       await ledger.evaluate('getBalance', {});
       expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([rotated.epoch]);
-      expect(network.reads).to.include.members(['keyStatus@Org1MSP', 'keyStatus@Org2MSP']);
     });
 
     it('fails closed naming an org that has enclaves but no peer discovery knows', async () => {

@@ -55,6 +55,12 @@ export const Confidential = {
   recordVoucher: 'recordVoucher',
   /** evaluate () → KeyStatus */
   keyStatus: 'keyStatus',
+  /**
+   * evaluate (challenge, base64 of 16..64 random bytes) → SignedKeyStatus: the key status and the
+   * answering enclave's statement on it, bound to the challenge and signed by its attested identity
+   * key (key-status-statement.ts), so a gateway relaying it cannot forge another org's answer.
+   */
+  attestedKeyStatus: 'attestedKeyStatus',
   /** submit () → {removed, buckets, next}: an org admin removes nonce records of expired requests. */
   pruneNonces: 'pruneNonces',
   /** submit (request envelope) → sealed response (see envelope.ts) */

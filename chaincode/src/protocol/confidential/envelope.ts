@@ -274,7 +274,15 @@ export function checkRequestBinding(
 
 /** The answer inside the sealed response. */
 export type ResponsePayload =
-  | { readonly ok: true; readonly result: JsonValue }
+  | {
+      readonly ok: true;
+      readonly result: JsonValue;
+      /**
+       * SHA-256 (hex) of the state keys and sealed values the enclave read for this answer, in call
+       * order (enclave/read-set.ts): two orgs' answers to one read over the same state carry the same.
+       */
+      readonly readSet?: string;
+    }
   | {
       readonly ok: false;
       readonly code: string;
@@ -395,7 +403,12 @@ export function openResponse(
     'response payload',
     'ENVELOPE_INVALID',
   );
-  if (payload.ok === true && 'result' in payload) return { ok: true, result: payload.result as JsonValue };
+  if (payload.ok === true && 'result' in payload) {
+    const { readSet } = payload;
+    if (readSet !== undefined && (typeof readSet !== 'string' || !/^[0-9a-f]{64}$/.test(readSet)))
+      throw new EcarError('ENVELOPE_INVALID', 'response read-set digest is not 32 bytes of hex');
+    return { ok: true, result: payload.result as JsonValue, ...(readSet === undefined ? {} : { readSet }) };
+  }
   if (payload.ok === false && typeof payload.code === 'string' && typeof payload.message === 'string') {
     const details = parseDetails(payload.details);
     return {
