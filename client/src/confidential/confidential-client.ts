@@ -3,6 +3,7 @@
 // checks the enclave's receipt and opens the answer before a write is sent for ordering, and retries
 // read conflicts (MVCC, phantom) only. Every attempt of one call carries the same nonce, so a retry
 // can never execute a call twice, even when a peer lied about the first attempt.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson } from '../../../chaincode/src/domain/json';
 import type { JsonValue } from '../../../chaincode/src/ports';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
@@ -28,7 +29,13 @@ import {
 import { commitWithRetry, retryPolicy, type CommitOutcome, type RetryPolicy } from '../fabric/commit-retry';
 import { DEFAULT_MIN_ORGS, verifyEnclaveSet, type TrustedKeys } from './enclave-verifier';
 import type { ContractPort, NetworkPort } from './gateway-ports';
-import { publicReads, readOrgsKeyStatus, readOrgsRegistry, requireOrgsAsked } from './org-reads';
+import {
+  publicReads,
+  readOrgsKeyStatus,
+  readOrgsRegistry,
+  requireOrgsAsked,
+  type OrgsKeyStatus,
+} from './org-reads';
 import {
   encodeArgValue,
   prepareCall,
@@ -47,6 +54,10 @@ import {
 import { consumedByEarlierAttempt, isSignedEpochMoved } from './attempts';
 import { requireAttestedStatements, statementTrustFailures } from './statement-trust';
 import { TrustCache } from './trust-cache';
+import { EnclaveTrustError } from './trust-error';
+
+/** Reads of the key status again while the orgs' peers disagree on the epoch (one may be a block behind). */
+const KEY_STATUS_LAG_RETRIES = 5;
 
 /** The wallet's Ed25519 key pair: signs every request (the wallet store is a separate concern). */
 export type WalletKey = SigningKeyPair;
@@ -198,7 +209,7 @@ export class ConfidentialLedgerClient implements LedgerClient {
    */
   async #verifyKeys(now: Date): Promise<TrustedKeys> {
     const read = publicReads(this.#contract);
-    const asked = await readOrgsKeyStatus(read, { channel: this.#channel, chaincode: this.#chaincode });
+    const asked = await this.#keyStatusOnceOrgsAgree(read);
     const basis = {
       channel: this.#channel,
       chaincode: this.#chaincode,
@@ -220,6 +231,27 @@ export class ConfidentialLedgerClient implements LedgerClient {
     const keys = verifyEnclaveSet({ ...basis, registry, now });
     requireAttestedStatements(asked.statements, keys.enclaves, this.#minOrgs);
     return this.#cache.store(keys, basis);
+  }
+
+  /**
+   * The orgs' signed key status, read again while they disagree only on the epoch: right after a
+   * rotation a peer of one org may not have committed the block yet. The waits double from the retry
+   * delay (about 5 s in all by default); a peer that keeps naming another epoch still fails closed.
+   */
+  async #keyStatusOnceOrgsAgree(read: ReturnType<typeof publicReads>): Promise<OrgsKeyStatus> {
+    const scope = { channel: this.#channel, chaincode: this.#chaincode };
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await readOrgsKeyStatus(read, scope);
+      } catch (error) {
+        const lagging =
+          error instanceof EnclaveTrustError &&
+          error.failures.length > 0 &&
+          error.failures.every((failure) => failure.rule === 'epoch-agreement');
+        if (!lagging || retry >= KEY_STATUS_LAG_RETRIES) throw error;
+        await sleep(this.#retry.retryDelayMs * 2 ** retry);
+      }
+    }
   }
 
   /**

@@ -106,6 +106,7 @@ export class LegacyConfidentialContract<E, C, I extends LegacyIdentityContext<I>
       // this adapter has no resend on a stale-epoch refusal, so it reads the key status every call
       keyStatusTtlMs: 0,
       ...(options.minOrgs === undefined ? {} : { minOrgs: options.minOrgs }),
+      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       ...(options.trustCache === undefined ? {} : { trustCache: options.trustCache }),
     });
     this.#lifetimeMs = requestLifetimeMs(options.requestLifetimeMs);

@@ -321,6 +321,21 @@ describe('ConfidentialLedgerClient', () => {
       expect(network.requests).to.deep.equal([]);
     });
 
+    it('reads again while a peer is behind on the epoch, and seals to the new one once it caught up', async () => {
+      let behindReads = 2;
+      const orgKeyStatus = {
+        get Org1MSP() {
+          if (behindReads === 0) return rotated.keyStatus;
+          behindReads -= 1;
+          return fixture.keyStatus;
+        },
+      };
+      const { network, client } = setup({ orgKeyStatus }, {}, rotated);
+      await client.evaluate('getBalance', {});
+      expect(behindReads).to.equal(0);
+      expect(network.requests.map((r) => r.body.epoch)).to.deep.equal([2]);
+    });
+
     it('seals to the new epoch once every org names it', async () => {
       const { network, client } = setup({}, {}, rotated);
       await client.evaluate('getBalance', {});
