@@ -16,7 +16,7 @@ import {
   startArgs,
   stationArgs,
 } from '../../support/builders';
-import { tamper } from '../../support/fake-meter';
+import { tamper } from '../../support/signing-meter';
 import type { TestLedger } from '../../support/ledger';
 
 async function started(ledger: TestLedger, overrides: Parameters<typeof startArgs>[0] = {}): Promise<void> {
