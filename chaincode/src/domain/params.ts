@@ -3,6 +3,7 @@
 // anyone who starts a session is its driver.
 import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
+import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
@@ -102,8 +103,8 @@ export const PARAM_DEFAULTS = {
   holdExpirySeconds: 24 * 3600,
   disputeWindowSeconds: 7 * 24 * 3600,
   transfersEnabled: false,
-  meterClockSkewSeconds: 300,
-  meterPowerToleranceBps: 1000,
+  meterClockSkewSeconds: BILLING_DEFAULTS.meterClockSkewSeconds,
+  meterPowerToleranceBps: BILLING_DEFAULTS.powerToleranceBps,
   allowUnverifiedMeterKeys: false,
   addressReleaseSeconds: 2 * 3600,
   addressReleasesPerDay: 5,

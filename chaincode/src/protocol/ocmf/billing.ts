@@ -10,10 +10,18 @@ import type { ReadingValue } from './reading-value';
 export const SESSION_RULES = ['ABSOLUTE_TIME', 'SESSION_SPAN', 'POWER_PLAUSIBLE'] as const;
 export type SessionRule = (typeof SESSION_RULES)[number];
 
+/**
+ * The consortium's defaults for the settlement parameters meterPowerToleranceBps and
+ * meterClockSkewSeconds (domain/params), and what `ecar meter verify` assumes when not told.
+ */
+export const BILLING_DEFAULTS = { powerToleranceBps: 1_000, meterClockSkewSeconds: 300 } as const;
+
 /** Basis points: 10 000 = 100 %. */
 const BPS = 10_000n;
 /** W × ms = mJ, and 1 mWh = 3600 mJ. */
 const MILLIJOULES_PER_MILLIWH = 3_600n;
+/** Meters resolve 1 Wh or finer; a value written without decimals ("RV":12 kWh) says nothing coarser. */
+const MAX_STEP_MILLIWH = 1_000n;
 
 /** What a settlement knows about the session the readings must belong to. */
 export interface SessionContext {
@@ -106,7 +114,7 @@ function requireWithinSession(pair: MeterPair, context: SessionContext): void {
 
 /**
  * Rule POWER_PLAUSIBLE: the energy is no more than the connector's maximum power over the readings'
- * duration, plus the tolerance, plus one step of the register (a register that just ticked over at
+ * duration, plus the tolerance, plus one step of the register (a register that just ticked over after
  * the begin reading shows up to one step more than was delivered).
  */
 function requirePlausibleEnergy(pair: MeterPair, context: SessionContext): void {
@@ -134,15 +142,15 @@ function requirePlausibleEnergy(pair: MeterPair, context: SessionContext): void 
   }
 }
 
-/** The coarser of the two readings' resolutions, in mWh (0.2596 kWh → 100 mWh; 1833 Wh → 1000 mWh). */
+/** The register's resolution: the finer of the two readings' (0.2596 kWh → 100 mWh), at most 1 Wh. */
 function registerStepMilliWh(...values: readonly (ReadingValue | undefined)[]): bigint {
-  let step = 1n;
+  let step = MAX_STEP_MILLIWH;
   for (const value of values) {
     if (value === undefined) continue;
     const decimals = value.decimal.split('.')[1]?.length ?? 0;
     const exponent = (value.unit === 'kWh' ? 6 : 3) - decimals;
     const own = exponent > 0 ? 10n ** BigInt(exponent) : 1n;
-    if (own > step) step = own;
+    if (own < step) step = own;
   }
   return step;
 }

@@ -3,6 +3,7 @@ export { CURVE_NAMES, CURVES, type Curve, type CurveName } from './curves';
 export { JsonNumber, parseExactJson, type JsonObject, type JsonValue } from './json';
 export {
   assessBilling,
+  BILLING_DEFAULTS,
   SESSION_RULES,
   type BillingAssessment,
   type SessionContext,
