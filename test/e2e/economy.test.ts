@@ -28,9 +28,12 @@ const POOR_MINTED = 1_000n;
 const HOLD = 60_000n;
 const NO_SHOW_FEE = 3_000n;
 const FEE_BPS = 1_000n;
-const PRICE_PER_KWH = 3_490n;
+// A steep price per kWh: the test can wait only seconds, and what an 11 kW wallbox delivers in that
+// time must cost about what an evening's charge does (settlement refuses implausible energy).
+const PRICE_PER_KWH = 3_490_000n;
 const BEGIN_KWH = '1520.400';
-const END_KWH = '1532.745';
+const END_KWH = '1520.412'; // 12 Wh: an 11 kW connector needs 3.93 s for it
+const CHARGE_MS = 5_000;
 const DISPUTE_WINDOW_SECONDS = 10;
 
 /** Exact decimal kWh text to milliwatt-hours (the test's own arithmetic, independent of the domain). */
@@ -348,7 +351,7 @@ describe('the charging economy on the network (confidential entry point + Confid
     });
 
     it('stopping with the signed begin and end records settles exactly, endorsed by both orgs', async () => {
-      await sleep(Math.max(0, sessionStartedAt + 1_000 - Date.now())); // charging takes time
+      await sleep(Math.max(0, sessionStartedAt + CHARGE_MS - Date.now())); // charging takes time
       const begin = signReadings(meter, 1, [{ type: 'B', timeMs: sessionStartedAt, kwh: BEGIN_KWH }]);
       const end = signReadings(meter, 2, [{ type: 'E', timeMs: Date.now(), kwh: END_KWH }]);
       const started = performance.now();
@@ -359,7 +362,7 @@ describe('the charging economy on the network (confidential entry point + Confid
       const submitToCommitMs = Math.round(performance.now() - started);
       settledRecords = [begin, end];
 
-      expect(PRICE).to.equal(43_084n); // 12.345 kWh at 3490 per kWh = 43084.05, rounded down
+      expect(PRICE).to.equal(41_880n); // 12 Wh at 3 490 000 per kWh
       const cdr = at(settled.result, 'cdr');
       expect(money(cdr, 'totalEnergyMilliWh')).to.equal(ENERGY_MILLIWH);
       expect(money(cdr, 'totalCost')).to.equal(PRICE);
