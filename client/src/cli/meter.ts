@@ -38,7 +38,8 @@ invalid it is wrapped as {ok: false, code: "FAILED", error, result: {...the same
 Pairs are judged by the rules stopSession settles by. The records alone decide most of them; the
 session rules (ABSOLUTE_TIME, SESSION_SPAN, POWER_PLAUSIBLE) need the session: give --max-power-w
 and --session-start (and the station's parameters if they differ from the defaults), or each
-billable pair lists them under "unchecked".
+billable pair lists them under "unchecked". The ledger alone knows two more: the station's pinned
+meter (METER_MISMATCH) and the pagination already settled (METER_REPLAY).
 
 Examples:
   $ ecar meter verify --xml test_ocmf_keba_kcp30.xml
