@@ -2,6 +2,7 @@
 // transaction and returns the exact energy between them, or says which rule the pair breaks.
 import type { MilliWh } from '../../domain/units';
 import { EcarError, type ErrorDetails } from '../errors';
+import type { SessionRule } from './billing';
 import { IDENTIFICATION_ERROR_LEVELS, type OcmfPayload } from './payload';
 import { isEndCode, type OcmfReading } from './reading';
 import { isEnergyUnit, type EnergyUnit } from './reading-value';
@@ -63,7 +64,7 @@ export interface MeterPair {
 export class NotBillable extends EcarError {
   constructor(
     code: 'METER_READINGS_INVALID' | 'METER_READINGS_IMPLAUSIBLE',
-    readonly rule: string,
+    readonly rule: PairingRule | SessionRule,
     message: string,
     details: ErrorDetails = {},
   ) {
