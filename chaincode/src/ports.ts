@@ -1,5 +1,6 @@
 // The ports the domain is written against: state, caller, clock, events, meter verification. The
 // plain Fabric adapter and the confidential entry point each supply their own implementations.
+import type { PairableRecord } from './protocol/ocmf/pairing';
 
 /** A JSON value as written to state: no bigint, no undefined, no functions. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
@@ -88,29 +89,11 @@ export interface PinnedMeter {
   readonly signatureMethod: SignatureMethod;
 }
 
-/** OCMF pagination: `T` transaction counter or `F` fiscal counter, and its number. */
-export interface MeterPagination {
-  readonly kind: 'T' | 'F';
-  readonly number: number;
-}
-
-/** OCMF reading type (`TX`): Begin, Charging, Exception, End, Limit, Tariff change, Suspended, Resumed. */
-export type MeterReadingType = 'B' | 'C' | 'X' | 'E' | 'L' | 'R' | 'A' | 'P' | 'S' | 'T';
-
-export interface MeterReading {
-  readonly type: MeterReadingType;
-  /** Reading time, epoch milliseconds (from OCMF `TM`). */
-  readonly timeMs: number;
-  /** Cumulative register value in exact milliwatt-hours. */
-  readonly valueMilliWh: bigint;
-}
-
-/** A signature-checked OCMF record reduced to what settlement needs. */
-export interface VerifiedMeterRecord {
-  /** Meter serial from the record (OCMF `MS`). */
-  readonly meterSerial: string;
-  readonly pagination: MeterPagination;
-  readonly readings: readonly MeterReading[];
+/**
+ * A signature-checked OCMF record: its signed payload, parsed, the key it was verified with, and the
+ * hash that goes into the CDR. Settlement judges it by the shared billing rules (protocol/ocmf/billing).
+ */
+export interface VerifiedMeterRecord extends PairableRecord {
   /** Hex SHA-256 of the signed payload; goes into the CDR and events. */
   readonly payloadHash: string;
 }
@@ -118,9 +101,9 @@ export interface VerifiedMeterRecord {
 /**
  * Verifies one raw OCMF record (`OCMF|{payload}|{signature}`) against a pinned meter: its signature
  * with the pinned key and its signature method. Throws an `EcarError` with METER_SIGNATURE_INVALID
- * (tampered or wrong key), METER_FORMAT_INVALID, METER_KEY_INVALID or METER_READINGS_INVALID; never
- * returns an unverified record. Pairing rules — the record's meter serial against the pinned one,
- * pagination, begin/end — belong to the domain, not to the verifier.
+ * (tampered or wrong key), METER_FORMAT_INVALID or METER_KEY_INVALID; never
+ * returns an unverified record. Every billing rule — the record's meter serial against the pinned one,
+ * pagination, begin/end, meter state — belongs to settlement, not to the verifier.
  */
 export interface MeterVerifier {
   verify(rawOcmfRecord: string, meter: PinnedMeter): VerifiedMeterRecord;

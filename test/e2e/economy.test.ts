@@ -29,9 +29,12 @@ const POOR_MINTED = 1_000n;
 const HOLD = 60_000n;
 const NO_SHOW_FEE = 3_000n;
 const FEE_BPS = 1_000n;
-const PRICE_PER_KWH = 3_490n;
+// A steep price per kWh: the test can wait only seconds, and what an 11 kW wallbox delivers in that
+// time must cost about what an evening's charge does (settlement refuses implausible energy).
+const PRICE_PER_KWH = 3_490_000n;
 const BEGIN_KWH = '1520.400';
-const END_KWH = '1532.745';
+const END_KWH = '1520.412'; // 12 Wh: an 11 kW connector needs 3.93 s for it
+const CHARGE_MS = 5_000;
 const DISPUTE_WINDOW_SECONDS = 10;
 
 /** Exact decimal kWh text to milliwatt-hours (the test's own arithmetic, independent of the domain). */
@@ -355,7 +358,7 @@ describe('the charging economy on the network (confidential entry point + Confid
     });
 
     it('stopping with the signed begin and end records settles exactly, endorsed by both orgs', async () => {
-      await sleep(Math.max(0, sessionStartedAt + 1_000 - Date.now())); // charging takes time
+      await sleep(Math.max(0, sessionStartedAt + CHARGE_MS - Date.now())); // charging takes time
       const begin = signReadings(meter, 1, [{ type: 'B', timeMs: sessionStartedAt, kwh: BEGIN_KWH }]);
       const end = signReadings(meter, 2, [{ type: 'E', timeMs: Date.now(), kwh: END_KWH }]);
       const started = performance.now();
@@ -366,7 +369,7 @@ describe('the charging economy on the network (confidential entry point + Confid
       const submitToCommitMs = Math.round(performance.now() - started);
       settledRecords = [begin, end];
 
-      expect(PRICE).to.equal(43_084n); // 12.345 kWh at 3490 per kWh = 43084.05, rounded down
+      expect(PRICE).to.equal(41_880n); // 12 Wh at 3 490 000 per kWh
       const cdr = at(settled.result, 'cdr');
       expect(money(cdr, 'totalEnergyMilliWh')).to.equal(ENERGY_MILLIWH);
       expect(money(cdr, 'totalCost')).to.equal(PRICE);
@@ -494,9 +497,9 @@ describe('the charging economy on the network (confidential entry point + Confid
       expect(at(now, 'balanced')).to.equal(true);
       expect(money(now, 'minted') - money(now, 'burned')).to.equal(money(now, 'buckets'));
       expect(delta(now, 'minted')).to.equal(MINTED + POOR_MINTED); // 101000
-      expect(delta(now, 'burned')).to.equal(HOST_EARNING); // 38776
-      expect(delta(now, 'purchased')).to.equal(MINTED - PRICE + POOR_MINTED); // 57916
-      expect(delta(now, 'platformFees')).to.equal(PLATFORM_FEE); // 4308
+      expect(delta(now, 'burned')).to.equal(HOST_EARNING); // 37692
+      expect(delta(now, 'purchased')).to.equal(MINTED - PRICE + POOR_MINTED); // 59120
+      expect(delta(now, 'platformFees')).to.equal(PLATFORM_FEE); // 4188
       for (const name of [
         'earnedPayable',
         'earnedLocked',
@@ -506,8 +509,8 @@ describe('the charging economy on the network (confidential entry point + Confid
       ]) {
         expect(delta(now, name), name).to.equal(0n);
       }
-      expect(delta(now, 'buckets')).to.equal(MINTED + POOR_MINTED - HOST_EARNING); // 62224
-      expect([PRICE, PLATFORM_FEE, HOST_EARNING]).to.deep.equal([43_084n, 4_308n, 38_776n]);
+      expect(delta(now, 'buckets')).to.equal(MINTED + POOR_MINTED - HOST_EARNING); // 63308
+      expect([PRICE, PLATFORM_FEE, HOST_EARNING]).to.deep.equal([41_880n, 4_188n, 37_692n]);
     });
   });
 });

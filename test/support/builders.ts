@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
-import { signFake, type FakeReading } from './fake-meter';
+import { signingMeter, signMeterRecord, type ReadingSpec } from './signing-meter';
 import { TestLedger } from './ledger';
 
 export const OPERATOR = 'op-consortium';
@@ -14,7 +14,8 @@ export const HOST2 = 'host-carl';
 export const DRIVER = 'driver-ben';
 export const DRIVER2 = 'driver-dora';
 
-export const METER_KEY = 'a1'.repeat(32);
+/** The public key of the stations' test meter (a real P-256 key that signs the records below). */
+export const METER_KEY = signingMeter().publicKeyHex;
 export const METER_SERIAL = 'EMH-0001';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -142,13 +143,14 @@ export interface RecordsOptions {
   beginMilliWh: bigint;
   energyMilliWh: bigint;
   page: number;
+  /** The key to sign with (a test meter's, see signing-meter); another text signs with a key no station pins. */
   publicKey: string;
   serial: string;
   /** One record with B and E (default) or two records. */
   split: boolean;
 }
 
-/** Signed begin/end records for a session. */
+/** Signed OCMF begin/end records for a session (secp256r1, kWh with 1 mWh resolution, clock synchronised). */
 export function meterRecords(
   overrides: Partial<RecordsOptions> & Pick<RecordsOptions, 'beginMs' | 'endMs'>,
 ): string[] {
@@ -161,24 +163,13 @@ export function meterRecords(
     split: false,
     ...overrides,
   };
-  const begin: FakeReading = { type: 'B', timeMs: o.beginMs, valueMilliWh: o.beginMilliWh };
-  const end: FakeReading = { type: 'E', timeMs: o.endMs, valueMilliWh: o.beginMilliWh + o.energyMilliWh };
+  const begin: ReadingSpec = { type: 'B', timeMs: o.beginMs, milliWh: o.beginMilliWh };
+  const end: ReadingSpec = { type: 'E', timeMs: o.endMs, milliWh: o.beginMilliWh + o.energyMilliWh };
   if (!o.split)
-    return [
-      signFake(
-        { meterSerial: o.serial, pagination: { kind: 'T', number: o.page }, readings: [begin, end] },
-        o.publicKey,
-      ),
-    ];
+    return [signMeterRecord({ serial: o.serial, page: o.page, readings: [begin, end] }, o.publicKey)];
   return [
-    signFake(
-      { meterSerial: o.serial, pagination: { kind: 'T', number: o.page }, readings: [begin] },
-      o.publicKey,
-    ),
-    signFake(
-      { meterSerial: o.serial, pagination: { kind: 'T', number: o.page + 1 }, readings: [end] },
-      o.publicKey,
-    ),
+    signMeterRecord({ serial: o.serial, page: o.page, readings: [begin] }, o.publicKey),
+    signMeterRecord({ serial: o.serial, page: o.page + 1, readings: [end] }, o.publicKey),
   ];
 }
 

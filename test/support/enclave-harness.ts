@@ -32,7 +32,7 @@ import {
 import type { KeyRecord } from '../../chaincode/src/protocol/confidential/key-record';
 import { signingKeyPair, type SigningKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../chaincode/src/protocol/errors';
-import { fakeMeterVerifier } from './fake-meter';
+import { ocmfMeterVerifier } from '../../chaincode/src/protocol/ocmf';
 import { T0 } from './ledger';
 
 export const CHANNEL = 'ecar';
@@ -261,7 +261,7 @@ export function testRuntime(options: RuntimeOptions): EnclaveRuntime {
       measurement: options.measurement ?? MEASUREMENT,
       debug: options.debug ?? false,
     }),
-    meter: fakeMeterVerifier,
+    meter: ocmfMeterVerifier,
     wallClock: () => enclaveClock.nowMs ?? enclaveClock.last,
   });
 }

@@ -2,7 +2,7 @@
 // success only), with a controllable transaction clock and recorded events.
 import type { EventPayload, JsonValue, MeterVerifier, Ports } from '../../chaincode/src/ports';
 import { dispatch } from '../../chaincode/src/domain/transactions';
-import { fakeMeterVerifier } from './fake-meter';
+import { ocmfMeterVerifier } from '../../chaincode/src/protocol/ocmf';
 import { MemoryStore } from './memory-store';
 
 export interface RecordedEvent {
@@ -20,7 +20,7 @@ export class TestLedger {
   nowMs: number;
   /** Clock.skewMs the transactions see (0: no window, as in plaintext mode). */
   skewMs = 0;
-  meter: MeterVerifier = fakeMeterVerifier;
+  meter: MeterVerifier = ocmfMeterVerifier;
   #counter = 0;
 
   constructor(nowMs = T0) {

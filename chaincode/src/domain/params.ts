@@ -3,6 +3,7 @@
 // anyone who starts a session is its driver.
 import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
+import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
@@ -41,6 +42,11 @@ export interface Params {
   /** Tolerance between meter clocks and the transaction clock. */
   readonly meterClockSkewSeconds: number;
   /**
+   * How much more energy than the connector's maximum power times the readings' duration a
+   * settlement still accepts, basis points (1000 = 10 %): meters and power ratings have tolerances.
+   */
+  readonly meterPowerToleranceBps: number;
+  /**
    * Whether a meter key the host typed in (not pinned by a charging backend nor approved by the
    * operator) may settle energy-priced sessions. Off by default: the host would vouch for its own meter.
    */
@@ -54,7 +60,8 @@ export interface Params {
 }
 
 /** Fields added after the first release: a parameters record written before them reads their defaults. */
-type LaterFields = 'allowUnverifiedMeterKeys' | 'addressReleaseSeconds' | 'addressReleasesPerDay';
+type LaterFields =
+  'allowUnverifiedMeterKeys' | 'addressReleaseSeconds' | 'addressReleasesPerDay' | 'meterPowerToleranceBps';
 const decodeParamsJson = recordDecoder<Omit<Params, LaterFields> & Partial<Pick<Params, LaterFields>>>([
   'holdDefault',
   'holdMinimum',
@@ -67,6 +74,7 @@ const decodeParams = (json: JsonObject): Params => {
     allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? PARAM_DEFAULTS.allowUnverifiedMeterKeys,
     addressReleaseSeconds: params.addressReleaseSeconds ?? PARAM_DEFAULTS.addressReleaseSeconds,
     addressReleasesPerDay: params.addressReleasesPerDay ?? PARAM_DEFAULTS.addressReleasesPerDay,
+    meterPowerToleranceBps: params.meterPowerToleranceBps ?? PARAM_DEFAULTS.meterPowerToleranceBps,
   };
 };
 
@@ -84,6 +92,7 @@ const SETTABLE = [
   'signatureMethods',
   'transfersEnabled',
   'meterClockSkewSeconds',
+  'meterPowerToleranceBps',
   'allowUnverifiedMeterKeys',
   'addressReleaseSeconds',
   'addressReleasesPerDay',
@@ -94,7 +103,8 @@ export const PARAM_DEFAULTS = {
   holdExpirySeconds: 24 * 3600,
   disputeWindowSeconds: 7 * 24 * 3600,
   transfersEnabled: false,
-  meterClockSkewSeconds: 300,
+  meterClockSkewSeconds: BILLING_DEFAULTS.meterClockSkewSeconds,
+  meterPowerToleranceBps: BILLING_DEFAULTS.powerToleranceBps,
   allowUnverifiedMeterKeys: false,
   addressReleaseSeconds: 2 * 3600,
   addressReleasesPerDay: 5,
@@ -141,6 +151,7 @@ function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
     ),
     transfersEnabled: pick('transfersEnabled', boolean),
     meterClockSkewSeconds: pick('meterClockSkewSeconds', (v, p) => integer(v, p, { min: 0, max: 3600 })),
+    meterPowerToleranceBps: pick('meterPowerToleranceBps', (v, p) => integer(v, p, { min: 0, max: 10_000 })),
     allowUnverifiedMeterKeys: pick('allowUnverifiedMeterKeys', boolean),
     addressReleaseSeconds: pick('addressReleaseSeconds', (v, p) =>
       integer(v, p, { min: 0, max: 7 * 24 * 3600 }),

@@ -7,8 +7,9 @@
 //   cdr/<cdrId>                      charge detail records (cdrId = sessionId; credit CDRs <sessionId>-C)
 //   account-session/<account>/<sessionId>  index: the sessions of a driver and of a host
 //   account-cdr/<account>/<cdrId>          index: the CDRs of a driver and of a host
-import type { MeterReading, VerifiedMeterRecord } from '../ports';
+import type { VerifiedMeterRecord } from '../ports';
 import { EcarError } from '../protocol/errors';
+import { assessBilling, type SessionContext } from '../protocol/ocmf/billing';
 import {
   creditEarnings,
   decodeHold,
@@ -400,19 +401,36 @@ interface MeteredUsage {
   readonly pages?: { readonly key: string; readonly value: MeterPages };
 }
 
-function single(readings: readonly MeterReading[], type: 'B' | 'E'): MeterReading {
-  const found = readings.filter((r) => r.type === type);
-  const [first] = found;
-  if (found.length !== 1 || !first) {
+/** The most the session's connector delivers, W: what the readings' energy is judged against. */
+function sessionMaxPowerW(station: Station, session: Session): number {
+  const evse = station.evses.find((e) => e.uid === session.evseUid);
+  const connector = evse?.connectors.find((c) => c.id === session.connectorId);
+  if (!connector) {
     throw new EcarError(
-      'METER_READINGS_INVALID',
-      `the records must hold exactly one ${type === 'B' ? 'begin (B)' : 'end (E)'} reading, found ${found.length}`,
+      'INTERNAL',
+      `session '${session.id}' names a connector station '${station.id}' does not have`,
     );
   }
-  return first;
+  return connector.maxElectricPower;
 }
 
-/** Establishes usage from the signed OCMF records: the only source of billed energy. */
+/** What the billing rules need to know about the session (protocol/ocmf/billing). */
+function sessionContext(tx: Tx, params: Params, session: Session, station: Station): SessionContext {
+  return {
+    maxPowerW: sessionMaxPowerW(station, session),
+    powerToleranceBps: params.meterPowerToleranceBps,
+    sessionStartMs: session.startedAt,
+    settledAtMs: tx.now,
+    trustedTimeSkewMs: tx.skewMs,
+    meterClockSkewMs: params.meterClockSkewSeconds * 1000,
+  };
+}
+
+/**
+ * Establishes usage from the signed OCMF records, the only source of billed energy: from the pinned
+ * meter, never seen before (pagination after the last settled), and billable by the same rules
+ * `ecar meter verify` reports with (assessBilling), judged against this session and its connector.
+ */
 function meteredUsage(
   tx: Tx,
   params: Params,
@@ -454,54 +472,37 @@ function meteredUsage(
   }
   const records: VerifiedMeterRecord[] = raws.map((raw) => tx.ports.meter.verify(raw, meter));
   for (const record of records) {
-    if (record.meterSerial !== meter.serial) {
+    if (record.payload.meter.serial !== meter.serial) {
       throw new EcarError(
         'METER_MISMATCH',
-        `a record comes from meter '${record.meterSerial.slice(0, 64)}', not the station's pinned meter`,
+        `a record comes from meter '${record.payload.meter.serial.slice(0, 64)}', not the station's pinned meter`,
         { stationId: station.id },
       );
     }
   }
-  const first = records[0];
-  const last = records[records.length - 1];
-  if (!first || !last) throw new EcarError('INTERNAL', 'no records');
-  const kind = first.pagination.kind;
+  const [first, second] = records;
+  if (!first) throw new EcarError('INTERNAL', 'no records');
+  const kind = first.payload.pagination.context;
   let previous = pages[kind] ?? -1;
-  for (const record of records) {
-    if (record.pagination.kind !== kind || record.pagination.number <= previous) {
+  for (const { payload } of records) {
+    if (payload.pagination.context !== kind || payload.pagination.number <= previous) {
       throw new EcarError(
         'METER_REPLAY',
-        `meter pagination ${record.pagination.kind}${record.pagination.number} is not after ${kind}${previous}: readings cannot be replayed`,
-        {
-          stationId: station.id,
-        },
+        `meter pagination ${payload.pagination.text} is not after ${kind}${previous}: readings cannot be replayed`,
+        { stationId: station.id },
       );
     }
-    previous = record.pagination.number;
+    previous = payload.pagination.number;
   }
-  // Begin comes from the first record, end from the last; across both there is one of each.
-  const begin = single(first.readings, 'B');
-  const end = single(last.readings, 'E');
-  if (records.length === 2) {
-    single([...first.readings, ...last.readings], 'B');
-    single([...first.readings, ...last.readings], 'E');
-  }
-  if (end.valueMilliWh < begin.valueMilliWh)
-    throw new EcarError('METER_READINGS_INVALID', 'the end reading is below the begin reading');
-  if (end.timeMs < begin.timeMs)
-    throw new EcarError('METER_READINGS_INVALID', 'the end reading is older than the begin reading');
-  const skew = params.meterClockSkewSeconds * 1000;
-  if (begin.timeMs < session.startedAt - skew)
-    throw new EcarError('METER_READINGS_INVALID', 'the begin reading is older than the session');
-  // Not in the future even if the transaction time runs late by its own skew.
-  if (!tx.surelyAfter(end.timeMs - skew))
-    throw new EcarError('METER_READINGS_INVALID', 'the end reading lies in the future');
+  const { pair } = assessBilling(first, second, sessionContext(tx, params, session, station));
+  const startMs = pair.begin.reading.time.epochMs;
+  const chargingEndMs = pair.end.reading.time.epochMs;
   return {
     usage: {
-      startMs: begin.timeMs,
-      chargingEndMs: end.timeMs,
-      endMs: Math.max(tx.now, end.timeMs),
-      energy: end.valueMilliWh - begin.valueMilliWh,
+      startMs,
+      chargingEndMs,
+      endMs: Math.max(tx.now, chargingEndMs),
+      energy: pair.energyMilliWh,
       utcOffsetMinutes: station.utcOffsetMinutes,
     },
     serial: meter.serial,

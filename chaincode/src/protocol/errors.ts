@@ -45,6 +45,7 @@ export const ErrorCodes = [
   'ADDRESS_NOT_RELEASED',
   'RATE_LIMITED',
   'NOT_CONFIGURED',
+  'METER_READINGS_IMPLAUSIBLE',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -52,6 +52,8 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   METER_FORMAT_INVALID: meter,
   METER_KEY_INVALID: meter,
   METER_READINGS_INVALID: meter,
+  METER_READINGS_IMPLAUSIBLE: (reason) =>
+    `the meter readings are implausible for this session: ${reason}; the wallbox or its meter needs checking (ecar meter verify --max-power-w ...)`,
   METER_REPLAY: meter,
   METER_MISMATCH: meter,
   METER_UNVERIFIED: (reason) =>

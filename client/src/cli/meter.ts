@@ -11,7 +11,8 @@ import {
   type PairReport,
   type RecordReport,
 } from '../meter/report';
-import { action, processDeps } from './context';
+import { BILLING_DEFAULTS, type SessionContext } from '../../../chaincode/src/protocol/ocmf';
+import { action, integerArg, isoArg, processDeps, usageError } from './context';
 import { registerMeterSimulate } from './meter-simulate';
 import { explainOffline } from './errors';
 import { CommandFailed, table } from './output';
@@ -20,6 +21,12 @@ interface VerifyOptions {
   readonly ocmf?: string;
   readonly xml?: string;
   readonly publicKey?: string;
+  readonly maxPowerW?: number;
+  readonly sessionStart?: string;
+  readonly settledAt?: string;
+  readonly powerToleranceBps: number;
+  readonly meterClockSkew: number;
+  readonly timeSkew: number;
   readonly json?: boolean;
 }
 
@@ -33,8 +40,15 @@ says signature ("valid", "invalid" or "not checked"), signatureForm (der|raw), k
 (SHA-256 of the key's SPKI), meter and identification fields, readings (value as signed, valueWh
 exact, meterStatus/timeStatus with their meaning, errorFlags), billable and notBillableReason.
 
+Pairs are judged by the rules stopSession settles by. The records alone decide most of them; the
+session rules (ABSOLUTE_TIME, SESSION_SPAN, POWER_PLAUSIBLE) need the session: give --max-power-w
+and --session-start (and the station's parameters if they differ from the defaults), or each
+billable pair lists them under "unchecked". The ledger alone knows two more: the station's pinned
+meter (METER_MISMATCH) and the pagination already settled (METER_REPLAY).
+
 Examples:
   $ ecar meter verify --xml test_ocmf_keba_kcp30.xml
+  $ ecar meter verify --xml export.xml --max-power-w 11000 --session-start 2026-05-01T18:30:00Z
   $ ecar meter verify --xml export.xml --public-key 3059301306072A8648CE3D0201... --json
   $ ecar meter verify --ocmf 'OCMF|{"FV":"1.0",...}|{"SD":"3045..."}' --public-key "$(cat meter.pem)"`;
 
@@ -56,13 +70,39 @@ export function registerMeterCommands(program: Command): void {
       '--public-key <key>',
       "the meter's public key (SPKI DER as hex or base64, PEM, or a bare EC point); overrides keys in the XML",
     )
+    .option(
+      '--max-power-w <watts>',
+      "the session connector's maximum power in W (the station's maxElectricPower)",
+      integerArg(1, 1_000_000),
+    )
+    .option('--session-start <time>', 'when the session started on the ledger (UTC)', isoArg)
+    .option('--settled-at <time>', 'when it settles (UTC; default now)', isoArg)
+    .option(
+      '--power-tolerance-bps <n>',
+      'energy accepted beyond max power × duration, basis points (ledger parameter meterPowerToleranceBps)',
+      integerArg(0, 10_000),
+      BILLING_DEFAULTS.powerToleranceBps,
+    )
+    .option(
+      '--meter-clock-skew <seconds>',
+      "how far the meter's clock may be off (ledger parameter meterClockSkewSeconds)",
+      integerArg(0, 3600),
+      BILLING_DEFAULTS.meterClockSkewSeconds,
+    )
+    .option(
+      '--time-skew <seconds>',
+      "the enclaves' trusted-time window, kept as a margin for the settlement time",
+      integerArg(0, 3600),
+      0,
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText('after', VERIFY_HELP)
     .action(async (options: VerifyOptions, command: Command) => {
       const load = inputLoader(options, command);
+      const context = sessionContext(options, command);
       const run = action(
         processDeps(),
-        () => Promise.resolve(verifyOrFail(load(), options)),
+        () => Promise.resolve(verifyOrFail(load(), options, context)),
         renderReport,
         explainOffline,
       );
@@ -94,6 +134,27 @@ function inputLoader(options: VerifyOptions, command: Command): () => MeterRecor
   return () => readSafeXml(xml).map(toRecordInput);
 }
 
+/** The session the pairs are judged against, when --max-power-w and --session-start say it. */
+function sessionContext(options: VerifyOptions, command: Command): SessionContext | undefined {
+  const { maxPowerW, sessionStart } = options;
+  if (maxPowerW === undefined && sessionStart === undefined) {
+    if (options.settledAt !== undefined)
+      usageError(command, '--settled-at needs --max-power-w and --session-start');
+    return undefined;
+  }
+  if (maxPowerW === undefined || sessionStart === undefined) {
+    return usageError(command, 'the session context needs both --max-power-w and --session-start');
+  }
+  return {
+    maxPowerW,
+    powerToleranceBps: options.powerToleranceBps,
+    sessionStartMs: Date.parse(sessionStart),
+    settledAtMs: options.settledAt === undefined ? Date.now() : Date.parse(options.settledAt),
+    trustedTimeSkewMs: options.timeSkew * 1000,
+    meterClockSkewMs: options.meterClockSkew * 1000,
+  };
+}
+
 function toRecordInput(value: SafeXmlValue): MeterRecordInput {
   const key = value.publicKey;
   return {
@@ -105,8 +166,12 @@ function toRecordInput(value: SafeXmlValue): MeterRecordInput {
   };
 }
 
-function verifyOrFail(inputs: readonly MeterRecordInput[], options: VerifyOptions): MeterVerifyReport {
-  const report = verifyMeterRecords(inputs, options.publicKey);
+function verifyOrFail(
+  inputs: readonly MeterRecordInput[],
+  options: VerifyOptions,
+  context: SessionContext | undefined,
+): MeterVerifyReport {
+  const report = verifyMeterRecords(inputs, options.publicKey, context);
   if (!report.ok) {
     if (!options.json) process.stdout.write(`${renderReport(report)}\n`);
     const invalid = report.recordCount - report.validCount;
@@ -188,9 +253,16 @@ function joined(parts: readonly string[]): string {
 function renderPair(pair: PairReport): string {
   const name =
     pair.records.length === 1 ? `record ${pair.records[0] ?? ''}` : `records ${pair.records.join(' + ')}`;
-  if (!pair.billable) return `pair (${name}): ${pair.error?.reason ?? 'not billable'}`;
-  return (
+  if (!pair.billable) {
+    const rule = pair.error?.rule ? ` [${pair.error.rule}]` : '';
+    return `pair (${name}): ${pair.error?.code ?? 'METER_READINGS_INVALID'}${rule}: ${pair.error?.reason ?? 'not billable'}`;
+  }
+  const line =
     `pair (${name}): billable, ${pair.energyWh ?? '?'} Wh, meter ${pair.meterSerial ?? '?'}, ` +
-    `${pair.begin?.time ?? '?'} → ${pair.end?.time ?? '?'}`
+    `${pair.begin?.time ?? '?'} → ${pair.end?.time ?? '?'}`;
+  if (pair.unchecked.length === 0) return line;
+  return (
+    `${line}\n  by the records alone; a settlement also checks ${pair.unchecked.join(', ')} ` +
+    '(give --max-power-w and --session-start)'
   );
 }

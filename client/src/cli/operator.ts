@@ -37,6 +37,7 @@ interface ParamOptions extends GlobalOptions {
   readonly signatureMethod?: readonly string[];
   readonly transfers?: string;
   readonly meterSkew?: number;
+  readonly meterPowerTolerance?: number;
   readonly unverifiedMeters?: string;
   readonly addressRelease?: number;
   readonly addressesPerDay?: number;
@@ -76,6 +77,11 @@ function paramFlags(command: Command): Command {
     )
     .option('--transfers <on|off>', 'allow peer-to-peer token transfers')
     .option('--meter-skew <seconds>', 'tolerated meter clock skew', integerArg(0, 3600))
+    .option(
+      '--meter-power-tolerance <bps>',
+      "energy a settlement accepts beyond the connector's max power × the readings' duration, basis points",
+      integerArg(0, 10_000),
+    )
     .option('--unverified-meters <on|off>', 'let host-typed meter keys settle prices per kWh (default off)')
     .option(
       '--address-release <seconds>',
@@ -124,6 +130,7 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
     signatureMethods: o.signatureMethod,
     transfersEnabled: o.transfers === undefined ? undefined : o.transfers === 'on',
     meterClockSkewSeconds: o.meterSkew,
+    meterPowerToleranceBps: o.meterPowerTolerance,
     allowUnverifiedMeterKeys: o.unverifiedMeters === undefined ? undefined : o.unverifiedMeters === 'on',
     addressReleaseSeconds: o.addressRelease,
     addressReleasesPerDay: o.addressesPerDay,
@@ -150,6 +157,7 @@ function paramsFields(p: JsonObject): string {
     ['signature methods', ids('signatureMethods')],
     ['transfers', p.transfersEnabled === true ? 'on' : 'off'],
     ['meter clock skew', `${str(p, 'meterClockSkewSeconds')} s`],
+    ['power tolerance', `${str(p, 'meterPowerToleranceBps')} bps over max power × duration`],
     // labels no longer than 'signature methods', so the column stays where scripts expect it
     ['unverified meters', p.allowUnverifiedMeterKeys === true ? 'allowed' : 'refused for prices per kWh'],
     ['address release', `${str(p, 'addressReleaseSeconds')} s before the slot`],

@@ -1,12 +1,13 @@
 // Verifies a batch of OCMF records (one --ocmf record or a transparency XML export) and reports, per
 // record and per begin/end pair, what a person or a machine needs to decide whether to trust the bill.
+// Pairs are judged by assessBilling, the function stopSession settles by, so both always agree.
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import {
+  assessBilling,
   formatExact,
   inspectOcmfRecord,
   isEndCode,
   meterPublicKeyHex,
-  pairReadings,
   parseMeterPublicKey,
   verifyOcmfRecord,
   type CurveName,
@@ -14,6 +15,8 @@ import {
   type MeterPublicKeyInput,
   type OcmfPayload,
   type OcmfReading,
+  type SessionContext,
+  type SessionRule,
   type VerifiedOcmfRecord,
 } from '../../../chaincode/src/protocol/ocmf';
 import { meterStatusText, timeStatusText } from './status-text';
@@ -32,8 +35,10 @@ export interface MeterRecordInput {
 export interface ErrorReport {
   readonly code: string;
   readonly reason: string;
-  /** The pairing rule broken, for pair errors; null otherwise. */
+  /** The billing rule broken, for pair errors; null otherwise. */
   readonly rule: string | null;
+  /** The figures the refusal names (the same details a settlement's sealed answer carries). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface ReadingReport {
@@ -119,6 +124,11 @@ export interface PairReport {
   readonly energyWh: string | null;
   readonly energyMilliWh: string | null;
   readonly durationMs: number | null;
+  /**
+   * The session rules not checked because no session context was given: a settlement applies them
+   * (empty when the context was given, or when the pair is refused anyway).
+   */
+  readonly unchecked: readonly SessionRule[];
 }
 
 export interface MeterVerifyReport {
@@ -140,17 +150,19 @@ interface Outcome {
 /**
  * Verifies every record with the pinned key when given, else with the key its source embeds, and
  * checks each record that holds begin and end, and each begin record followed by an end record, as a
- * billing pair.
+ * billing pair; with the session's context (its connector's power, start and settlement time) by
+ * every rule a settlement applies, without it by the rules the records alone decide.
  */
 export function verifyMeterRecords(
   inputs: readonly MeterRecordInput[],
   pinnedKey?: MeterPublicKeyInput,
+  context?: SessionContext,
 ): MeterVerifyReport {
   const outcomes = inputs.map((input) => verifyOne(input, pinnedKey));
   const records = inputs.map((input, index) =>
     recordReport(input, index, outcomes[index] as Outcome, pinnedKey),
   );
-  const pairs = pairReports(outcomes);
+  const pairs = pairReports(outcomes, context);
   const withEnergy = records.map((record) => {
     const single = pairs.find((pair) => pair.records.length === 1 && pair.records[0] === record.index);
     const billing = billingOf(record, pairs, outcomes[record.index]?.payload);
@@ -295,14 +307,14 @@ function billingOf(
 }
 
 /** Records holding begin and end pair on their own; a begin-only record pairs with the next end-only record. */
-function pairReports(outcomes: readonly Outcome[]): PairReport[] {
+function pairReports(outcomes: readonly Outcome[], context: SessionContext | undefined): PairReport[] {
   const pairs: PairReport[] = [];
   outcomes.forEach((outcome, index) => {
     const shape = shapeOf(outcome.payload);
-    if (shape === 'complete') pairs.push(pairReport([index], [outcome]));
+    if (shape === 'complete') pairs.push(pairReport([index], [outcome], context));
     const next = outcomes[index + 1];
     if (shape === 'begin' && next !== undefined && shapeOf(next.payload) === 'end') {
-      pairs.push(pairReport([index, index + 1], [outcome, next]));
+      pairs.push(pairReport([index, index + 1], [outcome, next], context));
     }
   });
   return pairs;
@@ -317,25 +329,35 @@ function shapeOf(payload: OcmfPayload | undefined): 'complete' | 'begin' | 'end'
   return ends ? 'end' : 'other';
 }
 
-function pairReport(indexes: readonly number[], outcomes: readonly Outcome[]): PairReport {
+function pairReport(
+  indexes: readonly number[],
+  outcomes: readonly Outcome[],
+  context: SessionContext | undefined,
+): PairReport {
   const invalid = indexes.find((_, i) => outcomes[i]?.verified === undefined);
   if (invalid !== undefined) {
     return notBillable(indexes, {
       code: 'METER_READINGS_INVALID',
       rule: 'RECORD_INVALID',
       reason: `not billable as a pair: record ${invalid} is not valid`,
+      details: { rule: 'RECORD_INVALID' },
     });
   }
   const [begin, end] = outcomes.map((o) => o.verified as VerifiedOcmfRecord);
   try {
-    return billable(indexes, pairReadings(begin as VerifiedOcmfRecord, end));
+    const { pair, unchecked } = assessBilling(begin as VerifiedOcmfRecord, end, context);
+    return billable(indexes, pair, unchecked);
   } catch (error) {
     if (!(error instanceof EcarError)) throw error;
     return notBillable(indexes, errorReport(error));
   }
 }
 
-function billable(records: readonly number[], pair: MeterPair): PairReport {
+function billable(
+  records: readonly number[],
+  pair: MeterPair,
+  unchecked: readonly SessionRule[],
+): PairReport {
   const end = (side: MeterPair['begin']) => ({
     pagination: side.pagination,
     time: side.reading.time.iso,
@@ -352,6 +374,7 @@ function billable(records: readonly number[], pair: MeterPair): PairReport {
     energyWh: formatExact(pair.energyWh),
     energyMilliWh: pair.energyMilliWh.toString(),
     durationMs: pair.durationMs,
+    unchecked,
   };
 }
 
@@ -367,10 +390,16 @@ function notBillable(records: readonly number[], error: ErrorReport): PairReport
     energyWh: null,
     energyMilliWh: null,
     durationMs: null,
+    unchecked: [],
   };
 }
 
 function errorReport(error: EcarError): ErrorReport {
   const rule = error.details.rule;
-  return { code: error.code, reason: error.reason, rule: typeof rule === 'string' ? rule : null };
+  return {
+    code: error.code,
+    reason: error.reason,
+    rule: typeof rule === 'string' ? rule : null,
+    details: error.details,
+  };
 }

@@ -37,10 +37,12 @@ import { workerIdentity } from './bench-network';
 export const MODES = ['plaintext', 'confidential'] as const;
 export type Mode = (typeof MODES)[number];
 
-// Figures of the workload (token minor units): 0.1 kWh per session at 34.90 per kWh.
-const PRICE_PER_KWH = 3_490n;
+// Figures of the workload (token minor units): 1 Wh per session at 3490.00 per kWh. Sessions settle
+// right after they start, and settlement refuses more energy than the connector delivers in the
+// signed time; one step of the Wh register is plausible even over no time at all.
+const PRICE_PER_KWH = 349_000n;
 const HOLD = 10_000n;
-const SESSION_WH = 100;
+const SESSION_WH = 1;
 const DRIVER_FUNDS = 1_000_000_000n;
 /** Setup transactions in flight at once (stations, tariffs, mints). */
 const SETUP_PARALLELISM = 8;

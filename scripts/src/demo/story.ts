@@ -62,9 +62,12 @@ export interface StoryOptions {
 const MINTED = 100_000n;
 const HOLD = 60_000n;
 const FEE_BPS = 1_000n;
-const PRICE_PER_KWH = 3_490n;
+// A steep price per kWh, so the few seconds the demo charges for cost about an evening's charge:
+// settlement refuses more energy than the 11 kW connector delivers in the time the meter signed.
+const PRICE_PER_KWH = 3_490_000n;
 const BEGIN_KWH = '1520.400';
-const END_KWH = '1532.745';
+const END_KWH = '1520.412'; // 12 Wh: 3.93 s at 11 kW
+const CHARGE_MS = 5_000;
 
 function milliWh(kwh: string): bigint {
   const [whole = '0', fraction = ''] = kwh.split('.');
@@ -208,7 +211,7 @@ export async function runChargingStory(
     `hold ${tokens(HOLD)} moved from purchased to escrow; the booking's no-show hold is released`,
     ...(await describe(started)),
   ]);
-  await sleep(Math.max(0, startMs + 1_000 - Date.now()));
+  await sleep(Math.max(0, startMs + CHARGE_MS - Date.now())); // charging takes time
   const begin = signReadings(meter, 1, [{ type: 'B', timeMs: startMs, kwh: BEGIN_KWH }]);
   const end = signReadings(meter, 2, [{ type: 'E', timeMs: Date.now(), kwh: END_KWH }]);
   const t0 = performance.now();

@@ -368,6 +368,12 @@ const CASES: readonly Case[] = [
     fn: 'setParams',
     args: { allowUnverifiedMeterKeys: true, addressReleaseSeconds: 3600, addressReleasesPerDay: 3 },
   },
+  {
+    argv: ['operator', 'params', 'set', '--meter-skew', '120', '--meter-power-tolerance', '500'],
+    kind: 'submit',
+    fn: 'setParams',
+    args: { meterClockSkewSeconds: 120, meterPowerToleranceBps: 500 },
+  },
 ];
 
 describe('ecar ledger commands', () => {

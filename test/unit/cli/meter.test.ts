@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { signOcmfRecord } from '../../../chaincode/src/protocol/ocmf';
 import { readSafeXml } from '../../../client/src/meter/safe-xml';
-import { payload, testMeter } from '../protocol/ocmf/builders';
+import { payload, reading, testMeter } from '../protocol/ocmf/builders';
 import { projectRoot, testdataPath } from '../../support/testdata';
 
 interface Run {
@@ -43,7 +43,8 @@ interface Report {
     records: number[];
     billable: boolean;
     energyWh: string | null;
-    error: { rule: string | null } | null;
+    error: { code: string; rule: string | null; details: Record<string, unknown> } | null;
+    unchecked: string[];
   }[];
 }
 
@@ -156,6 +157,67 @@ describe('ecar meter verify', () => {
       const run = ecar('--ocmf', signOcmfRecord(payload(), testMeter().privateKey), '--json');
       expect(run.status).to.equal(1);
       expect(report(run).records[0]?.error?.code).to.equal('METER_KEY_INVALID');
+    });
+  });
+
+  describe('the session context (the rules a settlement adds)', () => {
+    // 100 → 107.4 kWh signed over 1.7 s: what no 11 kW connector delivers
+    const implausible = () =>
+      signOcmfRecord(
+        payload({
+          RD: [
+            reading({ TM: '2024-05-01T10:00:00,000+0200 S', RV: '100' }),
+            reading({ TM: '2024-05-01T10:00:01,700+0200 S', TX: 'E', RV: '107.4' }),
+          ],
+        }),
+        testMeter().privateKey,
+      );
+    const key = () => testMeter().publicKeyHex;
+
+    it('without it, calls the pair billable by the records and lists the session rules still unchecked', () => {
+      const run = ecar('--ocmf', implausible(), '--public-key', key(), '--json');
+      expect(run.status).to.equal(0);
+      expect(report(run).pairs[0]).to.deep.include({
+        billable: true,
+        unchecked: ['ABSOLUTE_TIME', 'SESSION_SPAN', 'POWER_PLAUSIBLE'],
+      });
+      const human = ecar('--ocmf', implausible(), '--public-key', key());
+      expect(human.stdout).to.contain(
+        'a settlement also checks ABSOLUTE_TIME, SESSION_SPAN, POWER_PLAUSIBLE',
+      );
+    });
+
+    it('with --max-power-w and --session-start, refuses it with the code, rule and figures a settlement gives', () => {
+      const context = ['--max-power-w', '11000', '--session-start', '2024-05-01T07:59:00Z'];
+      const run = ecar(
+        '--ocmf',
+        implausible(),
+        '--public-key',
+        key(),
+        ...context,
+        '--settled-at',
+        '2024-05-01T08:01:00Z',
+        '--json',
+      );
+      expect(run.status).to.equal(0);
+      const pair = report(run).pairs[0];
+      expect(pair?.billable).to.equal(false);
+      expect(pair?.error).to.deep.include({ code: 'METER_READINGS_IMPLAUSIBLE', rule: 'POWER_PLAUSIBLE' });
+      expect(pair?.error?.details).to.include({
+        energyMilliWh: '7400000',
+        maxMilliWh: '6713',
+        maxPowerW: 11000,
+      });
+      const human = ecar('--ocmf', implausible(), '--public-key', key(), ...context);
+      expect(human.stdout).to.contain('METER_READINGS_IMPLAUSIBLE [POWER_PLAUSIBLE]');
+    });
+
+    it('exits 2 when only part of the context is given', () => {
+      expect(ecar('--ocmf', implausible(), '--max-power-w', '11000').status).to.equal(2);
+      expect(ecar('--ocmf', implausible(), '--session-start', '2024-05-01T07:59:00Z').status).to.equal(2);
+      expect(
+        ecar('--ocmf', implausible(), '--max-power-w', '0', '--session-start', '2024-05-01T07:59:00Z').status,
+      ).to.equal(2);
     });
   });
 

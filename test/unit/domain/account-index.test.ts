@@ -14,7 +14,7 @@ import {
   readyLedger,
   startArgs,
 } from '../../support/builders';
-import { fakeMeterVerifier } from '../../support/fake-meter';
+import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import type { TestLedger } from '../../support/ledger';
 
 /** Evaluates a transaction and records every key and range prefix it reads. */
@@ -44,7 +44,7 @@ async function readsOf(
     caller: { id: caller },
     clock: { nowMs: ledger.nowMs, txId: 'tx-reads' },
     events: { emit: () => undefined },
-    meter: fakeMeterVerifier,
+    meter: ocmfMeterVerifier,
   };
   const result = await dispatch(ports, name, args, 'evaluate');
   inner.abort();

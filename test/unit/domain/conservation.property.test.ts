@@ -19,12 +19,13 @@ import {
   stationArgs,
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
+import { signingMeter } from '../../support/signing-meter';
 
 const DRIVERS = ['drv-a', 'drv-b', 'drv-c'] as const;
 const HOSTS = [HOST, HOST2] as const;
 const STATIONS = [
-  { stationId: 'st-1', host: HOST, key: 'a1'.repeat(32), serial: 'M-1' },
-  { stationId: 'st-2', host: HOST2, key: 'b2'.repeat(32), serial: 'M-2' },
+  { stationId: 'st-1', host: HOST, key: signingMeter('st-1').publicKeyHex, serial: 'M-1' },
+  { stationId: 'st-2', host: HOST2, key: signingMeter('st-2').publicKeyHex, serial: 'M-2' },
 ] as const;
 const BOUNDS = [
   'purchased',
@@ -271,7 +272,8 @@ async function apply(ledger: TestLedger, op: Op): Promise<Outcome> {
       const raw = meterRecords({
         beginMs: begin,
         endMs: begin + op.minutes * MINUTE,
-        energyMilliWh: BigInt(op.whMilli),
+        // within what an 11 kW connector delivers in that time (183.333 Wh a minute): plausible
+        energyMilliWh: BigInt(op.whMilli) % (BigInt(op.minutes) * 183_333n + 1n),
         page,
         publicKey: station.key,
         serial: station.serial,

@@ -27,7 +27,7 @@ import {
   stationArgs,
 } from '../../support/builders';
 import { MemoryLedger } from '../../support/enclave-harness';
-import { fakeMeterVerifier } from '../../support/fake-meter';
+import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import { T0, TestLedger } from '../../support/ledger';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -407,7 +407,7 @@ describe('over the sealed store (confidential mode)', () => {
               caller: { id: caller },
               clock: { nowMs: atMs, txId },
               events: { emit: () => undefined },
-              meter: fakeMeterVerifier,
+              meter: ocmfMeterVerifier,
             },
             fn,
             args,

@@ -13,7 +13,7 @@ import {
   readyLedger,
   startArgs,
 } from '../../support/builders';
-import { signFake } from '../../support/fake-meter';
+import { signingMeter, signMeterRecord } from '../../support/signing-meter';
 
 describe('regressions of earlier P2P charging platforms', () => {
   it('session overwrite on a busy charger: a second start on an active EVSE is refused and the first session survives', async () => {
@@ -111,16 +111,16 @@ describe('regressions of earlier P2P charging platforms', () => {
     it('refuses readings the host signed with a key of their own instead of the pinned meter', async () => {
       const ledger = await readyLedger();
       await ledger.submit(DRIVER, 'startSession', startArgs());
-      const forged = signFake(
+      const forged = signMeterRecord(
         {
-          meterSerial: 'EMH-0001',
-          pagination: { kind: 'T', number: 1 },
+          serial: 'EMH-0001',
+          page: 1,
           readings: [
-            { type: 'B', timeMs: ledger.nowMs + MINUTE, valueMilliWh: 0n },
-            { type: 'E', timeMs: ledger.nowMs + 61 * MINUTE, valueMilliWh: 90_000_000n },
+            { type: 'B', timeMs: ledger.nowMs + MINUTE, milliWh: 0n },
+            { type: 'E', timeMs: ledger.nowMs + 61 * MINUTE, milliWh: 9_000_000n },
           ],
         },
-        'ff'.repeat(32),
+        signingMeter('host-own').publicKeyHex,
       );
       ledger.advance(62 * MINUTE);
       await expectError(

@@ -10,13 +10,15 @@ import {
   HOUR,
   ISSUER,
   meterRecords,
+  METER_KEY,
+  METER_SERIAL,
   MINUTE,
   OPERATOR,
   readyLedger,
   startArgs,
   stationArgs,
 } from '../../support/builders';
-import { tamper } from '../../support/fake-meter';
+import { signMeterRecord, tamper } from '../../support/signing-meter';
 import type { TestLedger } from '../../support/ledger';
 
 async function started(ledger: TestLedger, overrides: Parameters<typeof startArgs>[0] = {}): Promise<void> {
@@ -291,6 +293,66 @@ describe('sessions', () => {
         ledger,
         () => ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: future }),
         'METER_READINGS_INVALID',
+      );
+    });
+    it('names the broken rule: TIME_ORDER, SESSION_SPAN before the session and in the future', async () => {
+      const backwards = records(ledger, {
+        beginMs: ledger.nowMs + 30 * MINUTE,
+        endMs: ledger.nowMs + 10 * MINUTE,
+      });
+      const old = records(ledger, { beginMs: ledger.nowMs - 2 * HOUR });
+      const future = records(ledger, { endMs: ledger.nowMs + 5 * HOUR });
+      ledger.advance(62 * MINUTE);
+      const stop = (ocmf: string[]) => () =>
+        ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf });
+      await expectError(ledger, stop(backwards), 'METER_READINGS_INVALID', { rule: 'TIME_ORDER' });
+      await expectError(ledger, stop(old), 'METER_READINGS_INVALID', { rule: 'SESSION_SPAN' });
+      await expectError(ledger, stop(future), 'METER_READINGS_INVALID', { rule: 'SESSION_SPAN' });
+    });
+    it('throws METER_READINGS_IMPLAUSIBLE for 7.4 kWh signed over 1.7 s at an 11 kW connector, nothing written', async () => {
+      const raw = records(ledger, { endMs: ledger.nowMs + MINUTE + 1_700, energyMilliWh: 7_400_000n });
+      ledger.advance(2 * MINUTE);
+      const error = await expectError(
+        ledger,
+        () => ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw }),
+        'METER_READINGS_IMPLAUSIBLE',
+        { rule: 'POWER_PLAUSIBLE', energyMilliWh: '7400000', maxMilliWh: '5714' },
+      );
+      expect(error.details).to.include({ maxPowerW: 11_000, durationMs: 1_700, powerToleranceBps: 1_000 });
+      expect(await ledger.evaluate(DRIVER, 'getSession', { sessionId: 'sess-1' })).to.include({
+        status: 'ACTIVE',
+      });
+    });
+    it('judges the energy by the tolerance the operator sets (meterPowerToleranceBps)', async () => {
+      // 11 kW for 60 min = 11 kWh; 11.5 kWh needs more than the 0 % the operator now allows
+      const raw = records(ledger, { energyMilliWh: 11_500_000n });
+      ledger.advance(62 * MINUTE);
+      await ledger.submit(OPERATOR, 'setParams', { meterPowerToleranceBps: 0 });
+      const stop = () => ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
+      await expectError(ledger, stop, 'METER_READINGS_IMPLAUSIBLE', { maxMilliWh: '11000001' });
+      await ledger.submit(OPERATOR, 'setParams', { meterPowerToleranceBps: 500 });
+      expect(field(await stop(), 'cdr', 'totalEnergyMilliWh')).to.equal('11500000');
+    });
+    it('throws METER_READINGS_INVALID (TIME_SYNC) for readings of a meter whose clock is not set', async () => {
+      const raw = [
+        signMeterRecord(
+          {
+            serial: METER_SERIAL,
+            page: 1,
+            readings: [
+              { type: 'B', timeMs: ledger.nowMs + MINUTE, milliWh: 0n, timeStatus: 'U' },
+              { type: 'E', timeMs: ledger.nowMs + 61 * MINUTE, milliWh: 1_000_000n, timeStatus: 'U' },
+            ],
+          },
+          METER_KEY,
+        ),
+      ];
+      ledger.advance(62 * MINUTE);
+      await expectError(
+        ledger,
+        () => ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw }),
+        'METER_READINGS_INVALID',
+        { rule: 'TIME_SYNC' },
       );
     });
     it('throws INVALID_ARGUMENT when the records are missing', async () => {

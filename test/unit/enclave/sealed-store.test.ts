@@ -14,7 +14,7 @@ import {
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { meterArgs, paramsArgs, stationArgs } from '../../support/builders';
 import { MemoryLedger } from '../../support/enclave-harness';
-import { fakeMeterVerifier } from '../../support/fake-meter';
+import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import { T0 } from '../../support/ledger';
 import { MemoryStore } from '../../support/memory-store';
 
@@ -55,7 +55,7 @@ function ports(store: StateStore, caller: string, txId: string): Ports {
     caller: { id: caller },
     clock: { nowMs: T0, txId },
     events: { emit: () => undefined },
-    meter: fakeMeterVerifier,
+    meter: ocmfMeterVerifier,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   runLedgerTransaction,
   type LedgerEnvironment,
 } from '../../../chaincode/src/fabric/ledger-transaction';
-import { fakeMeterVerifier } from '../../support/fake-meter';
+import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import { FakeChaincodeStub, fakeIdentity, testCertificates } from '../../support/fake-stub';
 
 const { root, signer } = testCertificates();
@@ -20,7 +20,7 @@ const OPERATOR_ID = fabricCallerId('Org1MSP', root);
 const ISSUER_ID = fabricCallerId('Org2MSP', signer);
 
 function env(stub: FakeChaincodeStub, mspId = 'Org1MSP', certificate = root): LedgerEnvironment {
-  return { stub, clientIdentity: fakeIdentity(mspId, certificate), meter: fakeMeterVerifier };
+  return { stub, clientIdentity: fakeIdentity(mspId, certificate), meter: ocmfMeterVerifier };
 }
 
 async function failure(promise: Promise<unknown>): Promise<EcarError> {

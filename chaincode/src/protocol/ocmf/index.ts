@@ -1,7 +1,22 @@
 // The OCMF (Open Charge Metering Format) module: parse, verify, pair and sign signed meter records.
 export { CURVE_NAMES, CURVES, type Curve, type CurveName } from './curves';
 export { JsonNumber, parseExactJson, type JsonObject, type JsonValue } from './json';
-export { pairReadings, type MeterPair, type PairEnd, type PairingRule } from './pairing';
+export {
+  assessBilling,
+  BILLING_DEFAULTS,
+  SESSION_RULES,
+  type BillingAssessment,
+  type SessionContext,
+  type SessionRule,
+} from './billing';
+export {
+  NotBillable,
+  pairReadings,
+  type MeterPair,
+  type PairableRecord,
+  type PairEnd,
+  type PairingRule,
+} from './pairing';
 export { parsePagination, type Pagination, type PaginationContext } from './pagination';
 export {
   IDENTIFICATION_ERROR_LEVELS,

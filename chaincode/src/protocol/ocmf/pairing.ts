@@ -1,7 +1,8 @@
 // Billing from OCMF: pairs a verified begin reading with a verified end reading of the same meter and
 // transaction and returns the exact energy between them, or says which rule the pair breaks.
 import type { MilliWh } from '../../domain/units';
-import { EcarError } from '../errors';
+import { EcarError, type ErrorDetails } from '../errors';
+import type { SessionRule } from './billing';
 import { IDENTIFICATION_ERROR_LEVELS, type OcmfPayload } from './payload';
 import { isEndCode, type OcmfReading } from './reading';
 import {
@@ -13,6 +14,12 @@ import {
   type ExactDecimal,
 } from './reading-value';
 import type { VerifiedOcmfRecord } from './verify';
+
+/** What pairing reads of a verified record: the signed payload and the key it was verified with. */
+export interface PairableRecord {
+  readonly payload: VerifiedOcmfRecord['payload'];
+  readonly publicKey: { readonly spki: VerifiedOcmfRecord['publicKey']['spki'] };
+}
 
 /** The rule a refused pair breaks, in `EcarError.details.rule`. */
 export type PairingRule =
@@ -60,20 +67,37 @@ export interface MeterPair {
 }
 
 /**
+ * A pair that breaks a billing rule: METER_READINGS_INVALID (the readings do not form a billable
+ * pair) or METER_READINGS_IMPLAUSIBLE (they do, but not at this session and EVSE); `rule` names it.
+ */
+export class NotBillable extends EcarError {
+  constructor(
+    code: 'METER_READINGS_INVALID' | 'METER_READINGS_IMPLAUSIBLE',
+    readonly rule: PairingRule | SessionRule,
+    message: string,
+    details: ErrorDetails = {},
+  ) {
+    super(code, `not billable as a pair: ${message}`, { ...details, rule });
+    this.name = 'NotBillable';
+  }
+}
+
+/**
  * Pairs the begin (TX=B) and end (TX=E, or L/R/A/P) readings of one charging transaction. With one
  * record, that record must hold both; with two, `begin` holds the begin reading, `end` the end reading,
  * both from the same meter and key, and the end record's pagination must directly follow the begin
  * record's (OCMF: no record may be missing or added between them). The readings must carry energy in
  * the same unit and register, the meter state must be G, no reading from begin to end may report an
- * exception (TX=X) or an energy error flag, time must not run backwards, and end >= begin.
+ * exception (TX=X) or an energy error flag, the meter clock must be set (not U) and time must not run
+ * backwards, and end >= begin. The rules that need the session and its EVSE are in `assessBilling`.
  *
  * @example
  * const pair = pairReadings(verifyOcmfRecord(startText, key), verifyOcmfRecord(stopText, key));
  * billableWh(pair.energyMilliWh);
  *
- * @throws EcarError METER_READINGS_INVALID with `details.rule` naming the broken {@link PairingRule}.
+ * @throws NotBillable METER_READINGS_INVALID with `details.rule` naming the broken {@link PairingRule}.
  */
-export function pairReadings(begin: VerifiedOcmfRecord, end?: VerifiedOcmfRecord): MeterPair {
+export function pairReadings(begin: PairableRecord, end?: PairableRecord): MeterPair {
   const single = end === undefined || end === begin;
   const b = begin.payload;
   const e = single ? b : end.payload;
@@ -200,6 +224,13 @@ function checkPair(
   if (endReading.time.epochMs < beginReading.time.epochMs) {
     fail('TIME_ORDER', `end time ${endReading.time.iso} is before begin time ${beginReading.time.iso}`);
   }
+  const unset = [beginReading, endReading].find((r) => r.time.status === 'U');
+  if (unset) {
+    fail(
+      'TIME_SYNC',
+      `the meter clock is not set (U) at reading ${unset.index}: its times cannot be trusted`,
+    );
+  }
   if (beginReading.time.status === 'R' && endReading.time.status !== 'R') {
     fail('TIME_SYNC', 'begin time is relative (R) but end time is not');
   }
@@ -229,5 +260,5 @@ function sameRegister(a: OcmfReading, b: OcmfReading): boolean {
 }
 
 function fail(rule: PairingRule, message: string): never {
-  throw new EcarError('METER_READINGS_INVALID', `not billable as a pair: ${message}`, { rule });
+  throw new NotBillable('METER_READINGS_INVALID', rule, message);
 }

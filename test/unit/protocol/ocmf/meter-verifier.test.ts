@@ -1,5 +1,5 @@
 // The real OCMF meter verifier behind the domain: the verifier checks signature, pinned key and
-// method; the domain owns the pairing rules, so a record of another meter serial is refused by the
+// method; settlement owns the billing rules, so a record of another meter serial is refused by the
 // domain with METER_MISMATCH.
 import { expect } from 'chai';
 import { ocmfMeterVerifier, signOcmfRecord } from '../../../../chaincode/src/protocol/ocmf';
@@ -18,7 +18,7 @@ describe('ocmfMeterVerifier with the domain', () => {
 
   it('passes the record serial on without judging it (the domain owns the serial rule)', () => {
     const record = signOcmfRecord(payload({ MS: 'METER-9' }), meter.privateKey);
-    expect(ocmfMeterVerifier.verify(record, pinned).meterSerial).to.equal('METER-9');
+    expect(ocmfMeterVerifier.verify(record, pinned).payload.meter.serial).to.equal('METER-9');
   });
 
   it('refuses a record of another meter serial with METER_MISMATCH', async () => {

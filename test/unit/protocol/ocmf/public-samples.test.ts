@@ -64,9 +64,8 @@ const SAMPLES: readonly Expected[] = [
     file: 'tsw-measurements.xml',
     records: valid(21),
     curve: 'secp256r1',
-    pairs: ['0.1', '0', '0', '0', '0', '0', '0', '2.6', '3.2', '0.5', '0.4', '0', '0', '0', '0', '0', '0']
-      .concat(['4.4', '0.3', '0.8', '0'])
-      .map((wh) => ({ wh })),
+    // a meter clock that is not set (U) cannot place the readings in a session: not billable
+    pairs: Array.from({ length: 21 }, () => ({ rule: 'TIME_SYNC' })),
   },
   {
     file: 'tsw-signature_16955306_ALL.xml',
@@ -84,7 +83,7 @@ const SAMPLES: readonly Expected[] = [
     file: 'tsw-keba_test.xml',
     records: valid(100),
     curve: 'secp256r1',
-    pairs: Array.from({ length: 100 }, () => ({ wh: '0' })),
+    pairs: Array.from({ length: 100 }, () => ({ rule: 'TIME_SYNC' })),
   },
   {
     file: 'tsw-OCMF-receipt-with_publickey_and_data.xml',
@@ -99,7 +98,7 @@ const SAMPLES: readonly Expected[] = [
     pairs: [{ rule: 'RECORD_INVALID' }],
   },
   { file: 'tsw-VW_OCMF_load.xml', records: ['valid'], paginations: ['T144'], pairs: [{ wh: '1101' }] },
-  { file: 'tsw-ocmf_tariff_1.xml', records: ['valid'], paginations: ['T86'], pairs: [{ wh: '0' }] },
+  { file: 'tsw-ocmf_tariff_1.xml', records: ['valid'], paginations: ['T86'], pairs: [{ rule: 'TIME_SYNC' }] },
   {
     file: 'tsw-OCMF_Test_Data_00.xml',
     records: valid(2),

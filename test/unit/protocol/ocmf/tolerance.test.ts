@@ -3,6 +3,7 @@
 import { createPublicKey, sign as cryptoSign, ECDH } from 'node:crypto';
 import { expect } from 'chai';
 import {
+  assessBilling,
   CURVE_NAMES,
   CURVES,
   formatExact,
@@ -64,7 +65,7 @@ describe('verifyOcmfRecord tolerances', () => {
       expect(pair.end.reading.value?.milliWh).to.equal(undefined);
     });
 
-    it('passes no sub-mWh reading to the chaincode port, which works in milli-Wh (fail closed, never rounded there)', () => {
+    it('settles a sub-mWh pair through the chaincode port exactly, rounded down once (never per reading)', () => {
       const meter = testMeter();
       const record = signOcmfRecord(payloadText(HEAD, '0.0000006', '0.0012345'), meter.privateKey);
       const pinned = {
@@ -74,7 +75,9 @@ describe('verifyOcmfRecord tolerances', () => {
         publicKey: meter.publicKeyHex,
         signatureMethod: 'ECDSA-secp256r1-SHA256',
       };
-      expect(ocmfMeterVerifier.verify(record, pinned).readings).to.deep.equal([]);
+      const { pair } = assessBilling(ocmfMeterVerifier.verify(record, pinned), undefined);
+      expect(formatExact(pair.energyWh)).to.equal('1.2339');
+      expect(pair.energyMilliWh).to.equal(1233n);
     });
 
     it('reads numbers in text fields (FV 1.0, CT 0) as their source text', () => {

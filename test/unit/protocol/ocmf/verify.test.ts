@@ -1,5 +1,5 @@
 // verifyOcmfRecord and signOcmfRecord: round trips on every curve, key forms, and refusals.
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import {
   CURVE_NAMES,
@@ -261,15 +261,24 @@ describe('ocmfMeterVerifier', () => {
   };
 
   describe('verify', () => {
-    it('returns serial, pagination, energy readings and the payload hash of a record of the pinned meter', () => {
-      const verified = ocmfMeterVerifier.verify(signOcmfRecord(payload(), meter.privateKey), pinned);
-      expect(verified.meterSerial).to.equal('METER-1');
-      expect(verified.pagination).to.deep.equal({ kind: 'T', number: 10 });
-      expect(verified.readings.map((r) => [r.type, r.valueMilliWh])).to.deep.equal([
+    it('returns the signed payload, the key and the payload hash of a record of the pinned meter', () => {
+      const record = signOcmfRecord(payload(), meter.privateKey);
+      const verified = ocmfMeterVerifier.verify(record, pinned);
+      expect(verified.payload.meter.serial).to.equal('METER-1');
+      expect(verified.payload.pagination.text).to.equal('T10');
+      expect(verified.payload.readings.map((r) => [r.transaction, r.value?.milliWh])).to.deep.equal([
         ['B', 100_000_000n],
         ['E', 101_250_000n],
       ]);
-      expect(verified.payloadHash).to.match(/^[0-9a-f]{64}$/);
+      expect(Buffer.from(verified.publicKey.spki).toString('hex')).to.equal(meter.publicKeyHex);
+      const payloadText = record.slice('OCMF|'.length, record.lastIndexOf('|'));
+      expect(verified.payloadHash).to.equal(createHash('sha256').update(payloadText, 'utf8').digest('hex'));
+    });
+
+    it('passes readings with a meter error on unjudged: the billing rules refuse them at settlement', () => {
+      const draft = payload({ RD: [reading({ ST: 'E' }), reading({ TX: 'E', RV: '101', ST: 'E' })] });
+      const verified = ocmfMeterVerifier.verify(signOcmfRecord(draft, meter.privateKey), pinned);
+      expect(verified.payload.readings.map((r) => r.status)).to.deep.equal(['E', 'E']);
     });
 
     it('throws METER_KEY_INVALID when the meter is pinned with another signature method', () => {
