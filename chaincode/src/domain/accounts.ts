@@ -13,7 +13,7 @@
 // account.earned + its earning records; held = its hold records + its pending payouts. The
 // platform's earned bucket is the sum of fee records. Totals are range reads (auditor), never a
 // counter. Invariant: sum of all buckets of all accounts = sum(minted) - sum(burned).
-import { CALLER_ID_PATTERN } from '../ports';
+import { ACCOUNT_ID_HINT, ACCOUNT_ID_PATTERN } from '../protocol/account-id';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InsufficientFunds, InvalidState, NotFound } from './errors';
@@ -92,12 +92,14 @@ export const bookingHoldId = (bookingId: string): string => `b:${bookingId}`;
 const EMPTY: Account = { purchased: 0n, earned: 0n };
 const PAYMENT_REF = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * An account id someone names (mint, transfer, payouts, balances): it must have the shape of a
+ * caller id the ledger can run as, so a typo, a truncated wallet id or `undefined` is refused
+ * instead of receiving tokens nobody can ever spend. Whether the account exists is not asked:
+ * a first top-up goes to a wallet the ledger has never seen.
+ */
 export function accountId(value: unknown, path: string): string {
-  return string(value, path, {
-    max: 200,
-    pattern: CALLER_ID_PATTERN,
-    hint: 'an account id (printable, no /)',
-  });
+  return string(value, path, { max: 200, pattern: ACCOUNT_ID_PATTERN, hint: ACCOUNT_ID_HINT });
 }
 
 export async function loadAccount(tx: Tx, account: string): Promise<Account> {
@@ -150,6 +152,13 @@ export async function mint(tx: Tx, raw: unknown): Promise<MintRecord & { replaye
   });
   const params = await loadParams(tx);
   requireRole(params, tx.caller, 'mint', 'issuer');
+  if (amount > params.mintMaximum) {
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      `amount ${amount.toString()} is above the largest top-up the parameters allow (mintMaximum ${params.mintMaximum.toString()} minor units); check the amount, or the operator raises mintMaximum`,
+      { field: 'amount', maximum: params.mintMaximum.toString() },
+    );
+  }
   const previous = await tx.read(keys.mint(paymentRef), decodeMint);
   if (previous) {
     if (previous.account !== account || previous.amount !== amount) {

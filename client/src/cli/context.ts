@@ -3,6 +3,7 @@
 // that prints a result (table or JSON) or one line of error, and sets the exit code.
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ACCOUNT_ID_HINT, isAccountId } from '../../../chaincode/src/protocol/account-id';
 import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
 import { parseMoney } from '../../../chaincode/src/domain/units';
 import {
@@ -259,8 +260,8 @@ export function idArg(value: string): string {
 
 /** A ledger caller id (account). */
 export function accountArg(value: string): string {
-  if (!/^[A-Za-z0-9._:@+=-]{1,200}$/.test(value)) {
-    throw new InvalidArgumentError("expected an account id, e.g. w:<hex> or x509:<...> (see 'ecar whoami')");
+  if (!isAccountId(value)) {
+    throw new InvalidArgumentError(`expected ${ACCOUNT_ID_HINT}`);
   }
   return value;
 }

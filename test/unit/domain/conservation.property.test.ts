@@ -17,10 +17,11 @@ import {
   OPERATOR,
   paramsArgs,
   stationArgs,
+  testAccount,
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
 
-const DRIVERS = ['drv-a', 'drv-b', 'drv-c'] as const;
+const DRIVERS = [testAccount('drv-a'), testAccount('drv-b'), testAccount('drv-c')] as const;
 const HOSTS = [HOST, HOST2] as const;
 const STATIONS = [
   { stationId: 'st-1', host: HOST, key: 'a1'.repeat(32), serial: 'M-1' },
