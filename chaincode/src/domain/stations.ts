@@ -623,3 +623,18 @@ export function isOpen(station: Station, ms: number): boolean {
     (r) => r.weekday === weekday && minute >= r.periodBegin && minute < r.periodEnd,
   );
 }
+
+/**
+ * Whether the station is open for the whole of [startMs, endMs): its opening hours are in its
+ * local time, a fixed offset from UTC (utcOffsetMinutes; no daylight-saving rules, so a host
+ * updates the offset when the clocks change). Hours change only on minute boundaries, so the start
+ * and every whole minute after it are checked (a booking lasts at most a day).
+ */
+export function openThroughout(station: Station, startMs: number, endMs: number): boolean {
+  if (station.openingHours.twentyfourseven) return true;
+  if (!isOpen(station, startMs)) return false;
+  for (let t = (Math.floor(startMs / 60_000) + 1) * 60_000; t < endMs; t += 60_000) {
+    if (!isOpen(station, t)) return false;
+  }
+  return true;
+}

@@ -71,6 +71,8 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
     'host, or a driver with an open booking there once its address is released (counted per day)',
     bookings.getStationAddress,
   ),
+  myBookings: evaluate('driver: their own bookings', bookings.myBookings),
+  getBooking: evaluate('driver or host of the booking; the operator', bookings.getBooking),
   stationBookings: evaluate(
     'host, for the stations they host; the operator for any station',
     queries.stationBookings,

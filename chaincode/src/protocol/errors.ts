@@ -45,6 +45,8 @@ export const ErrorCodes = [
   'ADDRESS_NOT_RELEASED',
   'RATE_LIMITED',
   'NOT_CONFIGURED',
+  'OUTSIDE_OPENING_HOURS',
+  'NO_FREE_CANCELLATION',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

@@ -39,6 +39,7 @@ import {
   stationFields,
   stationTable,
   tariffSummary,
+  WEEKDAYS,
 } from './views';
 
 interface RegisterOptions extends GlobalOptions {
@@ -579,8 +580,6 @@ function stationFromFile(o: RegisterOptions, command: Command): LedgerArgs {
   };
 }
 
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
 /** "24/7" or "mon-fri 08:00-20:00, sat 10:00-14:00" (days also as 1-7, Monday = 1). */
 export function openingHours(spec: string, command: Command): LedgerArgs {
   const text = spec.trim().toLowerCase();
@@ -607,7 +606,7 @@ export function openingHours(spec: string, command: Command): LedgerArgs {
 
 function weekday(token: string): number | undefined {
   if (/^[1-7]$/.test(token)) return Number(token);
-  const index = WEEKDAYS.indexOf(token.slice(0, 3));
+  const index = (WEEKDAYS as readonly string[]).indexOf(token.slice(0, 3));
   return index < 0 ? undefined : index + 1;
 }
 
