@@ -361,13 +361,22 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
     it('booking create holds the no-show fee; station address then shows the sealed address', async () => {
       const now = Date.now();
       const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-      const booked = await ok(driver, [
+      const create = [
         'booking',
         'create',
         ...['--station', stationId, '--evse', 'EVSE-1', '--booking-id', `bk-${run}`],
         ...['--from', iso(now + 5 * 60_000), '--to', iso(now + 65 * 60_000)],
-      ]);
+      ];
+      // inside the 10-minute free-cancel window: refused until the driver accepts the fee risk
+      expect(await refused(driver, create)).to.include('--accept-no-free-cancel');
+      const booked = await ok(driver, [...create, '--accept-no-free-cancel']);
       expect(at(booked, 'result', 'status')).to.equal('CONFIRMED');
+      expect(at(booked, 'result', 'freeCancellation')).to.equal(false);
+      const listed = (await ok(driver, ['booking', 'list'])) as Json[];
+      expect(listed.map((b) => at(b, 'id'))).to.include(`bk-${run}`);
+      expect(at(await ok(driver, ['booking', 'show', '--booking', `bk-${run}`]), 'status')).to.equal(
+        'CONFIRMED',
+      );
       expect(money(booked, 'result', 'noShowFee')).to.equal(NO_SHOW_FEE);
       const balance = await ok(driver, ['balance']);
       expect(money(balance, 'purchased')).to.equal(MINTED - NO_SHOW_FEE);

@@ -306,13 +306,19 @@ describe('the charging economy on the network (confidential entry point + Confid
   describe('booking and session', () => {
     it('the driver books the EVSE: the no-show fee is held', async () => {
       const now = Date.now();
-      await driver.ledger.submit('createBooking', {
+      const slot = {
         bookingId: `bk-${run}`,
         stationId,
         evseUid: 'evse-1',
         startAt: new Date(now + 5 * 60_000).toISOString(),
         endAt: new Date(now + 65 * 60_000).toISOString(),
-      });
+      };
+      // 5 minutes ahead is inside the 10-minute free-cancel window: refused without a yes
+      await expectLedgerError(driver.ledger.submit('createBooking', slot), 'NO_FREE_CANCELLATION');
+      const booked = await driver.ledger.submit('createBooking', { ...slot, acceptNoFreeCancellation: true });
+      expect(at(booked.result, 'freeCancellation')).to.equal(false);
+      const mine = await driver.ledger.evaluate('myBookings', { status: 'CONFIRMED' });
+      expect((mine as JsonValue[]).map((b) => at(b, 'id'))).to.deep.equal([`bk-${run}`]);
       const own = await driver.ledger.evaluate('getBalance');
       expect(money(own, 'purchased')).to.equal(MINTED - NO_SHOW_FEE);
       expect(money(own, 'held', 'bookings')).to.equal(NO_SHOW_FEE);

@@ -186,12 +186,14 @@ export async function runChargingStory(
     evseUid: 'evse-1',
     startAt: new Date(now + 5 * 60_000).toISOString(),
     endAt: new Date(now + 65 * 60_000).toISOString(),
+    // The slot starts in 5 minutes, inside the station's 10-minute free-cancel window: say yes to that.
+    acceptNoFreeCancellation: true,
   });
   // A write: address releases are counted per driver; the booking starts within addressReleaseSeconds.
   const address = (await cast.driver.ledger.submit('getStationAddress', { stationId })).result;
   narrator.step('Driver finds the wallbox and books it', [
     `search (Berlin, ≥ 7 kW) found ${hits.length} station(s) including ${stationId}`,
-    `booked evse-1; the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
+    `booked evse-1 at short notice (free cancellation already over, accepted by the driver); the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
     ...(await describe(booking)),
   ]);
 
