@@ -519,14 +519,13 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       });
     });
 
-    it('after the window: claim, payout, and the issuer confirms the payout (the tokens are burned)', async () => {
+    it('after the window: payout (claiming first) to the sealed IBAN the issuer lists, confirmed (the tokens are burned)', async () => {
       // deadlines keep the enclaves' clock-skew window as a margin
       const wait = disputeUntil1 + E2E_CLOCK_SKEW_MS - Date.now() + 1_500;
       if (wait > 0) await sleep(wait);
-      const claimed = await ok(host, ['host', 'claim']);
-      expect(money(claimed, 'result', 'claimed')).to.equal(EARNING_1);
-      expect(at(claimed, 'result', 'count')).to.equal(1);
-
+      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
+      const shown = await ok(host, ['host', 'payout-destination', 'show']);
+      expect(at(shown, 'masked')).to.equal(`${'*'.repeat(18)}3000`);
       const payoutId = `po-${run}`;
       const requested = await ok(host, [
         'host',
@@ -537,6 +536,11 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         payoutId,
       ]);
       expect(at(requested, 'result', 'status')).to.equal('PENDING');
+      // the payout claimed the earning whose dispute window closed
+      expect(money(requested, 'result', 'claimedNow')).to.equal(EARNING_1);
+      const listed = (await ok(issuer, ['issuer', 'payout', 'list'])) as Json[];
+      const row = listed.find((p) => at(p, 'payoutId') === payoutId) ?? null;
+      expect(at(row, 'destination', 'value')).to.equal('DE89370400440532013000');
       const pending = await ok(host, ['host', 'earnings']);
       expect(money(pending, 'earned', 'payable')).to.equal(0n);
       expect(money(pending, 'held', 'payouts')).to.equal(EARNING_1);

@@ -473,8 +473,18 @@ describe('the charging economy on the network (confidential entry point + Confid
       expect(at(claimed.result, 'stillLocked')).to.equal(0);
 
       const payoutId = `po-${run}`;
+      await expectRefused(
+        () => host.ledger.submit('requestPayout', { payoutId, amount: HOST_EARNING }),
+        'PAYOUT_DESTINATION_MISSING',
+      );
+      await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
       const requested = await host.ledger.submit('requestPayout', { payoutId, amount: HOST_EARNING });
       expect(at(requested.result, 'status')).to.equal('PENDING');
+      const pending = (await issuer.ledger.evaluate('pendingPayouts')) as JsonValue[];
+      const mine = pending.find((p) => at(p, 'payoutId') === payoutId);
+      expect(mine, 'the issuer lists the pending payout').not.to.equal(undefined);
+      expect(at(mine ?? null, 'destination', 'value')).to.equal('DE89370400440532013000');
+      await expectRefused(() => host.ledger.evaluate('pendingPayouts'), 'FORBIDDEN');
       expect(money(await host.ledger.evaluate('getBalance'), 'held', 'payouts')).to.equal(HOST_EARNING);
 
       await expectRefused(

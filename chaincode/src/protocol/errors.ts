@@ -47,6 +47,7 @@ export const ErrorCodes = [
   'NOT_CONFIGURED',
   'OUTSIDE_OPENING_HOURS',
   'NO_FREE_CANCELLATION',
+  'PAYOUT_DESTINATION_MISSING',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

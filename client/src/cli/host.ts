@@ -120,6 +120,10 @@ interface PayoutOptions extends GlobalOptions {
   readonly amount: bigint;
   readonly payoutId?: string;
 }
+interface DestinationOptions extends GlobalOptions {
+  readonly iban?: string;
+  readonly reference?: string;
+}
 
 const REGISTER_EXAMPLES = [
   'ecar station register --id home-42 --name "Garage wallbox" --country DE --city Berlin --postal-code 10115 \\',
@@ -431,10 +435,55 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
       },
     ),
   );
+  const destination = group(
+    host,
+    'payout-destination',
+    'Where the issuer pays your payouts (sealed; only the issuer reads it)',
+  );
+  leaf(
+    destination,
+    'set',
+    'Set the IBAN (checksum-checked) or payment reference your payouts go to',
+    'ecar host payout-destination set --iban "DE89 3704 0044 0532 0130 00"',
+  )
+    .option('--iban <iban>', 'your bank account (IBAN; spaces allowed)')
+    .option(
+      '--reference <ref>',
+      'a payment provider reference instead of an IBAN (3-64 of A-Z a-z 0-9 . _ : @ + -)',
+    )
+    .action(async (o: DestinationOptions, command: Command) => {
+      if ((o.iban === undefined) === (o.reference === undefined))
+        usageError(command, 'give exactly one of --iban or --reference');
+      await action(
+        deps,
+        async (ctx) =>
+          outcome(
+            await (
+              await ctx.ledger()
+            ).submit('setPayoutDestination', { iban: o.iban, reference: o.reference }),
+          ),
+        (r) => `${destinationFields(obj(r.result))}\n${committedLine(r)}`,
+      )(o);
+    });
+  leaf(
+    destination,
+    'show',
+    'Show your payout destination (masked)',
+    'ecar host payout-destination show',
+  ).action(
+    action(
+      deps,
+      async (ctx) => await (await ctx.ledger()).evaluate('getPayoutDestination', {}),
+      (d) =>
+        d === null
+          ? "no payout destination: set one with 'ecar host payout-destination set'"
+          : destinationFields(obj(d)),
+    ),
+  );
   leaf(
     host,
     'payout',
-    'Request a bank payout of payable earnings (the issuer confirms it)',
+    'Request a bank payout of payable earnings; earnings whose dispute window closed are claimed first (the issuer confirms it)',
     'ecar host payout --amount 2500',
   )
     .requiredOption('--amount <minor>', 'amount in minor units', minorUnits)
@@ -451,7 +500,14 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
               amount: o.amount,
             }),
           ),
-        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+        (r) => {
+          const p = obj(r.result);
+          const claimed =
+            p.claimedNow === undefined || p.claimedNow === '0'
+              ? ''
+              : `\n${fields([['claimed first', tokensExact(p.claimedNow)]])}`;
+          return `${payoutFields(p)}${claimed}\n${committedLine(r)}`;
+        },
       ),
     );
 
@@ -489,6 +545,12 @@ function statementArg(value: string): string {
     throw new InvalidArgumentError(`expected 1 to ${DISPUTE_STATEMENT_MAX} characters of text`);
   }
   return text;
+}
+
+function destinationFields(d: JsonObject): string {
+  return fields([
+    ['payout destination', `${str(d, 'kind') === 'IBAN' ? 'IBAN' : 'reference'} ${str(d, 'masked')}`],
+  ]);
 }
 
 export function payoutFields(p: JsonObject): string {

@@ -65,6 +65,7 @@ const FEE_BPS = 1_000n;
 const PRICE_PER_KWH = 3_490n;
 const BEGIN_KWH = '1520.400';
 const END_KWH = '1532.745';
+const DEMO_IBAN = 'DE89370400440532013000';
 
 function milliWh(kwh: string): bigint {
   const [whole = '0', fraction = ''] = kwh.split('.');
@@ -232,16 +233,25 @@ export async function runChargingStory(
     `${options.disputeWindowSeconds} s, plus the enclaves' ${options.clockSkewMs / 1000} s clock-skew margin`,
   ]);
   await sleep(options.disputeWindowSeconds * 1000 + options.clockSkewMs + 1_500);
-  const claimed = await cast.host.ledger.submit('claimEarnings');
+  // The ECBS example IBAN: the destination is sealed, and only the issuer reads it.
+  const destination = await cast.host.ledger.submit('setPayoutDestination', { iban: DEMO_IBAN });
   const payoutId = `payout-${runId}`;
+  // The payout claims the earnings whose dispute window closed first.
   const requested = await cast.host.ledger.submit('requestPayout', {
     payoutId,
     amount: expected.hostEarning,
   });
+  check('claimed by the payout', money(requested.result, 'claimedNow'), expected.hostEarning);
+  const pending = await cast.issuer.ledger.evaluate('pendingPayouts');
+  const pendingList: readonly JsonValue[] = Array.isArray(pending) ? pending : [];
+  const listed = pendingList.find((p) => field(p, 'payoutId') === payoutId);
+  if (listed === undefined || field(listed, 'destination', 'value') !== DEMO_IBAN) {
+    throw new Error(`the issuer's pending payouts do not show ${payoutId} with the host's IBAN`);
+  }
   const confirmed = await cast.issuer.ledger.submit('confirmPayout', { account: cast.host.id, payoutId });
-  narrator.step('Host claims the unlocked earnings and is paid out; the issuer burns them', [
-    `${tokens(expected.hostEarning)} paid out (${payoutId}), burned on confirmation`,
-    ...(await describe(claimed)),
+  narrator.step('Host is paid out (the payout claims the unlocked earnings); the issuer burns them', [
+    `${tokens(expected.hostEarning)} paid out (${payoutId}) to the host's sealed IBAN, which only the issuer's pending-payout list shows; burned on confirmation`,
+    ...(await describe(destination)),
     ...(await describe(requested)),
     ...(await describe(confirmed)),
   ]);

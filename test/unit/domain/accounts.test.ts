@@ -18,6 +18,9 @@ import {
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
 
+/** The ECBS example IBAN (valid check digits). */
+const IBAN = 'DE89370400440532013000';
+
 const NEW_DRIVER = testAccount('driver-new');
 
 const DAY = 24 * 3600_000;
@@ -291,6 +294,7 @@ describe('accounts', () => {
       const ledger = await withEarnings();
       ledger.advance(3 * DAY);
       await ledger.submit(HOST, 'claimEarnings');
+      await ledger.submit(HOST, 'setPayoutDestination', { iban: IBAN });
       return ledger;
     }
     it('escrows on request, burns on confirm', async () => {
@@ -314,6 +318,8 @@ describe('accounts', () => {
     });
     it('pays out from earned only: purchased tokens and locked earnings are not payable', async () => {
       const ledger = await withEarnings();
+      await ledger.submit(HOST, 'setPayoutDestination', { iban: IBAN });
+      await ledger.submit(DRIVER, 'setPayoutDestination', { reference: 'paypal:ben@example.org' });
       await expectError(
         ledger,
         () => ledger.submit(HOST, 'requestPayout', { payoutId: 'po-1', amount: '1' }),

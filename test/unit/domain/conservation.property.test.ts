@@ -172,6 +172,8 @@ async function setup(): Promise<TestLedger> {
       disputeWindowSeconds: DISPUTE_WINDOW_MS / 1000,
     }),
   );
+  for (const host of HOSTS)
+    await ledger.submit(host, 'setPayoutDestination', { iban: 'DE89370400440532013000' });
   for (const s of STATIONS) {
     await ledger.submit(
       s.host,

@@ -43,6 +43,7 @@ const SCRIPT: readonly (readonly [caller: string, fn: string, args: unknown])[] 
       meter: meterArgs({ publicKey: 'b2'.repeat(32), serial: 'EMH-0002' }),
     }),
   ],
+  [HOST, 'setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' }],
   [DRIVER, 'getBalance', {}],
   [HOST, 'getBalance', {}],
   [HOST, 'myStations', {}],
@@ -135,6 +136,8 @@ describe('SealedStateStore', () => {
       'st-a',
       'psp-1',
       'account',
+      'DE89370400440532013000',
+      '0532013000',
     ]) {
       expect(dump, secret).not.to.include(secret);
     }
