@@ -141,7 +141,7 @@ export async function runChargingStory(
     init = await cast.operator.ledger.submit('setParams', params);
   }
   narrator.step('Operator sets the consortium parameters', [
-    `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s`,
+    `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s (the story's own short window)`,
     ...(await describe(init)),
   ]);
   const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
