@@ -292,9 +292,12 @@ export function collect(value: string, previous: readonly string[] | undefined):
   return [...(previous ?? []), value];
 }
 
-/** A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits. */
-export function newId(prefix: string): string {
-  return `${prefix}-${randomBytes(6).toString('hex')}`;
+/**
+ * A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits,
+ * or more where ids are global and long-lived (stations: 12 bytes, so they never collide).
+ */
+export function newId(prefix: string, bytes = 6): string {
+  return `${prefix}-${randomBytes(bytes).toString('hex')}`;
 }
 
 /** Exit 2 with a usage message (for combinations the option parsers cannot check). */

@@ -126,7 +126,7 @@ interface DestinationOptions extends GlobalOptions {
 }
 
 const REGISTER_EXAMPLES = [
-  'ecar station register --id home-42 --name "Garage wallbox" --country DE --city Berlin --postal-code 10115 \\',
+  'ecar station register --name "Garage wallbox" --country DE --city Berlin --postal-code 10115 \\',
   '    --lat 52.53 --lon 13.38 --street Invalidenstr. --house-number 117 --max-power 11000 --hours 24/7',
   'ecar station register --file station.json',
 ].join('\n');
@@ -139,13 +139,17 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
   const station = group(program, 'station', 'Charging stations: find, register and manage');
   leaf(station, 'register', 'Register your station; you become its host', REGISTER_EXAMPLES)
     .option('--file <file>', 'the registerStation arguments as JSON (--id and --name override)')
-    .option('--id <id>', 'station id you choose', idArg)
-    .option('--name <text>', 'name drivers see')
+    .option(
+      '--id <id>',
+      'station id (default: a random one, which says nothing about you; the ledger refuses an id already taken)',
+      idArg,
+    )
+    .option('--name <text>', 'the label drivers and you see (not unique; the id is)')
     .option('--country <CC>', 'ISO 3166 alpha-2, e.g. DE')
     .option('--city <name>', 'city (public)')
     .option('--postal-code <code>', 'postal code (public, and part of the sealed address)')
-    .option('--lat <deg>', 'latitude, at most 2 decimals (public, about 1 km)')
-    .option('--lon <deg>', 'longitude, at most 2 decimals (public, about 1 km)')
+    .option('--lat <deg>', 'latitude; public, rounded to 2 decimals (about 1 km)')
+    .option('--lon <deg>', 'longitude; public, rounded to 2 decimals (about 1 km)')
     .option('--street <name>', 'street (sealed: only booked drivers see it)')
     .option('--house-number <no>', 'house number (sealed)')
     .option('--directions <text>', 'how to find the wallbox (sealed)')
@@ -577,7 +581,6 @@ function earningsFields(b: JsonObject): string {
 
 function stationFromFlags(o: RegisterOptions, command: Command): LedgerArgs {
   const required: [string, string | undefined][] = [
-    ['--id', o.id],
     ['--name', o.name],
     ['--country', o.country],
     ['--city', o.city],
@@ -590,7 +593,7 @@ function stationFromFlags(o: RegisterOptions, command: Command): LedgerArgs {
   const missing = required.filter(([, v]) => v === undefined).map(([flag]) => flag);
   if (missing.length > 0) usageError(command, `missing ${missing.join(', ')} (or give --file)`);
   return {
-    stationId: o.id,
+    stationId: o.id ?? newId('st', 12),
     name: o.name,
     location: {
       country: o.country,
@@ -637,7 +640,11 @@ function stationFromFile(o: RegisterOptions, command: Command): LedgerArgs {
   const base = readJsonFile(o.file ?? '', '--file', command);
   return {
     ...base,
-    ...(o.id === undefined ? {} : { stationId: o.id }),
+    ...(o.id === undefined
+      ? base.stationId === undefined
+        ? { stationId: newId('st', 12) }
+        : {}
+      : { stationId: o.id }),
     ...(o.name === undefined ? {} : { name: o.name }),
   };
 }
