@@ -511,6 +511,10 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       expect(money(earnings, 'earned', 'payable')).to.equal(0n);
       const early = await ok(host, ['host', 'claim']);
       expect(money(early, 'result', 'claimed')).to.equal(0n);
+      expect(await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()])).to.include(
+        'ecar host payout-destination set',
+      );
+      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
       await expectNothingWritten(async () => {
         const line = await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()]);
         expect(line).to.equal(
@@ -523,7 +527,6 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       // deadlines keep the enclaves' clock-skew window as a margin
       const wait = disputeUntil1 + E2E_CLOCK_SKEW_MS - Date.now() + 1_500;
       if (wait > 0) await sleep(wait);
-      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
       const shown = await ok(host, ['host', 'payout-destination', 'show']);
       expect(at(shown, 'masked')).to.equal(`${'*'.repeat(18)}3000`);
       const payoutId = `po-${run}`;

@@ -301,6 +301,83 @@ describe('the charging economy on the network (confidential entry point + Confid
     it('a driver cannot read the audit totals (FORBIDDEN)', async () => {
       await expectLedgerError(driver.ledger.evaluate('auditTotals'), 'FORBIDDEN');
     });
+
+    it('the issuer cannot mint to an account id no wallet has, nor an absurd amount (INVALID_ARGUMENT)', async () => {
+      for (const account of ['undefined', ids.driver!.slice(0, -1)]) {
+        const error = await expectRefused(
+          () => issuer.ledger.submit('mint', { account, amount: 5000n, paymentRef: `bad-${run}` }),
+          'INVALID_ARGUMENT',
+        );
+        expect(error.message).to.include('account');
+      }
+      const error = await expectRefused(
+        () =>
+          issuer.ledger.submit('mint', {
+            account: ids.driver!,
+            amount: 10n ** 28n,
+            paymentRef: `absurd-${run}`,
+          }),
+        'INVALID_ARGUMENT',
+      );
+      expect(error.message).to.include('mintMaximum');
+    });
+  });
+
+  describe('opening hours', () => {
+    it("a booking outside the station's opening hours is refused (OUTSIDE_OPENING_HOURS), nothing written", async () => {
+      const weekendId = `${stationId}-we`;
+      await host.ledger.submit('registerStation', {
+        stationId: weekendId,
+        name: 'weekend wallbox',
+        location: { country: 'DE', city: 'Berlin', latitude: '52.53123', longitude: '13.38' },
+        address: {
+          street: 'Invalidenstrasse',
+          houseNumber: '117',
+          postalCode: '10115',
+          city: 'Berlin',
+          country: 'DE',
+        },
+        parkingType: 'ON_DRIVEWAY',
+        evses: [
+          {
+            uid: 'evse-1',
+            connectors: [
+              {
+                id: '1',
+                standard: 'IEC_62196_T2',
+                format: 'SOCKET',
+                powerType: 'AC_3_PHASE',
+                maxVoltage: 400,
+                maxAmperage: 16,
+                maxElectricPower: 11000,
+              },
+            ],
+          },
+        ],
+        openingHours: {
+          twentyfourseven: false,
+          regularHours: [6, 7].map((weekday) => ({ weekday, periodBegin: '09:00', periodEnd: '20:00' })),
+        },
+        bookingTerms: { noShowFee: NO_SHOW_FEE, cancelBeforeMinutes: 10, maxDurationMinutes: 120 },
+      });
+      const shown = await driver.ledger.evaluate('getStation', { stationId: weekendId });
+      expect(at(shown, 'location', 'latitude'), 'coordinates are rounded to 2 decimals').to.equal('52.53');
+      // next Saturday (UTC, the station's offset is 0) at least a day ahead, 02:00-03:00
+      const day = new Date(Date.now() + 24 * 3600_000);
+      day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7));
+      const saturday = day.toISOString().slice(0, 10);
+      await expectRefused(
+        () =>
+          driver.ledger.submit('createBooking', {
+            bookingId: `bk-night-${run}`,
+            stationId: weekendId,
+            evseUid: 'evse-1',
+            startAt: `${saturday}T02:00:00Z`,
+            endAt: `${saturday}T03:00:00Z`,
+          }),
+        'OUTSIDE_OPENING_HOURS',
+      );
+    });
   });
 
   describe('booking and session', () => {
@@ -409,6 +486,11 @@ describe('the charging economy on the network (confidential entry point + Confid
       expect(at(early.result, 'stillLocked')).to.equal(1);
       await expectRefused(
         () => host.ledger.submit('requestPayout', { payoutId: `po-early-${run}`, amount: HOST_EARNING }),
+        'PAYOUT_DESTINATION_MISSING',
+      );
+      await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
+      await expectRefused(
+        () => host.ledger.submit('requestPayout', { payoutId: `po-early-${run}`, amount: HOST_EARNING }),
         'INSUFFICIENT_FUNDS',
       );
     });
@@ -473,11 +555,6 @@ describe('the charging economy on the network (confidential entry point + Confid
       expect(at(claimed.result, 'stillLocked')).to.equal(0);
 
       const payoutId = `po-${run}`;
-      await expectRefused(
-        () => host.ledger.submit('requestPayout', { payoutId, amount: HOST_EARNING }),
-        'PAYOUT_DESTINATION_MISSING',
-      );
-      await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
       const requested = await host.ledger.submit('requestPayout', { payoutId, amount: HOST_EARNING });
       expect(at(requested.result, 'status')).to.equal('PENDING');
       const pending = (await issuer.ledger.evaluate('pendingPayouts')) as JsonValue[];
