@@ -342,6 +342,13 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       expect(mine.map((s) => at(s, 'id'))).to.deep.equal([stationId]);
       expect(at(mine[0] ?? null, 'tariffVersion')).to.equal(1);
     });
+
+    it('a payout needs a destination: refused without one, then host payout-destination set', async () => {
+      expect(await refused(host, ['host', 'payout', '--amount', '1'])).to.include(
+        'ecar host payout-destination set',
+      );
+      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
+    });
   });
 
   describe('driver', () => {
@@ -511,10 +518,6 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       expect(money(earnings, 'earned', 'payable')).to.equal(0n);
       const early = await ok(host, ['host', 'claim']);
       expect(money(early, 'result', 'claimed')).to.equal(0n);
-      expect(await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()])).to.include(
-        'ecar host payout-destination set',
-      );
-      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
       await expectNothingWritten(async () => {
         const line = await refused(host, ['host', 'payout', '--amount', EARNING_1.toString()]);
         expect(line).to.equal(

@@ -264,6 +264,17 @@ describe('the charging economy on the network (confidential entry point + Confid
     });
   });
 
+  describe('payout destination', () => {
+    it('a payout needs a destination (PAYOUT_DESTINATION_MISSING); the host sets an IBAN, shown to it masked', async () => {
+      await expectRefused(
+        () => host.ledger.submit('requestPayout', { payoutId: `po-none-${run}`, amount: 1n }),
+        'PAYOUT_DESTINATION_MISSING',
+      );
+      const set = await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
+      expect(at(set.result, 'masked')).to.equal(`${'*'.repeat(18)}3000`);
+    });
+  });
+
   describe('top-up', () => {
     it('the issuer mints for a payment reference once; the same reference again changes nothing', async () => {
       const paymentRef = `psp-${run}-1`;
@@ -484,11 +495,6 @@ describe('the charging economy on the network (confidential entry point + Confid
       const early = await host.ledger.submit('claimEarnings');
       expect(money(early.result, 'claimed')).to.equal(0n);
       expect(at(early.result, 'stillLocked')).to.equal(1);
-      await expectRefused(
-        () => host.ledger.submit('requestPayout', { payoutId: `po-early-${run}`, amount: HOST_EARNING }),
-        'PAYOUT_DESTINATION_MISSING',
-      );
-      await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
       await expectRefused(
         () => host.ledger.submit('requestPayout', { payoutId: `po-early-${run}`, amount: HOST_EARNING }),
         'INSUFFICIENT_FUNDS',
