@@ -350,6 +350,13 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       expect(mine.map((s) => at(s, 'id'))).to.deep.equal([stationId]);
       expect(at(mine[0] ?? null, 'tariffVersion')).to.equal(1);
     });
+
+    it('a payout needs a destination: refused without one, then host payout-destination set', async () => {
+      expect(await refused(host, ['host', 'payout', '--amount', '1'])).to.include(
+        'ecar host payout-destination set',
+      );
+      await ok(host, ['host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00']);
+    });
   });
 
   describe('driver', () => {
@@ -373,13 +380,22 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
     it('booking create holds the no-show fee; station address then shows the sealed address', async () => {
       const now = Date.now();
       const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-      const booked = await ok(driver, [
+      const create = [
         'booking',
         'create',
         ...['--station', stationId, '--evse', 'EVSE-1', '--booking-id', `bk-${run}`],
         ...['--from', iso(now + 5 * 60_000), '--to', iso(now + 65 * 60_000)],
-      ]);
+      ];
+      // inside the 10-minute free-cancel window: refused until the driver accepts the fee risk
+      expect(await refused(driver, create)).to.include('--accept-no-free-cancel');
+      const booked = await ok(driver, [...create, '--accept-no-free-cancel']);
       expect(at(booked, 'result', 'status')).to.equal('CONFIRMED');
+      expect(at(booked, 'result', 'freeCancellation')).to.equal(false);
+      const listed = (await ok(driver, ['booking', 'list'])) as Json[];
+      expect(listed.map((b) => at(b, 'id'))).to.include(`bk-${run}`);
+      expect(at(await ok(driver, ['booking', 'show', '--booking', `bk-${run}`]), 'status')).to.equal(
+        'CONFIRMED',
+      );
       expect(money(booked, 'result', 'noShowFee')).to.equal(NO_SHOW_FEE);
       const balance = await ok(driver, ['balance']);
       expect(money(balance, 'purchased')).to.equal(MINTED - NO_SHOW_FEE);
@@ -522,14 +538,12 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
       });
     });
 
-    it('after the window: claim, payout, and the issuer confirms the payout (the tokens are burned)', async () => {
+    it('after the window: payout (claiming first) to the sealed IBAN the issuer lists, confirmed (the tokens are burned)', async () => {
       // deadlines keep the enclaves' clock-skew window as a margin
       const wait = disputeUntil1 + E2E_CLOCK_SKEW_MS - Date.now() + 1_500;
       if (wait > 0) await sleep(wait);
-      const claimed = await ok(host, ['host', 'claim']);
-      expect(money(claimed, 'result', 'claimed')).to.equal(EARNING_1);
-      expect(at(claimed, 'result', 'count')).to.equal(1);
-
+      const shown = await ok(host, ['host', 'payout-destination', 'show']);
+      expect(at(shown, 'masked')).to.equal(`${'*'.repeat(18)}3000`);
       const payoutId = `po-${run}`;
       const requested = await ok(host, [
         'host',
@@ -540,6 +554,11 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
         payoutId,
       ]);
       expect(at(requested, 'result', 'status')).to.equal('PENDING');
+      // the payout claimed the earning whose dispute window closed
+      expect(money(requested, 'result', 'claimedNow')).to.equal(EARNING_1);
+      const listed = (await ok(issuer, ['issuer', 'payout', 'list'])) as Json[];
+      const row = listed.find((p) => at(p, 'payoutId') === payoutId) ?? null;
+      expect(at(row, 'destination', 'value')).to.equal('DE89370400440532013000');
       const pending = await ok(host, ['host', 'earnings']);
       expect(money(pending, 'earned', 'payable')).to.equal(0n);
       expect(money(pending, 'held', 'payouts')).to.equal(EARNING_1);

@@ -129,6 +129,9 @@ describe('confidential execution on the network', () => {
         `psp-${s.runId}`,
         `payout-${s.runId}`,
         `DEMO-${s.runId.toUpperCase()}`,
+        // the host's payout destination (sealed; only the issuer reads it)
+        'DE89370400440532013000',
+        '0532013000',
         `"${s.price}"`,
         `"${s.hostEarning}"`,
         `"${s.driverBalance}"`,

@@ -268,6 +268,17 @@ describe('the charging economy on the network (confidential entry point + Confid
     });
   });
 
+  describe('payout destination', () => {
+    it('a payout needs a destination (PAYOUT_DESTINATION_MISSING); the host sets an IBAN, shown to it masked', async () => {
+      await expectRefused(
+        () => host.ledger.submit('requestPayout', { payoutId: `po-none-${run}`, amount: 1n }),
+        'PAYOUT_DESTINATION_MISSING',
+      );
+      const set = await host.ledger.submit('setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' });
+      expect(at(set.result, 'masked')).to.equal(`${'*'.repeat(18)}3000`);
+    });
+  });
+
   describe('top-up', () => {
     it('the issuer mints for a payment reference once; the same reference again changes nothing', async () => {
       const paymentRef = `psp-${run}-1`;
@@ -311,18 +322,101 @@ describe('the charging economy on the network (confidential entry point + Confid
     it('a driver cannot read the audit totals (FORBIDDEN)', async () => {
       await expectLedgerError(driver.ledger.evaluate('auditTotals'), 'FORBIDDEN');
     });
+
+    it('the issuer cannot mint to an account id no wallet has, nor an absurd amount (INVALID_ARGUMENT)', async () => {
+      for (const account of ['undefined', ids.driver!.slice(0, -1)]) {
+        const error = await expectRefused(
+          () => issuer.ledger.submit('mint', { account, amount: 5000n, paymentRef: `bad-${run}` }),
+          'INVALID_ARGUMENT',
+        );
+        expect(error.message).to.include('account');
+      }
+      const error = await expectRefused(
+        () =>
+          issuer.ledger.submit('mint', {
+            account: ids.driver!,
+            amount: 10n ** 28n,
+            paymentRef: `absurd-${run}`,
+          }),
+        'INVALID_ARGUMENT',
+      );
+      expect(error.message).to.include('mintMaximum');
+    });
+  });
+
+  describe('opening hours', () => {
+    it("a booking outside the station's opening hours is refused (OUTSIDE_OPENING_HOURS), nothing written", async () => {
+      const weekendId = `${stationId}-we`;
+      await host.ledger.submit('registerStation', {
+        stationId: weekendId,
+        name: 'weekend wallbox',
+        location: { country: 'DE', city: 'Berlin', latitude: '52.53123', longitude: '13.38' },
+        address: {
+          street: 'Invalidenstrasse',
+          houseNumber: '117',
+          postalCode: '10115',
+          city: 'Berlin',
+          country: 'DE',
+        },
+        parkingType: 'ON_DRIVEWAY',
+        evses: [
+          {
+            uid: 'evse-1',
+            connectors: [
+              {
+                id: '1',
+                standard: 'IEC_62196_T2',
+                format: 'SOCKET',
+                powerType: 'AC_3_PHASE',
+                maxVoltage: 400,
+                maxAmperage: 16,
+                maxElectricPower: 11000,
+              },
+            ],
+          },
+        ],
+        openingHours: {
+          twentyfourseven: false,
+          regularHours: [6, 7].map((weekday) => ({ weekday, periodBegin: '09:00', periodEnd: '20:00' })),
+        },
+        bookingTerms: { noShowFee: NO_SHOW_FEE, cancelBeforeMinutes: 10, maxDurationMinutes: 120 },
+      });
+      const shown = await driver.ledger.evaluate('getStation', { stationId: weekendId });
+      expect(at(shown, 'location', 'latitude'), 'coordinates are rounded to 2 decimals').to.equal('52.53');
+      // next Saturday (UTC, the station's offset is 0) at least a day ahead, 02:00-03:00
+      const day = new Date(Date.now() + 24 * 3600_000);
+      day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7));
+      const saturday = day.toISOString().slice(0, 10);
+      await expectRefused(
+        () =>
+          driver.ledger.submit('createBooking', {
+            bookingId: `bk-night-${run}`,
+            stationId: weekendId,
+            evseUid: 'evse-1',
+            startAt: `${saturday}T02:00:00Z`,
+            endAt: `${saturday}T03:00:00Z`,
+          }),
+        'OUTSIDE_OPENING_HOURS',
+      );
+    });
   });
 
   describe('booking and session', () => {
     it('the driver books the EVSE: the no-show fee is held', async () => {
       const now = Date.now();
-      await driver.ledger.submit('createBooking', {
+      const slot = {
         bookingId: `bk-${run}`,
         stationId,
         evseUid: 'evse-1',
         startAt: new Date(now + 5 * 60_000).toISOString(),
         endAt: new Date(now + 65 * 60_000).toISOString(),
-      });
+      };
+      // 5 minutes ahead is inside the 10-minute free-cancel window: refused without a yes
+      await expectLedgerError(driver.ledger.submit('createBooking', slot), 'NO_FREE_CANCELLATION');
+      const booked = await driver.ledger.submit('createBooking', { ...slot, acceptNoFreeCancellation: true });
+      expect(at(booked.result, 'freeCancellation')).to.equal(false);
+      const mine = await driver.ledger.evaluate('myBookings', { status: 'CONFIRMED' });
+      expect((mine as JsonValue[]).map((b) => at(b, 'id'))).to.deep.equal([`bk-${run}`]);
       const own = await driver.ledger.evaluate('getBalance');
       expect(money(own, 'purchased')).to.equal(MINTED - NO_SHOW_FEE);
       expect(money(own, 'held', 'bookings')).to.equal(NO_SHOW_FEE);
@@ -479,6 +573,11 @@ describe('the charging economy on the network (confidential entry point + Confid
       const payoutId = `po-${run}`;
       const requested = await host.ledger.submit('requestPayout', { payoutId, amount: HOST_EARNING });
       expect(at(requested.result, 'status')).to.equal('PENDING');
+      const pending = (await issuer.ledger.evaluate('pendingPayouts')) as JsonValue[];
+      const mine = pending.find((p) => at(p, 'payoutId') === payoutId);
+      expect(mine, 'the issuer lists the pending payout').not.to.equal(undefined);
+      expect(at(mine ?? null, 'destination', 'value')).to.equal('DE89370400440532013000');
+      await expectRefused(() => host.ledger.evaluate('pendingPayouts'), 'FORBIDDEN');
       expect(money(await host.ledger.evaluate('getBalance'), 'held', 'payouts')).to.equal(HOST_EARNING);
 
       await expectRefused(

@@ -5,14 +5,24 @@ import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { signingMeter, signMeterRecord, type ReadingSpec } from './signing-meter';
 import { TestLedger } from './ledger';
 
-export const OPERATOR = 'op-consortium';
-export const ISSUER = 'issuer-bank';
-export const AUDITOR = 'auditor-1';
-export const BACKEND = 'ocpp-backend';
-export const HOST = 'host-anna';
-export const HOST2 = 'host-carl';
-export const DRIVER = 'driver-ben';
-export const DRIVER2 = 'driver-dora';
+/**
+ * A wallet-shaped account id (`w:` + 64 hex digits, as the ledger requires) that still says whose
+ * it is: the hex of the name, zero-padded. Distinct names give distinct ids.
+ */
+export function testAccount(name: string): string {
+  const hex = Buffer.from(name, 'utf8').toString('hex');
+  if (hex.length > 64) throw new Error(`test account name '${name}' is longer than 32 bytes`);
+  return `w:${hex.padEnd(64, '0')}`;
+}
+
+export const OPERATOR = testAccount('op-consortium');
+export const ISSUER = testAccount('issuer-bank');
+export const AUDITOR = testAccount('auditor-1');
+export const BACKEND = testAccount('ocpp-backend');
+export const HOST = testAccount('host-anna');
+export const HOST2 = testAccount('host-carl');
+export const DRIVER = testAccount('driver-ben');
+export const DRIVER2 = testAccount('driver-dora');
 
 /** The public key of the stations' test meter (a real P-256 key that signs the records below). */
 export const METER_KEY = signingMeter().publicKeyHex;
@@ -32,6 +42,7 @@ export interface ParamsArgs {
   disputeWindowSeconds: number;
   transfersEnabled: boolean;
   allowUnverifiedMeterKeys?: boolean;
+  mintMaximum?: string;
 }
 
 export function paramsArgs(overrides: Partial<ParamsArgs> = {}): ParamsArgs {

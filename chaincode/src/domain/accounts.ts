@@ -6,6 +6,7 @@
 //   hold/<id>/<holdId>           one escrow per session (s:<sessionId>) or booking (b:<bookingId>)
 //   earning/<id>/<refId>         one locked credit per settled session / no-show fee
 //   payout/<id>/<payoutId>       earned tokens escrowed for a payout until the issuer confirms or fails it
+//   payout-pending/<id>/<payoutId>  index of the payouts still PENDING (what the issuer lists)
 //   fee/<refId>                  the platform's fee income, one delta record per settlement
 //   supply/<txId>                { minted, burned } one delta record per minting/burning transaction
 //   mint/<paymentRef>            idempotency record of a top-up
@@ -13,12 +14,13 @@
 // account.earned + its earning records; held = its hold records + its pending payouts. The
 // platform's earned bucket is the sum of fee records. Totals are range reads (auditor), never a
 // counter. Invariant: sum of all buckets of all accounts = sum(minted) - sum(burned).
-import { CALLER_ID_PATTERN } from '../ports';
+import { ACCOUNT_ID_HINT, ACCOUNT_ID_PATTERN } from '../protocol/account-id';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InsufficientFunds, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
-import { id, money, optionalString, parseArgs, string } from './parse';
+import { id, money, optionalInteger, optionalString, parseArgs, string } from './parse';
+import { loadPayoutDestination, type PayoutDestination } from './payout-destinations';
 import type { Money } from './units';
 
 export interface Account {
@@ -81,6 +83,8 @@ export const keys = {
   earnings: (account: string) => `earning/${account}/`,
   payout: (account: string, payoutId: string) => `payout/${account}/${payoutId}`,
   payouts: (account: string) => `payout/${account}/`,
+  pendingPayout: (account: string, payoutId: string) => `payout-pending/${account}/${payoutId}`,
+  pendingPayouts: () => 'payout-pending/',
   fee: (ref: string) => `fee/${ref}`,
   supply: (txId: string) => `supply/${txId}`,
   mint: (paymentRef: string) => `mint/${paymentRef}`,
@@ -92,12 +96,14 @@ export const bookingHoldId = (bookingId: string): string => `b:${bookingId}`;
 const EMPTY: Account = { purchased: 0n, earned: 0n };
 const PAYMENT_REF = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * An account id someone names (mint, transfer, payouts, balances): it must have the shape of a
+ * caller id the ledger can run as, so a typo, a truncated wallet id or `undefined` is refused
+ * instead of receiving tokens nobody can ever spend. Whether the account exists is not asked:
+ * a first top-up goes to a wallet the ledger has never seen.
+ */
 export function accountId(value: unknown, path: string): string {
-  return string(value, path, {
-    max: 200,
-    pattern: CALLER_ID_PATTERN,
-    hint: 'an account id (printable, no /)',
-  });
+  return string(value, path, { max: 200, pattern: ACCOUNT_ID_PATTERN, hint: ACCOUNT_ID_HINT });
 }
 
 export async function loadAccount(tx: Tx, account: string): Promise<Account> {
@@ -150,6 +156,13 @@ export async function mint(tx: Tx, raw: unknown): Promise<MintRecord & { replaye
   });
   const params = await loadParams(tx);
   requireRole(params, tx.caller, 'mint', 'issuer');
+  if (amount > params.mintMaximum) {
+    throw new EcarError(
+      'INVALID_ARGUMENT',
+      `amount ${amount.toString()} is above the largest top-up the parameters allow (mintMaximum ${params.mintMaximum.toString()} minor units); check the amount, or the operator raises mintMaximum`,
+      { field: 'amount', maximum: params.mintMaximum.toString() },
+    );
+  }
   const previous = await tx.read(keys.mint(paymentRef), decodeMint);
   if (previous) {
     if (previous.account !== account || previous.amount !== amount) {
@@ -193,14 +206,16 @@ export async function transfer(tx: Tx, raw: unknown): Promise<{ to: string; amou
   return { to, amount };
 }
 
-/** claimEarnings (host): moves every unlocked, undisputed earning into the payable `earned` bucket. */
-export async function claimEarnings(
+/**
+ * Moves every unlocked, undisputed earning of the account into its payable `earned` bucket, on top
+ * of `balance` (a write is not visible to a later read in the same transaction, so the caller
+ * saves the returned balance once).
+ */
+async function claimUnlocked(
   tx: Tx,
-  raw: unknown,
-): Promise<{ claimed: Money; count: number; stillLocked: number }> {
-  parseArgs(raw, []);
-  await loadParams(tx);
-  const account = tx.caller;
+  account: string,
+  balance: Account,
+): Promise<{ balance: Account; claimed: Money; count: number; stillLocked: number }> {
   const earnings = await tx.scan(keys.earnings(account), decodeEarning);
   let claimed = 0n;
   let count = 0;
@@ -211,16 +226,38 @@ export async function claimEarnings(
     count += 1;
     await tx.remove(key);
   }
-  if (count > 0) {
-    const balance = await loadAccount(tx, account);
-    await saveAccount(tx, account, { ...balance, earned: balance.earned + claimed });
-    tx.emit('EarningsClaimed', { txId: tx.txId });
-  }
-  return { claimed, count, stillLocked: earnings.length - count };
+  if (count > 0) tx.emit('EarningsClaimed', { txId: tx.txId });
+  return {
+    balance: { ...balance, earned: balance.earned + claimed },
+    claimed,
+    count,
+    stillLocked: earnings.length - count,
+  };
 }
 
-/** requestPayout (host): escrows payable earned tokens until the issuer confirms or fails the bank payout. */
-export async function requestPayout(tx: Tx, raw: unknown): Promise<Payout> {
+/** claimEarnings (host): moves every unlocked, undisputed earning into the payable `earned` bucket. */
+export async function claimEarnings(
+  tx: Tx,
+  raw: unknown,
+): Promise<{ claimed: Money; count: number; stillLocked: number }> {
+  parseArgs(raw, []);
+  await loadParams(tx);
+  const account = tx.caller;
+  const { balance, claimed, count, stillLocked } = await claimUnlocked(
+    tx,
+    account,
+    await loadAccount(tx, account),
+  );
+  if (count > 0) await saveAccount(tx, account, balance);
+  return { claimed, count, stillLocked };
+}
+
+/**
+ * requestPayout (host): claims whatever earnings have unlocked, then escrows payable earned tokens
+ * until the issuer confirms or fails the bank payout. Needs a payout destination, so the issuer
+ * knows where to send the money.
+ */
+export async function requestPayout(tx: Tx, raw: unknown): Promise<Payout & { claimedNow: Money }> {
   const args = parseArgs(raw, ['payoutId', 'amount']);
   const payoutId = id(args.payoutId, 'payoutId');
   const amount = money(args.amount, 'amount', { min: 1n });
@@ -231,13 +268,49 @@ export async function requestPayout(tx: Tx, raw: unknown): Promise<Payout> {
       payoutId,
     });
   }
-  const balance = await loadAccount(tx, account);
+  if ((await loadPayoutDestination(tx, account)) === undefined) {
+    throw new EcarError(
+      'PAYOUT_DESTINATION_MISSING',
+      'no payout destination: set the IBAN or payment reference the issuer pays to first',
+      { field: 'destination' },
+    );
+  }
+  const claim = await claimUnlocked(tx, account, await loadAccount(tx, account));
+  const balance = claim.balance;
   if (balance.earned < amount) throw new InsufficientFunds('earned', amount, balance.earned);
   await saveAccount(tx, account, { ...balance, earned: balance.earned - amount });
   const payout: Payout = { account, payoutId, amount, status: 'PENDING', requestedAt: tx.now };
   await tx.write(keys.payout(account, payoutId), payout);
+  await tx.write(keys.pendingPayout(account, payoutId), { account, payoutId } satisfies PendingEntry);
   tx.emit('PayoutRequested', { payoutId });
-  return payout;
+  return { ...payout, claimedNow: claim.claimed };
+}
+
+interface PendingEntry {
+  readonly account: string;
+  readonly payoutId: string;
+}
+const decodePending = recordDecoder<PendingEntry>([]);
+
+/** A pending payout as the issuer sees it: with where to send the money. */
+export type PendingPayout = Payout & { readonly destination: PayoutDestination | null };
+
+/** pendingPayouts (issuer): every PENDING payout, oldest first, with its host's payout destination. */
+export async function pendingPayouts(tx: Tx, raw: unknown): Promise<PendingPayout[]> {
+  const f = parseArgs(raw, ['limit']);
+  const limit = optionalInteger(f.limit, 'limit', { min: 1, max: 500 }) ?? 100;
+  const params = await loadParams(tx);
+  requireRole(params, tx.caller, 'pendingPayouts', 'issuer');
+  const out: PendingPayout[] = [];
+  for (const { value } of await tx.scan(keys.pendingPayouts(), decodePending)) {
+    const payout = await tx.read(keys.payout(value.account, value.payoutId), decodePayout);
+    if (payout?.status !== 'PENDING')
+      throw new EcarError('INTERNAL', `pending payout '${value.payoutId}' is missing`);
+    out.push({ ...payout, destination: (await loadPayoutDestination(tx, value.account)) ?? null });
+  }
+  const byTime = (a: Payout, b: Payout): number =>
+    a.requestedAt - b.requestedAt || (a.payoutId < b.payoutId ? -1 : a.payoutId > b.payoutId ? 1 : 0);
+  return out.sort(byTime).slice(0, limit);
 }
 
 async function closePayout(tx: Tx, raw: unknown, outcome: 'CONFIRMED' | 'FAILED'): Promise<Payout> {
@@ -260,6 +333,7 @@ async function closePayout(tx: Tx, raw: unknown, outcome: 'CONFIRMED' | 'FAILED'
     ...(reason === undefined ? {} : { reason }),
   };
   await tx.write(keys.payout(account, payoutId), closed);
+  await tx.remove(keys.pendingPayout(account, payoutId));
   if (outcome === 'CONFIRMED') {
     await writeSupply(tx, { minted: 0n, burned: payout.amount });
   } else {

@@ -3,6 +3,7 @@
 // a late cancellation or a no-show pays the fee to the host (minus the platform fee).
 //   booking/<bookingId>                          the booking
 //   booking-slot/<stationId>/<evseUid>/<bookingId>  open bookings of an EVSE (overlap checks by range read)
+//   account-booking/<driver>/<bookingId>         the driver's own index (booking list reads only this)
 //   hold/<driver>/b:<bookingId>                  the held no-show fee
 //   address-release/<driver>/<stationId>         when a driver last got a station's exact address (rate limit)
 import { EcarError } from '../protocol/errors';
@@ -18,9 +19,10 @@ import {
 } from './accounts';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
-import { loadParams, type Params } from './params';
-import { formatTime, id, isoTime, parseArgs } from './parse';
-import { loadAddress, loadStation, type Address } from './stations';
+import { hasRole, loadParams, type Params } from './params';
+import { boolean, formatTime, id, isoTime, oneOf, optionalInteger, parseArgs } from './parse';
+import { decodeIndexEntry, type IndexEntry } from './sessions';
+import { loadAddress, loadStation, openThroughout, type Address } from './stations';
 import type { Money } from './units';
 
 export type BookingStatus = 'CONFIRMED' | 'CANCELLED' | 'USED' | 'NO_SHOW';
@@ -59,6 +61,8 @@ export const bookingKeys = {
     `booking-slot/${stationId}/${evseUid}/${bookingId}`,
   slots: (stationId: string, evseUid: string) => `booking-slot/${stationId}/${evseUid}/`,
   stationSlots: (stationId: string) => `booking-slot/${stationId}/`,
+  accountBooking: (driver: string, bookingId: string) => `account-booking/${driver}/${bookingId}`,
+  accountBookings: (driver: string) => `account-booking/${driver}/`,
   addressRelease: (driver: string, stationId: string) => `address-release/${driver}/${stationId}`,
   addressReleases: (driver: string) => `address-release/${driver}/`,
 } as const;
@@ -153,14 +157,33 @@ async function chargeFee(tx: Tx, params: Params, booking: Booking, hold: Hold): 
   );
 }
 
-/** createBooking (driver): holds the station's no-show fee and reserves the EVSE for the slot. */
-export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
-  const f = parseArgs(raw, ['bookingId', 'stationId', 'evseUid', 'startAt', 'endAt']);
+/** What createBooking answers: the booking, and whether it can still be cancelled for free. */
+export type NewBooking = Booking & { readonly freeCancellation: boolean };
+
+/**
+ * createBooking (driver): holds the station's no-show fee and reserves the EVSE for the slot. The
+ * slot must lie within the station's opening hours (its local time). A slot so close that free
+ * cancellation is already over is refused unless the driver accepts that (acceptNoFreeCancellation),
+ * as every other step that may cost the driver needs an explicit yes.
+ */
+export async function createBooking(tx: Tx, raw: unknown): Promise<NewBooking> {
+  const f = parseArgs(raw, [
+    'bookingId',
+    'stationId',
+    'evseUid',
+    'startAt',
+    'endAt',
+    'acceptNoFreeCancellation',
+  ]);
   const bookingId = id(f.bookingId, 'bookingId');
   const stationId = id(f.stationId, 'stationId');
   const evseUid = id(f.evseUid, 'evseUid');
   const startAt = isoTime(f.startAt, 'startAt');
   const endAt = isoTime(f.endAt, 'endAt');
+  const acceptNoFree =
+    f.acceptNoFreeCancellation === undefined
+      ? false
+      : boolean(f.acceptNoFreeCancellation, 'acceptNoFreeCancellation');
   await loadParams(tx);
   const driver = tx.caller;
   // The submitter writes the time: a start "in the future" must be so even if it runs late, and
@@ -185,6 +208,13 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
       { field: 'endAt' },
     );
   }
+  if (!openThroughout(station, startAt, endAt)) {
+    throw new EcarError(
+      'OUTSIDE_OPENING_HOURS',
+      `station '${stationId}' is not open for the whole slot ${formatTime(startAt)} to ${formatTime(endAt)} (its opening hours are in its local time, UTC${formatOffset(station.utcOffsetMinutes)}); pick a slot within them (ecar station show)`,
+      { stationId, field: 'startAt' },
+    );
+  }
   if (await tx.exists(bookingKeys.booking(bookingId)))
     throw new EcarError('ALREADY_EXISTS', `booking '${bookingId}' already exists`, { bookingId });
   const slots = await tx.scan(bookingKeys.slots(stationId, evseUid), decodeSlot);
@@ -196,6 +226,16 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
       { stationId, evseUid },
     );
   const noShowFee = station.bookingTerms.noShowFee;
+  const cancelUntil = startAt - station.bookingTerms.cancelBeforeMinutes * 60_000;
+  // Judged as cancelBooking will judge it: free only if surely before the deadline.
+  const freeCancellation = tx.surelyBefore(cancelUntil + 1);
+  if (!freeCancellation && noShowFee > 0n && !acceptNoFree) {
+    throw new EcarError(
+      'NO_FREE_CANCELLATION',
+      `free cancellation of this slot ended at ${formatTime(cancelUntil)} (${station.bookingTerms.cancelBeforeMinutes} minutes before the start): cancelling or not showing up costs the no-show fee of ${noShowFee.toString()} minor units; book again accepting that, or pick a later slot`,
+      { stationId, cancelUntil: formatTime(cancelUntil), noShowFee: noShowFee.toString() },
+    );
+  }
   const booking: Booking = {
     id: bookingId,
     driver,
@@ -204,7 +244,7 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
     evseUid,
     startAt,
     endAt,
-    cancelUntil: startAt - station.bookingTerms.cancelBeforeMinutes * 60_000,
+    cancelUntil,
     noShowFee,
     status: 'CONFIRMED',
     createdAt: tx.now,
@@ -225,8 +265,50 @@ export async function createBooking(tx: Tx, raw: unknown): Promise<Booking> {
     startAt,
     endAt,
   } satisfies BookingSlot);
+  await tx.write(bookingKeys.accountBooking(driver, bookingId), { id: bookingId } satisfies IndexEntry);
   tx.emit('BookingCreated', { bookingId, stationId });
+  return { ...booking, freeCancellation };
+}
+
+/** "+01:00" for 60 minutes east of UTC. */
+function formatOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
+/** myBookings (driver): the caller's own bookings (own index only), optionally by status, newest first. */
+export async function myBookings(tx: Tx, raw: unknown): Promise<Booking[]> {
+  const f = parseArgs(raw, ['status', 'limit']);
+  const status = f.status === undefined ? undefined : oneOf(f.status, 'status', BOOKING_STATUSES);
+  const limit = optionalInteger(f.limit, 'limit', { min: 1, max: 500 }) ?? 100;
+  const me = tx.caller;
+  const bookings: Booking[] = [];
+  for (const { value } of await tx.scan(bookingKeys.accountBookings(me), decodeIndexEntry)) {
+    const booking = await tx.read(bookingKeys.booking(value.id), decodeBooking);
+    if (booking === undefined) throw new EcarError('INTERNAL', `indexed booking '${value.id}' is missing`);
+    if (booking.driver === me && (status === undefined || booking.status === status)) bookings.push(booking);
+  }
+  return bookings.sort(newestFirst).slice(0, limit);
+}
+
+/** getBooking: one booking, for its driver, its host or the operator. */
+export async function getBooking(tx: Tx, raw: unknown): Promise<Booking> {
+  const f = parseArgs(raw, ['bookingId']);
+  const bookingId = id(f.bookingId, 'bookingId');
+  const params = await loadParams(tx);
+  const booking = await loadBooking(tx, bookingId);
+  const me = tx.caller;
+  if (booking.driver !== me && booking.host !== me && !hasRole(params, 'operator', me))
+    throw new Forbidden('reading a booking', 'its driver, its host or the operator');
   return booking;
+}
+
+/** Newest first; the id breaks ties so every peer returns the same order (range order is by key). */
+export function newestFirst(a: Booking, b: Booking): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** cancelBooking (driver or host): free until cancelUntil (always free when the host cancels), else the fee is charged. */

@@ -55,13 +55,19 @@ export interface Params {
   readonly addressReleaseSeconds: number;
   /** At most this many distinct stations' addresses per driver in any 24 hours. */
   readonly addressReleasesPerDay: number;
+  /** The largest single top-up the issuer may mint (minor units): a typo of a few digits is refused. */
+  readonly mintMaximum: Money;
   readonly version: number;
   readonly updatedAt: number;
 }
 
 /** Fields added after the first release: a parameters record written before them reads their defaults. */
 type LaterFields =
-  'allowUnverifiedMeterKeys' | 'addressReleaseSeconds' | 'addressReleasesPerDay' | 'meterPowerToleranceBps';
+  | 'allowUnverifiedMeterKeys'
+  | 'addressReleaseSeconds'
+  | 'addressReleasesPerDay'
+  | 'meterPowerToleranceBps'
+  | 'mintMaximum';
 const decodeParamsJson = recordDecoder<Omit<Params, LaterFields> & Partial<Pick<Params, LaterFields>>>([
   'holdDefault',
   'holdMinimum',
@@ -69,8 +75,10 @@ const decodeParamsJson = recordDecoder<Omit<Params, LaterFields> & Partial<Pick<
 ]);
 const decodeParams = (json: JsonObject): Params => {
   const params = decodeParamsJson(json);
+  const mintMaximum = json.mintMaximum;
   return {
     ...params,
+    mintMaximum: typeof mintMaximum === 'string' ? BigInt(mintMaximum) : PARAM_DEFAULTS.mintMaximum,
     allowUnverifiedMeterKeys: params.allowUnverifiedMeterKeys ?? PARAM_DEFAULTS.allowUnverifiedMeterKeys,
     addressReleaseSeconds: params.addressReleaseSeconds ?? PARAM_DEFAULTS.addressReleaseSeconds,
     addressReleasesPerDay: params.addressReleasesPerDay ?? PARAM_DEFAULTS.addressReleasesPerDay,
@@ -79,6 +87,8 @@ const decodeParams = (json: JsonObject): Params => {
 };
 
 const MAX_ROLE_HOLDERS = 20;
+/** No parameter may allow a single top-up above this (10^12 minor units). */
+const MINT_MAXIMUM_CEILING = 1_000_000_000_000n;
 const SETTABLE = [
   'issuer',
   'auditors',
@@ -96,6 +106,7 @@ const SETTABLE = [
   'allowUnverifiedMeterKeys',
   'addressReleaseSeconds',
   'addressReleasesPerDay',
+  'mintMaximum',
 ] as const;
 
 export const PARAM_DEFAULTS = {
@@ -108,6 +119,8 @@ export const PARAM_DEFAULTS = {
   allowUnverifiedMeterKeys: false,
   addressReleaseSeconds: 2 * 3600,
   addressReleasesPerDay: 5,
+  /** 10,000.00 tokens at 2 decimals. */
+  mintMaximum: 1_000_000n,
   signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
 } as const;
 
@@ -157,6 +170,7 @@ function parseParamFields(fields: Fields, base: ParamFields): ParamFields {
       integer(v, p, { min: 0, max: 7 * 24 * 3600 }),
     ),
     addressReleasesPerDay: pick('addressReleasesPerDay', (v, p) => integer(v, p, { min: 1, max: 100 })),
+    mintMaximum: pick('mintMaximum', (v, p) => money(v, p, { min: 1n, max: MINT_MAXIMUM_CEILING })),
   };
   if (!(next.holdMinimum <= next.holdDefault && next.holdDefault <= next.holdMaximum)) {
     throw new EcarError('INVALID_ARGUMENT', 'holds must satisfy holdMinimum <= holdDefault <= holdMaximum', {

@@ -2,7 +2,7 @@
 // bookings on their stations, and the auditor's supply totals. Evaluate-only; scans are range reads
 // over one record family.
 import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
-import { BOOKING_STATUSES, bookingKeys, decodeBooking, type Booking } from './bookings';
+import { BOOKING_STATUSES, bookingKeys, decodeBooking, newestFirst, type Booking } from './bookings';
 import type { JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
@@ -131,12 +131,6 @@ export async function myCdrs(tx: Tx, raw: unknown): Promise<Cdr[]> {
   return (await indexed(tx, sessionKeys.accountCdrs(me), sessionKeys.cdr, decodeCdr, limit)).filter(
     (c) => c.driver === me || c.host === me,
   );
-}
-
-/** Newest first; the id breaks ties so every peer returns the same order (range order is by key). */
-function newestFirst(a: Booking, b: Booking): number {
-  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**

@@ -154,20 +154,33 @@ export const stationKeys = {
 } as const;
 
 const TEXT = { max: 100 } as const;
-const COORD = /^-?[0-9]{1,3}(\.[0-9]{1,2})?$/;
+const COORD = /^-?[0-9]{1,3}(\.[0-9]{1,15})?$/;
+
+/**
+ * A public coordinate: a decimal degree kept to at most 2 decimals (about 1 km). More decimals are
+ * rounded (half away from zero, on the digits, no float), never stored: the exact spot is the
+ * sealed address's business.
+ */
+export function coarseCoordinate(value: unknown, path: string): string {
+  const text = string(value, path, {
+    max: 20,
+    pattern: COORD,
+    hint: 'a decimal number of degrees, e.g. 52.53 (kept to 2 decimals, about 1 km)',
+  });
+  const [whole = '0', fraction = ''] = text.split('.');
+  if (fraction.length <= 2) return text;
+  const negative = whole.startsWith('-');
+  const hundredths =
+    BigInt(whole.replace('-', '') + fraction.slice(0, 2)) + (Number(fraction[2]) >= 5 ? 1n : 0n);
+  const digits = hundredths.toString().padStart(3, '0');
+  const rounded = `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  return negative && hundredths > 0n ? `-${rounded}` : rounded;
+}
 
 function parseLocation(value: unknown): PublicLocation {
   const f = object(value, 'location', ['country', 'city', 'postalCode', 'latitude', 'longitude']);
-  const latitude = string(f.latitude, 'location.latitude', {
-    max: 7,
-    pattern: COORD,
-    hint: 'a decimal with at most 2 decimals (coarse, about 1 km)',
-  });
-  const longitude = string(f.longitude, 'location.longitude', {
-    max: 8,
-    pattern: COORD,
-    hint: 'a decimal with at most 2 decimals (coarse, about 1 km)',
-  });
+  const latitude = coarseCoordinate(f.latitude, 'location.latitude');
+  const longitude = coarseCoordinate(f.longitude, 'location.longitude');
   if (Math.abs(Number(latitude)) > 90)
     throw new EcarError('INVALID_ARGUMENT', 'location.latitude must be within -90..90', {
       field: 'location.latitude',
@@ -622,4 +635,19 @@ export function isOpen(station: Station, ms: number): boolean {
   return station.openingHours.regularHours.some(
     (r) => r.weekday === weekday && minute >= r.periodBegin && minute < r.periodEnd,
   );
+}
+
+/**
+ * Whether the station is open for the whole of [startMs, endMs): its opening hours are in its
+ * local time, a fixed offset from UTC (utcOffsetMinutes; no daylight-saving rules, so a host
+ * updates the offset when the clocks change). Hours change only on minute boundaries, so the start
+ * and every whole minute after it are checked (a booking lasts at most a day).
+ */
+export function openThroughout(station: Station, startMs: number, endMs: number): boolean {
+  if (station.openingHours.twentyfourseven) return true;
+  if (!isOpen(station, startMs)) return false;
+  for (let t = (Math.floor(startMs / 60_000) + 1) * 60_000; t < endMs; t += 60_000) {
+    if (!isOpen(station, t)) return false;
+  }
+  return true;
 }

@@ -10,6 +10,7 @@ import { Tx } from './context';
 import * as disputes from './disputes';
 import { toJson } from './json';
 import * as params from './params';
+import * as payoutDestinations from './payout-destinations';
 import * as queries from './queries';
 import * as ratings from './ratings';
 import * as sessions from './sessions';
@@ -50,7 +51,16 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   mint: submit('issuer', accounts.mint),
   transfer: submit('any account holder, when transfersEnabled', accounts.transfer),
   claimEarnings: submit('host', accounts.claimEarnings),
-  requestPayout: submit('host', accounts.requestPayout),
+  requestPayout: submit(
+    'host (claims unlocked earnings first; needs a payout destination)',
+    accounts.requestPayout,
+  ),
+  setPayoutDestination: submit(
+    'any account holder, for its own payouts',
+    payoutDestinations.setPayoutDestination,
+  ),
+  getPayoutDestination: evaluate('self (masked)', payoutDestinations.getPayoutDestination),
+  pendingPayouts: evaluate('issuer (with each payout destination)', accounts.pendingPayouts),
   confirmPayout: submit('issuer', accounts.confirmPayout),
   failPayout: submit('issuer', accounts.failPayout),
   getBalance: evaluate('self; auditor or operator for any account', accounts.getBalance),
@@ -71,6 +81,8 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
     'host, or a driver with an open booking there once its address is released (counted per day)',
     bookings.getStationAddress,
   ),
+  myBookings: evaluate('driver: their own bookings', bookings.myBookings),
+  getBooking: evaluate('driver or host of the booking; the operator', bookings.getBooking),
   stationBookings: evaluate(
     'host, for the stations they host; the operator for any station',
     queries.stationBookings,

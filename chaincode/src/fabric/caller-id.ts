@@ -2,10 +2,10 @@
 // Free of Fabric imports so the client can compute its own id offline with the same code.
 import { createHash, X509Certificate } from 'node:crypto';
 import { CALLER_ID_PATTERN } from '../ports';
+import { X509_CALLER_PREFIX } from '../protocol/account-id';
 import { EcarError } from '../protocol/errors';
 
-/** Every plain-mode caller id starts with this; confidential mode uses other prefixes. */
-export const X509_CALLER_PREFIX = 'x509:';
+export { X509_CALLER_PREFIX };
 
 /**
  * `x509:` + base64url(SHA-256(utf8(mspId) || 0x0a || certificate DER)), 48 characters.

@@ -46,6 +46,9 @@ export const ErrorCodes = [
   'RATE_LIMITED',
   'NOT_CONFIGURED',
   'METER_READINGS_IMPLAUSIBLE',
+  'OUTSIDE_OPENING_HOURS',
+  'NO_FREE_CANCELLATION',
+  'PAYOUT_DESTINATION_MISSING',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

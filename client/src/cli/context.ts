@@ -3,6 +3,7 @@
 // that prints a result (table or JSON) or one line of error, and sets the exit code.
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ACCOUNT_ID_HINT, isAccountId } from '../../../chaincode/src/protocol/account-id';
 import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
 import {
   parseMoney,
@@ -318,8 +319,8 @@ export function idArg(value: string): string {
 
 /** A ledger caller id (account). */
 export function accountArg(value: string): string {
-  if (!/^[A-Za-z0-9._:@+=-]{1,200}$/.test(value)) {
-    throw new InvalidArgumentError("expected an account id, e.g. w:<hex> or x509:<...> (see 'ecar whoami')");
+  if (!isAccountId(value)) {
+    throw new InvalidArgumentError(`expected ${ACCOUNT_ID_HINT}`);
   }
   return value;
 }
@@ -350,9 +351,12 @@ export function collect(value: string, previous: readonly string[] | undefined):
   return [...(previous ?? []), value];
 }
 
-/** A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits. */
-export function newId(prefix: string): string {
-  return `${prefix}-${randomBytes(6).toString('hex')}`;
+/**
+ * A random id for records the client names (sessions, bookings, payouts): prefix + 12 hex digits,
+ * or more where ids are global and long-lived (stations: 12 bytes, so they never collide).
+ */
+export function newId(prefix: string, bytes = 6): string {
+  return `${prefix}-${randomBytes(bytes).toString('hex')}`;
 }
 
 /** Exit 2 with a usage message (for combinations the option parsers cannot check). */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonObject } from '../../../chaincode/src/ports';
+import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
 import { CONNECTOR_STANDARDS, POWER_TYPES } from '../../../chaincode/src/domain/stations';
 import { readSafeXml } from '../meter/safe-xml';
@@ -27,6 +28,7 @@ import { CommandFailed, fields } from './output';
 import {
   balanceFields,
   bookingFields,
+  bookingTable,
   cdrFields,
   cdrTable,
   sessionFields,
@@ -58,9 +60,14 @@ interface BookingCreateOptions extends GlobalOptions {
   readonly from: string;
   readonly to: string;
   readonly bookingId?: string;
+  readonly acceptNoFreeCancel?: boolean;
 }
 interface BookingOptions extends GlobalOptions {
   readonly booking: string;
+}
+interface BookingListOptions extends GlobalOptions {
+  readonly status?: string;
+  readonly limit?: number;
 }
 interface StartOptions extends GlobalOptions {
   readonly station: string;
@@ -201,6 +208,10 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
     .requiredOption('--from <time>', 'start, UTC, e.g. 2026-05-01T18:00:00Z', isoArg)
     .requiredOption('--to <time>', 'end, UTC', isoArg)
     .option('--booking-id <id>', 'your id for the booking (default: a random one)', idArg)
+    .option(
+      '--accept-no-free-cancel',
+      'book even when free cancellation is already over (cancelling or not showing up then costs the no-show fee)',
+    )
     .hook('preAction', (_create, command) => {
       const o = command.opts<BookingCreateOptions>();
       if (Date.parse(o.to) <= Date.parse(o.from)) usageError(command, '--to must be after --from');
@@ -218,9 +229,41 @@ export function registerDriverCommands(program: Command, deps: CliDeps = process
               evseUid: o.evse,
               startAt: o.from,
               endAt: o.to,
+              acceptNoFreeCancellation: o.acceptNoFreeCancel === true ? true : undefined,
             }),
           ),
         (r) => `${bookingFields(obj(r.result))}\n${committedLine(r)}`,
+      ),
+    );
+  leaf(
+    booking,
+    'list',
+    'List your bookings, newest first (ids for booking cancel and show)',
+    'ecar booking list --status CONFIRMED',
+  )
+    .addOption(choice('--status <status>', 'only bookings in this status', BOOKING_STATUSES))
+    .option('--limit <n>', 'at most this many (1-500, default 100)', integerArg(1, 500))
+    .action(
+      action(
+        deps,
+        async (ctx, o: BookingListOptions) =>
+          list(await (await ctx.ledger()).evaluate('myBookings', { status: o.status, limit: o.limit })),
+        (bookings) => bookingTable(bookings),
+      ),
+    );
+  leaf(
+    booking,
+    'show',
+    'Show one booking (yours, or one at a station you host)',
+    'ecar booking show --booking bk-3f2a9c01d4e5',
+  )
+    .requiredOption('--booking <id>', 'booking id', idArg)
+    .action(
+      action(
+        deps,
+        async (ctx, o: BookingOptions) =>
+          obj(await (await ctx.ledger()).evaluate('getBooking', { bookingId: o.booking })),
+        (b) => bookingFields(b),
       ),
     );
   leaf(

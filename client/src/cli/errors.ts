@@ -89,6 +89,11 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   DISPUTE_WINDOW_CLOSED: asIs,
   ADDRESS_NOT_RELEASED: (reason) => `${reason}; ask again then (ecar station address)`,
   RATE_LIMITED: asIs,
+  OUTSIDE_OPENING_HOURS: asIs,
+  NO_FREE_CANCELLATION: (reason) =>
+    `${reason}; to book it anyway, add --accept-no-free-cancel to 'ecar booking create'`,
+  PAYOUT_DESTINATION_MISSING: () =>
+    "no payout destination yet: set where the issuer pays you with 'ecar host payout-destination set --iban <IBAN>' (or --reference)",
 };
 
 // The domain's InsufficientFunds reason names the bucket; only the message crosses the wire.

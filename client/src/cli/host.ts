@@ -39,6 +39,7 @@ import {
   stationFields,
   stationTable,
   tariffSummary,
+  WEEKDAYS,
 } from './views';
 
 interface RegisterOptions extends GlobalOptions {
@@ -119,9 +120,13 @@ interface PayoutOptions extends GlobalOptions {
   readonly amount: bigint;
   readonly payoutId?: string;
 }
+interface DestinationOptions extends GlobalOptions {
+  readonly iban?: string;
+  readonly reference?: string;
+}
 
 const REGISTER_EXAMPLES = [
-  'ecar station register --id home-42 --name "Garage wallbox" --country DE --city Berlin --postal-code 10115 \\',
+  'ecar station register --name "Garage wallbox" --country DE --city Berlin --postal-code 10115 \\',
   '    --lat 52.53 --lon 13.38 --street Invalidenstr. --house-number 117 --max-power 11000 --hours 24/7',
   'ecar station register --file station.json',
 ].join('\n');
@@ -134,13 +139,17 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
   const station = group(program, 'station', 'Charging stations: find, register and manage');
   leaf(station, 'register', 'Register your station; you become its host', REGISTER_EXAMPLES)
     .option('--file <file>', 'the registerStation arguments as JSON (--id and --name override)')
-    .option('--id <id>', 'station id you choose', idArg)
-    .option('--name <text>', 'name drivers see')
+    .option(
+      '--id <id>',
+      'station id (default: a random one, which says nothing about you; the ledger refuses an id already taken)',
+      idArg,
+    )
+    .option('--name <text>', 'the label drivers and you see (not unique; the id is)')
     .option('--country <CC>', 'ISO 3166 alpha-2, e.g. DE')
     .option('--city <name>', 'city (public)')
     .option('--postal-code <code>', 'postal code (public, and part of the sealed address)')
-    .option('--lat <deg>', 'latitude, at most 2 decimals (public, about 1 km)')
-    .option('--lon <deg>', 'longitude, at most 2 decimals (public, about 1 km)')
+    .option('--lat <deg>', 'latitude; public, rounded to 2 decimals (about 1 km)')
+    .option('--lon <deg>', 'longitude; public, rounded to 2 decimals (about 1 km)')
     .option('--street <name>', 'street (sealed: only booked drivers see it)')
     .option('--house-number <no>', 'house number (sealed)')
     .option('--directions <text>', 'how to find the wallbox (sealed)')
@@ -430,10 +439,55 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
       },
     ),
   );
+  const destination = group(
+    host,
+    'payout-destination',
+    'Where the issuer pays your payouts (sealed; only the issuer reads it)',
+  );
+  leaf(
+    destination,
+    'set',
+    'Set the IBAN (checksum-checked) or payment reference your payouts go to',
+    'ecar host payout-destination set --iban "DE89 3704 0044 0532 0130 00"',
+  )
+    .option('--iban <iban>', 'your bank account (IBAN; spaces allowed)')
+    .option(
+      '--reference <ref>',
+      'a payment provider reference instead of an IBAN (3-64 of A-Z a-z 0-9 . _ : @ + -)',
+    )
+    .action(async (o: DestinationOptions, command: Command) => {
+      if ((o.iban === undefined) === (o.reference === undefined))
+        usageError(command, 'give exactly one of --iban or --reference');
+      await action(
+        deps,
+        async (ctx) =>
+          outcome(
+            await (
+              await ctx.ledger()
+            ).submit('setPayoutDestination', { iban: o.iban, reference: o.reference }),
+          ),
+        (r) => `${destinationFields(obj(r.result))}\n${committedLine(r)}`,
+      )(o);
+    });
+  leaf(
+    destination,
+    'show',
+    'Show your payout destination (masked)',
+    'ecar host payout-destination show',
+  ).action(
+    action(
+      deps,
+      async (ctx) => await (await ctx.ledger()).evaluate('getPayoutDestination', {}),
+      (d) =>
+        d === null
+          ? "no payout destination: set one with 'ecar host payout-destination set'"
+          : destinationFields(obj(d)),
+    ),
+  );
   leaf(
     host,
     'payout',
-    'Request a bank payout of payable earnings (the issuer confirms it)',
+    'Request a bank payout of payable earnings; earnings whose dispute window closed are claimed first (the issuer confirms it)',
     'ecar host payout --amount 25.00',
   )
     .requiredOption('--amount <tokens>', 'amount in tokens, e.g. 25.00', tokensArg)
@@ -450,7 +504,14 @@ export function registerHostCommands(program: Command, deps: CliDeps = processDe
               amount: o.amount,
             }),
           ),
-        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+        (r) => {
+          const p = obj(r.result);
+          const claimed =
+            p.claimedNow === undefined || p.claimedNow === '0'
+              ? ''
+              : `\n${fields([['claimed first', tokensExact(p.claimedNow)]])}`;
+          return `${payoutFields(p)}${claimed}\n${committedLine(r)}`;
+        },
       ),
     );
 
@@ -490,6 +551,12 @@ function statementArg(value: string): string {
   return text;
 }
 
+function destinationFields(d: JsonObject): string {
+  return fields([
+    ['payout destination', `${str(d, 'kind') === 'IBAN' ? 'IBAN' : 'reference'} ${str(d, 'masked')}`],
+  ]);
+}
+
 export function payoutFields(p: JsonObject): string {
   return fields([
     ['payout', str(p, 'payoutId')],
@@ -514,7 +581,6 @@ function earningsFields(b: JsonObject): string {
 
 function stationFromFlags(o: RegisterOptions, command: Command): LedgerArgs {
   const required: [string, string | undefined][] = [
-    ['--id', o.id],
     ['--name', o.name],
     ['--country', o.country],
     ['--city', o.city],
@@ -527,7 +593,7 @@ function stationFromFlags(o: RegisterOptions, command: Command): LedgerArgs {
   const missing = required.filter(([, v]) => v === undefined).map(([flag]) => flag);
   if (missing.length > 0) usageError(command, `missing ${missing.join(', ')} (or give --file)`);
   return {
-    stationId: o.id,
+    stationId: o.id ?? newId('st', 12),
     name: o.name,
     location: {
       country: o.country,
@@ -574,12 +640,14 @@ function stationFromFile(o: RegisterOptions, command: Command): LedgerArgs {
   const base = readJsonFile(o.file ?? '', '--file', command);
   return {
     ...base,
-    ...(o.id === undefined ? {} : { stationId: o.id }),
+    ...(o.id === undefined
+      ? base.stationId === undefined
+        ? { stationId: newId('st', 12) }
+        : {}
+      : { stationId: o.id }),
     ...(o.name === undefined ? {} : { name: o.name }),
   };
 }
-
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** "24/7" or "mon-fri 08:00-20:00, sat 10:00-14:00" (days also as 1-7, Monday = 1). */
 export function openingHours(spec: string, command: Command): LedgerArgs {
@@ -607,7 +675,7 @@ export function openingHours(spec: string, command: Command): LedgerArgs {
 
 function weekday(token: string): number | undefined {
   if (/^[1-7]$/.test(token)) return Number(token);
-  const index = WEEKDAYS.indexOf(token.slice(0, 3));
+  const index = (WEEKDAYS as readonly string[]).indexOf(token.slice(0, 3));
   return index < 0 ? undefined : index + 1;
 }
 

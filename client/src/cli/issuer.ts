@@ -1,25 +1,30 @@
 // Issuer commands: mint tokens for a top-up (idempotent per payment reference) and close payouts
 // (confirm: the bank transfer went out and the tokens are burned; fail: they return to the host).
 import { InvalidArgumentError, type Command } from 'commander';
+import type { JsonObject } from '../../../chaincode/src/ports';
 import {
   accountArg,
   action,
   group,
   idArg,
+  integerArg,
   leaf,
   tokensArg,
   processDeps,
   type CliDeps,
   type GlobalOptions,
 } from './context';
-import { committedLine, obj, outcome, str, tokensExact } from './format';
+import { committedLine, list, obj, outcome, str, time, tokens, tokensExact } from './format';
 import { payoutFields } from './host';
-import { fields } from './output';
+import { fields, table } from './output';
 
 interface MintOptions extends GlobalOptions {
   readonly account: string;
   readonly amount: bigint;
   readonly paymentRef: string;
+}
+interface PayoutListOptions extends GlobalOptions {
+  readonly limit?: number;
 }
 interface PayoutCloseOptions extends GlobalOptions {
   readonly account: string;
@@ -79,6 +84,21 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
   const payout = group(issuer, 'payout', 'Close payouts that hosts requested');
   leaf(
     payout,
+    'list',
+    'List the pending payouts, oldest first, with where to pay each (IBAN or reference)',
+    'ecar issuer payout list',
+  )
+    .option('--limit <n>', 'at most this many (1-500, default 100)', integerArg(1, 500))
+    .action(
+      action(
+        deps,
+        async (ctx, o: PayoutListOptions) =>
+          list(await (await ctx.ledger()).evaluate('pendingPayouts', { limit: o.limit })),
+        (payouts) => pendingTable(payouts),
+      ),
+    );
+  leaf(
+    payout,
     'confirm',
     'Confirm that the bank transfer of a payout went out (burns the escrowed tokens)',
     'ecar issuer payout confirm --account x509:AbC... --payout-id po-3f2a9c01d4e5',
@@ -120,4 +140,21 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
         (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
       ),
     );
+}
+
+function pendingTable(payouts: readonly JsonObject[]): string {
+  if (payouts.length === 0) return 'no pending payouts';
+  return table([
+    ['payout', 'account', 'amount', 'requested', 'pay to'],
+    ...payouts.map((p) => {
+      const d = p.destination === null || p.destination === undefined ? undefined : obj(p.destination);
+      return [
+        str(p, 'payoutId'),
+        str(p, 'account'),
+        tokens(p, 'amount'),
+        time(p, 'requestedAt'),
+        d === undefined ? '(none set)' : `${str(d, 'kind')} ${str(d, 'value')}`,
+      ];
+    }),
+  ]);
 }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
 import type { JsonObject } from '../../../chaincode/src/ports';
+import { isAccountId } from '../../../chaincode/src/protocol/account-id';
 import type { LedgerArgs } from '../fabric/ledger-client';
 import {
   accountArg,
@@ -41,6 +42,7 @@ interface ParamOptions extends GlobalOptions {
   readonly unverifiedMeters?: string;
   readonly addressRelease?: number;
   readonly addressesPerDay?: number;
+  readonly mintMax?: bigint;
 }
 interface ApproveMeterOptions extends GlobalOptions {
   readonly station: string;
@@ -92,10 +94,9 @@ function paramFlags(command: Command): Command {
       '--addresses-per-day <n>',
       'distinct station addresses a driver may get in 24 hours',
       integerArg(1, 100),
-    );
+    )
+    .option('--mint-max <tokens>', 'largest single top-up the issuer may mint, in tokens', tokensArg);
 }
-
-const ACCOUNT_ID = /^[A-Za-z0-9._:@+=-]{1,200}$/;
 
 function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
   for (const method of o.signatureMethod ?? []) {
@@ -107,7 +108,7 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
     }
   }
   for (const id of [...(o.auditor ?? []), ...(o.backend ?? [])]) {
-    if (!ACCOUNT_ID.test(id))
+    if (!isAccountId(id))
       usageError(command, `'${id.slice(0, 40)}' is not an account id (see 'ecar whoami')`);
   }
   if (o.transfers !== undefined && o.transfers !== 'on' && o.transfers !== 'off') {
@@ -134,6 +135,7 @@ function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
     allowUnverifiedMeterKeys: o.unverifiedMeters === undefined ? undefined : o.unverifiedMeters === 'on',
     addressReleaseSeconds: o.addressRelease,
     addressReleasesPerDay: o.addressesPerDay,
+    mintMaximum: o.mintMax,
   };
 }
 
@@ -153,7 +155,7 @@ function paramsFields(p: JsonObject): string {
     ['hold minimum', tokensExact(p.holdMinimum)],
     ['hold maximum', tokensExact(p.holdMaximum)],
     ['hold expiry', `${str(p, 'holdExpirySeconds')} s`],
-    ['dispute window', `${str(p, 'disputeWindowSeconds')} s`],
+    ['dispute window', seconds(str(p, 'disputeWindowSeconds'))],
     ['signature methods', ids('signatureMethods')],
     ['transfers', p.transfersEnabled === true ? 'on' : 'off'],
     ['meter clock skew', `${str(p, 'meterClockSkewSeconds')} s`],
@@ -162,7 +164,16 @@ function paramsFields(p: JsonObject): string {
     ['unverified meters', p.allowUnverifiedMeterKeys === true ? 'allowed' : 'refused for prices per kWh'],
     ['address release', `${str(p, 'addressReleaseSeconds')} s before the slot`],
     ['addresses per day', str(p, 'addressReleasesPerDay')],
+    ['mint maximum', p.mintMaximum === undefined ? '-' : tokensExact(p.mintMaximum)],
   ]);
+}
+
+/** Seconds, with the minutes, hours or days they make when that reads better ("900 s (15 min)"). */
+function seconds(text: string): string {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 60) return `${text} s`;
+  const [unit, size] = n % 86_400 === 0 ? ['d', 86_400] : n % 3600 === 0 ? ['h', 3600] : ['min', 60];
+  return `${text} s (${Math.round((n / size) * 10) / 10} ${unit})`;
 }
 
 /** Registers `operator init`, `operator params show|set`, `operator approve-meter`, `operator dispute resolve`. */

@@ -46,11 +46,49 @@ export function stationTable(stations: readonly JsonObject[], prices?: ReadonlyM
   return table([header, ...rows]);
 }
 
+/** OCPI weekdays 1..7, as `station register --hours` reads them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/**
+ * Regular hours the way `--hours` takes them: consecutive days with the same period joined
+ * ("sat-sun 09:00-20:00, mon 08:00-12:00"), in the station's local time.
+ */
+export function regularHoursText(regularHours: readonly JsonObject[]): string {
+  const parts: string[] = [];
+  let run: { first: number; last: number; period: string } | undefined;
+  const flush = (): void => {
+    if (run === undefined) return;
+    const first = WEEKDAYS[run.first - 1] ?? String(run.first);
+    const last = WEEKDAYS[run.last - 1] ?? String(run.last);
+    parts.push(`${run.first === run.last ? first : `${first}-${last}`} ${run.period}`);
+  };
+  for (const r of regularHours) {
+    const weekday = Number(r.weekday);
+    const period = `${str(r, 'periodBegin')}-${str(r, 'periodEnd')}`;
+    if (run !== undefined && run.period === period && weekday === run.last + 1) {
+      run.last = weekday;
+      continue;
+    }
+    flush();
+    run = { first: weekday, last: weekday, period };
+  }
+  flush();
+  return parts.join(', ');
+}
+
+/** "UTC+01:00" for an offset of 60 minutes. */
+export function utcOffsetText(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `UTC${minutes < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
 export function stationFields(station: JsonObject): string {
   const hours = obj(station.openingHours);
-  const regular = list(hours.regularHours)
-    .map((r) => `${str(r, 'weekday')} ${str(r, 'periodBegin')}-${str(r, 'periodEnd')}`)
-    .join(', ');
+  const regular = regularHoursText(list(hours.regularHours));
+  const offset = typeof station.utcOffsetMinutes === 'number' ? station.utcOffsetMinutes : 0;
+  const localHours = regular === '' ? '-' : `${regular} (station local time, ${utcOffsetText(offset)})`;
   const terms = station.bookingTerms === undefined ? undefined : obj(station.bookingTerms);
   const meter = station.meter === undefined ? undefined : obj(station.meter);
   return fields([
@@ -61,7 +99,7 @@ export function stationFields(station: JsonObject): string {
     ['parking', str(station, 'parkingType')],
     ['status', str(station, 'status')],
     ['connectors', connectors(station)],
-    ['opening hours', hours.twentyfourseven === true ? '24/7' : regular || '-'],
+    ['opening hours', hours.twentyfourseven === true ? '24/7' : localHours],
     [
       'bookings',
       terms === undefined
@@ -183,6 +221,9 @@ export function bookingFields(booking: JsonObject): string {
     ['from', time(booking, 'startAt')],
     ['to', time(booking, 'endAt')],
     ['free cancel until', time(booking, 'cancelUntil')],
+    ...(booking.freeCancellation === false
+      ? [['free cancellation', 'not available: cancelling or a no-show costs the fee'] as const]
+      : []),
     ['no-show fee (held)', tokensExact(booking.noShowFee)],
     ...(booking.feeCharged === undefined ? [] : [['fee charged', showTokens(booking.feeCharged)] as const]),
   ]);

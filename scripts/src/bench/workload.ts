@@ -238,6 +238,8 @@ export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number)
     holdMaximum: 100_000n,
     holdExpirySeconds: 3600,
     disputeWindowSeconds: 60,
+    // every worker's driver is funded once with more than one real top-up may be
+    mintMaximum: DRIVER_FUNDS,
   };
   try {
     await operator.submit('initialize', params);

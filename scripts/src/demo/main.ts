@@ -17,7 +17,14 @@ interface DemoOptions {
   readonly basePort?: string;
   readonly json?: boolean;
   readonly disputeWindow?: string;
+  readonly localDisputeWindow?: string;
 }
+
+/**
+ * The dispute window the local network keeps after the story: long enough to follow the guides by
+ * hand (open a dispute on a session you just charged), short enough to see earnings unlock.
+ */
+const LOCAL_DISPUTE_WINDOW_SECONDS = 900;
 
 interface AttestationSummary {
   readonly epoch: number;
@@ -86,6 +93,7 @@ async function run(options: DemoOptions): Promise<DemoResult> {
       `  chaincode keys epoch ${attestation.epoch}, vouched for by ${attestation.vouchingOrgs.join(' + ')}`,
     );
     say('\nThe charging story, every call sealed to the attested enclaves:');
+    const storyWindow = Number.parseInt(options.disputeWindow ?? '5', 10);
     const story = await runChargingStory(
       {
         operator: cast.members.operator,
@@ -97,7 +105,7 @@ async function run(options: DemoOptions): Promise<DemoResult> {
       },
       {
         runId: randomBytes(3).toString('hex'),
-        disputeWindowSeconds: Number.parseInt(options.disputeWindow ?? '5', 10),
+        disputeWindowSeconds: storyWindow,
         clockSkewMs: t.clockSkewMs,
       },
       {
@@ -112,6 +120,15 @@ async function run(options: DemoOptions): Promise<DemoResult> {
           );
         },
       },
+    );
+    // The story's own short window must not stay the network's rule: every guide-paced dispute would fail.
+    const localWindow = Number.parseInt(
+      options.localDisputeWindow ?? String(LOCAL_DISPUTE_WINDOW_SECONDS),
+      10,
+    );
+    await cast.members.operator.ledger.submit('setParams', { disputeWindowSeconds: localWindow });
+    say(
+      `\nThe story used its own ${storyWindow} s dispute window to finish quickly; the local network now keeps ${localWindow} s (${Math.round(localWindow / 60)} min) for what you do by hand (ecar operator params show; --local-dispute-window N to change it).`,
     );
     say('\nSummary (token minor units):');
     say(
@@ -130,7 +147,12 @@ const program = new Command('demo')
   .description('Bring the local network up, deploy and provision the chaincode, and run the charging story')
   .option('--state-dir <dir>', 'network state folder (default .state/network)')
   .option('--base-port <port>', 'first port of the network (default 7000)')
-  .option('--dispute-window <seconds>', 'dispute window of the story', '5')
+  .option('--dispute-window <seconds>', 'dispute window of the story (short, so it finishes quickly)', '5')
+  .option(
+    '--local-dispute-window <seconds>',
+    'dispute window the local network keeps after the story',
+    String(LOCAL_DISPUTE_WINDOW_SECONDS),
+  )
   .option('--json', 'machine-readable summary on stdout')
   .action(async (options: DemoOptions) => {
     try {

@@ -68,6 +68,7 @@ const PRICE_PER_KWH = 3_490_000n;
 const BEGIN_KWH = '1520.400';
 const END_KWH = '1520.412'; // 12 Wh: 3.93 s at 11 kW
 const CHARGE_MS = 5_000;
+const DEMO_IBAN = 'DE89370400440532013000';
 
 function milliWh(kwh: string): bigint {
   const [whole = '0', fraction = ''] = kwh.split('.');
@@ -143,7 +144,7 @@ export async function runChargingStory(
     init = await cast.operator.ledger.submit('setParams', params);
   }
   narrator.step('Operator sets the consortium parameters', [
-    `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s`,
+    `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s (the story's own short window)`,
     ...(await describe(init)),
   ]);
   const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
@@ -189,12 +190,14 @@ export async function runChargingStory(
     evseUid: 'evse-1',
     startAt: new Date(now + 5 * 60_000).toISOString(),
     endAt: new Date(now + 65 * 60_000).toISOString(),
+    // The slot starts in 5 minutes, inside the station's 10-minute free-cancel window: say yes to that.
+    acceptNoFreeCancellation: true,
   });
   // A write: address releases are counted per driver; the booking starts within addressReleaseSeconds.
   const address = (await cast.driver.ledger.submit('getStationAddress', { stationId })).result;
   narrator.step('Driver finds the wallbox and books it', [
     `search (Berlin, ≥ 7 kW) found ${hits.length} station(s) including ${stationId}`,
-    `booked evse-1; the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
+    `booked evse-1 at short notice (free cancellation already over, accepted by the driver); the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
     ...(await describe(booking)),
   ]);
 
@@ -233,16 +236,25 @@ export async function runChargingStory(
     `${options.disputeWindowSeconds} s, plus the enclaves' ${options.clockSkewMs / 1000} s clock-skew margin`,
   ]);
   await sleep(options.disputeWindowSeconds * 1000 + options.clockSkewMs + 1_500);
-  const claimed = await cast.host.ledger.submit('claimEarnings');
+  // The ECBS example IBAN: the destination is sealed, and only the issuer reads it.
+  const destination = await cast.host.ledger.submit('setPayoutDestination', { iban: DEMO_IBAN });
   const payoutId = `payout-${runId}`;
+  // The payout claims the earnings whose dispute window closed first.
   const requested = await cast.host.ledger.submit('requestPayout', {
     payoutId,
     amount: expected.hostEarning,
   });
+  check('claimed by the payout', money(requested.result, 'claimedNow'), expected.hostEarning);
+  const pending = await cast.issuer.ledger.evaluate('pendingPayouts');
+  const pendingList: readonly JsonValue[] = Array.isArray(pending) ? pending : [];
+  const listed = pendingList.find((p) => field(p, 'payoutId') === payoutId);
+  if (listed === undefined || field(listed, 'destination', 'value') !== DEMO_IBAN) {
+    throw new Error(`the issuer's pending payouts do not show ${payoutId} with the host's IBAN`);
+  }
   const confirmed = await cast.issuer.ledger.submit('confirmPayout', { account: cast.host.id, payoutId });
-  narrator.step('Host claims the unlocked earnings and is paid out; the issuer burns them', [
-    `${tokens(expected.hostEarning)} paid out (${payoutId}), burned on confirmation`,
-    ...(await describe(claimed)),
+  narrator.step('Host is paid out (the payout claims the unlocked earnings); the issuer burns them', [
+    `${tokens(expected.hostEarning)} paid out (${payoutId}) to the host's sealed IBAN, which only the issuer's pending-payout list shows; burned on confirmation`,
+    ...(await describe(destination)),
     ...(await describe(requested)),
     ...(await describe(confirmed)),
   ]);

@@ -61,11 +61,10 @@ describe('amounts in tokens', () => {
 
   it('refuses more decimals than the token has, naming the flag, and sends nothing', async () => {
     const ledger = new RecordingLedger();
+    const account = `w:${'ab'.repeat(32)}`;
     const run = await runCli(
-      ['issuer', 'mint', '--account', 'w:ab', '--amount', '12.505', '--payment-ref', 'p'],
-      {
-        ledger,
-      },
+      ['issuer', 'mint', '--account', account, '--amount', '12.505', '--payment-ref', 'p'],
+      { ledger },
     );
     expect(run.code).to.equal(2);
     expect(ledger.calls).to.have.length(0);

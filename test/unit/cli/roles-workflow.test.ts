@@ -176,7 +176,11 @@ describe('ecar role commands on the domain', () => {
     ledger.advance(2 * HOUR);
     const claimed = json(await as(HOST, 'host', 'claim', '--json')) as { result: { claimed: string } };
     expect(claimed.result.claimed).to.equal('360');
+    await as(HOST, 'host', 'payout-destination', 'set', '--iban', 'DE89 3704 0044 0532 0130 00');
+    expect((await as(HOST, 'host', 'payout-destination', 'show')).stdout).to.match(/IBAN \*{18}3000/);
     await as(HOST, 'host', 'payout', '--amount', '3.00', '--payout-id', 'po-1');
+    const pending = (await as(ISSUER, 'issuer', 'payout', 'list')).stdout;
+    expect(pending).to.match(/po-1 .* IBAN DE89370400440532013000/);
     await as(ISSUER, 'issuer', 'payout', 'confirm', '--account', HOST, '--payout-id', 'po-1');
     const earnings = json(await as(HOST, 'host', 'earnings', '--json')) as { earned: { payable: string } };
     expect(earnings.earned.payable).to.equal('60');

@@ -14,8 +14,14 @@ import {
   paramsArgs,
   readyLedger,
   startArgs,
+  testAccount,
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
+
+/** The ECBS example IBAN (valid check digits). */
+const IBAN = 'DE89370400440532013000';
+
+const NEW_DRIVER = testAccount('driver-new');
 
 const DAY = 24 * 3600_000;
 
@@ -128,12 +134,12 @@ describe('accounts', () => {
     it('credits purchased tokens and a supply delta for the top-up', async () => {
       const ledger = await readyLedger();
       const result = await ledger.submit(ISSUER, 'mint', {
-        account: 'driver-new',
+        account: NEW_DRIVER,
         amount: '5000',
         paymentRef: 'psp-77',
       });
-      expect(result).to.deep.include({ account: 'driver-new', amount: '5000', replayed: false });
-      expect(field(await ledger.evaluate('driver-new', 'getBalance'), 'purchased')).to.equal('5000');
+      expect(result).to.deep.include({ account: NEW_DRIVER, amount: '5000', replayed: false });
+      expect(field(await ledger.evaluate(NEW_DRIVER, 'getBalance'), 'purchased')).to.equal('5000');
       expect(ledger.store.entries('supply/').length).to.equal(3);
     });
     it('is idempotent per payment reference', async () => {
@@ -158,6 +164,45 @@ describe('accounts', () => {
         () =>
           ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: '100000', paymentRef: 'pay-driver-1' }),
         'CONFLICT',
+      );
+    });
+    it('throws INVALID_ARGUMENT and credits nothing for an account id no caller can have', async () => {
+      const ledger = await readyLedger();
+      const truncated = DRIVER.slice(0, -1);
+      for (const account of ['undefined', truncated, DRIVER.toUpperCase(), `${DRIVER}0`, 'x509:short']) {
+        await expectError(
+          ledger,
+          () => ledger.submit(ISSUER, 'mint', { account, amount: '5000', paymentRef: 'psp-test-0001' }),
+          'INVALID_ARGUMENT',
+          { field: 'account' },
+        );
+      }
+      expect(ledger.store.entries('mint/psp-test-0001')).to.deep.equal([]);
+      const x509 = `x509:${'A'.repeat(42)}_`;
+      await ledger.submit(ISSUER, 'mint', { account: x509, amount: '5000', paymentRef: 'psp-x509' });
+      expect(field(await ledger.evaluate(x509, 'getBalance'), 'purchased')).to.equal('5000');
+    });
+    it('throws INVALID_ARGUMENT above mintMaximum, naming the limit, until the operator raises it', async () => {
+      const ledger = await readyLedger();
+      const before = field(await ledger.evaluate(DRIVER2, 'getBalance'), 'purchased') as string;
+      const absurd = '1'.repeat(29);
+      await expectError(
+        ledger,
+        () => ledger.submit(ISSUER, 'mint', { account: DRIVER, amount: absurd, paymentRef: 'psp-big' }),
+        'INVALID_ARGUMENT',
+        { field: 'amount', maximum: '1000000' },
+      );
+      await ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: '1000000', paymentRef: 'psp-max' });
+      await expectError(
+        ledger,
+        () => ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: '1000001', paymentRef: 'psp-over' }),
+        'INVALID_ARGUMENT',
+        { field: 'amount' },
+      );
+      await ledger.submit(OPERATOR, 'setParams', { mintMaximum: '2000000' });
+      await ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: '1000001', paymentRef: 'psp-over' });
+      expect(field(await ledger.evaluate(DRIVER2, 'getBalance'), 'purchased')).to.equal(
+        (BigInt(before) + 2000001n).toString(),
       );
     });
     it('throws FORBIDDEN for anyone but the issuer', async () => {
@@ -249,6 +294,7 @@ describe('accounts', () => {
       const ledger = await withEarnings();
       ledger.advance(3 * DAY);
       await ledger.submit(HOST, 'claimEarnings');
+      await ledger.submit(HOST, 'setPayoutDestination', { iban: IBAN });
       return ledger;
     }
     it('escrows on request, burns on confirm', async () => {
@@ -272,6 +318,8 @@ describe('accounts', () => {
     });
     it('pays out from earned only: purchased tokens and locked earnings are not payable', async () => {
       const ledger = await withEarnings();
+      await ledger.submit(HOST, 'setPayoutDestination', { iban: IBAN });
+      await ledger.submit(DRIVER, 'setPayoutDestination', { reference: 'paypal:ben@example.org' });
       await expectError(
         ledger,
         () => ledger.submit(HOST, 'requestPayout', { payoutId: 'po-1', amount: '1' }),

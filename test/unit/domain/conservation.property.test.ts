@@ -17,11 +17,12 @@ import {
   OPERATOR,
   paramsArgs,
   stationArgs,
+  testAccount,
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
 import { signingMeter } from '../../support/signing-meter';
 
-const DRIVERS = ['drv-a', 'drv-b', 'drv-c'] as const;
+const DRIVERS = [testAccount('drv-a'), testAccount('drv-b'), testAccount('drv-c')] as const;
 const HOSTS = [HOST, HOST2] as const;
 const STATIONS = [
   { stationId: 'st-1', host: HOST, key: signingMeter('st-1').publicKeyHex, serial: 'M-1' },
@@ -172,6 +173,8 @@ async function setup(): Promise<TestLedger> {
       disputeWindowSeconds: DISPUTE_WINDOW_MS / 1000,
     }),
   );
+  for (const host of HOSTS)
+    await ledger.submit(host, 'setPayoutDestination', { iban: 'DE89370400440532013000' });
   for (const s of STATIONS) {
     await ledger.submit(
       s.host,

@@ -200,7 +200,7 @@ describe('deadlines under a forged transaction time', () => {
         field: 'startAt',
       });
       at(ledger, NOON - 2 * MINUTE, 0);
-      await ledger.submit(DRIVER, 'createBooking', slot());
+      await ledger.submit(DRIVER, 'createBooking', { ...slot(), acceptNoFreeCancellation: true });
     });
     it('throws INVALID_ARGUMENT for a start more than 30 days ahead if the time runs early', async () => {
       const ledger = await readyLedger();

@@ -12,6 +12,7 @@ import {
   MINUTE,
   readyLedger,
   startArgs,
+  AUDITOR,
 } from '../../support/builders';
 import { signingMeter, signMeterRecord } from '../../support/signing-meter';
 
@@ -52,7 +53,7 @@ describe('regressions of earlier P2P charging platforms', () => {
     const driver = await ledger.evaluate(DRIVER, 'getBalance');
     expect(field(driver, 'purchased')).to.equal('99000');
     expect(field(driver, 'held', 'sessions')).to.equal('0');
-    expect(field(await ledger.evaluate('auditor-1', 'auditTotals'), 'balanced')).to.equal(true);
+    expect(field(await ledger.evaluate(AUDITOR, 'auditTotals'), 'balanced')).to.equal(true);
   });
 
   it('settlement above the hold: the capture rule itself never takes more than the hold', () => {

@@ -17,9 +17,13 @@ import {
   readyLedger,
   startArgs,
   stationArgs,
+  testAccount,
+  AUDITOR,
 } from '../../support/builders';
 import { signMeterRecord, tamper } from '../../support/signing-meter';
 import type { TestLedger } from '../../support/ledger';
+
+const POOR = testAccount('driver-poor');
 
 async function started(ledger: TestLedger, overrides: Parameters<typeof startArgs>[0] = {}): Promise<void> {
   await ledger.submit(DRIVER, 'startSession', startArgs(overrides));
@@ -56,8 +60,8 @@ describe('sessions', () => {
     it('answers NoCredit when purchased tokens do not cover the hold', async () => {
       const result = await ask(DRIVER, { holdAmount: '100000' });
       expect(result).to.deep.include({ status: 'Accepted' });
-      await ledger.submit(ISSUER, 'mint', { account: 'driver-poor', amount: '1000', paymentRef: 'p-poor' });
-      const poor = await ask('driver-poor');
+      await ledger.submit(ISSUER, 'mint', { account: POOR, amount: '1000', paymentRef: 'p-poor' });
+      const poor = await ask(POOR);
       expect(poor).to.deep.include({ status: 'NoCredit', code: 'INSUFFICIENT_FUNDS' });
     });
     it('answers ConcurrentTx when the driver already charges elsewhere', async () => {
@@ -481,7 +485,7 @@ describe('sessions', () => {
   describe('getSession', () => {
     it('shows the session to its driver, host and the auditor, not to others', async () => {
       await started(ledger);
-      for (const who of [DRIVER, HOST, 'auditor-1', OPERATOR])
+      for (const who of [DRIVER, HOST, AUDITOR, OPERATOR])
         expect(field(await ledger.evaluate(who, 'getSession', { sessionId: 'sess-1' }), 'id')).to.equal(
           'sess-1',
         );

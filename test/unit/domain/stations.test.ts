@@ -90,12 +90,52 @@ describe('stations', () => {
         'METER_KEY_INVALID',
       );
     });
+    it('rounds coordinates with more decimals than the public location keeps, half away from zero', async () => {
+      const ledger = await initialised();
+      const cases = [
+        ['52.5312', '13.385', '52.53', '13.39'],
+        ['-33.86785', '-151.2093', '-33.87', '-151.21'],
+        ['89.999', '-0.004', '90.00', '0.00'],
+        ['52.5', '13', '52.5', '13'],
+      ] as const;
+      for (const [i, [lat, lon, latitude, longitude]] of cases.entries()) {
+        const station = await ledger.submit(
+          HOST,
+          'registerStation',
+          stationArgs({
+            stationId: `st-r${i}`,
+            meter: meterArgs({ publicKey: `${i}f`.repeat(32) }),
+            location: { country: 'DE', city: 'Berlin', latitude: lat, longitude: lon },
+          }),
+        );
+        expect(field(station, 'location'), `${lat} ${lon}`).to.deep.include({ latitude, longitude });
+      }
+      await expectError(
+        ledger,
+        () =>
+          ledger.submit(
+            HOST,
+            'registerStation',
+            stationArgs({
+              stationId: 'st-x',
+              meter: meterArgs({ publicKey: 'ee'.repeat(32) }),
+              location: { country: 'DE', city: 'Berlin', latitude: '90.005', longitude: '0' },
+            }),
+          ),
+        'INVALID_ARGUMENT',
+        { field: 'location.latitude' },
+      );
+    });
     it('throws INVALID_ARGUMENT naming the field for bad shapes', async () => {
       const ledger = await initialised();
       const cases: [Parameters<typeof stationArgs>[0], string][] = [
         [
-          { location: { country: 'DE', city: 'Berlin', latitude: '52.5312', longitude: '13.38' } },
+          { location: { country: 'DE', city: 'Berlin', latitude: '52,53', longitude: '13.38' } },
           'location.latitude',
+        ],
+        [
+          { location: { country: 'DE', city: 'Berlin', latitude: '52.53', longitude: '1e2' } },
+          'location.longitude',
         ],
         [
           { location: { country: 'Germany', city: 'Berlin', latitude: '52.53', longitude: '13.38' } },

@@ -12,21 +12,25 @@ import {
   sealValue,
 } from '../../../chaincode/src/protocol/confidential/sealed-state';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { meterArgs, paramsArgs, stationArgs } from '../../support/builders';
+import { meterArgs, paramsArgs, stationArgs, testAccount } from '../../support/builders';
 import { MemoryLedger } from '../../support/enclave-harness';
 import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import { T0 } from '../../support/ledger';
 import { MemoryStore } from '../../support/memory-store';
 
-const OPERATOR = 'w:0perator';
-const ISSUER = 'w:issuer';
-const HOST = 'w:host-anna';
-const DRIVER = 'w:driver-ben';
+const OPERATOR = testAccount('0perator');
+const ISSUER = testAccount('issuer');
+const HOST = testAccount('host-anna');
+const DRIVER = testAccount('driver-ben');
 const AMOUNT = '987654321';
 
 /** The same domain calls, each a committed transaction, against any store. */
 const SCRIPT: readonly (readonly [caller: string, fn: string, args: unknown])[] = [
-  [OPERATOR, 'initialize', { ...paramsArgs(), issuer: ISSUER, holdMaximum: '9999999999' }],
+  [
+    OPERATOR,
+    'initialize',
+    { ...paramsArgs(), issuer: ISSUER, holdMaximum: '9999999999', mintMaximum: '9999999999' },
+  ],
   [ISSUER, 'mint', { account: DRIVER, amount: AMOUNT, paymentRef: 'psp-1' }],
   [ISSUER, 'mint', { account: HOST, amount: '5', paymentRef: 'psp-2' }],
   [HOST, 'registerStation', stationArgs({ stationId: 'st-b' })],
@@ -39,6 +43,7 @@ const SCRIPT: readonly (readonly [caller: string, fn: string, args: unknown])[] 
       meter: meterArgs({ publicKey: 'b2'.repeat(32), serial: 'EMH-0002' }),
     }),
   ],
+  [HOST, 'setPayoutDestination', { iban: 'DE89 3704 0044 0532 0130 00' }],
   [DRIVER, 'getBalance', {}],
   [HOST, 'getBalance', {}],
   [HOST, 'myStations', {}],
@@ -131,6 +136,8 @@ describe('SealedStateStore', () => {
       'st-a',
       'psp-1',
       'account',
+      'DE89370400440532013000',
+      '0532013000',
     ]) {
       expect(dump, secret).not.to.include(secret);
     }
