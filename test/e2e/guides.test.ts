@@ -93,7 +93,7 @@ describe('the guides, followed literally on the network', () => {
       ECAR_HOME: home,
       ECAR_WALLET_PASSPHRASE_FILE: walletPaths.passphrase(t),
     };
-    // '# once per ledger' commands (operator init) are skipped when another suite already ran them
+    // '# once per ledger' commands (operator init) become `params set` when another suite already ran them
     const params = await shell('ecar operator params show --profile operator --json', work, env);
     initialised = params.status === 0;
   });
@@ -109,8 +109,14 @@ describe('the guides, followed literally on the network', () => {
       const commands = guideCommands(markdown);
       expect(commands, `docs/guide-${guide}.md has runnable commands`).to.have.length.greaterThan(0);
       for (const c of commands) {
-        if (c.oncePerLedger && initialised) continue;
-        const run = await shell(c.command, work, env);
+        // on a ledger another suite initialised, the guide's roles are named as the guide says for
+        // that case: the same flags with `operator params set`
+        const command =
+          c.oncePerLedger && initialised
+            ? c.command.replace('ecar operator init ', 'ecar operator params set ')
+            : c.command;
+        if (c.oncePerLedger && initialised && command === c.command) continue;
+        const run = await shell(command, work, env);
         const where = describeRun(guide, c, run);
         expect(run.status, where).to.equal(0);
         expect(run.stderr, where).not.to.match(/^ecar: /m);

@@ -109,7 +109,7 @@ const NEW_EXAMPLES = [
   'ecar meter simulate new --file dev-meter.json --serial DEV-0001 --json',
 ].join('\n');
 const CHARGE_EXAMPLES = [
-  'ecar meter simulate charge --file dev-meter.json --kwh 12.345 --minutes 30 --xml wallbox-export.xml',
+  'ecar meter simulate charge --file dev-meter.json --kwh 5.000 --minutes 30 --xml wallbox-export.xml',
   'ecar session stop --session s-3f2a9c01d4e5 --xml wallbox-export.xml',
 ].join('\n');
 
