@@ -28,13 +28,15 @@ export interface ConnectTuning {
   readonly requestLifetimeMs?: number;
   /** Submits of one call at most, read conflicts included; default 4. */
   readonly maxAttempts?: number;
+  /** The clock for evidence checks and request expiry; default the system clock. */
+  readonly clock?: () => Date;
 }
 
 interface ConnectCommon extends ConnectTuning {
   /** The chaincode name the confidential contract is deployed under. */
   readonly chaincode: string;
   /** The wallet that signs requests: an opened wallet file or its key pair. */
-  readonly wallet: UnlockedWallet | WalletKey;
+  readonly wallet: Pick<UnlockedWallet, 'keyPair'> | WalletKey;
   /** The application's own attestation policy: nothing is encrypted for enclaves it rejects. */
   readonly policy: AttestationPolicy;
 }
@@ -83,6 +85,7 @@ export function connectConfidential(options: Readonly<ConnectOptions>): LedgerCl
     ...(options.trustCache === undefined ? {} : { trustCache: options.trustCache }),
     ...(options.requestLifetimeMs === undefined ? {} : { requestLifetimeMs: options.requestLifetimeMs }),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
   return new ConfidentialLedgerClient(clientOptions);
 }
