@@ -1,4 +1,4 @@
-// The confidential client's public API: what the CLI, the demo and the end-to-end tests import.
+// The confidential client's modules for the CLI, the demo and the tests (applications: client/src/index.ts).
 export { attestationStatus, type AttestationTarget } from './attestation-status';
 export {
   ConfidentialLedgerClient,
