@@ -1,12 +1,10 @@
 // The ports the domain is written against: state, caller, clock, events, meter verification. The
 // plain Fabric adapter and the confidential entry point each supply their own implementations.
+import type { JsonObject } from './protocol/json';
 import type { PairableRecord } from './protocol/ocmf/pairing';
 
-/** A JSON value as written to state: no bigint, no undefined, no functions. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
-export interface JsonObject {
-  readonly [key: string]: JsonValue;
-}
+// The domain's ports speak the wire's JSON types; their home is the protocol (shared with the client).
+export type { JsonObject, JsonValue } from './protocol/json';
 
 /** One entry of a range read. */
 export interface StateEntry {
@@ -17,7 +15,7 @@ export interface StateEntry {
 /**
  * Key-value state addressed by logical keys (`account/<id>`, `session/<id>`, ...: printable ASCII,
  * segments separated by `/`). The store serialises values itself, deterministically, with sorted
- * object keys (see `canonicalJson` in `domain/json.ts`), so every endorser writes identical bytes.
+ * object keys (see `canonicalJson` in `protocol/json.ts`), so every endorser writes identical bytes.
  *
  * Semantics follow Fabric's: reads see the state as committed before this transaction (a write is
  * NOT visible to a later read in the same transaction; the domain never relies on that), and

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Committer, Endorser, IdentityContext } from 'fabric-common';
 import type { Network as ModernNetwork } from '@hyperledger/fabric-gateway';
 import type { Gateway, Network as LegacyFabricNetwork } from 'fabric-network';
-import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import {
   developmentPolicy,
   loadDevelopmentPlatform,

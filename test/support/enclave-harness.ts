@@ -9,7 +9,7 @@ import type { EnclaveTx, RawEntry, RawState } from '../../chaincode/src/enclave/
 import { EnclaveRuntime } from '../../chaincode/src/enclave/runtime';
 import { simulatedSealer } from '../../chaincode/src/enclave/sealing';
 import { simulatedProvider } from '../../chaincode/src/enclave/simulated-provider';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import {
   createSimulatedPlatform,
   type SimulatedPlatform,

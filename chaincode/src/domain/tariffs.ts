@@ -9,7 +9,7 @@ import type { JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
 import { NotFound } from './errors';
-import { toJsonObject } from './json';
+import { toJsonObject } from '../protocol/json';
 import { loadParams } from './params';
 import {
   array,

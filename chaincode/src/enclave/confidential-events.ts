@@ -5,7 +5,7 @@
 // number of tags, each an HMAC under a view key that only the enclaves derive from the chaincode
 // keys, over (event name, field, value); unused slots hold tags of the transaction id. Holders of the
 // view key can match a known id to a transaction; nobody else learns the kind or the ids.
-import { canonicalJson } from '../domain/json';
+import { canonicalJson } from '../protocol/json';
 import { toHex } from '../protocol/confidential/encoding';
 import { hmacSha256 } from '../protocol/confidential/primitives';
 import type { EventPayload, EventSink } from '../ports';

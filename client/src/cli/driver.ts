@@ -2,7 +2,7 @@
 // (authorise, start, stop with the wallbox's OCMF export), CDRs, disputes and ratings.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
 import { CONNECTOR_STANDARDS, POWER_TYPES } from '../../../chaincode/src/domain/stations';

@@ -1,6 +1,6 @@
 // Reading the ledger's JSON answers for people: fields of records, money in minor units shown as
 // tokens (displayMoney), times, and the outcome of a committed submit.
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { displayMoney, parseSignedMoney } from '../../../chaincode/src/domain/units';
 import { isJsonObject, type LedgerSubmitResult } from '../fabric/ledger-client';
 

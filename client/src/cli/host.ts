@@ -4,7 +4,7 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
 import { DISPUTE_STATEMENT_MAX } from '../../../chaincode/src/domain/disputes';
 import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';

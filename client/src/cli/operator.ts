@@ -2,7 +2,7 @@
 // parameters, and resolve disputes.
 import type { Command } from 'commander';
 import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { isAccountId } from '../../../chaincode/src/protocol/account-id';
 import type { LedgerArgs } from '../fabric/ledger-client';
 import {

@@ -10,7 +10,7 @@ import {
   type SignedKeyStatus,
 } from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { verifyEnclaveSet } from '../../../client/src/confidential/enclave-verifier';
 import {
   publicReads,

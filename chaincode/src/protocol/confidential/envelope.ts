@@ -7,7 +7,7 @@
 // Everything enclave-side is deterministic, so every endorsing enclave produces byte-identical
 // responses.
 import { TRANSACTION_NAME_PATTERN } from '../../ports';
-import { canonicalJson } from '../../domain/json';
+import { canonicalJson } from '../json';
 import type { JsonValue } from '../../ports';
 import { EcarError, type ErrorDetails } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, toHex, unpad, utf8 } from './encoding';
