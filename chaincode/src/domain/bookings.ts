@@ -23,10 +23,10 @@ import { hasRole, loadParams, type Params } from './params';
 import { boolean, formatTime, id, isoTime, oneOf, optionalInteger, parseArgs } from './parse';
 import { decodeIndexEntry, type IndexEntry } from './sessions';
 import { loadAddress, loadStation, openThroughout, type Address } from './stations';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
+import { BOOKING_STATUSES, type BookingStatus } from '../protocol/vocabulary';
 
-export type BookingStatus = 'CONFIRMED' | 'CANCELLED' | 'USED' | 'NO_SHOW';
-export const BOOKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'CANCELLED', 'USED', 'NO_SHOW'];
+export { BOOKING_STATUSES, type BookingStatus };
 
 export interface Booking {
   readonly id: string;

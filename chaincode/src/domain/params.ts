@@ -7,18 +7,12 @@ import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
+import { KNOWN_SIGNATURE_METHODS } from '../protocol/vocabulary';
+
+export { KNOWN_SIGNATURE_METHODS };
 
 export const PARAMS_KEY = 'params';
-
-/** OCMF signature methods (`SA`) a station's meter may be pinned with. */
-export const KNOWN_SIGNATURE_METHODS = [
-  'ECDSA-secp192k1-SHA256',
-  'ECDSA-secp256k1-SHA256',
-  'ECDSA-secp384r1-SHA256',
-  'ECDSA-brainpool256r1-SHA256',
-  'ECDSA-secp256r1-SHA256',
-] as const;
 
 export type Role = 'operator' | 'issuer' | 'auditor' | 'backend';
 

@@ -27,7 +27,7 @@ import {
   stationKeys,
   type PublicStation,
 } from './stations';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
 
 const SESSION_STATUSES: readonly SessionStatus[] = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'];
 

@@ -33,7 +33,7 @@ import {
   type TariffElement,
 } from './pricing';
 import { loadStation, requireHost, stationKeys } from './stations';
-import { decimalToMilliWh } from './units';
+import { decimalToMilliWh } from '../protocol/units';
 
 export interface TariffVersion {
   readonly stationId: string;

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { displayMoney } from '../../../chaincode/src/domain/units';
+import { displayMoney } from '../../../chaincode/src/protocol/units';
 import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
 import { newDevMeter, signReadings } from '../../../client/src/meter/dev-meter';
 import { wallboxStation } from './demo-station';
