@@ -1,5 +1,6 @@
 // One transaction's view of the ports: typed record reads/writes, the caller, the clock, events.
-import { CALLER_ID_PATTERN, type EventPayload, type JsonObject, type Ports } from '../ports';
+import type { EventPayload, JsonObject, Ports } from '../ports';
+import { CALLER_ID_PATTERN } from '../protocol/caller-id';
 import { EcarError } from '../protocol/errors';
 import { toJsonObject } from '../protocol/json';
 

@@ -1,7 +1,8 @@
 // Roles and parameters: set once by `initialize` (the caller becomes the operator; in confidential
 // mode only the operator wallet the founding orgs fixed at genesis may), changed only by the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
-import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
+import type { JsonObject } from '../ports';
+import { CALLER_ID_PATTERN } from '../protocol/caller-id';
 import { EcarError } from '../protocol/errors';
 import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';

@@ -1,6 +1,9 @@
 // Formats of values chosen by clients and checked on both sides of the wire: ids and UTC timestamps.
 import { invalidArgument } from './errors';
 
+/** What a transaction name looks like (checked at every entry point before the registry lookup). */
+export const TRANSACTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
 /** Ids chosen by clients (stations, sessions, bookings, payouts): OCPI CiString(36)-like. */
 export const ID_PATTERN = /^[A-Za-z0-9._-]{1,36}$/;
 

@@ -9,7 +9,7 @@
 // `from` the key lineage (a keyed hash of the name key), not from one enclave; the recipient checks
 // the unwrapped public halves against the published record.
 import { canonicalJson } from '../json';
-import type { JsonValue } from '../../ports';
+import type { JsonValue } from '../json';
 import { EcarError } from '../errors';
 import { fromB64, fromHex, fromUtf8, parseJsonObject, toB64, toHex, utf8 } from './encoding';
 import {

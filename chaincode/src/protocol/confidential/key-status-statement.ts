@@ -4,7 +4,7 @@
 // peer relays other orgs' answers unsigned; with this statement it can withhold them, never forge,
 // replay or mix them.
 import { canonicalJson } from '../json';
-import type { JsonValue } from '../../ports';
+import type { JsonValue } from '../json';
 import { EcarError } from '../errors';
 import { fromB64, toB64, toHex, utf8 } from './encoding';
 import { isEnclaveId, signingKeyOfEnclaveId } from './key-record';

@@ -7,7 +7,7 @@
 // client that reuses a transaction id for two proposals never gets two different plaintexts sealed
 // under one nonce.
 import { canonicalJson } from '../json';
-import type { JsonObject, JsonValue } from '../../ports';
+import type { JsonObject, JsonValue } from '../json';
 import { BoundedLru } from '../bounded-lru';
 import { EcarError } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';
