@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import {
   developmentPolicy,
   loadDevelopmentPlatform,
-} from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../chaincode/src/enclave/simulated-platform-file';
 import type { AttestationPolicy } from '../../chaincode/src/protocol/attestation';
 import { Confidential, CONFIDENTIAL_CONTRACT } from '../../chaincode/src/protocol/confidential/api';
 import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';

@@ -13,8 +13,8 @@ import type { JsonValue } from '../../chaincode/src/protocol/json';
 import {
   createSimulatedPlatform,
   type SimulatedPlatform,
-} from '../../chaincode/src/protocol/attestation/simulated';
-import { developmentPolicy } from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../chaincode/src/enclave/simulated-platform';
+import { developmentPolicy } from '../../chaincode/src/enclave/simulated-platform-file';
 import { operatorCommitment } from '../../chaincode/src/protocol/confidential/api';
 import { fromB64 } from '../../chaincode/src/protocol/confidential/encoding';
 import {
