@@ -12,8 +12,6 @@ import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessi
 import type { Money } from '../protocol/units';
 import { DISPUTE_STATEMENT_MAX } from '../protocol/vocabulary';
 
-export { DISPUTE_STATEMENT_MAX };
-
 export interface Dispute {
   readonly sessionId: string;
   readonly driver: string;

@@ -11,8 +11,6 @@ import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields }
 import type { Money } from '../protocol/units';
 import { KNOWN_SIGNATURE_METHODS } from '../protocol/vocabulary';
 
-export { KNOWN_SIGNATURE_METHODS };
-
 export const PARAMS_KEY = 'params';
 
 export type Role = 'operator' | 'issuer' | 'auditor' | 'backend';

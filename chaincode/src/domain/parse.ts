@@ -2,15 +2,12 @@
 // values. Every failure is an INVALID_ARGUMENT naming the field (a dotted path) and what is expected.
 import { invalidArgument } from '../protocol/errors';
 import { parseMoney, type Money } from '../protocol/units';
-import { ID_PATTERN, isoTime } from '../protocol/wire-formats';
+import { ID_PATTERN } from '../protocol/wire-formats';
 
 /** A parsed JSON object whose keys have been checked against an allow-list. */
 export type Fields = Readonly<Record<string, unknown>>;
 
 const ID_HINT = '1-36 characters of A-Z a-z 0-9 . _ -';
-
-// The id and time formats are wire vocabulary (the CLI checks them before sending): one home in the protocol.
-export { ID_PATTERN, isoTime };
 
 /** The argument object of a transaction: a plain JSON object (or its JSON text) with known keys only. */
 export function parseArgs(raw: unknown, allowed: readonly string[]): Fields {

@@ -33,8 +33,6 @@ import {
   STATION_STATUSES,
 } from '../protocol/vocabulary';
 
-export { PARKING_TYPES, CONNECTOR_STANDARDS, CONNECTOR_FORMATS, POWER_TYPES, STATION_STATUSES };
-
 export type StationStatus = (typeof STATION_STATUSES)[number];
 
 export interface Connector {

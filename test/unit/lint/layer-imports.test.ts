@@ -78,8 +78,8 @@ describe('ESLint rule layers/imports', function () {
       'client/src/cli/format.ts',
       [
         "import { displayMoney } from '../../../chaincode/src/protocol/units';",
-        "import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';",
-        'export const used: readonly unknown[] = [displayMoney, BOOKING_STATUSES];',
+        "import { decodeBooking } from '../../../chaincode/src/domain/bookings';",
+        'export const used: readonly unknown[] = [displayMoney, decodeBooking];',
         '',
       ].join('\n'),
     );
