@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { layersPlugin } from './eslint/layer-imports.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.cache/', '.state/', '.venv/', 'bin/', '**/*.mjs', '**/*.js'] },
@@ -20,6 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // The layer order of DESIGN: eslint/layer-imports.mjs.
+    files: ['**/*.ts'],
+    plugins: { layers: layersPlugin(import.meta.dirname) },
+    rules: { 'layers/imports': 'error' },
   },
   {
     files: ['test/**/*.ts'],

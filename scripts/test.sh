@@ -9,7 +9,8 @@ usage() {
 Usage: npm test [-- --unit-only | --e2e-only]
 
 Runs, in order: npm ci (when the lockfile changed), Fabric install (cached), tsc, eslint,
-prettier --check, mocha unit suites (test/unit), the differential test against pyocmf
+prettier --check, shellcheck on every tracked shell script (installed with apt-get when missing and
+run as root), mocha unit suites (test/unit), the differential test against pyocmf
 (test/pyocmf; installs the pinned pyocmf into .venv/pyocmf, see scripts/test-pyocmf.sh --help),
 mocha end-to-end suites (test/e2e) against a throw-away network on ports 17xxx, state under
 .state/test.
@@ -37,6 +38,13 @@ main() {
   step "Lint (eslint) and format check (prettier)"
   npx --no-install eslint . || die "eslint found problems (above); fix them or run 'npx eslint --fix .'."
   npx --no-install prettier --check . >/dev/null || die "files are not formatted; run 'npm run format'."
+  step "Shell scripts (shellcheck)"
+  ensure_shellcheck
+  local scripts=()
+  mapfile -d '' -t scripts < <(tracked_shell_scripts)
+  [ "${#scripts[@]}" -gt 0 ] || die "found no tracked shell scripts: run npm test from a git checkout."
+  shellcheck -x "${scripts[@]}" || die "shellcheck found problems (above); fix them (https://www.shellcheck.net/wiki/)."
+  info "${#scripts[@]} scripts clean"
   if [ "$unit" = 1 ]; then
     step "Unit tests"
     npx --no-install mocha --config .mocharc.unit.json

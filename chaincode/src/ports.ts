@@ -1,12 +1,17 @@
 // The ports the domain is written against: state, caller, clock, events, meter verification. The
 // plain Fabric adapter and the confidential entry point each supply their own implementations.
-import type { PairableRecord } from './protocol/ocmf/pairing';
+import type { JsonObject } from './protocol/json';
+import type { MeterVerifier } from './protocol/ocmf/pinned-meter';
 
-/** A JSON value as written to state: no bigint, no undefined, no functions. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
-export interface JsonObject {
-  readonly [key: string]: JsonValue;
-}
+// The domain's ports speak the wire's JSON types; their home is the protocol (shared with the client).
+export type { JsonObject, JsonValue } from './protocol/json';
+// The meter port's types are the OCMF protocol's (the verifier that implements it lives there too).
+export type {
+  MeterVerifier,
+  PinnedMeter,
+  SignatureMethod,
+  VerifiedMeterRecord,
+} from './protocol/ocmf/pinned-meter';
 
 /** One entry of a range read. */
 export interface StateEntry {
@@ -17,7 +22,7 @@ export interface StateEntry {
 /**
  * Key-value state addressed by logical keys (`account/<id>`, `session/<id>`, ...: printable ASCII,
  * segments separated by `/`). The store serialises values itself, deterministically, with sorted
- * object keys (see `canonicalJson` in `domain/json.ts`), so every endorser writes identical bytes.
+ * object keys (see `canonicalJson` in `protocol/json.ts`), so every endorser writes identical bytes.
  *
  * Semantics follow Fabric's: reads see the state as committed before this transaction (a write is
  * NOT visible to a later read in the same transaction; the domain never relies on that), and
@@ -41,17 +46,11 @@ export interface StateStore {
 /**
  * Who is calling: an opaque id. Plain mode derives it from the Fabric client identity; confidential
  * mode uses the wallet public key. Roles are looked up from the domain's own parameters, never
- * from here. The id must match `CALLER_ID_PATTERN` (it becomes part of state keys).
+ * from here. The id must match `CALLER_ID_PATTERN` (protocol/caller-id.ts; it becomes part of state keys).
  */
 export interface Caller {
   readonly id: string;
 }
-
-/** Printable, `/`-free, at most 200 characters: what a caller id may look like. */
-/** What a transaction name looks like (checked at every entry point before the registry lookup). */
-export const TRANSACTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
-
-export const CALLER_ID_PATTERN = /^[A-Za-z0-9._:@+=-]{1,200}$/;
 
 /** The transaction's own time and id: the same on every endorser (never the wall clock). */
 export interface Clock {
@@ -74,39 +73,6 @@ export type EventPayload = Readonly<Record<string, string>>;
 export interface EventSink {
   /** Records an event for this transaction (Fabric keeps only the last one set per transaction). */
   emit(name: string, payload: EventPayload): void;
-}
-
-/** An OCMF signature method name (OCMF `SA` field, e.g. `ECDSA-secp256r1-SHA256`). */
-export type SignatureMethod = string;
-
-/** A station's pinned signing meter: the only source of billed energy for that station. */
-export interface PinnedMeter {
-  readonly vendor: string;
-  readonly model: string;
-  readonly serial: string;
-  /** The meter's public key, lowercase hex of its DER SubjectPublicKeyInfo (or raw point). */
-  readonly publicKey: string;
-  readonly signatureMethod: SignatureMethod;
-}
-
-/**
- * A signature-checked OCMF record: its signed payload, parsed, the key it was verified with, and the
- * hash that goes into the CDR. Settlement judges it by the shared billing rules (protocol/ocmf/billing).
- */
-export interface VerifiedMeterRecord extends PairableRecord {
-  /** Hex SHA-256 of the signed payload; goes into the CDR and events. */
-  readonly payloadHash: string;
-}
-
-/**
- * Verifies one raw OCMF record (`OCMF|{payload}|{signature}`) against a pinned meter: its signature
- * with the pinned key and its signature method. Throws an `EcarError` with METER_SIGNATURE_INVALID
- * (tampered or wrong key), METER_FORMAT_INVALID or METER_KEY_INVALID; never
- * returns an unverified record. Every billing rule — the record's meter serial against the pinned one,
- * pagination, begin/end, meter state — belongs to settlement, not to the verifier.
- */
-export interface MeterVerifier {
-  verify(rawOcmfRecord: string, meter: PinnedMeter): VerifiedMeterRecord;
 }
 
 /**

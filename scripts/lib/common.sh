@@ -49,3 +49,32 @@ build_ts() {
   step "Compiling TypeScript"
   (cd "$ECAR_ROOT" && npx --no-install tsc -p tsconfig.json) || die "TypeScript compilation failed (errors above)."
 }
+
+# Installs shellcheck with apt-get when it is missing (as root on Debian/Ubuntu); otherwise says how.
+ensure_shellcheck() {
+  command -v shellcheck >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    step "Installing shellcheck (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed (above)."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck || die "apt-get install shellcheck failed (above)."
+    return 0
+  fi
+  die "shellcheck is not installed: install it (Debian/Ubuntu: apt-get install shellcheck; https://github.com/koalaman/shellcheck#installing), then run this again."
+}
+
+# Prints, NUL-separated, every tracked shell script: *.sh and files whose first line is a sh/bash shebang.
+tracked_shell_scripts() {
+  local file first
+  git -C "$ECAR_ROOT" ls-files -z | while IFS= read -r -d '' file; do
+    case "$file" in
+      *.sh) printf '%s\0' "$file" ;;
+      *)
+        [ -f "$ECAR_ROOT/$file" ] || continue
+        IFS= read -r first <"$ECAR_ROOT/$file" || continue
+        case "$first" in
+          '#!'*/sh | '#!'*/bash | '#!'*'env bash' | '#!'*'env sh') printf '%s\0' "$file" ;;
+        esac
+        ;;
+    esac
+  done
+}

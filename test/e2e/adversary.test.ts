@@ -10,7 +10,7 @@ import {
   type ResponsePayload,
 } from '../../chaincode/src/protocol/confidential/envelope';
 import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../chaincode/src/protocol/confidential/api';
 import {
   newKeyStatusChallenge,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import {
   BILLING_DEFAULTS,

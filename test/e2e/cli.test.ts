@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import { displayMoney, TOKEN_DECIMALS } from '../../chaincode/src/domain/units';
+import { displayMoney, TOKEN_DECIMALS } from '../../chaincode/src/protocol/units';
 import { DEFAULT_POLICY } from '../../chaincode/src/protocol/attestation';
 import { policyFile, readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
 import { networkWalletPassphrase, walletPaths } from '../../scripts/src/network/roles';

@@ -4,9 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
-import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
-import { CALLER_ID_PATTERN } from '../../chaincode/src/ports';
-import { CONFIDENTIAL_EVENT_NAME, EVENT_TAG_SLOTS } from '../../chaincode/src/enclave/confidential-events';
+import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
+import { CALLER_ID_PATTERN } from '../../chaincode/src/protocol/caller-id';
+import {
+  CONFIDENTIAL_EVENT_NAME,
+  EVENT_TAG_SLOTS,
+} from '../../chaincode/src/protocol/confidential/event-tags';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient } from '../../client/src/confidential';
 import { waitForChaincodeEvent } from '../../client/src/fabric/chaincode-events';

@@ -15,7 +15,7 @@ import { EcarError } from '../../chaincode/src/protocol/errors';
 import { ConfidentialLedgerClient } from '../../client/src/confidential';
 import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
 import { decodeResult, toLedgerError } from '../../client/src/fabric/ledger-client';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import { readNetworkPolicy } from '../../scripts/src/network/confidential-setup';
 import { localIdentity, type OrgName } from '../../scripts/src/network/identities';
 import { paramsArgs } from '../support/builders';

@@ -6,11 +6,11 @@ import { expect } from 'chai';
 import type { Committer, Endorser, IdentityContext } from 'fabric-common';
 import type { Network as ModernNetwork } from '@hyperledger/fabric-gateway';
 import type { Gateway, Network as LegacyFabricNetwork } from 'fabric-network';
-import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import {
   developmentPolicy,
   loadDevelopmentPlatform,
-} from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../chaincode/src/enclave/simulated-platform-file';
 import type { AttestationPolicy } from '../../chaincode/src/protocol/attestation';
 import { Confidential, CONFIDENTIAL_CONTRACT } from '../../chaincode/src/protocol/confidential/api';
 import { signingKeyPair } from '../../chaincode/src/protocol/confidential/primitives';

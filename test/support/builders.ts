@@ -1,6 +1,6 @@
 // Test-data builders with Partial<T> overrides, the cast of actors, and a ready-made ledger.
 import { expect } from 'chai';
-import type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { signingMeter, signMeterRecord, type ReadingSpec } from './signing-meter';
 import { TestLedger } from './ledger';

@@ -12,7 +12,7 @@ import {
   createSimulatedPlatform,
   type SimulatedPlatform,
   type SimulatedPlatformOptions,
-} from '../../chaincode/src/protocol/attestation/simulated';
+} from '../../chaincode/src/enclave/simulated-platform';
 import type {
   EnclaveEvidence,
   KeyStatus,

@@ -9,12 +9,12 @@ import type { EnclaveTx, RawEntry, RawState } from '../../chaincode/src/enclave/
 import { EnclaveRuntime } from '../../chaincode/src/enclave/runtime';
 import { simulatedSealer } from '../../chaincode/src/enclave/sealing';
 import { simulatedProvider } from '../../chaincode/src/enclave/simulated-provider';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import {
   createSimulatedPlatform,
   type SimulatedPlatform,
-} from '../../chaincode/src/protocol/attestation/simulated';
-import { developmentPolicy } from '../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../chaincode/src/enclave/simulated-platform';
+import { developmentPolicy } from '../../chaincode/src/enclave/simulated-platform-file';
 import { operatorCommitment } from '../../chaincode/src/protocol/confidential/api';
 import { fromB64 } from '../../chaincode/src/protocol/confidential/encoding';
 import {

@@ -5,7 +5,7 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import { randomBytes } from 'node:crypto';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import {
   Confidential,
   type KeyStatus,

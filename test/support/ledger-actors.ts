@@ -1,7 +1,7 @@
 // End-to-end cast: one gateway connection and LedgerClient (confidential by default) per cryptogen user,
 // plus the demo's signing meter (EC P-256) that signs OCMF records like a wallbox meter does.
 import type { Network } from '@hyperledger/fabric-gateway';
-import { fabricCallerId } from '../../chaincode/src/fabric/caller-id';
+import { fabricCallerId } from '../../chaincode/src/protocol/caller-id';
 import { openGateway, type GatewayConnection } from '../../client/src/fabric/gateway-connection';
 import { FabricLedgerClient, type LedgerClient } from '../../client/src/fabric/ledger-client';
 import { localIdentity, type OrgName } from '../../scripts/src/network/identities';

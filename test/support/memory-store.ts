@@ -1,7 +1,7 @@
 // In-memory StateStore with Fabric's semantics: a transaction reads committed state only, buffers
 // its writes, and the harness commits them only when the transaction succeeds.
 import type { JsonObject, StateEntry, StateStore } from '../../chaincode/src/ports';
-import { canonicalJson } from '../../chaincode/src/domain/json';
+import { canonicalJson } from '../../chaincode/src/protocol/json';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,1024}$/;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProposalOptions, Status } from '@hyperledger/fabric-gateway';
 import type { EnclaveRuntime } from '../../chaincode/src/enclave/runtime';
 import type { EnclaveTx } from '../../chaincode/src/enclave/ledger-state';
-import type { SimulatedPlatform } from '../../chaincode/src/protocol/attestation/simulated';
+import type { SimulatedPlatform } from '../../chaincode/src/enclave/simulated-platform';
 import { Confidential } from '../../chaincode/src/protocol/confidential/api';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import type {

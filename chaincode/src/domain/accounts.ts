@@ -21,7 +21,7 @@ import { Forbidden, InsufficientFunds, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { id, money, optionalInteger, optionalString, parseArgs, string } from './parse';
 import { loadPayoutDestination, type PayoutDestination } from './payout-destinations';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
 
 export interface Account {
   readonly purchased: Money;

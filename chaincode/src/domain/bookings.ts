@@ -20,13 +20,12 @@ import {
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, type Params } from './params';
-import { boolean, formatTime, id, isoTime, oneOf, optionalInteger, parseArgs } from './parse';
+import { boolean, formatTime, id, oneOf, optionalInteger, parseArgs } from './parse';
+import { isoTime } from '../protocol/wire-formats';
 import { decodeIndexEntry, type IndexEntry } from './sessions';
 import { loadAddress, loadStation, openThroughout, type Address } from './stations';
-import type { Money } from './units';
-
-export type BookingStatus = 'CONFIRMED' | 'CANCELLED' | 'USED' | 'NO_SHOW';
-export const BOOKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'CANCELLED', 'USED', 'NO_SHOW'];
+import type { Money } from '../protocol/units';
+import { BOOKING_STATUSES, type BookingStatus } from '../protocol/vocabulary';
 
 export interface Booking {
   readonly id: string;

@@ -1,7 +1,8 @@
 // One transaction's view of the ports: typed record reads/writes, the caller, the clock, events.
-import { CALLER_ID_PATTERN, type EventPayload, type JsonObject, type Ports } from '../ports';
+import type { EventPayload, JsonObject, Ports } from '../ports';
+import { CALLER_ID_PATTERN } from '../protocol/caller-id';
 import { EcarError } from '../protocol/errors';
-import { toJsonObject } from './json';
+import { toJsonObject } from '../protocol/json';
 
 /** Turns a stored JSON object back into a typed record (state is written only by the domain). */
 export type Decoder<T> = (json: JsonObject) => T;

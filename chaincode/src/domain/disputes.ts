@@ -9,7 +9,8 @@ import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { formatTime, id, money, parseArgs, string } from './parse';
 import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessions';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
+import { DISPUTE_STATEMENT_MAX } from '../protocol/vocabulary';
 
 export interface Dispute {
   readonly sessionId: string;
@@ -71,9 +72,6 @@ export async function openDispute(tx: Tx, raw: unknown): Promise<Dispute> {
   tx.emit('DisputeOpened', { sessionId });
   return dispute;
 }
-
-/** The longest host statement, in characters after trimming. */
-export const DISPUTE_STATEMENT_MAX = 1000;
 
 // Printable text: new lines and tabs are kept, other control characters (terminal escapes,
 // carriage returns that overwrite a line) are refused so the statement shows as written.

@@ -1,24 +1,17 @@
 // Roles and parameters: set once by `initialize` (the caller becomes the operator; in confidential
 // mode only the operator wallet the founding orgs fixed at genesis may), changed only by the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
-import { CALLER_ID_PATTERN, type JsonObject } from '../ports';
+import type { JsonObject } from '../ports';
+import { CALLER_ID_PATTERN } from '../protocol/caller-id';
 import { EcarError } from '../protocol/errors';
 import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
-import type { Money } from './units';
+import type { Money } from '../protocol/units';
+import { KNOWN_SIGNATURE_METHODS } from '../protocol/vocabulary';
 
 export const PARAMS_KEY = 'params';
-
-/** OCMF signature methods (`SA`) a station's meter may be pinned with. */
-export const KNOWN_SIGNATURE_METHODS = [
-  'ECDSA-secp192k1-SHA256',
-  'ECDSA-secp256k1-SHA256',
-  'ECDSA-secp384r1-SHA256',
-  'ECDSA-brainpool256r1-SHA256',
-  'ECDSA-secp256r1-SHA256',
-] as const;
 
 export type Role = 'operator' | 'issuer' | 'auditor' | 'backend';
 

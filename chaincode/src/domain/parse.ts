@@ -1,13 +1,12 @@
 // Argument parsers: arguments arrive as `unknown` and are parsed once, at the edge, into typed
 // values. Every failure is an INVALID_ARGUMENT naming the field (a dotted path) and what is expected.
 import { invalidArgument } from '../protocol/errors';
-import { parseMoney, type Money } from './units';
+import { parseMoney, type Money } from '../protocol/units';
+import { ID_PATTERN } from '../protocol/wire-formats';
 
 /** A parsed JSON object whose keys have been checked against an allow-list. */
 export type Fields = Readonly<Record<string, unknown>>;
 
-/** Ids chosen by clients (stations, sessions, bookings, payouts): OCPI CiString(36)-like. */
-export const ID_PATTERN = /^[A-Za-z0-9._-]{1,36}$/;
 const ID_HINT = '1-36 characters of A-Z a-z 0-9 . _ -';
 
 /** The argument object of a transaction: a plain JSON object (or its JSON text) with known keys only. */
@@ -147,37 +146,6 @@ export function optionalMoney(
   rules: { readonly min?: Money; readonly max?: Money } = {},
 ): Money | undefined {
   return value === undefined ? undefined : money(value, path, rules);
-}
-
-const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
-
-/** An RFC 3339 UTC timestamp (`2026-05-01T18:30:00Z`, optional milliseconds) as epoch milliseconds. */
-export function isoTime(value: unknown, path: string): number {
-  const match = typeof value === 'string' ? ISO_PATTERN.exec(value) : null;
-  if (!match) {
-    throw invalidArgument(`${path} must be a UTC timestamp like 2026-05-01T18:30:00Z`, { field: path });
-  }
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const millis = Number((match[7] ?? '').padEnd(3, '0'));
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(ms);
-  if (
-    check.getUTCDate() !== day ||
-    check.getUTCMonth() !== month - 1 ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
-    throw invalidArgument(`${path} is not a valid calendar time`, { field: path });
-  }
-  return ms;
 }
 
 /** Prints epoch milliseconds as an RFC 3339 UTC timestamp (deterministic: no wall clock). */

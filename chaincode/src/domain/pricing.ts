@@ -13,7 +13,7 @@
 import { EcarError } from '../protocol/errors';
 import { add, ceilToMultiple, cmp, div, floor, mul, rat, sub, ZERO, type Rat } from './rational';
 import { localTime } from './stations';
-import type { MilliWh, Money } from './units';
+import type { MilliWh, Money } from '../protocol/units';
 
 export const DIMENSIONS = ['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];

@@ -2,7 +2,7 @@
 // bookings on their stations, and the auditor's supply totals. Evaluate-only; scans are range reads
 // over one record family.
 import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
-import { BOOKING_STATUSES, bookingKeys, decodeBooking, newestFirst, type Booking } from './bookings';
+import { bookingKeys, decodeBooking, newestFirst, type Booking } from './bookings';
 import type { JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
@@ -18,16 +18,9 @@ import {
   type Session,
   type SessionStatus,
 } from './sessions';
-import {
-  CONNECTOR_STANDARDS,
-  decodeStation,
-  loadStation,
-  POWER_TYPES,
-  publicView,
-  stationKeys,
-  type PublicStation,
-} from './stations';
-import type { Money } from './units';
+import { decodeStation, loadStation, publicView, stationKeys, type PublicStation } from './stations';
+import type { Money } from '../protocol/units';
+import { BOOKING_STATUSES, CONNECTOR_STANDARDS, POWER_TYPES } from '../protocol/vocabulary';
 
 const SESSION_STATUSES: readonly SessionStatus[] = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'];
 

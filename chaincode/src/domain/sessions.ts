@@ -38,7 +38,7 @@ import {
   type Station,
 } from './stations';
 import { loadTariff, usesEnergy } from './tariffs';
-import type { MilliWh, Money } from './units';
+import type { MilliWh, Money } from '../protocol/units';
 
 /** OCPP 2.0.1 AuthorizationStatusEnumType. */
 export type AuthorizationStatus =

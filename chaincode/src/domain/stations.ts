@@ -24,32 +24,14 @@ import {
   parseArgs,
   string,
 } from './parse';
-import type { Money } from './units';
-
-export const PARKING_TYPES = [
-  'ALONG_MOTORWAY',
-  'PARKING_GARAGE',
-  'PARKING_LOT',
-  'ON_DRIVEWAY',
-  'ON_STREET',
-  'UNDERGROUND_GARAGE',
-] as const;
-export const CONNECTOR_STANDARDS = [
-  'DOMESTIC_F',
-  'IEC_60309_2_single_16',
-  'IEC_60309_2_three_16',
-  'IEC_60309_2_three_32',
-  'IEC_62196_T1',
-  'IEC_62196_T1_COMBO',
-  'IEC_62196_T2',
-  'IEC_62196_T2_COMBO',
-  'CHADEMO',
-  'TESLA_S',
-] as const;
-export const CONNECTOR_FORMATS = ['SOCKET', 'CABLE'] as const;
-export const POWER_TYPES = ['AC_1_PHASE', 'AC_2_PHASE', 'AC_3_PHASE', 'DC'] as const;
-/** Host-set availability (OCPI EVSE status subset); CHARGING is derived from the active-session key. */
-export const STATION_STATUSES = ['AVAILABLE', 'INOPERATIVE', 'OUTOFORDER', 'REMOVED'] as const;
+import type { Money } from '../protocol/units';
+import {
+  PARKING_TYPES,
+  CONNECTOR_STANDARDS,
+  CONNECTOR_FORMATS,
+  POWER_TYPES,
+  STATION_STATUSES,
+} from '../protocol/vocabulary';
 
 export type StationStatus = (typeof STATION_STATUSES)[number];
 

@@ -9,7 +9,7 @@ import type { JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
 import { NotFound } from './errors';
-import { toJsonObject } from './json';
+import { toJsonObject } from '../protocol/json';
 import { loadParams } from './params';
 import {
   array,
@@ -33,7 +33,7 @@ import {
   type TariffElement,
 } from './pricing';
 import { loadStation, requireHost, stationKeys } from './stations';
-import { decimalToMilliWh } from './units';
+import { decimalToMilliWh } from '../protocol/units';
 
 export interface TariffVersion {
   readonly stationId: string;

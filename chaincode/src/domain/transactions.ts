@@ -8,7 +8,7 @@ import * as accounts from './accounts';
 import * as bookings from './bookings';
 import { Tx } from './context';
 import * as disputes from './disputes';
-import { toJson } from './json';
+import { toJson } from '../protocol/json';
 import * as params from './params';
 import * as payoutDestinations from './payout-destinations';
 import * as queries from './queries';

@@ -18,7 +18,8 @@ import {
 } from '../protocol/confidential/envelope';
 import type { KeyBundle } from '../protocol/confidential/key-record';
 import { EcarError } from '../protocol/errors';
-import { eventViewKey, TaggingEventSink } from './confidential-events';
+import { eventViewKey } from '../protocol/confidential/event-tags';
+import { TaggingEventSink } from './confidential-events';
 import { isGenesisOperator } from './genesis';
 import type { KeyManager } from './key-manager';
 import type { EnclaveTx } from './ledger-state';

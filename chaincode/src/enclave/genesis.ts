@@ -4,7 +4,7 @@
 // with approved it. An honest org's enclave enforces its own founding list, and the endorsement
 // policy needs that org, so one org alone cannot pass a genesis. Keys: `genesis/proposal/<id>`
 // (id = hash of the genesis), `genesis/current`.
-import { canonicalJson, toJson } from '../domain/json';
+import { canonicalJson, toJson } from '../protocol/json';
 import { parsePolicy, requirePinnedPolicy } from '../protocol/attestation';
 import {
   operatorCommitment,

@@ -2,7 +2,7 @@
 // channel, who submitted it, and where its chaincode event goes. The Fabric adapter builds it from
 // the contract context; unit tests build it over an in-memory store.
 import { EcarError } from '../protocol/errors';
-import { canonicalJson, toJson } from '../domain/json';
+import { canonicalJson, toJson } from '../protocol/json';
 import type { Clock } from '../ports';
 import { fromUtf8, parseJsonObject, utf8 } from '../protocol/confidential/encoding';
 import type { ErrorCode } from '../protocol/errors';

@@ -1,7 +1,7 @@
 // Records what a confidential call read from its peer's state (pseudonymous keys and sealed bytes, in
 // call order) and digests it for the receipt-covered answer, so a client can compare the answers of
 // two orgs' enclaves to one read and tell when one peer served other state. Writes pass through.
-import { canonicalJson } from '../domain/json';
+import { canonicalJson } from '../protocol/json';
 import { toB64, toHex } from '../protocol/confidential/encoding';
 import { sha256 } from '../protocol/confidential/primitives';
 import type { RawEntry, RawState } from './ledger-state';

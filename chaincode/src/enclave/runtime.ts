@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { TransactionKind } from '../domain/transactions';
 import type { Clock, MeterVerifier } from '../ports';
 import { enclaveReportData } from '../protocol/attestation';
-import { loadDevelopmentPlatform } from '../protocol/attestation/simulated-platform-file';
+import { loadDevelopmentPlatform } from './simulated-platform-file';
 import type {
   EnclaveEvidence,
   GenesisProposal,
@@ -34,7 +34,7 @@ import { loadOrCreateIdentity, type EnclaveIdentity } from './identity';
 import { KeyManager } from './key-manager';
 import * as rotation from './key-rotation';
 import { requireOrgAdmin, type EnclaveTx } from './ledger-state';
-import { chaincodeMeasurement } from './measurement';
+import { chaincodeMeasurement } from '../protocol/attestation/measurement';
 import * as governance from './policy-governance';
 import * as registry from './registry';
 import { gramineSealer, SealedFiles, simulatedSealer, type Sealer } from './sealing';

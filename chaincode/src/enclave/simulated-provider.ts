@@ -1,11 +1,8 @@
 // The development attestation provider: quotes through the persisted simulated platform (a local
 // development root, NOT SGX), with MRENCLAVE = the measurement of the built chaincode and MRSIGNER
 // = the platform's development signer. Accepted only by a policy with allowSimulated and that root.
-import {
-  SIMULATED_ENCLAVE_PRODUCT_ID,
-  SIMULATED_ENCLAVE_SVN,
-} from '../protocol/attestation/simulated-platform-file';
-import type { SimulatedPlatform } from '../protocol/attestation/simulated';
+import { SIMULATED_ENCLAVE_PRODUCT_ID, SIMULATED_ENCLAVE_SVN } from './simulated-platform-file';
+import type { SimulatedPlatform } from './simulated-platform';
 import type { AttestationProvider, ProviderEvidence } from './attestation-provider';
 
 export interface SimulatedProviderOptions {

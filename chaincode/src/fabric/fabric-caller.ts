@@ -1,6 +1,6 @@
 // The domain's Caller port from the Fabric client identity of the transaction (plain mode).
 import type { Caller } from '../ports';
-import { fabricCallerId } from './caller-id';
+import { fabricCallerId } from '../protocol/caller-id';
 
 /** The parts of fabric-shim's ClientIdentity this adapter reads. */
 export interface ClientIdentityLike {

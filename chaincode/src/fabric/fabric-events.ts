@@ -3,7 +3,7 @@
 // imports, so the client decodes events with the same code.
 import type { EventTarget } from '../enclave/ledger-state';
 import type { EventPayload, EventSink } from '../ports';
-import { canonicalJson } from '../domain/json';
+import { canonicalJson } from '../protocol/json';
 
 /** Name of the combined event when a transaction emits more than one domain event. */
 export const COMBINED_EVENT_NAME = 'ecar';

@@ -1,7 +1,7 @@
 // Runs one domain transaction for the plain Fabric contract: validates the raw arguments at the
 // edge, wires the ports (stub state, caller, transaction clock, collected events, real OCMF
 // verifier), dispatches through the domain registry and returns the JSON result text.
-import { TRANSACTION_NAME_PATTERN } from '../ports';
+import { TRANSACTION_NAME_PATTERN } from '../protocol/wire-formats';
 import type { MeterVerifier } from '../ports';
 import { dispatch, type TransactionKind } from '../domain/transactions';
 import { EcarError } from '../protocol/errors';

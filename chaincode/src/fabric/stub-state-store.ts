@@ -1,7 +1,7 @@
 // The domain's StateStore over the chaincode stub (plain mode): logical keys used as Fabric simple
 // keys, values written as canonical (sorted-key) JSON so every endorser writes identical bytes.
 import type { JsonObject, StateEntry, StateStore } from '../ports';
-import { canonicalJson } from '../domain/json';
+import { canonicalJson } from '../protocol/json';
 import { parseJsonObject } from '../protocol/confidential/encoding';
 import { checkStateKey } from '../domain/state-key';
 import { StubRawState } from './stub-raw-state';

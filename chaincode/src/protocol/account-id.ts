@@ -1,6 +1,6 @@
 // What an account id looks like, for the chaincode and the client alike: the caller ids the ledger
 // ever runs a transaction as. A confidential caller is `w:` + the hex of its 32-byte Ed25519 wallet
-// key; a plain-mode caller is `x509:` + base64url of a SHA-256 (see fabric/caller-id.ts). An id of
+// key; a plain-mode caller is `x509:` + base64url of a SHA-256 (see protocol/caller-id.ts). An id of
 // any other shape can never sign a transaction, so tokens sent to it would be lost.
 import { WALLET_CALLER_PREFIX } from './confidential/api';
 

@@ -1,6 +1,6 @@
 // A LedgerClient decorator that tells a person what is happening while the network works:
 // "submitting mint… committed in block 12" on stderr. Names and block numbers only, never arguments.
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { EnclaveTrustError } from '../confidential/trust-error';
 import type { LedgerArgs, LedgerClient, LedgerSubmitResult } from '../fabric/ledger-client';
 

@@ -4,13 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACCOUNT_ID_HINT, isAccountId } from '../../../chaincode/src/protocol/account-id';
-import { ID_PATTERN, isoTime } from '../../../chaincode/src/domain/parse';
+import { ID_PATTERN, isoTime } from '../../../chaincode/src/protocol/wire-formats';
 import {
   parseMoney,
   parseTokenAmount,
   TOKEN_DECIMALS,
   TokenAmountError,
-} from '../../../chaincode/src/domain/units';
+} from '../../../chaincode/src/protocol/units';
 import {
   openLedgerSession,
   readAttestationStatus,

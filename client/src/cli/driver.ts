@@ -2,10 +2,13 @@
 // (authorise, start, stop with the wallbox's OCMF export), CDRs, disputes and ratings.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { JsonObject } from '../../../chaincode/src/ports';
-import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
+import {
+  BOOKING_STATUSES,
+  CONNECTOR_STANDARDS,
+  POWER_TYPES,
+} from '../../../chaincode/src/protocol/vocabulary';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
-import { CONNECTOR_STANDARDS, POWER_TYPES } from '../../../chaincode/src/domain/stations';
 import { readSafeXml } from '../meter/safe-xml';
 import {
   action,

@@ -1,7 +1,7 @@
 // Reading the ledger's JSON answers for people: fields of records, money in minor units shown as
 // tokens (displayMoney), times, and the outcome of a committed submit.
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
-import { displayMoney, parseSignedMoney } from '../../../chaincode/src/domain/units';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
+import { displayMoney, parseSignedMoney } from '../../../chaincode/src/protocol/units';
 import { isJsonObject, type LedgerSubmitResult } from '../fabric/ledger-client';
 
 /** Fraction digits of the token for display (minor units stay exact on the wire and in --json). */

@@ -4,17 +4,17 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { JsonObject } from '../../../chaincode/src/ports';
-import { BOOKING_STATUSES } from '../../../chaincode/src/domain/bookings';
-import { DISPUTE_STATEMENT_MAX } from '../../../chaincode/src/domain/disputes';
-import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import {
+  BOOKING_STATUSES,
   CONNECTOR_FORMATS,
   CONNECTOR_STANDARDS,
+  DISPUTE_STATEMENT_MAX,
+  KNOWN_SIGNATURE_METHODS,
   PARKING_TYPES,
   POWER_TYPES,
   STATION_STATUSES,
-} from '../../../chaincode/src/domain/stations';
+} from '../../../chaincode/src/protocol/vocabulary';
 import type { LedgerArgs } from '../fabric/ledger-client';
 import {
   action,

@@ -1,7 +1,7 @@
 // Issuer commands: mint tokens for a top-up (idempotent per payment reference) and close payouts
 // (confirm: the bank transfer went out and the tokens are burned; fail: they return to the host).
 import { InvalidArgumentError, type Command } from 'commander';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import {
   accountArg,
   action,

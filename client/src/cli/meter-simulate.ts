@@ -5,7 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { decimalToMilliWh, displayMoney } from '../../../chaincode/src/domain/units';
+import { decimalToMilliWh, displayMoney } from '../../../chaincode/src/protocol/units';
 import {
   createDevMeterFile,
   devSerial,

@@ -1,8 +1,8 @@
 // Consortium operator commands: initialise the ledger (roles and parameters), show and change the
 // parameters, and resolve disputes.
 import type { Command } from 'commander';
-import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/domain/params';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/protocol/vocabulary';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { isAccountId } from '../../../chaincode/src/protocol/account-id';
 import type { LedgerArgs } from '../fabric/ledger-client';
 import {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fabricCallerId } from '../../../chaincode/src/fabric/caller-id';
+import { fabricCallerId } from '../../../chaincode/src/protocol/caller-id';
 import {
   ecarHome,
   LEDGER_MODES,

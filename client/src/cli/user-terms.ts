@@ -2,7 +2,7 @@
 // (startAt → --from), a transaction name becomes its command (pinMeter → ecar station pin-meter),
 // and minor units become tokens. Codes and details stay as the ledger sent them; only the sentence
 // a person reads changes.
-import { displayMoney, TOKEN_DECIMALS } from '../../../chaincode/src/domain/units';
+import { displayMoney, TOKEN_DECIMALS } from '../../../chaincode/src/protocol/units';
 
 /** The flag that carries each argument field of a ledger transaction (paths as the domain names them). */
 const FIELD_FLAGS: Readonly<Record<string, string>> = {

@@ -1,6 +1,6 @@
 // Human views of ledger records that several command groups print: stations, sessions, CDRs,
 // balances, bookings, disputes. Tables and key/value fields via output.ts; money as tokens.
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { fields, table } from './output';
 import { kwh, list, obj, showTokens, str, time, tokens, tokensExact } from './format';
 

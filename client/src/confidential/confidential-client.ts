@@ -4,8 +4,8 @@
 // read conflicts (MVCC, phantom) only. Every attempt of one call carries the same nonce, so a retry
 // can never execute a call twice, even when a peer lied about the first attempt.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canonicalJson } from '../../../chaincode/src/domain/json';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import { canonicalJson } from '../../../chaincode/src/protocol/json';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
   CONFIDENTIAL_CONTRACT,

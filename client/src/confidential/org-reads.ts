@@ -4,8 +4,8 @@
 // Each org's key status comes with its enclave's statement, signed by the enclave's identity key and
 // bound to a fresh challenge: the gateway peer that relays the other orgs' answers cannot forge,
 // replay, misroute or mix them (key-status-statement.ts; statement-trust.ts judges the signers).
-import { canonicalJson } from '../../../chaincode/src/domain/json';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import { canonicalJson } from '../../../chaincode/src/protocol/json';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import {
   Confidential,
   type KeyStatus,

@@ -3,8 +3,8 @@
 // created, shared and vouched for by every org's enclave; key rotation approved by a majority; and
 // policy changes by the consortium. Each org acts through its own Admin gateway.
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { canonicalJson } from '../../../chaincode/src/domain/json';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import { canonicalJson } from '../../../chaincode/src/protocol/json';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
   CONFIDENTIAL_CONTRACT,

@@ -1,6 +1,6 @@
 // Parses the confidential contract's public records as they arrive from a peer (registry, key status,
 // evidence, policy): validated once at the edge, so the verifier and provisioning work on typed values.
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type {
   EnclaveEvidence,
   KeyStatus,

@@ -1,7 +1,7 @@
 // How a client seals one call for the enclaves: the request body (protocol version, channel,
 // chaincode, key epoch, function, arguments, wallet, nonce, notAfter) sealed to the trusted box key
 // and signed by the wallet. Shared by the fabric-gateway client and the legacy fabric-network adapter.
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   MAX_REQUEST_LIFETIME_MS,

@@ -1,7 +1,7 @@
 // Reads what the enclave answered to one request: the sealed response of a success, or the sealed
 // error inside an endorsement failure. The receipt is checked before anything is believed.
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import {
   extractSealedError,
   openResponse,

@@ -1,7 +1,7 @@
 // Reuses a verification of the enclave set per (channel, chaincode, epoch) until it expires; any change
 // of the key status (new epoch, another record, wraps or vouchers) or of the client's policy re-verifies.
-import { canonicalJson } from '../../../chaincode/src/domain/json';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import { canonicalJson } from '../../../chaincode/src/protocol/json';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import type { KeyStatus } from '../../../chaincode/src/protocol/confidential/api';
 import { toHex } from '../../../chaincode/src/protocol/confidential/encoding';

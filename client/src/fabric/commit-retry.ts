@@ -3,7 +3,7 @@
 // conflict), run the whole attempt again (fresh proposal), a bounded number of times with backoff.
 // Any other outcome is final.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import type { LedgerSubmitResult } from './ledger-client';
 

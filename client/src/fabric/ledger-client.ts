@@ -1,7 +1,7 @@
 // The business wrapper around the plain 'ledger' contract: JSON argument encoding, result decoding,
 // gateway errors mapped back to typed EcarErrors, and retry of MVCC read conflicts only.
 import { GatewayError, StatusCode, type Contract } from '@hyperledger/fabric-gateway';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
 import { commitWithRetry, retryPolicy, type RetryPolicy } from './commit-retry';
 

@@ -4,7 +4,7 @@
 import { commitWithRetry, retryPolicy, type CommitOutcome, type RetryPolicy } from '../fabric/commit-retry';
 import { consumedByEarlierAttempt } from '../confidential/attempts';
 import { walletCallerId } from '../../../chaincode/src/protocol/confidential/api';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
+import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import { startChaincodeServer, stopChaincodeServer } from '../network/chaincode';
 import { enclaveEnv } from '../network/enclave-setup';
 import type { LocalNetwork } from '../network/network';

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Identity, Network } from '@hyperledger/fabric-gateway';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import { fromHex, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import { signingKeyPair, type SigningKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';

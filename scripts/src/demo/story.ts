@@ -3,9 +3,9 @@
 // signed meter readings, the host's earnings unlock and are paid out, and the auditor's totals
 // balance. It runs over any LedgerClient (confidential or plain) and checks its own figures.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JsonObject, JsonValue } from '../../../chaincode/src/ports';
+import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { displayMoney } from '../../../chaincode/src/domain/units';
+import { displayMoney } from '../../../chaincode/src/protocol/units';
 import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
 import { newDevMeter, signReadings } from '../../../client/src/meter/dev-meter';
 import { wallboxStation } from './demo-station';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
+import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import { ordererArgs, peerAdminEnv } from './admin';
 import { enclaveEnv } from './enclave-setup';
 import { CommandError, runFabric, type FabricInstall } from './fabric-tools';

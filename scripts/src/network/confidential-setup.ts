@@ -6,12 +6,12 @@
 // lifecycle switches (policy, registration, recorded key sharing) and retires the old one after.
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
+import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import {
   createDevelopmentPlatform,
   developmentPolicy,
   loadDevelopmentPlatform,
-} from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../../chaincode/src/enclave/simulated-platform-file';
 import { parsePolicy, type AttestationPolicy } from '../../../chaincode/src/protocol/attestation';
 import {
   attestationStatus,

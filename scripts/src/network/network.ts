@@ -1,7 +1,7 @@
 // The local Fabric test network as one object: up / start / stop / down / deploy / status.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
+import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import type { Progress } from '../progress';
 import { createGenesisBlock, joinOrderer, joinPeers } from './channel';
 import {

@@ -1,7 +1,7 @@
 // People type and read tokens with decimals; the ledger gets exact minor units (--json and
 // --minor-units are the only places minor units show).
 import { expect } from 'chai';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { json, RecordingLedger, runCli } from './harness';
 
 const START = ['session', 'start', '--station', 'h', '--evse', 'E', '--connector', '1'];

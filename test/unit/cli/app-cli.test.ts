@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Command } from 'commander';
-import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import { createSimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { buildProgram } from '../../../client/src/cli/main';
 import { projectRoot } from '../../support/testdata';
 

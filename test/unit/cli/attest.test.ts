@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import { createSimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { projectRoot, testdataPath } from '../../support/testdata';
 
 interface Run {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationStatusReport, LedgerSession } from '../../../client/src/app/ledger-session';
 import { readAttestationStatus } from '../../../client/src/app/ledger-session';
 import { registerAttestStatus } from '../../../client/src/cli/attest-status';

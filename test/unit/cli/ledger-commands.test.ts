@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { json, RecordingLedger, runCli } from './harness';
 

@@ -1,7 +1,7 @@
 // The role commands against the real domain (the registry run on a memory store, as a peer would):
 // every argument the CLI builds is one the chaincode accepts, through a whole charging economy.
 import { expect } from 'chai';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import {
   encodeArgs,
   type LedgerArgs,

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { DEFAULT_POLICY, InvalidPolicyError } from '../../../chaincode/src/protocol/attestation';
-import { createSimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import { createSimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { toB64, toHex } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   makeKeyRecord,

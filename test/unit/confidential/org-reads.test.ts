@@ -2,7 +2,7 @@
 // ledger): each enclave signs what it reads under the client's challenge, and the client refuses a
 // misrouted, replayed, altered or rolled-back answer before anything is sealed.
 import { expect } from 'chai';
-import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+import { developmentPolicy } from '../../../chaincode/src/enclave/simulated-platform-file';
 import { CONFIDENTIAL_CONTRACT, Confidential } from '../../../chaincode/src/protocol/confidential/api';
 import { utf8 } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
@@ -10,7 +10,7 @@ import {
   type SignedKeyStatus,
 } from '../../../chaincode/src/protocol/confidential/key-status-statement';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { verifyEnclaveSet } from '../../../client/src/confidential/enclave-verifier';
 import {
   publicReads,

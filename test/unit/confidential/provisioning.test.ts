@@ -10,7 +10,7 @@ import {
   type ProvisionOptions,
 } from '../../../client/src/confidential/provisioning';
 import { operatorCommitment } from '../../../chaincode/src/protocol/confidential/api';
-import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+import { developmentPolicy } from '../../../chaincode/src/enclave/simulated-platform-file';
 import { CHAINCODE, NOBODY_OPERATOR, testPlatform } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
 import {

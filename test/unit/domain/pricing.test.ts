@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { priceSession, type Usage } from '../../../chaincode/src/domain/pricing';
 import { parseTariff } from '../../../chaincode/src/domain/tariffs';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import type { JsonObject } from '../../../chaincode/src/ports';
+import type { JsonObject } from '../../../chaincode/src/protocol/json';
 
 const MIN = 60_000;
 const KWH = 1_000_000n;

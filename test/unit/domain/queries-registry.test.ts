@@ -1,8 +1,8 @@
 // Queries (search, my stations/sessions/CDRs, auditor totals), the transaction registry and events.
 import { expect } from 'chai';
-import { canonicalJson } from '../../../chaincode/src/domain/json';
+import { canonicalJson } from '../../../chaincode/src/protocol/json';
 import { TRANSACTIONS } from '../../../chaincode/src/domain/transactions';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import {
   AUDITOR,
   DRIVER,

@@ -1,6 +1,6 @@
 // Amounts people type in tokens become exact minor units: no floats, no rounding, clear refusals.
 import { expect } from 'chai';
-import { parseTokenAmount, TokenAmountError } from '../../../chaincode/src/domain/units';
+import { parseTokenAmount, TokenAmountError } from '../../../chaincode/src/protocol/units';
 
 describe('parseTokenAmount', () => {
   const EXACT: readonly (readonly [string, bigint])[] = [

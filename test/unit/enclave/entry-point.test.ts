@@ -3,8 +3,11 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
-import { CONFIDENTIAL_EVENT_NAME, EVENT_TAG_SLOTS } from '../../../chaincode/src/enclave/confidential-events';
-import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import {
+  CONFIDENTIAL_EVENT_NAME,
+  EVENT_TAG_SLOTS,
+} from '../../../chaincode/src/protocol/confidential/event-tags';
+import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { fromB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import {
   extractSealedError,

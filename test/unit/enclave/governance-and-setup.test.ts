@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { readEnclaveConfig, EnclaveConfigError } from '../../../chaincode/src/enclave/config';
 import { loadOrCreateIdentity } from '../../../chaincode/src/enclave/identity';
-import { chaincodeMeasurement } from '../../../chaincode/src/enclave/measurement';
+import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import { createEnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { gramineSealer, SealedFiles, simulatedSealer } from '../../../chaincode/src/enclave/sealing';
 import { gramineProvider } from '../../../chaincode/src/enclave/gramine-provider';
@@ -18,7 +18,7 @@ import {
   createDevelopmentPlatform,
   developmentPolicy,
   loadDevelopmentPlatform,
-} from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+} from '../../../chaincode/src/enclave/simulated-platform-file';
 import {
   derBitString,
   derExplicit,

@@ -9,7 +9,7 @@ import { readEnclaveConfig, EnclaveConfigError } from '../../../chaincode/src/en
 import type { EnclaveTx } from '../../../chaincode/src/enclave/ledger-state';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { ConfidentialContract } from '../../../chaincode/src/fabric/confidential-contract';
-import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+import { developmentPolicy } from '../../../chaincode/src/enclave/simulated-platform-file';
 import {
   Confidential,
   operatorCommitment,

@@ -7,7 +7,7 @@ import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { parseSealedValue } from '../../../chaincode/src/protocol/confidential/sealed-state';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
-import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { ISSUER, paramsArgs } from '../../support/builders';
 import {
   callAndOpen,

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { ReadSetRecorder } from '../../../chaincode/src/enclave/read-set';
-import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import type { ResponsePayload } from '../../../chaincode/src/protocol/confidential/envelope';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
 import { paramsArgs } from '../../support/builders';

@@ -4,8 +4,8 @@ import { operatorCommitment } from '../../../chaincode/src/protocol/confidential
 import { expect } from 'chai';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { DEFAULT_POLICY } from '../../../chaincode/src/protocol/attestation';
-import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
-import { developmentPolicy } from '../../../chaincode/src/protocol/attestation/simulated-platform-file';
+import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
+import { developmentPolicy } from '../../../chaincode/src/enclave/simulated-platform-file';
 import type { EnclaveEvidence } from '../../../chaincode/src/protocol/confidential/api';
 import { boxKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
 import { EcarError } from '../../../chaincode/src/protocol/errors';

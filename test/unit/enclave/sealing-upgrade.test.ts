@@ -7,7 +7,7 @@ import { IDENTITY_FILE } from '../../../chaincode/src/enclave/identity';
 import { KEYS_FILE } from '../../../chaincode/src/enclave/key-manager';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { SealedFiles, SealError, simulatedSealer } from '../../../chaincode/src/enclave/sealing';
-import type { SimulatedPlatform } from '../../../chaincode/src/protocol/attestation/simulated';
+import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { ISSUER, paramsArgs } from '../../support/builders';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { Context } from 'fabric-contract-api';
 import { contracts } from '../../../chaincode/src/index';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { fabricCallerId } from '../../../chaincode/src/fabric/caller-id';
+import { fabricCallerId } from '../../../chaincode/src/protocol/caller-id';
 import { LedgerContract } from '../../../chaincode/src/fabric/ledger-contract';
 import {
   MAX_ARGS_LENGTH,

@@ -3,7 +3,7 @@
 // status-500 response carrying the sealed error), its orderer records what was sent and its committing
 // peers report a validation code through the commit listeners.
 import { randomBytes } from 'node:crypto';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import {
   Confidential,
   CONFIDENTIAL_CONTRACT,

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Network } from 'fabric-network';
 import type { Committer, Endorser, IdentityContext } from 'fabric-common';
-import type { JsonValue } from '../../../chaincode/src/ports';
+import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import type { RequestBody } from '../../../chaincode/src/protocol/confidential/envelope';
 import { randomBytes, signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';

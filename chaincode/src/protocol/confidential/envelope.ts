@@ -6,9 +6,9 @@
 // plus an Ed25519 receipt over (request hash, response nonce and ciphertext hash, transaction id).
 // Everything enclave-side is deterministic, so every endorsing enclave produces byte-identical
 // responses.
-import { TRANSACTION_NAME_PATTERN } from '../../ports';
-import { canonicalJson } from '../../domain/json';
-import type { JsonValue } from '../../ports';
+import { TRANSACTION_NAME_PATTERN } from '../wire-formats';
+import { canonicalJson } from '../json';
+import type { JsonValue } from '../json';
 import { EcarError, type ErrorDetails } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, toHex, unpad, utf8 } from './encoding';
 import {

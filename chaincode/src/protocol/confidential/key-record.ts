@@ -8,8 +8,8 @@
 // byte-identical wraps and a share can be a transaction that every required org endorses. A wrap is
 // `from` the key lineage (a keyed hash of the name key), not from one enclave; the recipient checks
 // the unwrapped public halves against the published record.
-import { canonicalJson } from '../../domain/json';
-import type { JsonValue } from '../../ports';
+import { canonicalJson } from '../json';
+import type { JsonValue } from '../json';
 import { EcarError } from '../errors';
 import { fromB64, fromHex, fromUtf8, parseJsonObject, toB64, toHex, utf8 } from './encoding';
 import {

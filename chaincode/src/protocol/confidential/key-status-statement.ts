@@ -3,8 +3,8 @@
 // it served, bound to a fresh client challenge and signed by its attested identity key. The gateway
 // peer relays other orgs' answers unsigned; with this statement it can withhold them, never forge,
 // replay or mix them.
-import { canonicalJson } from '../../domain/json';
-import type { JsonValue } from '../../ports';
+import { canonicalJson } from '../json';
+import type { JsonValue } from '../json';
 import { EcarError } from '../errors';
 import { fromB64, toB64, toHex, utf8 } from './encoding';
 import { isEnclaveId, signingKeyOfEnclaveId } from './key-record';

@@ -6,8 +6,8 @@
 // moved to another key fails to open. The nonce also covers the plaintext (a synthetic nonce), so a
 // client that reuses a transaction id for two proposals never gets two different plaintexts sealed
 // under one nonce.
-import { canonicalJson } from '../../domain/json';
-import type { JsonObject, JsonValue } from '../../ports';
+import { canonicalJson } from '../json';
+import type { JsonObject, JsonValue } from '../json';
 import { BoundedLru } from '../bounded-lru';
 import { EcarError } from '../errors';
 import { fromB64, fromUtf8, pad, parseJsonObject, toB64, unpad, utf8 } from './encoding';

@@ -1,7 +1,7 @@
 // The billing rules, in one home for the chaincode (stopSession settles by them) and the client
 // (`ecar meter verify` reports by them): the OCMF pairing rules, then the rules that judge the pair
 // against its session and EVSE (absolute time, time span, power plausibility).
-import { formatWh } from '../../domain/units';
+import { formatWh } from '../units';
 import { EcarError } from '../errors';
 import { NotBillable, pairReadings, type MeterPair, type PairableRecord } from './pairing';
 import type { ReadingValue } from './reading-value';

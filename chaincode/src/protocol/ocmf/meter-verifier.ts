@@ -1,7 +1,7 @@
 // The domain's MeterVerifier port (chaincode/src/ports.ts) implemented with the real OCMF verifier:
 // checks a record against the station's pinned meter; settlement then judges it by the billing rules.
 import { createHash } from 'node:crypto';
-import type { MeterVerifier, PinnedMeter, VerifiedMeterRecord } from '../../ports';
+import type { MeterVerifier, PinnedMeter, VerifiedMeterRecord } from './pinned-meter';
 import { EcarError } from '../errors';
 import { parseSignatureMethod } from './signature';
 import { verifyOcmfRecord } from './verify';

@@ -1,6 +1,6 @@
 // Billing from OCMF: pairs a verified begin reading with a verified end reading of the same meter and
 // transaction and returns the exact energy between them, or says which rule the pair breaks.
-import type { MilliWh } from '../../domain/units';
+import type { MilliWh } from '../units';
 import { EcarError, type ErrorDetails } from '../errors';
 import type { SessionRule } from './billing';
 import { IDENTIFICATION_ERROR_LEVELS, type OcmfPayload } from './payload';

@@ -1,7 +1,7 @@
 // A reading value (RV with its unit RU): the exact decimal as signed, at whatever precision the meter
 // writes it, and for energy units the exact amount in Wh. Other units are typed but never converted.
 // Nothing is rounded here; the one rounding happens at billing time, on the difference (`floorMilliWh`).
-import type { MilliWh } from '../../domain/units';
+import type { MilliWh } from '../units';
 import { EcarError } from '../errors';
 
 /** Energy units, converted to Wh. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { expect } from 'chai';
 import { EcarError } from '../../../../chaincode/src/protocol/errors';
-import { formatWh } from '../../../../chaincode/src/domain/units';
+import { formatWh } from '../../../../chaincode/src/protocol/units';
 import {
   pairReadings,
   splitOcmfRecord,

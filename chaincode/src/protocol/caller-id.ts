@@ -1,11 +1,13 @@
 // The caller id of a Fabric client identity: short, stable, usable as an account id in state keys.
 // Free of Fabric imports so the client can compute its own id offline with the same code.
 import { createHash, X509Certificate } from 'node:crypto';
-import { CALLER_ID_PATTERN } from '../ports';
-import { X509_CALLER_PREFIX } from '../protocol/account-id';
-import { EcarError } from '../protocol/errors';
+import { X509_CALLER_PREFIX } from './account-id';
+import { EcarError } from './errors';
 
 export { X509_CALLER_PREFIX };
+
+/** Printable, `/`-free, at most 200 characters: what a caller id may look like (it becomes part of state keys). */
+export const CALLER_ID_PATTERN = /^[A-Za-z0-9._:@+=-]{1,200}$/;
 
 /**
  * `x509:` + base64url(SHA-256(utf8(mspId) || 0x0a || certificate DER)), 48 characters.

@@ -1,6 +1,12 @@
-// Deterministic JSON: sorted-key serialisation for everything written, and bigint-safe results.
-import type { JsonObject, JsonValue } from '../ports';
-import { EcarError } from '../protocol/errors';
+// JSON on the wire and in state: the value types, sorted-key serialisation for everything written,
+// and bigint-safe results. Shared by chaincode and client (one home for the wire's JSON).
+import { EcarError } from './errors';
+
+/** A JSON value as written to state: no bigint, no undefined, no functions. */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
+export interface JsonObject {
+  readonly [key: string]: JsonValue;
+}
 
 /** Serialises with object keys sorted at every level, so every endorser writes identical bytes. */
 export function canonicalJson(value: JsonValue): string {

@@ -1,7 +1,7 @@
 // Money and energy: the one place where they are parsed and printed. Money is integer minor units
 // (bigint, decimal strings on the wire); energy is exact milliwatt-hours (bigint) so meter readings
 // such as 0.2596 kWh are represented without rounding; billing converts to whole Wh explicitly.
-import { invalidArgument } from '../protocol/errors';
+import { invalidArgument } from './errors';
 
 /** Integer minor units of the token (e.g. cents). */
 export type Money = bigint;

@@ -2,9 +2,8 @@
 // MSP and certificate, and the same on the client and in the chaincode.
 import { createHash, X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
-import { CALLER_ID_PATTERN } from '../../../chaincode/src/ports';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
-import { fabricCallerId } from '../../../chaincode/src/fabric/caller-id';
+import { CALLER_ID_PATTERN, fabricCallerId } from '../../../chaincode/src/protocol/caller-id';
 import { callerFromIdentity } from '../../../chaincode/src/fabric/fabric-caller';
 import { fakeIdentity, testCertificates } from '../../support/fake-stub';
 

@@ -3,10 +3,14 @@
 // a development policy can pin that root. The file holds private keys that mint "attested" evidence:
 // it must never exist on a production host, and no production policy trusts its root.
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { EcarError } from '../errors';
-import { toHex } from './bytes';
-import { DEFAULT_POLICY, requirePinnedPolicy, type AttestationPolicy } from './policy';
-import { createSimulatedPlatform, restoreSimulatedPlatform, type SimulatedPlatform } from './simulated';
+import { EcarError } from '../protocol/errors';
+import { toHex } from '../protocol/attestation/bytes';
+import { DEFAULT_POLICY, requirePinnedPolicy, type AttestationPolicy } from '../protocol/attestation/policy';
+import {
+  createSimulatedPlatform,
+  restoreSimulatedPlatform,
+  type SimulatedPlatform,
+} from './simulated-platform';
 
 /** ISVPRODID and ISVSVN the simulated enclave provider quotes with (the development policy pins them). */
 export const SIMULATED_ENCLAVE_PRODUCT_ID = 1;

@@ -8,13 +8,13 @@ import {
   verifyQuote,
   type AttestationPolicy,
   type EnclaveBinding,
-} from '../../../../chaincode/src/protocol/attestation';
-import { parseQuote } from '../../../../chaincode/src/protocol/attestation/quote';
+} from '../../../chaincode/src/protocol/attestation';
+import { parseQuote } from '../../../chaincode/src/protocol/attestation/quote';
 import {
   createSimulatedPlatform,
   type SimulatedPlatform,
-} from '../../../../chaincode/src/protocol/attestation/simulated';
-import { expectEcarError, flipByte, hex } from './helpers';
+} from '../../../chaincode/src/enclave/simulated-platform';
+import { expectEcarError, flipByte, hex } from '../protocol/attestation/helpers';
 
 const NOT_BEFORE = new Date('2026-01-01T00:00:00Z');
 const AT = new Date('2026-01-10T12:00:00Z');

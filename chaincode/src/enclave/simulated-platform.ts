@@ -24,17 +24,26 @@ import {
   derSet,
   derTimeValue,
   derUtf8String,
-} from '../der-writer';
-import { EcarError } from '../errors';
-import { concatBytes, toHex } from './bytes';
-import { OID_BASIC_CONSTRAINTS, OID_COMMON_NAME, OID_ECDSA_WITH_SHA256, OID_KEY_USAGE } from './certificates';
-import type { CollateralJson } from './collateral';
-import { isoSeconds } from './json-reader';
-import { OID_SGX_EXTENSION } from './pck-extension';
-import { ATTESTATION_KEY_TYPE_ECDSA_P256, CERT_DATA_PCK_CHAIN, INTEL_QE_VENDOR_ID } from './quote';
-import { SGX_REPORT_BODY_SIZE } from './report-body';
-import type { TcbStatus } from './tcb-status';
-import { developmentRoot, type TrustAnchor } from './trust-anchors';
+} from '../protocol/der-writer';
+import { EcarError } from '../protocol/errors';
+import { concatBytes, toHex } from '../protocol/attestation/bytes';
+import {
+  OID_BASIC_CONSTRAINTS,
+  OID_COMMON_NAME,
+  OID_ECDSA_WITH_SHA256,
+  OID_KEY_USAGE,
+} from '../protocol/attestation/certificates';
+import type { CollateralJson } from '../protocol/attestation/collateral';
+import { isoSeconds } from '../protocol/attestation/json-reader';
+import { OID_SGX_EXTENSION } from '../protocol/attestation/pck-extension';
+import {
+  ATTESTATION_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_PCK_CHAIN,
+  INTEL_QE_VENDOR_ID,
+} from '../protocol/attestation/quote';
+import { SGX_REPORT_BODY_SIZE } from '../protocol/attestation/report-body';
+import type { TcbStatus } from '../protocol/attestation/tcb-status';
+import { developmentRoot, type TrustAnchor } from '../protocol/attestation/trust-anchors';
 
 export const SIMULATED_ROOT_NAME = 'ecar DEVELOPMENT root — NOT SGX';
 const SIMULATED_CA_NAME = 'ecar DEVELOPMENT PCK CA — NOT SGX';
