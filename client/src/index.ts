@@ -12,7 +12,7 @@ export {
   type GatewayLike,
 } from './connect-confidential';
 export type { LedgerArg, LedgerArgs, LedgerClient, LedgerSubmitResult } from './fabric/ledger-client';
-export type { JsonObject, JsonValue } from '../../chaincode/src/ports';
+export type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 export type { WalletKey } from './confidential/confidential-client';
 export { TrustCache } from './confidential/trust-cache';
 
@@ -29,7 +29,7 @@ export {
 export { WalletError, type WalletErrorCode } from './wallet/wallet-error';
 
 // token amounts: integer minor units inside, decimals for people
-export { displayMoney, parseTokenAmount } from '../../chaincode/src/domain/units';
+export { displayMoney, parseTokenAmount } from '../../chaincode/src/protocol/units';
 
 // attestation: the policy, the enclave set as a client judges it, single quotes
 export { loadAttestationPolicy } from './application-policy';

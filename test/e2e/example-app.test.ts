@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import type { JsonValue } from '../../chaincode/src/ports';
+import type { JsonValue } from '../../chaincode/src/protocol/json';
 import { EcarError } from '../../chaincode/src/protocol/errors';
 import { policyFile } from '../../scripts/src/network/confidential-setup';
 import { localIdentityFiles } from '../../scripts/src/network/identities';
