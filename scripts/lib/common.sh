@@ -47,7 +47,20 @@ ensure_npm_deps() {
 # Compiles the TypeScript sources into dist/.
 build_ts() {
   step "Compiling TypeScript"
+  prune_stale_dist
   (cd "$ECAR_ROOT" && npx --no-install tsc -p tsconfig.json) || die "TypeScript compilation failed (errors above)."
+}
+
+# Removes compiled files whose TypeScript source is gone (moved or deleted), so a checkout that pulled
+# a rename never runs, or tests, the old module from dist/.
+prune_stale_dist() {
+  [ -d "$ECAR_ROOT/dist" ] || return 0
+  local out source
+  while IFS= read -r -d '' out; do
+    source="${out#"$ECAR_ROOT/dist/"}"
+    source="$ECAR_ROOT/${source%.js}.ts"
+    [ -f "$source" ] || rm -f "$out" "$out.map" "${out%.js}.d.ts" "${out%.js}.d.ts.map"
+  done < <(find "$ECAR_ROOT/dist" -name '*.js' -print0)
 }
 
 # Installs shellcheck with apt-get when it is missing (as root on Debian/Ubuntu); otherwise says how.
