@@ -3,7 +3,6 @@
 // profiles it generated (ECAR_HOME and ECAR_WALLET_PASSPHRASE_FILE as the README says). A command
 // fails the test when it exits non-zero, prints an `ecar:` error or a Node warning, or does not
 // print a line the guide shows under it.
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -19,43 +18,17 @@ import { expect } from 'chai';
 import { walletPaths } from '../../scripts/src/network/roles';
 import { e2eNetwork } from '../support/e2e-network';
 import { guideCommands, outputShows, type GuideCommand } from '../support/guide-commands';
+import { runProcess, type ProcessRun } from '../support/run-process';
 import { projectRoot } from '../support/testdata';
 
 const ORDER = ['operator', 'issuer', 'host', 'driver', 'auditor'] as const;
 const DEADLINE_MS = 180_000;
 
-interface ShellRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type ShellRun = ProcessRun;
 
 /** Runs one guide command in bash (strict mode) with only the environment the guides describe. */
 function shell(command: string, cwd: string, env: Readonly<Record<string, string>>): Promise<ShellRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `set -euo pipefail\n${command}`], {
-      cwd,
-      env: { ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
+  return runProcess('bash', ['-c', `set -euo pipefail\n${command}`], { cwd, env, deadlineMs: DEADLINE_MS });
 }
 
 /** A folder on PATH whose `ecar` runs this checkout's bin/ecar.js, as an installed ecar would. */

@@ -1,20 +1,15 @@
 // Runs the `ecar` command the way a user does, for end-to-end suites: `node bin/ecar.js` in a child
 // process with its own ECAR_HOME, profile and wallet passphrase in the environment, nothing else
 // inherited from the test process (no stray ECAR_PROFILE), and a deadline.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess, type ProcessRun } from './run-process';
 import { projectRoot } from './testdata';
 
 /** What one `ecar` process did. */
-export interface EcarRun {
-  /** Exit code; null when the process was killed (deadline). */
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type EcarRun = ProcessRun;
 
 /** The environment of one `ecar` process. */
 export interface EcarEnv {
@@ -40,36 +35,17 @@ function passphraseFile(passphrase: string): string {
 
 /** Runs `ecar <args>` and resolves with its exit code and output (never rejects on a non-zero exit). */
 export function runEcar(args: readonly string[], env: EcarEnv): Promise<EcarRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'ecar.js'), ...args], {
-      cwd: env.home,
-      env: {
-        PATH: process.env.PATH ?? '',
-        ECAR_HOME: env.home,
-        ...(env.profile === undefined ? {} : { ECAR_PROFILE: env.profile }),
-        ...(env.passphrase === undefined
-          ? {}
-          : { ECAR_WALLET_PASSPHRASE_FILE: passphraseFile(env.passphrase) }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      });
-    });
+  return runProcess(process.execPath, [join(projectRoot(), 'bin', 'ecar.js'), ...args], {
+    cwd: env.home,
+    env: {
+      PATH: process.env.PATH ?? '',
+      ECAR_HOME: env.home,
+      ...(env.profile === undefined ? {} : { ECAR_PROFILE: env.profile }),
+      ...(env.passphrase === undefined
+        ? {}
+        : { ECAR_WALLET_PASSPHRASE_FILE: passphraseFile(env.passphrase) }),
+    },
+    deadlineMs: DEADLINE_MS,
   });
 }
 

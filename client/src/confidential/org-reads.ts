@@ -124,18 +124,19 @@ export function currentKeyStatus(answers: readonly OrgAnswer<KeyStatus>[]): KeyS
   const reference = answers.map((answer) => recordOf(answer.value)).find((record) => record !== undefined);
   const failures: TrustFailure[] = [];
   for (const { mspId, value } of answers) {
-    const fail = (reason: string): void => {
+    const fail = (reason: string, rule = 'key-record-disagreement'): void => {
       failures.push({
         code: 'KEYS_UNAVAILABLE',
         subject: `key status from ${mspId}`,
         reason,
         mspId,
-        rule: 'epoch-agreement',
+        rule,
       });
     };
     if (value.currentEpoch !== epoch) {
       fail(
         `its peer names epoch ${value.currentEpoch} as current, another org's names epoch ${epoch}: the client seals only to an epoch every org agrees on (a peer behind catches up within blocks; try again)`,
+        'epoch-agreement',
       );
     }
     const successor = value.records.find((record) => record.epoch > epoch);

@@ -2,6 +2,7 @@
 // meter does, for the demo, the tests and `ecar meter simulate`. It is not a calibrated meter and
 // the consortium does not trust its key unless an operator approves it.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { splitOcmfRecord } from '../../../chaincode/src/protocol/ocmf/record';
 import { signOcmfRecord } from '../../../chaincode/src/protocol/ocmf/sign';
 import { formatOcmfTime } from '../../../chaincode/src/protocol/ocmf/time';
 
@@ -70,5 +71,5 @@ export function signReadings(meter: DevMeter, page: number, readings: readonly M
 
 /** The signed payload text of a record (between `OCMF|` and the signature section). */
 export function ocmfPayloadText(record: string): string {
-  return record.slice('OCMF|'.length, record.lastIndexOf('|'));
+  return splitOcmfRecord(record).payloadText;
 }

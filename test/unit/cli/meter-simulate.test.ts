@@ -118,6 +118,7 @@ describe('ecar meter simulate', () => {
       ...['--end', '2999-01-01T00:00:00Z'],
     );
     expect(future.status).to.equal(2);
+    expect(future.stderr).to.include('--end lies in the future');
     expect(() => statSync(join(dir, 'x.xml'))).to.throw();
   });
 });

@@ -240,6 +240,7 @@ function checkPair(
       `end value ${endValue.text} ${endValue.unit} is below begin value ${beginValue.text} ${beginValue.unit}`,
     );
   }
+  const energyWh = subtractExact(endWh, beginWh);
   return {
     meterSerial: b.meter.serial,
     singleRecord,
@@ -247,8 +248,8 @@ function checkPair(
     end: { pagination: e.pagination.text, reading: endReading },
     ...(beginReading.obis === undefined ? {} : { obis: beginReading.obis }),
     unit: beginValue.unit,
-    energyMilliWh: floorMilliWh(subtractExact(endWh, beginWh)),
-    energyWh: subtractExact(endWh, beginWh),
+    energyMilliWh: floorMilliWh(energyWh),
+    energyWh,
     startedAt: beginReading.time.iso,
     endedAt: endReading.time.iso,
     durationMs: endReading.time.epochMs - beginReading.time.epochMs,
