@@ -14,7 +14,7 @@ import {
   type VerifiedQuote,
 } from '../../../chaincode/src/protocol/attestation';
 import { isoSeconds, parseIsoSeconds } from '../../../chaincode/src/protocol/attestation/json-reader';
-import { action, processDeps } from './context';
+import { action, processDeps, type CliDeps } from './context';
 import { explainOffline } from './errors';
 import { CommandFailed, fields } from './output';
 
@@ -46,7 +46,7 @@ SWHardeningNeeded, ConfigurationNeeded or ConfigurationAndSWHardeningNeeded, any
 Exit code 0 only when every check and the policy pass.`;
 
 /** Registers the `attest` command group. */
-export function registerAttest(program: Command): void {
+export function registerAttest(program: Command, deps: CliDeps = processDeps()): void {
   const attest = program.command('attest').description('Remote attestation: verify enclave evidence');
   attest
     .command('verify')
@@ -66,15 +66,15 @@ export function registerAttest(program: Command): void {
     .addHelpText('after', EXAMPLE)
     .action(
       action(
-        processDeps(),
-        (_ctx, options: VerifyOptions) => Promise.resolve(verify(options)),
+        deps,
+        (_ctx, options: VerifyOptions) => Promise.resolve(verify(options, deps)),
         render,
         explainOffline,
       ),
     );
 }
 
-function verify(options: VerifyOptions): AttestVerifyResult {
+function verify(options: VerifyOptions, deps: CliDeps): AttestVerifyResult {
   const at = options.at ?? new Date();
   const policy: AttestationPolicy =
     options.policy === undefined ? DEFAULT_POLICY : parsePolicy(readText(options.policy, '--policy'));
@@ -89,7 +89,7 @@ function verify(options: VerifyOptions): AttestVerifyResult {
     policy: verdict,
   };
   if (!verdict.accepted) {
-    if (!options.json) process.stdout.write(`${render(result)}\n`);
+    if (!options.json) deps.stdout(`${render(result)}\n`);
     const [first] = verdict.failures;
     const reasons = verdict.failures.map((f) => f.reason).join('; ');
     throw new CommandFailed(

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { accountArg, action, group, leaf, processDeps, type CliDeps, type GlobalOptions } from './context';
 import { obj, tokensExact } from './format';
+import { showAnswer } from './ledger-actions';
 import { CommandFailed, fields } from './output';
 import { balanceFields } from './views';
 
@@ -53,12 +54,5 @@ export function registerAuditCommands(program: Command, deps: CliDeps = processD
     'ecar audit account --account w:5f1c...e2 --profile auditor',
   )
     .requiredOption('--account <id>', 'account id', accountArg)
-    .action(
-      action(
-        deps,
-        async (ctx, o: AccountOptions) =>
-          obj(await (await ctx.ledger()).evaluate('getBalance', { account: o.account })),
-        (b) => balanceFields(b),
-      ),
-    );
+    .action(showAnswer(deps, 'getBalance', (o: AccountOptions) => ({ account: o.account }), balanceFields));
 }

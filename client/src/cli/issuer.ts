@@ -4,7 +4,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import {
   accountArg,
-  action,
   group,
   idArg,
   integerArg,
@@ -14,7 +13,8 @@ import {
   type CliDeps,
   type GlobalOptions,
 } from './context';
-import { committedLine, list, obj, outcome, str, time, tokens, tokensExact } from './format';
+import { obj, str, time, tokens, tokensExact } from './format';
+import { listAnswer, submitAndShow } from './ledger-actions';
 import { payoutFields } from './host';
 import { fields, table } from './output';
 
@@ -57,26 +57,17 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
     .requiredOption('--amount <tokens>', 'amount in tokens, e.g. 50.00', tokensArg)
     .requiredOption('--payment-ref <ref>', 'the payment provider reference of the top-up', paymentRefArg)
     .action(
-      action(
+      submitAndShow(
         deps,
-        async (ctx, o: MintOptions) =>
-          outcome(
-            await (
-              await ctx.ledger()
-            ).submit('mint', {
-              account: o.account,
-              amount: o.amount,
-              paymentRef: o.paymentRef,
-            }),
-          ),
-        (r) => {
-          const m = obj(r.result);
+        'mint',
+        (o: MintOptions) => ({ account: o.account, amount: o.amount, paymentRef: o.paymentRef }),
+        (m) => {
           const replayed = m.replayed === true ? ' (already minted earlier: nothing new credited)' : '';
-          return `${fields([
+          return fields([
             ['account', str(m, 'account')],
             ['amount', tokensExact(m.amount)],
             ['payment ref', `${str(m, 'paymentRef')}${replayed}`],
-          ])}\n${committedLine(r)}`;
+          ]);
         },
       ),
     );
@@ -89,14 +80,7 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
     'ecar issuer payout list',
   )
     .option('--limit <n>', 'at most this many (1-500, default 100)', integerArg(1, 500))
-    .action(
-      action(
-        deps,
-        async (ctx, o: PayoutListOptions) =>
-          list(await (await ctx.ledger()).evaluate('pendingPayouts', { limit: o.limit })),
-        (payouts) => pendingTable(payouts),
-      ),
-    );
+    .action(listAnswer(deps, 'pendingPayouts', (o: PayoutListOptions) => ({ limit: o.limit }), pendingTable));
   leaf(
     payout,
     'confirm',
@@ -106,13 +90,11 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
     .requiredOption('--account <id>', "the host's account id", accountArg)
     .requiredOption('--payout-id <id>', 'payout id', idArg)
     .action(
-      action(
+      submitAndShow(
         deps,
-        async (ctx, o: PayoutCloseOptions) =>
-          outcome(
-            await (await ctx.ledger()).submit('confirmPayout', { account: o.account, payoutId: o.payoutId }),
-          ),
-        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+        'confirmPayout',
+        (o: PayoutCloseOptions) => ({ account: o.account, payoutId: o.payoutId }),
+        payoutFields,
       ),
     );
   leaf(
@@ -125,19 +107,11 @@ export function registerIssuerCommands(program: Command, deps: CliDeps = process
     .requiredOption('--payout-id <id>', 'payout id', idArg)
     .option('--reason <text>', 'why (up to 200 characters)')
     .action(
-      action(
+      submitAndShow(
         deps,
-        async (ctx, o: PayoutCloseOptions) =>
-          outcome(
-            await (
-              await ctx.ledger()
-            ).submit('failPayout', {
-              account: o.account,
-              payoutId: o.payoutId,
-              reason: o.reason,
-            }),
-          ),
-        (r) => `${payoutFields(obj(r.result))}\n${committedLine(r)}`,
+        'failPayout',
+        (o: PayoutCloseOptions) => ({ account: o.account, payoutId: o.payoutId, reason: o.reason }),
+        payoutFields,
       ),
     );
 }

@@ -3,22 +3,35 @@ import { Command, CommanderError } from 'commander';
 import { registerAttest } from './attest';
 import { registerAttestStatus } from './attest-status';
 import { registerAuditCommands } from './audit';
-import { registerDriverCommands } from './driver';
+import { registerBalanceCommand } from './balance';
+import { registerBookingCommands } from './booking';
+import { processDeps, type CliDeps } from './context';
+import { registerDisputeCommands } from './dispute';
 import { registerHostCommands } from './host';
 import { registerIssuerCommands } from './issuer';
 import { registerMeterCommands } from './meter';
 import { registerOperatorCommands } from './operator';
 import { registerProfileCommands } from './profile';
+import { registerCdrCommands, registerRateCommand, registerSessionCommands } from './session';
+import { registerStationCommands } from './station';
+import { registerTariffCommands } from './tariff';
 import { registerWalletCommands } from './wallet';
 
 /** A command group registers its sub-commands on the root program. */
-export type CommandGroup = (program: Command) => void;
+export type CommandGroup = (program: Command, deps: CliDeps) => void;
 
 // One entry per command group module (client/src/cli/<group>.ts), in help order.
 const groups: readonly CommandGroup[] = [
   registerProfileCommands,
   registerWalletCommands,
-  registerDriverCommands,
+  registerBalanceCommand,
+  registerStationCommands,
+  registerBookingCommands,
+  registerSessionCommands,
+  registerCdrCommands,
+  registerDisputeCommands,
+  registerRateCommand,
+  registerTariffCommands,
   registerHostCommands,
   registerIssuerCommands,
   registerAuditCommands,
@@ -28,29 +41,45 @@ const groups: readonly CommandGroup[] = [
   registerMeterCommands,
 ];
 
-export function buildProgram(): Command {
+/** The whole `ecar` program, speaking through `deps` (the process, or a test's fakes). */
+export function buildProgram(deps: CliDeps = processDeps()): Command {
   const program = new Command('ecar')
     .description(
       'Confidential e-car charging ledger: client for hosts, drivers, issuer, auditor and operators',
     )
     .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
-  for (const register of groups) register(program);
+  for (const register of groups) register(program, deps);
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram();
+/**
+ * Runs `ecar <argv>` and resolves with the exit code it set: 0, 1 when a command failed, 2 for a
+ * usage error (commander already printed it).
+ */
+export async function runProgram(argv: readonly string[], deps: CliDeps = processDeps()): Promise<number> {
+  let code = 0;
+  const program = buildProgram({
+    ...deps,
+    setExitCode: (c) => {
+      code = c;
+      deps.setExitCode(c);
+    },
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // help and version exit with code 0; usage errors were already printed by commander
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    throw error;
+    if (!(error instanceof CommanderError)) throw error;
+    // help and version exit with code 0; usage errors were already printed by commander
+    code = error.exitCode === 0 ? 0 : 2;
+    deps.setExitCode(code);
   }
+  return code;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await runProgram(argv);
 }
 
 if (require.main === module) {

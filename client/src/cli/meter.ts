@@ -1,7 +1,6 @@
 // `ecar meter verify`: checks OCMF signed meter records (one record or a S.A.F.E. transparency XML
 // export) and shows per record what a transparency tool shows: meter, key fingerprint, signature
 // result, readings with units and states, identification, and why a record is not billable.
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { readSafeXml, xmlPublicKeyInput, type SafeXmlValue } from '../meter/safe-xml';
 import {
@@ -12,7 +11,8 @@ import {
   type RecordReport,
 } from '../meter/report';
 import { BILLING_DEFAULTS, type SessionContext } from '../../../chaincode/src/protocol/ocmf';
-import { action, integerArg, isoArg, processDeps, usageError } from './context';
+import { action, integerArg, isoArg, processDeps, usageError, type CliDeps } from './context';
+import { readTextFile } from './input-files';
 import { registerMeterSimulate } from './meter-simulate';
 import { explainOffline } from './errors';
 import { CommandFailed, table } from './output';
@@ -53,7 +53,7 @@ Examples:
   $ ecar meter verify --ocmf 'OCMF|{"FV":"1.0",...}|{"SD":"3045..."}' --public-key "$(cat meter.pem)"`;
 
 /** Registers `ecar meter ...`. */
-export function registerMeterCommands(program: Command): void {
+export function registerMeterCommands(program: Command, deps: CliDeps = processDeps()): void {
   const meter = program
     .command('meter')
     .description('Signed meter data (OCMF): verify records and exports, simulate a development meter');
@@ -101,14 +101,14 @@ export function registerMeterCommands(program: Command): void {
       const load = inputLoader(options, command);
       const context = sessionContext(options, command);
       const run = action(
-        processDeps(),
-        () => Promise.resolve(verifyOrFail(load(), options, context)),
+        deps,
+        () => Promise.resolve(verifyOrFail(load(), options, context, deps)),
         renderReport,
         explainOffline,
       );
       await run(options);
     });
-  registerMeterSimulate(meter);
+  registerMeterSimulate(meter, deps);
 }
 
 /**
@@ -124,13 +124,7 @@ function inputLoader(options: VerifyOptions, command: Command): () => MeterRecor
       code: 'ecar.usage',
     });
   }
-  let xml: string;
-  try {
-    xml = readFileSync(file, 'utf8');
-  } catch (error) {
-    const why = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    return command.error(`error: cannot read --xml ${file} (${why})`, { exitCode: 2, code: 'ecar.usage' });
-  }
+  const xml = readTextFile(file, '--xml', command);
   return () => readSafeXml(xml).map(toRecordInput);
 }
 
@@ -170,10 +164,11 @@ function verifyOrFail(
   inputs: readonly MeterRecordInput[],
   options: VerifyOptions,
   context: SessionContext | undefined,
+  deps: CliDeps,
 ): MeterVerifyReport {
   const report = verifyMeterRecords(inputs, options.publicKey, context);
   if (!report.ok) {
-    if (!options.json) process.stdout.write(`${renderReport(report)}\n`);
+    if (!options.json) deps.stdout(`${renderReport(report)}\n`);
     const invalid = report.recordCount - report.validCount;
     throw new CommandFailed(`${invalid} of ${report.recordCount} record(s) invalid`, report);
   }

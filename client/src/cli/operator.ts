@@ -7,7 +7,6 @@ import { isAccountId } from '../../../chaincode/src/protocol/account-id';
 import type { LedgerArgs } from '../fabric/ledger-client';
 import {
   accountArg,
-  action,
   collect,
   group,
   idArg,
@@ -19,8 +18,9 @@ import {
   type CliDeps,
   type GlobalOptions,
 } from './context';
-import { committedLine, obj, outcome, str, tokensExact } from './format';
-import { meterKey } from './host';
+import { obj, str, tokensExact } from './format';
+import { noArgs, showAnswer, submitAndShow } from './ledger-actions';
+import { meterKey } from './meter-key';
 import { fields } from './output';
 import { stationFields } from './views';
 
@@ -186,24 +186,22 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
       'Initialise the ledger once: you become the operator; names the issuer and sets the parameters',
       'ecar operator init --issuer x509:AbC... --auditor x509:DeF... --hold-default 30.00 --fee-bps 1000',
     ),
-  ).action(async (o: ParamOptions, command: Command) => {
-    if (o.issuer === undefined || o.holdDefault === undefined)
-      usageError(command, 'operator init needs --issuer and --hold-default');
-    const args = paramArgs(o, command);
-    await action(
+  ).action(
+    submitAndShow(
       deps,
-      async (ctx) => outcome(await (await ctx.ledger()).submit('initialize', args)),
-      (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
-    )(o);
-  });
+      'initialize',
+      (o: ParamOptions, command) => {
+        if (o.issuer === undefined || o.holdDefault === undefined)
+          usageError(command, 'operator init needs --issuer and --hold-default');
+        return paramArgs(o, command);
+      },
+      paramsFields,
+    ),
+  );
 
   const params = group(operator, 'params', 'Ledger parameters');
   leaf(params, 'show', 'Show the parameters and role holders', 'ecar operator params show').action(
-    action(
-      deps,
-      async (ctx) => obj(await (await ctx.ledger()).evaluate('getParams', {})),
-      (p) => paramsFields(p),
-    ),
+    showAnswer(deps, 'getParams', noArgs, paramsFields),
   );
   paramFlags(
     leaf(
@@ -214,16 +212,19 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
     ),
   )
     .option('--operator <id>', 'hand the operator role to this account', accountArg)
-    .action(async (o: ParamOptions, command: Command) => {
-      const args = paramArgs(o, command);
-      if (Object.values(args).every((v) => v === undefined))
-        usageError(command, 'name at least one parameter to change');
-      await action(
+    .action(
+      submitAndShow(
         deps,
-        async (ctx) => outcome(await (await ctx.ledger()).submit('setParams', args)),
-        (r) => `${paramsFields(obj(r.result))}\n${committedLine(r)}`,
-      )(o);
-    });
+        'setParams',
+        (o: ParamOptions, command) => {
+          const args = paramArgs(o, command);
+          if (Object.values(args).every((v) => v === undefined))
+            usageError(command, 'name at least one parameter to change');
+          return args;
+        },
+        paramsFields,
+      ),
+    );
 
   leaf(
     operator,
@@ -233,17 +234,17 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
   )
     .requiredOption('--station <id>', 'station id', idArg)
     .requiredOption('--public-key <key>', 'the key you checked: a PEM file, PEM text or SPKI DER hex')
-    .action(async (o: ApproveMeterOptions, command: Command) => {
-      const key = meterKey(o.publicKey, command);
-      await action(
+    .action(
+      submitAndShow(
         deps,
-        async (ctx) =>
-          outcome(
-            await (await ctx.ledger()).submit('approveMeter', { stationId: o.station, publicKey: key.hex }),
-          ),
-        (r) => `${stationFields(obj(r.result))}\n${committedLine(r)}`,
-      )(o);
-    });
+        'approveMeter',
+        (o: ApproveMeterOptions, command) => ({
+          stationId: o.station,
+          publicKey: meterKey(o.publicKey, command).hex,
+        }),
+        stationFields,
+      ),
+    );
 
   const dispute = group(operator, 'dispute', 'Disputes');
   leaf(
@@ -255,20 +256,18 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
     .requiredOption('--session <id>', 'session id', idArg)
     .requiredOption('--refund <tokens>', 'refund to the driver in tokens (0 = none)', tokensArg)
     .action(
-      action(
+      submitAndShow(
         deps,
-        async (ctx, o: ResolveOptions) =>
-          outcome(
-            await (await ctx.ledger()).submit('resolveDispute', { sessionId: o.session, refund: o.refund }),
-          ),
-        (r) => {
-          const d = obj(obj(r.result).dispute);
-          return `${fields([
+        'resolveDispute',
+        (o: ResolveOptions) => ({ sessionId: o.session, refund: o.refund }),
+        (result) => {
+          const d = obj(result.dispute);
+          return fields([
             ['session', str(d, 'sessionId')],
             ['status', str(d, 'status')],
             ['refund', tokensExact(d.refund)],
             ['credit CDR', str(d, 'creditCdrId')],
-          ])}\n${committedLine(r)}`;
+          ]);
         },
       ),
     );

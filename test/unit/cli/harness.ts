@@ -1,22 +1,14 @@
-// Runs the `ecar` ledger command groups in-process with a fake LedgerClient: captured stdout and
-// stderr, the exit code main() would set (2 for usage errors), and a throw-away ECAR_HOME holding
-// one plaintext profile whose identity files exist (the fake session never reads them).
+// Runs `ecar` in-process through the real program builder (runProgram) with a fake LedgerClient:
+// captured stdout and stderr, the exit code the command set (2 for usage errors), and a throw-away
+// ECAR_HOME holding one plaintext profile whose identity files exist (the fake session never reads them).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import type { AttestationStatusReport, LedgerSession } from '../../../client/src/app/ledger-session';
 import { readAttestationStatus } from '../../../client/src/app/ledger-session';
-import { registerAttestStatus } from '../../../client/src/cli/attest-status';
-import { registerAuditCommands } from '../../../client/src/cli/audit';
 import type { CliDeps } from '../../../client/src/cli/context';
-import { registerDriverCommands } from '../../../client/src/cli/driver';
-import { registerHostCommands } from '../../../client/src/cli/host';
-import { registerIssuerCommands } from '../../../client/src/cli/issuer';
-import { registerOperatorCommands } from '../../../client/src/cli/operator';
-import { registerProfileCommands } from '../../../client/src/cli/profile';
-import { registerWalletCommands } from '../../../client/src/cli/wallet';
+import { runProgram } from '../../../client/src/cli/main';
 import {
   encodeArgs,
   type LedgerArgs,
@@ -132,32 +124,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
       code = c;
     },
   };
-  const program = new Command('ecar').exitOverride().configureOutput({
-    writeOut: (text) => {
-      stdout += text;
-    },
-    writeErr: (text) => {
-      stderr += text;
-    },
-  });
-  for (const register of [
-    registerProfileCommands,
-    registerWalletCommands,
-    registerDriverCommands,
-    registerHostCommands,
-    registerIssuerCommands,
-    registerAuditCommands,
-    registerOperatorCommands,
-    registerAttestStatus,
-  ]) {
-    register(program, deps);
-  }
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? 0 : 2;
-  }
+  await runProgram(argv, deps);
   return { code, stdout, stderr };
 }
 
