@@ -11,6 +11,7 @@ import { registerHostCommands } from './host';
 import { registerIssuerCommands } from './issuer';
 import { registerMeterCommands } from './meter';
 import { registerOperatorCommands } from './operator';
+import { packageVersion } from './package-version';
 import { registerProfileCommands } from './profile';
 import { registerCdrCommands, registerRateCommand, registerSessionCommands } from './session';
 import { registerStationCommands } from './station';
@@ -47,6 +48,9 @@ export function buildProgram(deps: CliDeps = processDeps()): Command {
     .description(
       'Confidential e-car charging ledger: client for hosts, drivers, issuer, auditor and operators',
     )
+    .version(packageVersion(), '-V, --version', 'print the version of ecar')
+    // Root options only before the command: `tariff show --version 3` is the tariff's version.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
@@ -78,8 +82,15 @@ export async function runProgram(argv: readonly string[], deps: CliDeps = proces
   return code;
 }
 
+/** The process entry: runs `ecar <argv>`; output piped into a reader that stops early (| head) ends quietly. */
 export async function main(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', endOnClosedPipe);
   await runProgram(argv);
+}
+
+function endOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 }
 
 if (require.main === module) {
