@@ -522,18 +522,22 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
   });
 
   describe('host earnings and payout', () => {
-    it('in the window earnings are locked (the disputed one frozen): a claim claims nothing, a payout is refused', async () => {
-      expect(Date.now(), 'still inside the dispute window').to.be.below(disputeUntil1 - 2_000);
+    // Whether an earning is still inside its window depends on the clock, so nothing here asserts
+    // "still inside": the rule itself is tested with time the test controls (test/unit/domain:
+    // accounts, payouts, forged-time). What the CLI shows holds at any time: the disputed earning
+    // stays frozen, unclaimed earnings stay in the locked bucket until a claim or payout moves them,
+    // and a payout above what could be payable is refused in users' terms, writing nothing.
+    it('earnings stay locked until claimed (the disputed one frozen); a payout above them is refused', async () => {
       const earnings = await ok(host, ['host', 'earnings']);
       expect(money(earnings, 'earned', 'locked')).to.equal(EARNING_1);
       expect(money(earnings, 'earned', 'frozen')).to.equal(EARNING_2);
       expect(money(earnings, 'earned', 'payable')).to.equal(0n);
-      const early = await ok(host, ['host', 'claim']);
-      expect(money(early, 'result', 'claimed')).to.equal(0n);
       await expectNothingWritten(async () => {
-        const line = await refused(host, ['host', 'payout', '--amount', tokens(EARNING_1)]);
-        expect(line).to.equal(
-          `ecar: not enough payable earnings: ${tokens(EARNING_1)} tokens asked, 0.00 payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`,
+        const line = await refused(host, ['host', 'payout', '--amount', tokens(EARNING_1 + EARNING_2)]);
+        expect(line).to.match(
+          new RegExp(
+            `^ecar: not enough payable earnings: ${tokens(EARNING_1 + EARNING_2).replace('.', '\\.')} tokens asked, (0\\.00|${tokens(EARNING_1).replace('.', '\\.')}) payable; lower --amount, or claim earnings whose dispute window closed \\(ecar host claim, ecar host earnings\\)$`,
+          ),
         );
       });
     });
