@@ -50,12 +50,15 @@ export {
 export { attestationStatus, type AttestationTarget } from './confidential/attestation-status';
 export type { AttestationReport, EnclaveStatus } from './confidential/enclave-verifier';
 
-// typed errors
+// typed errors: every refusal of the ledger or the enclaves is an EcarError (code, details,
+// transactionId, cause); EnclaveTrustError is the one the client raises before sending anything
 export {
   EcarError,
   ErrorCodes,
+  isErrorCode,
   type ErrorCode,
   type ErrorDetails,
+  type ErrorOrigin,
 } from '../../chaincode/src/protocol/errors';
 export { EnclaveTrustError, type TrustFailure } from './confidential/trust-error';
 

@@ -52,8 +52,9 @@ export function parseArgsJson(argsJson: unknown): unknown {
 
 /**
  * Runs `fn` as `kind`. Only a submit that succeeds sets its (one, combined) chaincode event. Every
- * failure leaves as an EcarError, whose message starts with the stable code; anything else becomes
- * INTERNAL so no internal detail or stack reaches the client.
+ * failure leaves as an EcarError, whose message starts with the stable code and ends with its
+ * details (`wireMessage`); anything else becomes INTERNAL so no internal detail or stack reaches
+ * the client.
  */
 export async function runLedgerTransaction(
   env: LedgerEnvironment,
@@ -93,7 +94,12 @@ export function whoami(env: Pick<LedgerEnvironment, 'clientIdentity'>): string {
   }
 }
 
-/** An EcarError as it is, anything else as INTERNAL without its message (it may hold internals). */
+/**
+ * An EcarError with its details in the message (`EcarError.onWire`), anything else as INTERNAL
+ * without its message (it may hold internals).
+ */
 export function asLedgerError(error: unknown): EcarError {
-  return error instanceof EcarError ? error : new EcarError('INTERNAL', 'the ledger failed unexpectedly');
+  return error instanceof EcarError
+    ? error.onWire()
+    : new EcarError('INTERNAL', 'the ledger failed unexpectedly');
 }

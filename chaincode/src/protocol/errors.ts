@@ -1,5 +1,7 @@
-// Typed errors with stable codes. Only an error's message crosses from chaincode to client, so the
-// message always starts with the code; `EcarError.fromMessage` maps it back on the client side.
+// Typed errors with stable codes: one family (EcarError) an application can `instanceof`. Only an
+// error's message crosses from chaincode to client (plain mode), so the message starts with the code
+// and ends with its structured details (`wireMessage`); `EcarError.fromMessage` rebuilds both on the
+// client side. In confidential mode the details travel sealed inside the signed refusal instead.
 
 /** Stable error codes. Add new ones here; never rename one (clients match on them). */
 export const ErrorCodes = [
@@ -55,30 +57,108 @@ export type ErrorCode = (typeof ErrorCodes)[number];
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
+/** Where a client met the error: the transaction it belongs to and the failure underneath. */
+export interface ErrorOrigin {
+  /** The Fabric transaction id of the call that was refused. */
+  readonly transactionId?: string;
+  /** The underlying error (e.g. fabric-gateway's EndorseError), kept as the standard `cause`. */
+  readonly cause?: unknown;
+}
+
 export class EcarError extends Error {
   readonly code: ErrorCode;
+  /** Structured facts of the refusal (amounts as decimal strings of minor units, ids, the rule). */
   readonly details: ErrorDetails;
+  /** The transaction the refusal answered, when a client knows it. */
+  readonly transactionId: string | undefined;
+  /** The human part of the message, without the leading code. */
+  readonly reason: string;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(`${code}: ${message}`);
+  constructor(code: ErrorCode, reason: string, details: ErrorDetails = {}, origin: ErrorOrigin = {}) {
+    super(`${code}: ${reason}`, origin.cause === undefined ? undefined : { cause: origin.cause });
     this.name = 'EcarError';
     this.code = code;
+    this.reason = reason;
     this.details = details;
+    this.transactionId = origin.transactionId;
   }
 
-  /** The human part of the message, without the leading code. */
-  get reason(): string {
-    return this.message.slice(this.code.length + 2);
+  /**
+   * The same refusal as it leaves the chaincode in plain mode: its message is `wireMessage`, so the
+   * details survive fabric, which passes on only the message.
+   */
+  onWire(): EcarError {
+    const wired = new EcarError(this.code, this.reason, this.details);
+    wired.message = wireMessage(this);
+    return wired;
   }
 
-  /** Recovers a typed error from a message that crossed the wire (`CODE: reason`), if it has one. */
+  /** The same refusal, placed: with the transaction id and the underlying error as `cause`. */
+  placed(origin: ErrorOrigin): EcarError {
+    return new EcarError(this.code, this.reason, this.details, {
+      transactionId: origin.transactionId ?? this.transactionId,
+      cause: origin.cause ?? this.cause,
+    });
+  }
+
+  /**
+   * Recovers a typed error from a message that crossed the wire (`CODE: reason`, then optionally
+   * the details `wireMessage` appended), if it has a known code. Details that are not what
+   * `wireMessage` writes are dropped, never half-read.
+   */
   static fromMessage(message: string): EcarError | undefined {
     const match = /\b([A-Z][A-Z_]+): (.*)$/s.exec(message);
     if (!match) return undefined;
-    const [, code, reason] = match;
-    if (code === undefined || reason === undefined || !isErrorCode(code)) return undefined;
-    return new EcarError(code, reason);
+    const [, code, text] = match;
+    if (code === undefined || text === undefined || !isErrorCode(code)) return undefined;
+    const { reason, details } = splitWireDetails(text);
+    return new EcarError(code, reason, details);
   }
+}
+
+// `CODE: reason [details:{json}]`: the one-line form a plain-mode refusal's message takes on the wire.
+const DETAILS_OPEN = ' [details:';
+const DETAILS_MAX_LENGTH = 4096;
+const DETAILS_MAX_ENTRIES = 32;
+/**
+ * Details only the client itself sets: `sealed` marks an enclave's receipt-checked word, so a plain
+ * message (which any peer can write) must never carry it; the transaction id comes from the proposal.
+ */
+const CLIENT_ONLY_DETAILS: readonly string[] = ['sealed', 'transactionId'];
+
+/** The message a refusal crosses the wire with: its `CODE: reason`, then its details as JSON. */
+export function wireMessage(error: EcarError): string {
+  const entries = Object.entries(error.details).filter(([key]) => !CLIENT_ONLY_DETAILS.includes(key));
+  if (entries.length === 0) return error.message;
+  return `${error.message}${DETAILS_OPEN}${JSON.stringify(Object.fromEntries(entries))}]`;
+}
+
+/** The reason and details of a wire message's text after `CODE: `; no details unless well formed. */
+function splitWireDetails(text: string): { reason: string; details: ErrorDetails } {
+  const at = text.lastIndexOf(DETAILS_OPEN);
+  if (at < 0 || !text.endsWith(']')) return { reason: text, details: {} };
+  const json = text.slice(at + DETAILS_OPEN.length, -1);
+  const details = json.length <= DETAILS_MAX_LENGTH ? parseDetails(json) : undefined;
+  return details === undefined ? { reason: text, details: {} } : { reason: text.slice(0, at), details };
+}
+
+function parseDetails(json: string): ErrorDetails | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > DETAILS_MAX_ENTRIES) return undefined;
+  const details: Record<string, string | number | boolean> = {};
+  for (const [key, v] of entries) {
+    if (CLIENT_ONLY_DETAILS.includes(key)) continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+    details[key] = v;
+  }
+  return details;
 }
 
 export function isErrorCode(value: string): value is ErrorCode {

@@ -28,7 +28,7 @@ export interface ExplainedError {
   readonly details: readonly string[];
 }
 
-type Sentence = (reason: string, context: ErrorContext) => string;
+type Sentence = (reason: string, context: ErrorContext, details: EcarError['details']) => string;
 
 const asIs: Sentence = (reason) => reason;
 const meter: Sentence = (reason) =>
@@ -45,7 +45,7 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
   ALREADY_EXISTS: asIs,
   FORBIDDEN: (reason, c) => forbidden(reason, c),
   CONFLICT: asIs,
-  INSUFFICIENT_FUNDS: (reason) => insufficientFunds(reason),
+  INSUFFICIENT_FUNDS: (reason, _c, details) => insufficientFunds(reason, details),
   INVALID_STATE: asIs,
   SETTLEMENT_EXCEEDS_HOLD: (reason) => `the price exceeds the hold: ${reason}`,
   METER_SIGNATURE_INVALID: meter,
@@ -96,18 +96,20 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
     "no payout destination yet: set where the issuer pays you with 'ecar host payout-destination set --iban <IBAN>' (or --reference)",
 };
 
-// The domain's InsufficientFunds reason names the bucket; only the message crosses the wire.
-const EARNED_SHORT = /^needs ([0-9]+) minor units from 'earned' but only ([0-9]+) are available/;
-
-/** A payout short of payable earnings needs a claim, not a top-up; anything else spends purchased tokens. */
-function insufficientFunds(reason: string): string {
-  const earned = EARNED_SHORT.exec(reason);
-  if (earned) {
-    const asked = showTokens(earned[1]);
-    const payable = showTokens(earned[2]);
-    return `not enough payable earnings: ${asked} tokens asked, ${payable} payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
+/**
+ * A payout short of payable earnings needs a claim, not a top-up; anything else spends purchased
+ * tokens. Read from the refusal's details (bucket, needed, available), never from its sentence.
+ */
+function insufficientFunds(reason: string, details: EcarError['details']): string {
+  const { bucket, needed, available } = details;
+  if (bucket === 'earned' && isMinorUnits(needed) && isMinorUnits(available)) {
+    return `not enough payable earnings: ${showTokens(needed)} tokens asked, ${showTokens(available)} payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
   }
   return `not enough tokens: top up with the issuer or lower --hold (${inUserTerms(reason)})`;
+}
+
+function isMinorUnits(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9]{1,40}$/.test(value);
 }
 
 // A role the operator names (ecar operator init/params set); only for these can another profile help.
@@ -126,9 +128,12 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
   if (error instanceof EnclaveTrustError) return explainTrustError(error, context);
   if (error instanceof EcarError) {
     const details = Object.entries(error.details).map(([k, v]) => `${k}: ${String(v)}`);
+    if (error.transactionId !== undefined && error.details.transactionId === undefined) {
+      details.push(`transactionId: ${error.transactionId}`);
+    }
     const field = typeof error.details.field === 'string' ? error.details.field : undefined;
     const reason = error.code === 'INSUFFICIENT_FUNDS' ? error.reason : inUserTerms(error.reason, field);
-    return { code: error.code, message: SENTENCES[error.code](reason, context), details };
+    return { code: error.code, message: SENTENCES[error.code](reason, context, error.details), details };
   }
   if (error instanceof GatewayError) return explainGatewayError(error, context);
   if (error instanceof ProfileError || error instanceof WalletError) {

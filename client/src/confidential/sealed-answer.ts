@@ -48,9 +48,7 @@ export function openVerifiedAnswer(bytes: Uint8Array, context: RequestContext): 
   try {
     text = decoder.decode(bytes);
   } catch {
-    throw new EcarError('ENVELOPE_INVALID', 'the response is not UTF-8 text', {
-      transactionId: context.txId,
-    });
+    throw envelopeInvalid('the response is not UTF-8 text', context.txId, undefined);
   }
   const payload = openResponse(text, context);
   if (payload.ok)
@@ -58,14 +56,19 @@ export function openVerifiedAnswer(bytes: Uint8Array, context: RequestContext): 
   throw refusalError(payload, context.txId);
 }
 
-/** The typed error of an enclave's sealed refusal. */
-function refusalError(payload: Extract<ResponsePayload, { ok: false }>, txId: string): EcarError {
+/** The typed error of an enclave's sealed refusal, placed at its transaction. */
+function refusalError(
+  payload: Extract<ResponsePayload, { ok: false }>,
+  txId: string,
+  cause?: unknown,
+): EcarError {
   const prefix = `${payload.code}: `;
   const reason = payload.message.startsWith(prefix) ? payload.message.slice(prefix.length) : payload.message;
   // `sealed: true` marks the enclave's own, receipt-checked word (never set from a peer's plain text)
   const details = { ...payload.details, transactionId: txId, sealed: true };
-  if (isErrorCode(payload.code)) return new EcarError(payload.code, reason, details);
-  return new EcarError('CONFIDENTIAL_ERROR', `${payload.code}: ${reason}`, details);
+  const origin = { transactionId: txId, ...(cause === undefined ? {} : { cause }) };
+  if (isErrorCode(payload.code)) return new EcarError(payload.code, reason, details, origin);
+  return new EcarError('CONFIDENTIAL_ERROR', `${payload.code}: ${reason}`, details, origin);
 }
 
 /**
@@ -78,7 +81,7 @@ export function answerError(error: unknown, context: RequestContext): unknown {
   const messages: string[] = [];
   if (error instanceof GatewayError) messages.push(...error.details.map((d) => d.message));
   if (error instanceof Error) messages.push(error.message);
-  return sealedErrorIn(messages, context) ?? toLedgerError(error);
+  return sealedErrorIn(messages, context, error) ?? toLedgerError(error);
 }
 
 /**
@@ -86,7 +89,11 @@ export function answerError(error: unknown, context: RequestContext): unknown {
  * becomes the EcarError it carries (one peer's forged or garbled error does not hide another peer's
  * genuine one); ENVELOPE_INVALID when sealed errors were there but none verified; else undefined.
  */
-export function sealedErrorIn(messages: readonly string[], context: RequestContext): EcarError | undefined {
+export function sealedErrorIn(
+  messages: readonly string[],
+  context: RequestContext,
+  cause?: unknown,
+): EcarError | undefined {
   let sealedButUnverified = false;
   for (const message of messages) {
     const sealed = extractSealedError(message);
@@ -99,18 +106,26 @@ export function sealedErrorIn(messages: readonly string[], context: RequestConte
       continue;
     }
     return payload.ok
-      ? new EcarError('ENVELOPE_INVALID', 'a sealed error opened to a success', {
-          transactionId: context.txId,
-        })
-      : refusalError(payload, context.txId);
+      ? envelopeInvalid('a sealed error opened to a success', context.txId, cause)
+      : refusalError(payload, context.txId, cause);
   }
   return sealedButUnverified
-    ? new EcarError(
-        'ENVELOPE_INVALID',
+    ? envelopeInvalid(
         'the sealed error does not verify: the answer is not from an attested enclave',
-        {
-          transactionId: context.txId,
-        },
+        context.txId,
+        cause,
       )
     : undefined;
+}
+
+function envelopeInvalid(reason: string, txId: string, cause: unknown): EcarError {
+  return new EcarError(
+    'ENVELOPE_INVALID',
+    reason,
+    { transactionId: txId },
+    {
+      transactionId: txId,
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }

@@ -149,10 +149,11 @@ export function decodeResult(bytes: Uint8Array): JsonValue {
 }
 
 /**
- * The typed error a gateway failure carries. The chaincode's message (`CODE: reason`) arrives in
- * the per-peer details of an EndorseError/GatewayError (`chaincode response 500, CODE: reason`) or,
- * for some evaluate paths, in the error message itself; the first known code found wins. An error
- * without a known code (network down, timeout) is returned unchanged.
+ * The typed error a gateway failure carries. The chaincode's message (`CODE: reason [details:{json}]`)
+ * arrives in the per-peer details of an EndorseError/GatewayError (`chaincode response 500, ...`) or,
+ * for some evaluate paths, in the error message itself; the first known code found wins, and the
+ * EcarError keeps the transaction id and the gateway error as `cause`. An error without a known code
+ * (network down, timeout) is returned unchanged.
  */
 export function toLedgerError(error: unknown): unknown {
   if (error instanceof EcarError) return error;
@@ -161,9 +162,16 @@ export function toLedgerError(error: unknown): unknown {
   if (error instanceof Error) messages.push(error.message);
   for (const message of messages) {
     const mapped = ecarErrorIn(message);
-    if (mapped) return mapped;
+    if (mapped) return mapped.placed({ transactionId: transactionIdOf(error), cause: error });
   }
   return error;
+}
+
+/** The transaction id fabric-gateway's EndorseError, SubmitError and CommitStatusError carry. */
+export function transactionIdOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('transactionId' in error)) return undefined;
+  const id = error.transactionId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /** The EcarError whose `CODE: reason` appears in the message, if a known code does. */

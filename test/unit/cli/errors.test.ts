@@ -30,12 +30,28 @@ describe('explainError', () => {
   });
 
   it('tells a host short of payable earnings to claim or lower the amount, not to top up', () => {
+    // read from the details: the sentence is free to change (here it names no amount at all)
     const e = explainError(
-      new EcarError('INSUFFICIENT_FUNDS', "needs 38776 minor units from 'earned' but only 0 are available"),
+      new EcarError('INSUFFICIENT_FUNDS', 'your earnings are short', {
+        bucket: 'earned',
+        needed: '38776',
+        available: '0',
+      }),
     );
     expect(e.message).to.equal(
       'not enough payable earnings: 387.76 tokens asked, 0.00 payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)',
     );
+  });
+
+  it('reads a short purchased bucket as a top-up, whatever the sentence says about earnings', () => {
+    const e = explainError(
+      new EcarError('INSUFFICIENT_FUNDS', "needs 38776 minor units from 'earned'", {
+        bucket: 'purchased',
+        needed: '38776',
+        available: '0',
+      }),
+    );
+    expect(e.message).to.match(/^not enough tokens: top up with the issuer/);
   });
 
   it('explains an attestation refusal in one line: first reason, how many more, request not sent', () => {

@@ -223,6 +223,18 @@ describe('ecarErrorIn', () => {
 });
 
 describe('toLedgerError', () => {
+  it('rebuilds the details the chaincode wrote and keeps the transaction id and the gateway error', () => {
+    const gatewayError = endorseError(
+      'chaincode response 500, INSUFFICIENT_FUNDS: short [details:{"bucket":"earned","needed":"5","available":"1"}]',
+    );
+    const mapped = toLedgerError(gatewayError);
+    expect(mapped).to.be.instanceOf(EcarError);
+    const error = mapped as EcarError;
+    expect(error).to.include({ code: 'INSUFFICIENT_FUNDS', reason: 'short', transactionId: 'tx-endorse' });
+    expect(error.details).to.deep.equal({ bucket: 'earned', needed: '5', available: '1' });
+    expect(error.cause).to.equal(gatewayError);
+  });
+
   it('prefers the per-peer details over the summary message', () => {
     const mapped = toLedgerError(
       endorseError('chaincode response 500, FORBIDDEN: mint is allowed only for the issuer'),

@@ -68,6 +68,17 @@ describe('runLedgerTransaction', () => {
       expect(stub.events).to.deep.equal([]);
     });
 
+    it('puts the details of a refusal into its message, which is all fabric passes on', async () => {
+      await runLedgerTransaction(env(stub), 'submit', 'initialize', initArgs);
+      stub.commit();
+      const args = JSON.stringify({ account: OPERATOR_ID, amount: '5', paymentRef: 'p1' });
+      const error = await failure(runLedgerTransaction(env(stub), 'submit', 'mint', args));
+      const crossed = EcarError.fromMessage(`chaincode response 500, ${error.message}`);
+      expect(crossed?.code).to.equal('FORBIDDEN');
+      expect(crossed?.reason).to.equal(error.reason);
+      expect(crossed?.details).to.deep.equal({ action: 'mint', requirement: 'the issuer' });
+    });
+
     it('sees the issuer as another caller (another MSP and certificate)', async () => {
       await runLedgerTransaction(env(stub), 'submit', 'initialize', initArgs);
       stub.commit();
