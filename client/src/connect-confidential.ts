@@ -9,8 +9,8 @@ import {
 } from './confidential/confidential-client';
 import type { NetworkPort } from './confidential/gateway-ports';
 import type { TrustCache } from './confidential/trust-cache';
-import type { LedgerClient } from './fabric/ledger-client';
 import type { UnlockedWallet } from './wallet/wallet-file';
+import { typedLedger, type Ledger } from './typed-ledger';
 
 /** The slice of fabric-gateway's `Gateway` used here: a real `Gateway` satisfies it. */
 export interface GatewayLike {
@@ -57,7 +57,7 @@ export interface ConnectThroughNetwork extends ConnectCommon {
 export type ConnectOptions = ConnectThroughGateway | ConnectThroughNetwork;
 
 /**
- * The confidential contract as one wallet sees it. Nothing is sent before the first call; that call
+ * The confidential contract as one wallet sees it, typed by transaction (see Ledger). Nothing is sent before the first call; that call
  * verifies the enclaves against `policy` before anything is encrypted.
  *
  * @example
@@ -66,7 +66,7 @@ export type ConnectOptions = ConnectThroughGateway | ConnectThroughNetwork;
  * const balance = await ledger.evaluate('getBalance');
  * @throws EcarError INVALID_ARGUMENT when the wallet is not an Ed25519 key pair or options are missing.
  */
-export function connectConfidential(options: Readonly<ConnectOptions>): LedgerClient {
+export function connectConfidential(options: Readonly<ConnectOptions>): Ledger {
   const wallet = 'keyPair' in options.wallet ? options.wallet.keyPair : options.wallet;
   const { network, identity } =
     'gateway' in options
@@ -87,5 +87,5 @@ export function connectConfidential(options: Readonly<ConnectOptions>): LedgerCl
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
-  return new ConfidentialLedgerClient(clientOptions);
+  return typedLedger(new ConfidentialLedgerClient(clientOptions));
 }

@@ -12,6 +12,23 @@ export {
   type GatewayLike,
 } from './connect-confidential';
 export type { LedgerArg, LedgerArgs, LedgerClient, LedgerSubmitResult } from './fabric/ledger-client';
+export { typedLedger, type Ledger, type TypedSubmitResult } from './typed-ledger';
+// the transactions: names, kinds, arguments and the records they answer with
+export {
+  TRANSACTION_KINDS,
+  isTransactionName,
+  type ArgsOf,
+  type EvaluateName,
+  type IsoTime,
+  type MoneyArg,
+  type ResultOf,
+  type SubmitName,
+  type TransactionArgs,
+  type TransactionName,
+  type TransactionResults,
+} from '../../chaincode/src/protocol/transactions';
+export type * from '../../chaincode/src/protocol/records';
+export type { Jsonified } from '../../chaincode/src/protocol/json';
 export type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 export type { WalletKey } from './confidential/confidential-client';
 export { TrustCache } from './confidential/trust-cache';

@@ -13,8 +13,7 @@ import {
   loadAttestationPolicy,
   openWallet,
   parseTokenAmount,
-  type JsonValue,
-  type LedgerClient,
+  type Ledger,
 } from 'ecar';
 
 /** Settings from the environment, as a deployment would pass them. */
@@ -24,26 +23,22 @@ function setting(name: string): string {
   return value;
 }
 
-/** The purchased tokens of a getBalance answer, in minor units. */
-function purchased(balance: JsonValue): bigint {
-  if (typeof balance !== 'object' || balance === null || !('purchased' in balance)) {
-    throw new Error('getBalance answered no balance');
-  }
-  const value: unknown = balance.purchased;
-  if (typeof value !== 'string') throw new Error('the balance has no purchased amount in minor units');
-  return BigInt(value);
+/** The purchased tokens of the wallet, in minor units (the answer is typed: money as decimal strings). */
+async function purchased(ledger: Ledger): Promise<bigint> {
+  const balance = await ledger.evaluate('getBalance');
+  return BigInt(balance.purchased);
 }
 
-async function topUp(ledger: LedgerClient, amount: bigint): Promise<void> {
-  const before = purchased(await ledger.evaluate('getBalance'));
+async function topUp(ledger: Ledger, amount: bigint): Promise<void> {
+  const before = await purchased(ledger);
   const account = await ledger.whoami();
-  const { transactionId } = await ledger.submit('mint', {
+  const { transactionId, result } = await ledger.submit('mint', {
     account,
     amount,
     paymentRef: `example-${randomUUID()}`,
   });
-  const after = purchased(await ledger.evaluate('getBalance'));
-  if (after - before !== amount) {
+  const after = await purchased(ledger);
+  if (after - before !== amount || BigInt(result.amount) !== amount) {
     throw new Error(`the balance moved by ${displayMoney(after - before)}, not ${displayMoney(amount)}`);
   }
   console.log(JSON.stringify({ account, transactionId, before: before.toString(), after: after.toString() }));
@@ -81,7 +76,8 @@ main().catch((error: unknown) => {
   if (error instanceof EnclaveTrustError) {
     console.error(`not trusted: ${error.failures.map((f) => f.reason).join('; ')}`);
   } else if (error instanceof EcarError) {
-    console.error(`refused (${error.code}): ${error.message}`);
+    const where = error.transactionId === undefined ? '' : ` in transaction ${error.transactionId}`;
+    console.error(`refused (${error.code})${where}: ${error.reason} ${JSON.stringify(error.details)}`);
   } else {
     console.error(error instanceof Error ? error.message : String(error));
   }

@@ -20,8 +20,10 @@ import { recordDecoder, type Tx } from './context';
 import { Forbidden, InsufficientFunds, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { id, money, optionalInteger, optionalString, parseArgs, string } from './parse';
-import { loadPayoutDestination, type PayoutDestination } from './payout-destinations';
+import { loadPayoutDestination } from './payout-destinations';
 import type { Money } from '../protocol/units';
+import type { Balance, MintRecord, Payout, PendingPayout } from '../protocol/records';
+export type { Balance, MintRecord, Payout, PendingPayout } from '../protocol/records';
 
 export interface Account {
   readonly purchased: Money;
@@ -42,15 +44,6 @@ export interface Earning {
   readonly kind: 'SESSION' | 'NO_SHOW';
   readonly ref: string;
 }
-export interface Payout {
-  readonly account: string;
-  readonly payoutId: string;
-  readonly amount: Money;
-  readonly status: 'PENDING' | 'CONFIRMED' | 'FAILED';
-  readonly requestedAt: number;
-  readonly closedAt?: number;
-  readonly reason?: string;
-}
 export interface Fee {
   readonly amount: Money;
   readonly ref: string;
@@ -58,13 +51,6 @@ export interface Fee {
 export interface SupplyDelta {
   readonly minted: Money;
   readonly burned: Money;
-}
-export interface MintRecord {
-  readonly account: string;
-  readonly amount: Money;
-  readonly paymentRef: string;
-  readonly txId: string;
-  readonly mintedAt: number;
 }
 
 export const decodeAccount = recordDecoder<Account>(['purchased', 'earned']);
@@ -292,9 +278,6 @@ interface PendingEntry {
 }
 const decodePending = recordDecoder<PendingEntry>([]);
 
-/** A pending payout as the issuer sees it: with where to send the money. */
-export type PendingPayout = Payout & { readonly destination: PayoutDestination | null };
-
 /** pendingPayouts (issuer): every PENDING payout, oldest first, with its host's payout destination. */
 export async function pendingPayouts(tx: Tx, raw: unknown): Promise<PendingPayout[]> {
   const f = parseArgs(raw, ['limit']);
@@ -352,14 +335,6 @@ export async function confirmPayout(tx: Tx, raw: unknown): Promise<Payout> {
 /** failPayout (issuer): the bank transfer failed; the tokens return to the host's earned bucket. */
 export async function failPayout(tx: Tx, raw: unknown): Promise<Payout> {
   return closePayout(tx, raw, 'FAILED');
-}
-
-export interface Balance {
-  readonly account: string;
-  readonly purchased: Money;
-  readonly earned: { readonly payable: Money; readonly locked: Money; readonly frozen: Money };
-  readonly held: { readonly sessions: Money; readonly bookings: Money; readonly payouts: Money };
-  readonly total: Money;
 }
 
 export async function computeBalance(tx: Tx, account: string): Promise<Balance> {

@@ -26,23 +26,9 @@ import { decodeIndexEntry, type IndexEntry } from './sessions';
 import { loadAddress, loadStation, openThroughout, type Address } from './stations';
 import type { Money } from '../protocol/units';
 import { BOOKING_STATUSES, type BookingStatus } from '../protocol/vocabulary';
+import type { Booking, NewBooking } from '../protocol/records';
+export type { Booking, NewBooking } from '../protocol/records';
 
-export interface Booking {
-  readonly id: string;
-  readonly driver: string;
-  readonly host: string;
-  readonly stationId: string;
-  readonly evseUid: string;
-  readonly startAt: number;
-  readonly endAt: number;
-  readonly cancelUntil: number;
-  readonly noShowFee: Money;
-  readonly status: BookingStatus;
-  readonly createdAt: number;
-  readonly closedAt?: number;
-  readonly sessionId?: string;
-  readonly feeCharged?: Money;
-}
 export interface BookingSlot {
   readonly bookingId: string;
   readonly driver: string;
@@ -155,9 +141,6 @@ async function chargeFee(tx: Tx, params: Params, booking: Booking, hold: Hold): 
     tx.now + params.disputeWindowSeconds * 1000,
   );
 }
-
-/** What createBooking answers: the booking, and whether it can still be cancelled for free. */
-export type NewBooking = Booking & { readonly freeCancellation: boolean };
 
 /**
  * createBooking (driver): holds the station's no-show fee and reserves the EVSE for the slot. The

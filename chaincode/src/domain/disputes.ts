@@ -9,23 +9,9 @@ import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { formatTime, id, money, parseArgs, string } from './parse';
 import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessions';
-import type { Money } from '../protocol/units';
 import { DISPUTE_STATEMENT_MAX } from '../protocol/vocabulary';
-
-export interface Dispute {
-  readonly sessionId: string;
-  readonly driver: string;
-  readonly host: string;
-  readonly reason: string;
-  readonly status: 'OPEN' | 'RESOLVED';
-  readonly openedAt: number;
-  /** The host's side, given once while the dispute is open (answerDispute). */
-  readonly answer?: string;
-  readonly answeredAt?: number;
-  readonly resolvedAt?: number;
-  readonly refund?: Money;
-  readonly creditCdrId?: string;
-}
+import type { Dispute } from '../protocol/records';
+export type { Dispute } from '../protocol/records';
 
 export const decodeDispute = recordDecoder<Dispute>([]);
 export const disputeKeys = { dispute: (sessionId: string) => `dispute/${sessionId}` } as const;

@@ -8,51 +8,13 @@ import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
-import type { Money } from '../protocol/units';
 import { KNOWN_SIGNATURE_METHODS } from '../protocol/vocabulary';
+import type { Params } from '../protocol/records';
+export type { Params } from '../protocol/records';
 
 export const PARAMS_KEY = 'params';
 
 export type Role = 'operator' | 'issuer' | 'auditor' | 'backend';
-
-export interface Params {
-  readonly operator: string;
-  readonly issuer: string;
-  readonly auditors: readonly string[];
-  /** The consortium's OCPP charging backends that relay meter data. */
-  readonly backends: readonly string[];
-  /** Platform fee on captured session amounts, basis points (0-10000), rounded down. */
-  readonly feeBps: number;
-  readonly holdDefault: Money;
-  readonly holdMinimum: Money;
-  readonly holdMaximum: Money;
-  /** A session hold may be released by anyone this long after the session started. */
-  readonly holdExpirySeconds: number;
-  /** Earnings stay locked (and disputable) this long after settlement. */
-  readonly disputeWindowSeconds: number;
-  readonly signatureMethods: readonly string[];
-  readonly transfersEnabled: boolean;
-  /** Tolerance between meter clocks and the transaction clock. */
-  readonly meterClockSkewSeconds: number;
-  /**
-   * How much more energy than the connector's maximum power times the readings' duration a
-   * settlement still accepts, basis points (1000 = 10 %): meters and power ratings have tolerances.
-   */
-  readonly meterPowerToleranceBps: number;
-  /**
-   * Whether a meter key the host typed in (not pinned by a charging backend nor approved by the
-   * operator) may settle energy-priced sessions. Off by default: the host would vouch for its own meter.
-   */
-  readonly allowUnverifiedMeterKeys: boolean;
-  /** A booked driver gets the exact address this long before the booking starts (or once cancelling costs the fee). */
-  readonly addressReleaseSeconds: number;
-  /** At most this many distinct stations' addresses per driver in any 24 hours. */
-  readonly addressReleasesPerDay: number;
-  /** The largest single top-up the issuer may mint (minor units): a typo of a few digits is refused. */
-  readonly mintMaximum: Money;
-  readonly version: number;
-  readonly updatedAt: number;
-}
 
 /** Fields added after the first release: a parameters record written before them reads their defaults. */
 type LaterFields =

@@ -6,20 +6,10 @@ import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { loadParams } from './params';
 import { parseArgs, string } from './parse';
+import type { MaskedDestination, PayoutDestination } from '../protocol/records';
 
-export interface PayoutDestination {
-  readonly kind: 'IBAN' | 'REFERENCE';
-  /** The IBAN in electronic format (no spaces, upper case), or the reference as given. */
-  readonly value: string;
-  readonly updatedAt: number;
-}
-
-/** What the host sees of its own destination: the kind and the last four characters. */
-export interface MaskedDestination {
-  readonly kind: PayoutDestination['kind'];
-  readonly masked: string;
-  readonly updatedAt: number;
-}
+const REFERENCE = /^[A-Za-z0-9._:@+-]{3,64}$/;
+export type { MaskedDestination, PayoutDestination } from '../protocol/records';
 
 const decodeDestination = recordDecoder<PayoutDestination>([]);
 
@@ -92,8 +82,6 @@ export function parseIban(value: unknown, path = 'iban'): string {
   if (ibanRemainder(iban) !== 1) refuse('the check digits do not match (a typo?)');
   return iban;
 }
-
-const REFERENCE = /^[A-Za-z0-9._:@+-]{3,64}$/;
 
 export function mask(destination: PayoutDestination): MaskedDestination {
   return {

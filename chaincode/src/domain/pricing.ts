@@ -14,50 +14,25 @@ import { EcarError } from '../protocol/errors';
 import { add, ceilToMultiple, cmp, div, floor, mul, rat, sub, ZERO, type Rat } from './rational';
 import { localTime } from './stations';
 import type { MilliWh, Money } from '../protocol/units';
-
-export const DIMENSIONS = ['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export const DAYS_OF_WEEK = [
-  'MONDAY',
-  'TUESDAY',
-  'WEDNESDAY',
-  'THURSDAY',
-  'FRIDAY',
-  'SATURDAY',
-  'SUNDAY',
-] as const;
-export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
-
-export interface PriceComponent {
-  readonly type: Dimension;
-  /** Minor units per kWh (ENERGY), per hour (TIME, PARKING_TIME) or per session (FLAT). */
-  readonly price: Money;
-  /** Wh for ENERGY, seconds for TIME and PARKING_TIME, ignored for FLAT. */
-  readonly stepSize: number;
-}
-export interface Restrictions {
-  /** Local minutes after midnight; start inclusive, end exclusive, end <= start wraps midnight. */
-  readonly startTime?: number;
-  readonly endTime?: number;
-  readonly dayOfWeek?: readonly DayOfWeek[];
-  readonly minKwh?: MilliWh;
-  readonly maxKwh?: MilliWh;
-  /** Seconds since the session started. */
-  readonly minDuration?: number;
-  readonly maxDuration?: number;
-  /** Amperes, summed over phases. */
-  readonly minCurrent?: number;
-  readonly maxCurrent?: number;
-}
-export interface TariffElement {
-  readonly priceComponents: readonly PriceComponent[];
-  readonly restrictions?: Restrictions;
-}
-export interface Tariff {
-  readonly elements: readonly TariffElement[];
-  readonly minPrice?: Money;
-  readonly maxPrice?: Money;
-}
+import type {
+  BilledDimension,
+  Dimension,
+  Price,
+  PriceComponent,
+  Restrictions,
+  Tariff,
+} from '../protocol/records';
+export type { BilledDimension, Price } from '../protocol/records';
+import { DAYS_OF_WEEK, DIMENSIONS } from '../protocol/records';
+export type {
+  DayOfWeek,
+  Dimension,
+  PriceComponent,
+  Restrictions,
+  Tariff,
+  TariffElement,
+} from '../protocol/records';
+export { DAYS_OF_WEEK, DIMENSIONS } from '../protocol/records';
 
 /** What happened in a session, as established from signed meter readings and transaction times. */
 export interface Usage {
@@ -70,21 +45,6 @@ export interface Usage {
   readonly utcOffsetMinutes: number;
   /** Only when known; elements restricted by current never match without it. */
   readonly currentA?: number;
-}
-
-export interface BilledDimension {
-  /** mWh for ENERGY, ms for TIME and PARKING_TIME, 1 for FLAT; after step rounding, rounded down for display. */
-  readonly quantity: bigint;
-  /** Exact cost rounded down, for display; the total is rounded once from the exact sum. */
-  readonly cost: Money;
-}
-
-export interface Price {
-  /** What the session costs, rounded down to whole minor units. */
-  readonly total: Money;
-  /** The exact amount before rounding, as a fraction. */
-  readonly exact: { readonly numerator: bigint; readonly denominator: bigint };
-  readonly dimensions: Readonly<Partial<Record<Dimension, BilledDimension>>>;
 }
 
 interface Period {

@@ -21,6 +21,8 @@ import {
 import { decodeStation, loadStation, publicView, stationKeys, type PublicStation } from './stations';
 import type { Money } from '../protocol/units';
 import { BOOKING_STATUSES, CONNECTOR_STANDARDS, POWER_TYPES } from '../protocol/vocabulary';
+import type { SupplyTotals } from '../protocol/records';
+export type { SupplyTotals } from '../protocol/records';
 
 const SESSION_STATUSES: readonly SessionStatus[] = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'];
 
@@ -152,22 +154,6 @@ export async function stationBookings(tx: Tx, raw: unknown): Promise<Booking[]> 
     .filter(wanted)
     .sort(newestFirst)
     .slice(0, limit);
-}
-
-export interface SupplyTotals {
-  readonly minted: Money;
-  readonly burned: Money;
-  readonly purchased: Money;
-  readonly earnedPayable: Money;
-  readonly earnedLocked: Money;
-  readonly platformFees: Money;
-  readonly heldSessions: Money;
-  readonly heldBookings: Money;
-  readonly pendingPayouts: Money;
-  /** Sum of all buckets of all accounts (platform fees included). */
-  readonly buckets: Money;
-  /** minted - burned === buckets. */
-  readonly balanced: boolean;
 }
 
 /** Totals every bucket and the supply deltas by range reads (no counters exist to read). */

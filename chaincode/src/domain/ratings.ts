@@ -7,15 +7,8 @@ import { loadParams } from './params';
 import { id, integer, optionalString, parseArgs } from './parse';
 import { loadSession } from './sessions';
 import { loadStation } from './stations';
-
-export interface Rating {
-  readonly sessionId: string;
-  readonly stationId: string;
-  readonly party: 'DRIVER' | 'HOST';
-  readonly score: number;
-  readonly comment?: string;
-  readonly createdAt: number;
-}
+import type { Rating } from '../protocol/records';
+export type { Rating } from '../protocol/records';
 
 const decodeRating = recordDecoder<Rating>([]);
 export const ratingKeys = {

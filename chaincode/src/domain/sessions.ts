@@ -38,70 +38,9 @@ import {
   type Station,
 } from './stations';
 import { loadTariff, usesEnergy } from './tariffs';
-import type { MilliWh, Money } from '../protocol/units';
-
-/** OCPP 2.0.1 AuthorizationStatusEnumType. */
-export type AuthorizationStatus =
-  | 'Accepted'
-  | 'Blocked'
-  | 'ConcurrentTx'
-  | 'Expired'
-  | 'Invalid'
-  | 'NoCredit'
-  | 'NotAllowedTypeEVSE'
-  | 'NotAtThisLocation'
-  | 'NotAtThisTime'
-  | 'Unknown';
-
-export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'EXPIRED' | 'INVALID';
-
-export interface Session {
-  readonly id: string;
-  readonly driver: string;
-  readonly host: string;
-  readonly stationId: string;
-  readonly evseUid: string;
-  readonly connectorId: string;
-  readonly tariffVersion: number;
-  readonly bookingId?: string;
-  readonly holdAmount: Money;
-  readonly holdExpiresAt: number;
-  readonly startedAt: number;
-  readonly status: SessionStatus;
-  readonly endedAt?: number;
-  readonly cdrId?: string;
-  readonly reason?: string;
-}
-
-export interface Cdr {
-  readonly id: string;
-  readonly sessionId: string;
-  readonly credit: boolean;
-  readonly creditReferenceId?: string;
-  readonly driver: string;
-  readonly host: string;
-  readonly stationId: string;
-  readonly evseUid: string;
-  readonly tariffVersion: number;
-  readonly startDateTime: string;
-  readonly endDateTime: string;
-  readonly chargingEndDateTime?: string;
-  readonly totalEnergyMilliWh: MilliWh;
-  readonly totalTimeMs: number;
-  readonly totalParkingTimeMs: number;
-  /** Priced by the frozen tariff (negative on a credit CDR). */
-  readonly totalCost: Money;
-  /** What was taken from the hold: min(totalCost, hold). */
-  readonly captured: Money;
-  /** totalCost beyond the hold, which the host does not get (the driver authorised only the hold). */
-  readonly uncollected: Money;
-  readonly platformFee: Money;
-  readonly hostEarning: Money;
-  readonly meterSerial?: string;
-  readonly meterPayloadHashes: readonly string[];
-  readonly disputeUntil: number;
-  readonly createdAt: number;
-}
+import type { Money } from '../protocol/units';
+import type { AuthorizationStatus, Cdr, Session, SessionStatus } from '../protocol/records';
+export type { AuthorizationStatus, Cdr, Session, SessionStatus } from '../protocol/records';
 
 export const decodeSession = recordDecoder<Session>(['holdAmount']);
 export const decodeCdr = recordDecoder<Cdr>([

@@ -24,7 +24,6 @@ import {
   parseArgs,
   string,
 } from './parse';
-import type { Money } from '../protocol/units';
 import {
   PARKING_TYPES,
   CONNECTOR_STANDARDS,
@@ -32,39 +31,27 @@ import {
   POWER_TYPES,
   STATION_STATUSES,
 } from '../protocol/vocabulary';
+import type {
+  Address,
+  BookingTerms,
+  Connector,
+  Evse,
+  MeterVerification,
+  PublicLocation,
+  PublicStation,
+  StationStatus,
+} from '../protocol/records';
+export type {
+  Address,
+  BookingTerms,
+  Connector,
+  Evse,
+  MeterVerification,
+  PublicLocation,
+  PublicStation,
+  StationStatus,
+} from '../protocol/records';
 
-export type StationStatus = (typeof STATION_STATUSES)[number];
-
-export interface Connector {
-  readonly id: string;
-  readonly standard: (typeof CONNECTOR_STANDARDS)[number];
-  readonly format: (typeof CONNECTOR_FORMATS)[number];
-  readonly powerType: (typeof POWER_TYPES)[number];
-  readonly maxVoltage: number;
-  readonly maxAmperage: number;
-  /** Watts. */
-  readonly maxElectricPower: number;
-}
-export interface Evse {
-  readonly uid: string;
-  readonly connectors: readonly Connector[];
-}
-/** Coarse public location: city level plus coordinates rounded to 2 decimals (about 1 km). */
-export interface PublicLocation {
-  readonly country: string;
-  readonly city: string;
-  readonly postalCode?: string;
-  readonly latitude: string;
-  readonly longitude: string;
-}
-export interface Address {
-  readonly street: string;
-  readonly houseNumber: string;
-  readonly postalCode: string;
-  readonly city: string;
-  readonly country: string;
-  readonly directions?: string;
-}
 /** OCPI RegularHours: weekday 1 = Monday ... 7 = Sunday; minutes after local midnight. */
 export interface RegularHours {
   readonly weekday: number;
@@ -74,13 +61,6 @@ export interface RegularHours {
 export interface OpeningHours {
   readonly twentyfourseven: boolean;
   readonly regularHours: readonly RegularHours[];
-}
-export interface BookingTerms {
-  /** Charged to the driver (held at booking) when they do not show up or cancel late. */
-  readonly noShowFee: Money;
-  /** Free cancellation until this many minutes before the booked start. */
-  readonly cancelBeforeMinutes: number;
-  readonly maxDurationMinutes: number;
 }
 export interface Station {
   readonly id: string;
@@ -102,12 +82,6 @@ export interface Station {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
-/**
- * Who vouches for the pinned meter key: the host typed it in (UNVERIFIED), a consortium charging
- * backend read it from the wallbox (BACKEND), or the operator approved it (OPERATOR). Only a
- * verified key settles energy-priced sessions, unless the parameter allowUnverifiedMeterKeys is on.
- */
-export type MeterVerification = 'UNVERIFIED' | 'BACKEND' | 'OPERATOR';
 
 export interface MeterPages {
   readonly T?: number;
@@ -540,26 +514,6 @@ export async function approveMeter(tx: Tx, raw: unknown): Promise<PublicStation>
   await tx.write(stationKeys.station(stationId), next);
   tx.emit('MeterApproved', { stationId });
   return publicView(next);
-}
-
-export interface PublicStation {
-  readonly id: string;
-  readonly name: string;
-  readonly host: string;
-  readonly location: PublicLocation;
-  readonly parkingType: string;
-  readonly utcOffsetMinutes: number;
-  readonly evses: readonly Evse[];
-  readonly openingHours: {
-    readonly twentyfourseven: boolean;
-    readonly regularHours: readonly { weekday: number; periodBegin: string; periodEnd: string }[];
-  };
-  readonly status: StationStatus;
-  readonly meter?: PinnedMeter;
-  /** Present with a meter: who vouches for its key. */
-  readonly meterVerification?: MeterVerification;
-  readonly bookingTerms?: BookingTerms;
-  readonly tariffVersion: number;
 }
 
 /** What anyone may see: no address. */

@@ -9,6 +9,7 @@ import * as bookings from './bookings';
 import { Tx } from './context';
 import * as disputes from './disputes';
 import { toJson } from '../protocol/json';
+import type { TRANSACTION_KINDS, TransactionName, TransactionResults } from '../protocol/transactions';
 import * as params from './params';
 import * as payoutDestinations from './payout-destinations';
 import * as queries from './queries';
@@ -27,9 +28,18 @@ export interface TransactionDefinition {
   run(ports: Ports, args: unknown): Promise<JsonValue>;
 }
 
-type Handler = (tx: Tx, args: unknown) => Promise<unknown>;
+/** A definition that remembers its kind and what its handler answers (for the check below). */
+interface TypedDefinition<K extends TransactionKind, Result> extends TransactionDefinition {
+  readonly kind: K;
+  /** Never set: carries the handler's result type, so the table check sees it. */
+  readonly result?: Result;
+}
 
-function define(kind: TransactionKind, callers: string, handler: Handler): TransactionDefinition {
+function define<K extends TransactionKind, Result>(
+  kind: K,
+  callers: string,
+  handler: (tx: Tx, args: unknown) => Promise<Result>,
+): TypedDefinition<K, Result> {
   return {
     kind,
     callers,
@@ -37,10 +47,22 @@ function define(kind: TransactionKind, callers: string, handler: Handler): Trans
   };
 }
 
-const submit = (callers: string, handler: Handler): TransactionDefinition =>
-  define('submit', callers, handler);
-const evaluate = (callers: string, handler: Handler): TransactionDefinition =>
-  define('evaluate', callers, handler);
+const submit = <Result>(
+  callers: string,
+  handler: (tx: Tx, args: unknown) => Promise<Result>,
+): TypedDefinition<'submit', Result> => define('submit', callers, handler);
+const evaluate = <Result>(
+  callers: string,
+  handler: (tx: Tx, args: unknown) => Promise<Result>,
+): TypedDefinition<'evaluate', Result> => define('evaluate', callers, handler);
+
+/**
+ * The protocol's transaction table, as the registry must fill it: every name, with the kind the
+ * table gives it and a handler whose answer is the declared result.
+ */
+type Registry = {
+  readonly [N in TransactionName]: TypedDefinition<(typeof TRANSACTION_KINDS)[N], TransactionResults[N]>;
+};
 
 export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Object.freeze({
   // roles & parameters
@@ -110,7 +132,7 @@ export const TRANSACTIONS: Readonly<Record<string, TransactionDefinition>> = Obj
   mySessions: evaluate('anyone', queries.mySessions),
   myCdrs: evaluate('anyone', queries.myCdrs),
   auditTotals: evaluate('auditor or operator', queries.auditTotals),
-});
+} satisfies Registry);
 
 /** The definition of a transaction, or UNKNOWN_FUNCTION. */
 export function lookupTransaction(name: string): TransactionDefinition {

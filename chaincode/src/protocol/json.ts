@@ -58,3 +58,17 @@ export function toJson(value: unknown): JsonValue {
 export function toJsonObject(value: object): JsonObject {
   return toJson(value) as JsonObject;
 }
+
+/**
+ * The JSON form of a domain value as `toJson` writes it: bigint becomes its decimal string,
+ * undefined fields are dropped (an optional field stays optional), everything else keeps its type.
+ */
+export type Jsonified<T> = T extends bigint
+  ? string
+  : T extends string | number | boolean | null
+    ? T
+    : T extends readonly (infer Item)[]
+      ? Jsonified<Item>[]
+      : T extends object
+        ? { readonly [K in keyof T]: Jsonified<T[K]> }
+        : never;

@@ -51,10 +51,13 @@ describe("the package entry 'ecar'", () => {
       'verifyMeterRecords',
       'readSafeXml',
       'parseTokenAmount',
+      'typedLedger',
+      'isTransactionName',
     ]) {
       expect(ecar, name).to.have.property(name).that.is.a('function');
     }
     expect(new ecar.EnclaveTrustError([])).to.be.instanceOf(ecar.EcarError);
+    expect(ecar.TRANSACTION_KINDS).to.include({ mint: 'submit', getBalance: 'evaluate' });
   });
 
   it('exports no implementation class and no provisioning step', () => {
