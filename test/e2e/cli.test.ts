@@ -641,7 +641,7 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
           `ecar: wrong passphrase for the wallet ${walletFile} (or its sealed secret was changed); nothing was changed`,
         );
       });
-      expect(readFileSync(walletFile).equals(walletBefore)).to.equal(true);
+      expect(readFileSync(walletFile)).to.deep.equal(walletBefore);
       expect(await refusedJson(driver, ['session', 'show', '--session', `s-wrong-${run}`])).to.equal(
         'NOT_FOUND',
       );
@@ -705,7 +705,9 @@ describe('ecar CLI on the network (node bin/ecar.js with confidential profiles)'
           /^ecar: attestation refused, your request was not sent: enclave [0-9a-f]{8}… of Org[12]MSP: simulated evidence/,
         );
         expect(line).to.match(/\(and [0-9]+ more: ecar attest status --profile issuer\)/);
-        expect(line.endsWith(`; check your policy file (${policy})`), line).to.equal(true);
+        expect(line.slice(-`; check your policy file (${policy})`.length), line).to.equal(
+          `; check your policy file (${policy})`,
+        );
       });
       expect(await refusedJson(strictIssuer, mint)).to.equal('ATTESTATION_POLICY_REJECTED');
       const status = await ecar(strictIssuer, ['attest', 'status']);

@@ -36,6 +36,7 @@ import { expectedFigures } from '../../scripts/src/demo/story';
 import type { DemoResult } from '../../scripts/src/demo/main';
 import { e2eNetwork } from '../support/e2e-network';
 import { projectRoot } from '../support/testdata';
+import { ecarRejection, rejectionOf } from '../support/rejection';
 
 const run = promisify(execFile);
 
@@ -68,12 +69,7 @@ describe('confidential execution on the network', () => {
     });
 
   async function refusal(promise: Promise<unknown>): Promise<EcarError> {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error, 'expected a refusal').to.be.instanceOf(EcarError);
-    return error as EcarError;
+    return ecarRejection(promise);
   }
 
   describe('the demo (the quick start main job)', () => {
@@ -247,10 +243,7 @@ describe('confidential execution on the network', () => {
      * sealed and signed (opened here with the request's secrets, as the client does).
      */
     async function refusedWith(envelopeText: string, code: RegExp, secrets?: RequestSecrets): Promise<void> {
-      const error = await submitRaw(envelopeText).then(
-        () => undefined,
-        (e: unknown) => e as Error,
-      );
+      const error = (await rejectionOf(submitRaw(envelopeText))) as Error;
       expect(error, 'the enclaves must refuse').to.be.instanceOf(Error);
       const text = JSON.stringify(error, Object.getOwnPropertyNames(error));
       if (secrets === undefined || !text.includes('CONFIDENTIAL_ERROR')) {

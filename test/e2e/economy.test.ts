@@ -25,6 +25,7 @@ import {
   type TestMeter,
 } from '../support/ledger-actors';
 import { openRoleActor } from '../support/network-role-actor';
+import { ecarRejection } from '../support/rejection';
 
 // Figures of the story, all in token minor units.
 const MINTED = 100_000n;
@@ -72,14 +73,8 @@ function money(value: JsonValue, ...path: string[]): bigint {
 }
 
 async function expectLedgerError(promise: Promise<unknown>, code: ErrorCode): Promise<EcarError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).to.be.instanceOf(EcarError);
-  const typed = error as EcarError;
-  expect(typed.code, typed.message).to.equal(code);
-  expect(typed.message.startsWith(`${code}: `)).to.equal(true);
+  const typed = await ecarRejection(promise, code);
+  expect(typed.message.slice(0, `${code}: `.length)).to.equal(`${code}: `);
   expect(typed.message).not.to.match(/\n\s+at /); // no stack crosses the wire
   return typed;
 }

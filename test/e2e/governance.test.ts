@@ -20,6 +20,7 @@ import { readNetworkPolicy } from '../../scripts/src/network/confidential-setup'
 import { localIdentity, type OrgName } from '../../scripts/src/network/identities';
 import { paramsArgs } from '../support/builders';
 import { e2eNetwork } from '../support/e2e-network';
+import { ecarRejection } from '../support/rejection';
 
 describe('governance on the network', () => {
   const t = e2eNetwork().topology;
@@ -55,12 +56,7 @@ describe('governance on the network', () => {
   }
 
   async function refusal(promise: Promise<unknown>): Promise<EcarError> {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error, 'expected a refusal').to.be.instanceOf(EcarError);
-    return error as EcarError;
+    return ecarRejection(promise);
   }
 
   /** What a refused attempt must not change: key status, registry and policy. */

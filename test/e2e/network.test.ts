@@ -13,6 +13,7 @@ import { isAlive } from '../../scripts/src/network/processes';
 import { allPorts } from '../../scripts/src/network/topology';
 import { E2E_BASE_PORT, e2eNetwork } from '../support/e2e-network';
 import { projectRoot } from '../support/testdata';
+import { rejectionOf } from '../support/rejection';
 
 const decoder = new TextDecoder();
 
@@ -82,12 +83,9 @@ describe('LocalNetwork (real Fabric 2.5 peers, orderer and chaincode servers)', 
     });
 
     it('with a malformed argument is refused with INVALID_ARGUMENT', async () => {
-      const error = await heartbeatContract(connection)
-        .evaluateTransaction('read', 'not a valid id!')
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const error = await rejectionOf(
+        heartbeatContract(connection).evaluateTransaction('read', 'not a valid id!'),
+      );
       expect(error).to.be.instanceOf(Error);
       const details = JSON.stringify(error, Object.getOwnPropertyNames(error));
       expect(details).to.include('INVALID_ARGUMENT');
@@ -206,12 +204,9 @@ describe('LocalNetwork (real Fabric 2.5 peers, orderer and chaincode servers)', 
       const port = other.topology.orderer.port;
       blocker = createServer();
       await new Promise<void>((done) => blocker!.listen(port, '127.0.0.1', done));
-      const error = await other.up().then(
-        () => undefined,
-        (e: unknown) => e as Error,
-      );
-      expect(error?.message).to.match(new RegExp(`port ${port} is in use by pid ${process.pid}\\b`));
-      expect(other.status().nodes.every((n) => !n.running)).to.equal(true);
+      const error = (await rejectionOf(other.up())) as Error;
+      expect(error.message).to.match(new RegExp(`port ${port} is in use by pid ${process.pid}\\b`));
+      expect(other.status().nodes.filter((n) => n.running)).to.deep.equal([]);
       await other.down();
       expect(existsSync(stateDir)).to.equal(false);
     });

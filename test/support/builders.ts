@@ -232,7 +232,7 @@ export async function expectError(
   expect(caught, `expected ${code}`).to.be.instanceOf(EcarError);
   const error = caught as EcarError;
   expect(error.code, error.message).to.equal(code);
-  expect(error.message.startsWith(`${code}: `)).to.equal(true);
+  expect(error.message.slice(0, `${code}: `.length)).to.equal(`${code}: `);
   for (const [key, value] of Object.entries(details)) expect(error.details[key], key).to.equal(value);
   expect(ledger.store.snapshot(), 'nothing is written on error').to.equal(before);
   return error;

@@ -170,7 +170,7 @@ describe('ecar (bin/ecar.js)', () => {
       `ecar: wrong passphrase for the wallet ${file} (or its sealed secret was changed); nothing was changed\n`,
     );
     expect(run.stdout).to.equal('');
-    expect(readFileSync(file).equals(before)).to.equal(true);
+    expect(readFileSync(file)).to.deep.equal(before);
   });
 
   it('warns about ECAR_WALLET_PASSPHRASE on stderr only (the --json stdout stays JSON), not when CI=true', () => {

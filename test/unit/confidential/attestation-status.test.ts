@@ -26,7 +26,9 @@ describe('attestationStatus', () => {
     const production = { ...DEFAULT_POLICY, measurements: [toHex(MEASUREMENT)] };
     const report = await attestationStatus({ network, chaincode: CHAINCODE }, production, now);
     expect(report.trusted).to.equal(false);
-    expect(report.enclaves.every((e) => !e.accepted && e.reasons[0]?.includes('simulated'))).to.equal(true);
+    expect(
+      report.enclaves.filter((e) => !(!e.accepted && e.reasons[0]?.includes('simulated'))),
+    ).to.deep.equal([]);
     expect(report.failures[0]?.rule).to.equal('simulated');
   });
 });

@@ -34,6 +34,7 @@ import {
   FakeConfidentialNetwork,
   type FakeEnclaveOptions,
 } from '../../support/fake-confidential-network';
+import { ecarRejection } from '../../support/rejection';
 
 const wallet = signingKeyPair();
 /** One verification's reads: the registry on the gateway, then the signed key status on each org's peer. */
@@ -73,18 +74,8 @@ function setup(
   return { network, client };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(EcarError);
-    return error as EcarError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function trustRejection(promise: Promise<unknown>): Promise<EnclaveTrustError> {
-  const error = await rejection(promise);
+  const error = await ecarRejection(promise);
   if (!(error instanceof EnclaveTrustError))
     throw new Error(`expected EnclaveTrustError, got ${error.message}`);
   return error;
@@ -120,7 +111,7 @@ describe('ConfidentialLedgerClient', () => {
 
     it('throws ENVELOPE_INVALID and never orders the transaction when the receipt is from another key', async () => {
       const { network, client } = setup({ receiptSeed: signingKeyPair().seed });
-      const error = await rejection(client.submit('mint', { amount: 1n }));
+      const error = await ecarRejection(client.submit('mint', { amount: 1n }));
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(error.reason).to.contain('the enclave receipt does not verify');
       expect(error.message).to.not.contain('mint');
@@ -134,7 +125,7 @@ describe('ConfidentialLedgerClient', () => {
           throw new EcarError('INSUFFICIENT_FUNDS', 'purchased bucket holds 10, 50 needed');
         },
       });
-      const error = await rejection(client.submit('startSession', { hold: 50n }));
+      const error = await ecarRejection(client.submit('startSession', { hold: 50n }));
       expect(error.code).to.equal('INSUFFICIENT_FUNDS');
       expect(error.reason).to.equal('purchased bucket holds 10, 50 needed');
       expect(error.details.transactionId).to.equal(client.lastTransactionId);
@@ -184,14 +175,14 @@ describe('ConfidentialLedgerClient', () => {
         { commitCodes: [StatusCode.MVCC_READ_CONFLICT, StatusCode.MVCC_READ_CONFLICT] },
         { maxAttempts: 2 },
       );
-      const error = await rejection(client.submit('mint', { amount: 1n }));
+      const error = await ecarRejection(client.submit('mint', { amount: 1n }));
       expect(error.code).to.equal('CONFLICT');
       expect(error.details.attempts).to.equal(2);
     });
 
     it('throws INTERNAL without retry for another invalid validation code', async () => {
       const { network, client } = setup({ commitCodes: [StatusCode.ENDORSEMENT_POLICY_FAILURE] });
-      const error = await rejection(client.submit('mint', { amount: 1n }));
+      const error = await ecarRejection(client.submit('mint', { amount: 1n }));
       expect(error.code).to.equal('INTERNAL');
       expect(network.requests).to.have.length(1);
     });
@@ -199,7 +190,7 @@ describe('ConfidentialLedgerClient', () => {
     it('throws EnclaveTrustError and encrypts nothing when the enclave set does not pass', async () => {
       const underVouched = confidentialFixture({ platform: fixture.platform, vouching: [0] });
       const { network, client } = setup({}, {}, underVouched);
-      const error = await rejection(client.submit('mint', { amount: 1n }));
+      const error = await ecarRejection(client.submit('mint', { amount: 1n }));
       expect(error).to.be.instanceOf(EnclaveTrustError);
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
       expect(network.requests).to.deep.equal([]);
@@ -220,7 +211,7 @@ describe('ConfidentialLedgerClient', () => {
 
     it('throws ENVELOPE_INVALID when the receipt is from another key, without returning the answer', async () => {
       const { client } = setup({ receiptSeed: signingKeyPair().seed });
-      const error = await rejection(client.evaluate('getBalance', {}));
+      const error = await ecarRejection(client.evaluate('getBalance', {}));
       expect(error.code).to.equal('ENVELOPE_INVALID');
     });
 
@@ -231,7 +222,7 @@ describe('ConfidentialLedgerClient', () => {
           throw new EcarError('FORBIDDEN', 'not your station');
         },
       });
-      const error = await rejection(client.evaluate('getStation', {}));
+      const error = await ecarRejection(client.evaluate('getStation', {}));
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(error.reason).to.contain('the sealed error does not verify');
     });
@@ -265,7 +256,7 @@ describe('ConfidentialLedgerClient', () => {
         },
       });
       await client.evaluate('a', {});
-      const error = await rejection(client.evaluate('b', {}));
+      const error = await ecarRejection(client.evaluate('b', {}));
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(network.requests).to.have.length(2);
       expect(network.reads).to.deep.equal([...KEY_STATUS_READS, ...REGISTRY_READS, ...KEY_STATUS_READS]);
@@ -275,7 +266,7 @@ describe('ConfidentialLedgerClient', () => {
       const { network, client } = setup();
       await client.evaluate('a', {});
       network.forgeNextError = 'ENVELOPE_INVALID: request is for key epoch 1; the current epoch is 2';
-      const error = await rejection(client.evaluate('b', {}));
+      const error = await ecarRejection(client.evaluate('b', {}));
       expect(error.code).to.equal('ENVELOPE_INVALID');
       expect(error.details.sealed).to.equal(undefined);
       expect(network.requests).to.have.length(2);
@@ -288,7 +279,7 @@ describe('ConfidentialLedgerClient', () => {
           throw new EcarError('INSUFFICIENT_FUNDS', 'top up first');
         },
       });
-      expect((await rejection(client.evaluate('a', {}))).code).to.equal('INSUFFICIENT_FUNDS');
+      expect((await ecarRejection(client.evaluate('a', {}))).code).to.equal('INSUFFICIENT_FUNDS');
       expect(network.requests).to.have.length(1);
     });
 
@@ -562,7 +553,7 @@ describe('ConfidentialLedgerClient', () => {
 
     it('throws INVALID_STATE (read-set-mismatch) naming the org whose enclave read other state', async () => {
       const { client } = setup({ readSet: (org) => digest(org === 'Org2MSP' ? 'b' : 'a') });
-      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      const error = await ecarRejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
       expect(error.code).to.equal('INVALID_STATE');
       expect(error.details).to.include({ rule: 'read-set-mismatch', mspId: 'Org2MSP' });
       expect(error.reason).to.contain('other state');
@@ -570,7 +561,7 @@ describe('ConfidentialLedgerClient', () => {
 
     it('throws INVALID_STATE when an enclave does not report what it read (nothing to compare)', async () => {
       const { client } = setup({ readSet: (org) => (org === undefined ? digest('a') : undefined) });
-      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      const error = await ecarRejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
       expect(error.details.rule).to.equal('read-set-mismatch');
       expect(error.reason).to.contain('did not report');
     });
@@ -584,7 +575,7 @@ describe('ConfidentialLedgerClient', () => {
           return { balance: calls };
         },
       });
-      const error = await rejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
+      const error = await ecarRejection(client.evaluate('getBalance', {}, { confirmOrgs: ['Org2MSP'] }));
       expect(error.reason).to.contain('differs');
     });
 

@@ -36,16 +36,7 @@ import {
   TestWallet,
 } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EcarError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+import { ecarRejection } from '../../support/rejection';
 
 describe('confidential entry point (submit / evaluate)', () => {
   let platform: SimulatedPlatform;
@@ -129,7 +120,7 @@ describe('confidential entry point (submit / evaluate)', () => {
     }
     // an epoch ahead of the ledger's cannot be opened here: a plain refusal
     const nextEpoch = operator.request(record, 'getParams', {}, { epoch: 2 });
-    const error = await failure(network.evaluate((tx) => org1.run(tx, 'evaluate', nextEpoch.envelope)));
+    const error = await ecarRejection(network.evaluate((tx) => org1.run(tx, 'evaluate', nextEpoch.envelope)));
     expect(error.code).to.equal('ENVELOPE_INVALID');
     expect(error.message).to.include('epoch');
   });
@@ -183,7 +174,7 @@ describe('confidential entry point (submit / evaluate)', () => {
         const forged = T0 + offsetMs;
         const request = operator.request(record, 'setParams', { feeBps: 900 }, {}, forged);
         const { tx, raw } = network.makeTx({ nowMs: forged });
-        const error = await failure(
+        const error = await ecarRejection(
           Promise.resolve().then(() =>
             org1.run({ ...tx, clock: org1.trustedClock(tx.clock) }, 'submit', request.envelope),
           ),
@@ -247,14 +238,14 @@ describe('confidential entry point (submit / evaluate)', () => {
       impostor,
       fromB64(record.boxPublicKey, 'box key', 'INTERNAL', 32),
     );
-    const error = await failure(network.evaluate((tx) => org1.run(tx, 'evaluate', envelopeText)));
+    const error = await ecarRejection(network.evaluate((tx) => org1.run(tx, 'evaluate', envelopeText)));
     expect(error.code).to.equal('ENVELOPE_INVALID');
     expect(error.message).to.include('signature');
   });
 
   it('refuses what is not an envelope with ENVELOPE_INVALID', async () => {
     for (const junk of ['', 'null', '{"v":1}', 'x'.repeat(100)]) {
-      const error = await failure(network.evaluate((tx) => org1.run(tx, 'evaluate', junk)));
+      const error = await ecarRejection(network.evaluate((tx) => org1.run(tx, 'evaluate', junk)));
       expect(error.code).to.equal('ENVELOPE_INVALID');
     }
   });
@@ -267,9 +258,9 @@ describe('confidential entry point (submit / evaluate)', () => {
     });
     const txId = network.nextTxId();
     const { tx, raw } = network.makeTx({ txId });
-    const error = await failure(org1.run(tx, 'submit', request.envelope));
+    const error = await ecarRejection(org1.run(tx, 'submit', request.envelope));
     expect(error.code).to.equal('CONFIDENTIAL_ERROR');
-    expect(error.message.startsWith(SEALED_ERROR_PREFIX)).to.equal(true);
+    expect(error.message.slice(0, SEALED_ERROR_PREFIX.length)).to.equal(SEALED_ERROR_PREFIX);
     expect(error.message).not.to.include('FORBIDDEN');
     expect(error.message).not.to.include('issuer');
     expect(raw.writes.size).to.be.greaterThan(0); // the nonce, which Fabric discards with the failed proposal

@@ -41,16 +41,7 @@ import {
   testRuntime,
 } from '../../support/enclave-harness';
 import { projectRoot } from '../../support/testdata';
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EcarError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+import { ecarRejection } from '../../support/rejection';
 
 describe('policy governance', () => {
   const platform = testPlatform();
@@ -86,7 +77,7 @@ describe('policy governance', () => {
     })) as PolicyProposal;
     expect(sameOrg.applied).to.equal(false);
 
-    const notAdmin = await failure(
+    const notAdmin = await ecarRejection(
       network.submit((tx) => org2.approvePolicy(tx, proposal.id), { mspId: 'Org2MSP' }),
     );
     expect(notAdmin.code).to.equal('FORBIDDEN');
@@ -99,7 +90,7 @@ describe('policy governance', () => {
     expect(applied.approvedBy).to.deep.equal(['Org1MSP', 'Org2MSP']);
     expect(applied.policy.allowedTcbStatuses).to.deep.equal(['UpToDate']);
 
-    const twice = await failure(
+    const twice = await ecarRejection(
       network.submit((tx) => org2.approvePolicy(tx, proposal.id), { isAdmin: true, mspId: 'Org2MSP' }),
     );
     expect(twice.code).to.equal('INVALID_STATE');

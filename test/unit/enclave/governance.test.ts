@@ -27,19 +27,10 @@ import {
   type TxOptions,
 } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
+import { ecarRejection } from '../../support/rejection';
 
 const DAY = 86_400_000;
 const admin = (mspId: string): TxOptions => ({ mspId, isAdmin: true });
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EcarError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Runs an attack and checks that it failed with `code` and left the committed ledger as it was. */
 async function refusedWithoutWrites(
@@ -48,7 +39,7 @@ async function refusedWithoutWrites(
   code: string,
 ): Promise<EcarError> {
   const before = network.ledger.dump();
-  const error = await failure(attack());
+  const error = await ecarRejection(attack());
   expect(error.code, error.message).to.equal(code);
   expect(network.ledger.dump(), 'the committed ledger changed').to.equal(before);
   return error;
@@ -81,10 +72,13 @@ describe('governance', () => {
         admin('Org1MSP'),
       )) as GenesisProposal;
       expect(first.missing).to.deep.equal(['Org2MSP']);
-      expect((await failure(network.evaluate((tx) => org1.getPolicy(tx)))).code).to.equal('NOT_INITIALIZED');
+      expect((await ecarRejection(network.evaluate((tx) => org1.getPolicy(tx)))).code).to.equal(
+        'NOT_INITIALIZED',
+      );
       const evidence = JSON.stringify(org1.enclaveEvidence());
       expect(
-        (await failure(network.submit((tx) => org1.registerEnclave(tx, evidence), admin('Org1MSP')))).code,
+        (await ecarRejection(network.submit((tx) => org1.registerEnclave(tx, evidence), admin('Org1MSP'))))
+          .code,
       ).to.equal('NOT_INITIALIZED');
 
       // Org2 approving another operator does not complete Org1's genesis
@@ -94,7 +88,9 @@ describe('governance', () => {
         admin('Org2MSP'),
       )) as GenesisProposal;
       expect(other.missing).to.deep.equal(['Org1MSP']);
-      expect((await failure(network.evaluate((tx) => org2.getGenesis(tx)))).code).to.equal('NOT_INITIALIZED');
+      expect((await ecarRejection(network.evaluate((tx) => org2.getGenesis(tx)))).code).to.equal(
+        'NOT_INITIALIZED',
+      );
 
       await network.endorse([org1, org2], approve(genesisOf()), admin('Org2MSP'));
       const record = await network.evaluate((tx) => org2.getPolicy(tx));
@@ -312,7 +308,7 @@ describe('governance', () => {
         admin('Org1MSP'),
       );
       expect(again.approved, 'the same org approving twice').to.equal(false);
-      const refused = await failure(network.evaluate((tx) => org1.createKeys(tx), admin('Org1MSP')));
+      const refused = await ecarRejection(network.evaluate((tx) => org1.createKeys(tx), admin('Org1MSP')));
       expect(refused.code).to.equal('FORBIDDEN');
       expect(refused.message).to.contain('approved by a majority');
 
@@ -369,7 +365,7 @@ describe('governance', () => {
       );
       await network.endorse([org1, org2], (r, tx) => r.approveRotation(tx, proposal.id), admin('Org2MSP'));
       // the proposal claims a time when the collateral was still valid
-      const error = await failure(
+      const error = await ecarRejection(
         network.evaluate((tx) => org1.createKeys(tx), { ...admin('Org1MSP'), nowMs: T0 + DAY }),
       );
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
@@ -398,7 +394,7 @@ describe('governance', () => {
       const before = network.ledger.dump();
       expect(await network.submit((tx) => org1.shareKeys(tx, ''), admin('Org1MSP'))).to.deep.equal([]);
       expect(network.ledger.dump()).to.equal(before);
-      const error = await failure(network.evaluate((tx) => stale.vouchKeys(tx, '1'), admin('Org2MSP')));
+      const error = await ecarRejection(network.evaluate((tx) => stale.vouchKeys(tx, '1'), admin('Org2MSP')));
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
 

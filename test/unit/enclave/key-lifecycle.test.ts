@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import { parseSealedValue } from '../../../chaincode/src/protocol/confidential/sealed-state';
-import { EcarError } from '../../../chaincode/src/protocol/errors';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
 import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated-platform';
 import { ISSUER, paramsArgs } from '../../support/builders';
@@ -20,6 +19,7 @@ import {
   TestWallet,
   type TxOptions,
 } from '../../support/enclave-harness';
+import { ecarRejection } from '../../support/rejection';
 
 const admin = (mspId: string): TxOptions => ({ mspId, isAdmin: true });
 
@@ -30,16 +30,6 @@ async function approveRotation(
 ): Promise<void> {
   const proposal = await network.endorse(endorsers, (r, tx) => r.proposeRotation(tx), admin('Org1MSP'));
   await network.endorse(endorsers, (r, tx) => r.approveRotation(tx, proposal.id), admin('Org2MSP'));
-}
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EcarError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('KeyManager', () => {
@@ -147,7 +137,7 @@ describe('KeyManager', () => {
       const stranger = testRuntime({ platform });
       await provision(network, platform, [org1]);
       await approveRotation(network, [org1]);
-      const error = await failure(network.evaluate((tx) => stranger.createKeys(tx), admin('Org1MSP')));
+      const error = await ecarRejection(network.evaluate((tx) => stranger.createKeys(tx), admin('Org1MSP')));
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
 
@@ -159,7 +149,7 @@ describe('KeyManager', () => {
       await approveRotation(network, [org1, org2]);
       // 40 days later both registrations' collateral has expired: nobody, not even the creator, qualifies
       network.nowMs += 40 * 86_400_000;
-      const error = await failure(network.evaluate((tx) => org2.createKeys(tx), admin('Org2MSP')));
+      const error = await ecarRejection(network.evaluate((tx) => org2.createKeys(tx), admin('Org2MSP')));
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
     });
   });
@@ -169,14 +159,14 @@ describe('KeyManager', () => {
       const network = new EnclaveTestNetwork();
       const org1 = testRuntime({ platform });
       const record = await provision(network, platform, [org1]);
-      const replay = await failure(
+      const replay = await ecarRejection(
         network.submit((tx) => org1.publishKeys(tx, JSON.stringify(record)), admin('Org1MSP')),
       );
       expect(replay.code).to.equal('CONFLICT');
       await approveRotation(network, [org1]);
       const next = await network.evaluate((tx) => org1.createKeys(tx), admin('Org1MSP'));
       const forged = { ...next, receiptPublicKey: record.receiptPublicKey };
-      const error = await failure(
+      const error = await ecarRejection(
         network.submit((tx) => org1.publishKeys(tx, JSON.stringify(forged)), admin('Org1MSP')),
       );
       expect(error.code).to.equal('KEYS_UNAVAILABLE');
@@ -194,11 +184,11 @@ describe('KeyManager', () => {
         (tx) => late.registerEnclave(tx, JSON.stringify(late.enclaveEvidence())),
         admin('Org2MSP'),
       );
-      const before = await failure(network.evaluate((tx) => late.vouchKeys(tx, '1'), admin('Org2MSP')));
+      const before = await ecarRejection(network.evaluate((tx) => late.vouchKeys(tx, '1'), admin('Org2MSP')));
       expect(before.code).to.equal('KEYS_UNAVAILABLE');
 
       // an enclave that does not hold the epoch cannot endorse a share (it cannot compute the wrap)
-      const unheld = await failure(network.submit((tx) => late.shareKeys(tx, ''), admin('Org2MSP')));
+      const unheld = await ecarRejection(network.submit((tx) => late.shareKeys(tx, ''), admin('Org2MSP')));
       expect(unheld.code).to.equal('KEYS_UNAVAILABLE');
 
       const wraps = await network.endorse([org1], (r, tx) => r.shareKeys(tx, ''), admin('Org1MSP'));
@@ -240,7 +230,7 @@ describe('KeyManager', () => {
       await provision(network, platform, [org1]);
       const voucher = await network.evaluate((tx) => org1.vouchKeys(tx, '1'), admin('Org1MSP'));
       const forged = { ...voucher, sig: Buffer.alloc(64, 1).toString('base64') };
-      const error = await failure(
+      const error = await ecarRejection(
         network.submit((tx) => org1.recordVoucher(tx, JSON.stringify(forged)), admin('Org1MSP')),
       );
       expect(error.code).to.equal('KEYS_UNAVAILABLE');

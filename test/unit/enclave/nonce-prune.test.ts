@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { NONCE_BUCKET_MS, nonceBucket } from '../../../chaincode/src/enclave/nonce-guard';
 import type { EnclaveRuntime } from '../../../chaincode/src/enclave/runtime';
 import type { KeyRecord } from '../../../chaincode/src/protocol/confidential/key-record';
-import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { paramsArgs } from '../../support/builders';
 import {
   callAndOpen,
@@ -14,6 +13,7 @@ import {
   TestWallet,
 } from '../../support/enclave-harness';
 import { T0 } from '../../support/ledger';
+import { ecarRejection } from '../../support/rejection';
 
 const HOUR = 3_600_000;
 
@@ -94,14 +94,10 @@ describe('EnclaveRuntime', () => {
 
     it('is for org admins only and writes nothing otherwise', async () => {
       const before = network.ledger.dump();
-      const error = await network
-        .submit((tx) => org1.pruneNonces(tx))
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-      expect(error).to.be.instanceOf(EcarError);
-      expect((error as EcarError).code).to.equal('FORBIDDEN');
+      await ecarRejection(
+        network.submit((tx) => org1.pruneNonces(tx)),
+        'FORBIDDEN',
+      );
       expect(network.ledger.dump()).to.equal(before);
     });
   });

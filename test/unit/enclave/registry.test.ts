@@ -8,7 +8,6 @@ import type { SimulatedPlatform } from '../../../chaincode/src/enclave/simulated
 import { developmentPolicy } from '../../../chaincode/src/enclave/simulated-platform-file';
 import type { EnclaveEvidence } from '../../../chaincode/src/protocol/confidential/api';
 import { boxKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
-import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { T0 } from '../../support/ledger';
 import {
   approveGenesis,
@@ -18,18 +17,9 @@ import {
   testRuntime,
   NOBODY_OPERATOR,
 } from '../../support/enclave-harness';
+import { ecarRejection } from '../../support/rejection';
 
 const DAY = 86_400_000;
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EcarError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('registerEnclave', () => {
   let platform: SimulatedPlatform;
@@ -88,7 +78,7 @@ describe('registerEnclave', () => {
 
   it('refuses to set a policy that pins no enclave code, and writes nothing', async () => {
     const network = new EnclaveTestNetwork();
-    const error = await failure(
+    const error = await ecarRejection(
       network.submit(
         (tx) =>
           enclave.approveGenesis(
@@ -104,13 +94,13 @@ describe('registerEnclave', () => {
     expect(error.code).to.equal('INVALID_ARGUMENT');
     expect(error.message).to.contain('pins no enclave code').and.contain('add "measurements"');
     // the policy was not set: registration still finds none
-    const registration = await failure(register(network, enclave.enclaveEvidence()));
+    const registration = await ecarRejection(register(network, enclave.enclaveEvidence()));
     expect(registration.code).to.not.equal('ATTESTATION_POLICY_REJECTED');
   });
 
   it('refuses simulated evidence under a production policy (pinned signer, simulated not allowed)', async () => {
     const network = await networkWith({ ...developmentPolicy(platform), allowSimulated: false });
-    const error = await failure(register(network, enclave.enclaveEvidence()));
+    const error = await ecarRejection(register(network, enclave.enclaveEvidence()));
     expect(error.code).to.match(/^ATTESTATION_/);
     expect(error.code).not.to.equal('ATTESTATION_FORMAT_INVALID');
   });
@@ -118,7 +108,7 @@ describe('registerEnclave', () => {
   it('refuses a debug enclave', async () => {
     const network = await networkWith(developmentPolicy(platform));
     const debug = testRuntime({ platform, debug: true });
-    const error = await failure(
+    const error = await ecarRejection(
       network.submit((tx) => debug.registerEnclave(tx, JSON.stringify(debug.enclaveEvidence())), {
         isAdmin: true,
       }),
@@ -133,25 +123,25 @@ describe('registerEnclave', () => {
       ...enclave.enclaveEvidence(),
       boxPublicKey: Buffer.from(boxKeyPair().publicKey).toString('base64'),
     };
-    const error = await failure(register(network, swapped));
+    const error = await ecarRejection(register(network, swapped));
     expect(error.code).to.equal('ATTESTATION_POLICY_REJECTED');
     expect(error.details.rule).to.equal('report-data');
   });
 
   it('refuses when the transaction time is outside the collateral validity', async () => {
     const network = await networkWith(developmentPolicy(platform));
-    const late = await failure(register(network, enclave.enclaveEvidence(), { nowMs: T0 + 40 * DAY }));
+    const late = await ecarRejection(register(network, enclave.enclaveEvidence(), { nowMs: T0 + 40 * DAY }));
     expect(late.code).to.equal('ATTESTATION_COLLATERAL_EXPIRED');
-    const early = await failure(register(network, enclave.enclaveEvidence(), { nowMs: T0 - 3 * DAY }));
+    const early = await ecarRejection(register(network, enclave.enclaveEvidence(), { nowMs: T0 - 3 * DAY }));
     expect(early.code).to.match(/^ATTESTATION_COLLATERAL_/);
   });
 
   it('refuses evidence for another channel or chaincode', async () => {
     const network = await networkWith(developmentPolicy(platform));
-    const other = await failure(register(network, enclave.enclaveEvidence(), { channel: 'other' }));
+    const other = await ecarRejection(register(network, enclave.enclaveEvidence(), { channel: 'other' }));
     expect(other.code).to.equal('ATTESTATION_POLICY_REJECTED');
     expect(other.details.rule).to.equal('deployment');
-    const chaincode = await failure(
+    const chaincode = await ecarRejection(
       register(network, { ...enclave.enclaveEvidence(), chaincode: 'elsewhere' }),
     );
     expect(chaincode.details.rule).to.equal('deployment');
@@ -159,9 +149,11 @@ describe('registerEnclave', () => {
 
   it('refuses an unknown provider, and a provider that does not match the root', async () => {
     const network = await networkWith(developmentPolicy(platform));
-    const unknown = await failure(register(network, { ...enclave.enclaveEvidence(), provider: 'sgx-sdk' }));
+    const unknown = await ecarRejection(
+      register(network, { ...enclave.enclaveEvidence(), provider: 'sgx-sdk' }),
+    );
     expect(unknown.code).to.equal('ATTESTATION_FORMAT_INVALID');
-    const mislabelled = await failure(
+    const mislabelled = await ecarRejection(
       register(network, { ...enclave.enclaveEvidence(), provider: 'gramine' }),
     );
     expect(mislabelled.code).to.equal('ATTESTATION_POLICY_REJECTED');
@@ -170,19 +162,19 @@ describe('registerEnclave', () => {
 
   it('refuses an org registering another org’s enclave', async () => {
     const network = await networkWith(developmentPolicy(platform));
-    const error = await failure(register(network, enclave.enclaveEvidence(), { mspId: 'Org2MSP' }));
+    const error = await ecarRejection(register(network, enclave.enclaveEvidence(), { mspId: 'Org2MSP' }));
     expect(error.details.rule).to.equal('org');
   });
 
   it('needs a policy first (NOT_INITIALIZED)', async () => {
-    const error = await failure(register(new EnclaveTestNetwork(), enclave.enclaveEvidence()));
+    const error = await ecarRejection(register(new EnclaveTestNetwork(), enclave.enclaveEvidence()));
     expect(error.code).to.equal('NOT_INITIALIZED');
   });
 
   it('writes nothing when it refuses', async () => {
     const network = await networkWith(developmentPolicy(platform));
     const before = network.ledger.dump();
-    await failure(register(network, { ...enclave.enclaveEvidence(), provider: 'gramine' }));
+    await ecarRejection(register(network, { ...enclave.enclaveEvidence(), provider: 'gramine' }));
     expect(network.ledger.dump()).to.equal(before);
   });
 });

@@ -16,6 +16,7 @@ import {
   FabricLedgerClient,
   toLedgerError,
 } from '../../../client/src/fabric/ledger-client';
+import { rejectionOf } from '../../support/rejection';
 
 type Outcome = { readonly code: Status['code'] } | { readonly error: Error };
 
@@ -118,7 +119,7 @@ describe('FabricLedgerClient', () => {
           'chaincode response 500, INSUFFICIENT_FUNDS: needs 5 minor units from purchased but only 1 are available',
         ),
       });
-      const error = await client.submit('startSession', {}).catch((e: unknown) => e);
+      const error = await rejectionOf(client.submit('startSession', {}));
       expect(error).to.be.instanceOf(EcarError);
       expect(error).to.include({ code: 'INSUFFICIENT_FUNDS' });
       expect((error as EcarError).reason).to.equal(
@@ -151,7 +152,7 @@ describe('FabricLedgerClient', () => {
         { code: StatusCode.MVCC_READ_CONFLICT },
         { code: StatusCode.MVCC_READ_CONFLICT },
       );
-      const error = await client.submit('claimEarnings').catch((e: unknown) => e);
+      const error = await rejectionOf(client.submit('claimEarnings'));
       expect(error).to.be.instanceOf(EcarError).and.include({ code: 'CONFLICT' });
       expect((error as EcarError).details).to.deep.include({ transactionId: 'tx2', attempts: 2 });
       expect(contract.submits).to.have.length(2);
@@ -159,7 +160,7 @@ describe('FabricLedgerClient', () => {
 
     it('does not retry another commit failure (INTERNAL with the validation code)', async () => {
       contract.outcomes.push({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE });
-      const error = await client.submit('mint').catch((e: unknown) => e);
+      const error = await rejectionOf(client.submit('mint'));
       expect(error).to.be.instanceOf(EcarError).and.include({ code: 'INTERNAL' });
       expect((error as EcarError).details).to.deep.include({
         validationCode: StatusCode.ENDORSEMENT_POLICY_FAILURE,
@@ -175,7 +176,7 @@ describe('FabricLedgerClient', () => {
         message: '14 UNAVAILABLE: No connection established',
       });
       contract.outcomes.push({ error: unreachable });
-      expect(await client.submit('mint').catch((e: unknown) => e)).to.equal(unreachable);
+      expect(await rejectionOf(client.submit('mint'))).to.equal(unreachable);
     });
   });
 
@@ -196,7 +197,7 @@ describe('FabricLedgerClient', () => {
         message:
           '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: no station',
       });
-      const error = await client.evaluate('getStation', { stationId: 'x' }).catch((e: unknown) => e);
+      const error = await rejectionOf(client.evaluate('getStation', { stationId: 'x' }));
       expect(error).to.be.instanceOf(EcarError).and.include({ code: 'NOT_FOUND', reason: 'no station' });
     });
   });

@@ -14,6 +14,7 @@ import {
 } from '../../../chaincode/src/fabric/ledger-transaction';
 import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
 import { FakeChaincodeStub, fakeIdentity, testCertificates } from '../../support/fake-stub';
+import { ecarRejection } from '../../support/rejection';
 
 const { root, signer } = testCertificates();
 const OPERATOR_ID = fabricCallerId('Org1MSP', root);
@@ -21,15 +22,6 @@ const ISSUER_ID = fabricCallerId('Org2MSP', signer);
 
 function env(stub: FakeChaincodeStub, mspId = 'Org1MSP', certificate = root): LedgerEnvironment {
   return { stub, clientIdentity: fakeIdentity(mspId, certificate), meter: ocmfMeterVerifier };
-}
-
-async function failure(promise: Promise<unknown>): Promise<EcarError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).to.be.instanceOf(EcarError);
-  return error as EcarError;
 }
 
 const initArgs = JSON.stringify({ issuer: ISSUER_ID, holdDefault: '20000', disputeWindowSeconds: 60 });
@@ -62,9 +54,9 @@ describe('runLedgerTransaction', () => {
       await runLedgerTransaction(env(stub), 'submit', 'initialize', initArgs);
       stub.commit();
       const args = JSON.stringify({ account: OPERATOR_ID, amount: '5', paymentRef: 'p1' });
-      const error = await failure(runLedgerTransaction(env(stub), 'submit', 'mint', args));
+      const error = await ecarRejection(runLedgerTransaction(env(stub), 'submit', 'mint', args));
       expect(error.code).to.equal('FORBIDDEN');
-      expect(error.message.startsWith('FORBIDDEN: ')).to.equal(true);
+      expect(error.message.slice(0, 'FORBIDDEN: '.length)).to.equal('FORBIDDEN: ');
       expect(stub.events).to.deep.equal([]);
     });
 
@@ -72,7 +64,7 @@ describe('runLedgerTransaction', () => {
       await runLedgerTransaction(env(stub), 'submit', 'initialize', initArgs);
       stub.commit();
       const args = JSON.stringify({ account: OPERATOR_ID, amount: '5', paymentRef: 'p1' });
-      const error = await failure(runLedgerTransaction(env(stub), 'submit', 'mint', args));
+      const error = await ecarRejection(runLedgerTransaction(env(stub), 'submit', 'mint', args));
       const crossed = EcarError.fromMessage(`chaincode response 500, ${error.message}`);
       expect(crossed?.code).to.equal('FORBIDDEN');
       expect(crossed?.reason).to.equal(error.reason);
@@ -90,14 +82,14 @@ describe('runLedgerTransaction', () => {
     });
 
     it('treats empty argument text as no arguments', async () => {
-      const error = await failure(runLedgerTransaction(env(stub), 'submit', 'claimEarnings', ''));
+      const error = await ecarRejection(runLedgerTransaction(env(stub), 'submit', 'claimEarnings', ''));
       expect(error.code).to.equal('NOT_INITIALIZED');
     });
   });
 
   describe('evaluate', () => {
     it('refuses a write transaction (INVALID_ARGUMENT) and writes nothing', async () => {
-      const error = await failure(runLedgerTransaction(env(stub), 'evaluate', 'initialize', initArgs));
+      const error = await ecarRejection(runLedgerTransaction(env(stub), 'evaluate', 'initialize', initArgs));
       expect(error.code).to.equal('INVALID_ARGUMENT');
       expect(stub.writes.size).to.equal(0);
       expect(stub.events).to.deep.equal([]);
@@ -116,14 +108,14 @@ describe('runLedgerTransaction', () => {
 
   describe('edge checks', () => {
     it('throws UNKNOWN_FUNCTION for a name the registry does not know', async () => {
-      expect((await failure(runLedgerTransaction(env(stub), 'submit', 'stealTokens', '{}'))).code).to.equal(
-        'UNKNOWN_FUNCTION',
-      );
+      expect(
+        (await ecarRejection(runLedgerTransaction(env(stub), 'submit', 'stealTokens', '{}'))).code,
+      ).to.equal('UNKNOWN_FUNCTION');
     });
 
     it('throws INVALID_ARGUMENT for a function name that is not 1-64 letters and digits', async () => {
       for (const fn of ['', 'get-params', 'x'.repeat(65), 42, undefined]) {
-        const error = await failure(runLedgerTransaction(env(stub), 'submit', fn, '{}'));
+        const error = await ecarRejection(runLedgerTransaction(env(stub), 'submit', fn, '{}'));
         expect(error.code, String(fn)).to.equal('INVALID_ARGUMENT');
         expect(error.details).to.deep.equal({ field: 'fn' });
       }
@@ -131,7 +123,7 @@ describe('runLedgerTransaction', () => {
 
     it('throws INVALID_ARGUMENT for arguments that are not JSON text, or too long', async () => {
       for (const args of ['{nope', 17, 'x'.repeat(MAX_ARGS_LENGTH + 1)]) {
-        const error = await failure(runLedgerTransaction(env(stub), 'submit', 'getParams', args));
+        const error = await ecarRejection(runLedgerTransaction(env(stub), 'submit', 'getParams', args));
         expect(error.code).to.equal('INVALID_ARGUMENT');
         expect(error.details).to.deep.equal({ field: 'args' });
       }
@@ -139,7 +131,7 @@ describe('runLedgerTransaction', () => {
 
     it('turns an unexpected failure into INTERNAL without its message or stack', async () => {
       stub.getState = () => Promise.reject(new Error('leveldb: corrupt block at /var/hyperledger/x'));
-      const error = await failure(runLedgerTransaction(env(stub), 'evaluate', 'getParams', '{}'));
+      const error = await ecarRejection(runLedgerTransaction(env(stub), 'evaluate', 'getParams', '{}'));
       expect(error.code).to.equal('INTERNAL');
       expect(error.message).not.to.include('leveldb');
     });

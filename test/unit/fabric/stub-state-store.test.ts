@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { StubStateStore } from '../../../chaincode/src/fabric/stub-state-store';
 import { FakeChaincodeStub } from '../../support/fake-stub';
+import { rejectionOf } from '../../support/rejection';
 
 describe('StubStateStore', () => {
   let stub: FakeChaincodeStub;
@@ -61,14 +62,14 @@ describe('StubStateStore', () => {
 
     it('closes the iterator also when a stored value is not JSON, and throws INTERNAL', async () => {
       stub.seed('hold/a/broken', 'not json');
-      const error = await store.range('hold/a/').catch((e: unknown) => e);
+      const error = await rejectionOf(store.range('hold/a/'));
       expect(error).to.be.instanceOf(EcarError).with.property('code', 'INTERNAL');
       expect(stub.openIterators).to.equal(0);
     });
 
     it('refuses a prefix that is not printable ASCII (INTERNAL)', async () => {
       for (const prefix of ['', 'hold/\u0000', 'hold/ä']) {
-        const error = await store.range(prefix).catch((e: unknown) => e);
+        const error = await rejectionOf(store.range(prefix));
         expect(error, JSON.stringify(prefix)).to.be.instanceOf(EcarError).with.property('code', 'INTERNAL');
       }
       expect(stub.ranges).to.deep.equal([]);
@@ -95,7 +96,7 @@ describe('StubStateStore', () => {
     });
 
     it('refuses a key that is not printable ASCII (INTERNAL) and writes nothing', async () => {
-      const error = await store.put('account/a b', { x: 1 }).catch((e: unknown) => e);
+      const error = await rejectionOf(store.put('account/a b', { x: 1 }));
       expect(error).to.be.instanceOf(EcarError).with.property('code', 'INTERNAL');
       expect(stub.writes.size).to.equal(0);
     });
@@ -113,7 +114,7 @@ describe('StubStateStore', () => {
 
     it('throws INTERNAL when the stored value is not a JSON object', async () => {
       stub.seed('account/a', '[1,2]');
-      const error = await store.get('account/a').catch((e: unknown) => e);
+      const error = await rejectionOf(store.get('account/a'));
       expect(error).to.be.instanceOf(EcarError).with.property('code', 'INTERNAL');
     });
 

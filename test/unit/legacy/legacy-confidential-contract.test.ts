@@ -8,7 +8,7 @@ import type { JsonValue } from '../../../chaincode/src/protocol/json';
 import { toB64 } from '../../../chaincode/src/protocol/confidential/encoding';
 import type { RequestBody } from '../../../chaincode/src/protocol/confidential/envelope';
 import { randomBytes, signingKeyPair } from '../../../chaincode/src/protocol/confidential/primitives';
-import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
+import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { EnclaveTrustError } from '../../../client/src/confidential/trust-error';
 import { TrustCache } from '../../../client/src/confidential/trust-cache';
 import { LegacyConfidentialContract } from '../../../client/src/legacy/legacy-confidential-contract';
@@ -27,6 +27,7 @@ import {
   type FakeOrderer,
   type FakePeer,
 } from './fake-legacy-network';
+import { ecarRejection, rejectionOf } from '../../support/rejection';
 
 /** Compile-time: a real fabric-network 2.2 Network is what the adapter takes. */
 export function realNetworkFits(network: Network): LegacyNetwork<Endorser, Committer, IdentityContext> {
@@ -73,20 +74,6 @@ function setup(
   return { fixture: f, network, ledger };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail('expected a rejection'),
-    (error: unknown) => error,
-  );
-}
-
-async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<EcarError> {
-  const error = await rejection(promise);
-  expect(error, String(error)).to.be.instanceOf(EcarError);
-  expect((error as EcarError).code, (error as EcarError).message).to.equal(code);
-  return error as EcarError;
-}
-
 describe('LegacyConfidentialContract', () => {
   describe('submit', () => {
     it('endorses on every peer, checks the receipt, and only then orders and returns the answer', async () => {
@@ -122,14 +109,14 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP', receiptSeed: liar },
         ],
       });
-      const error = await expectCode(ledger.submit('mint', { amount: 1n }), 'ENVELOPE_INVALID');
+      const error = await ecarRejection(ledger.submit('mint', { amount: 1n }), 'ENVELOPE_INVALID');
       expect(error.message).to.match(/receipt does not verify/);
       expect(network.ordered).to.deep.equal([]);
     });
 
     it('maps a sealed refusal to the EcarError the enclave sealed and orders nothing', async () => {
       const { network, ledger } = setup();
-      const error = await expectCode(ledger.submit('spend', { amount: 10n }), 'INSUFFICIENT_FUNDS');
+      const error = await ecarRejection(ledger.submit('spend', { amount: 10n }), 'INSUFFICIENT_FUNDS');
       expect(error.reason).to.equal('the purchased bucket holds 0');
       expect(error.details.transactionId).to.equal(ledger.lastTransactionId);
       expect(network.ordered).to.deep.equal([]);
@@ -145,7 +132,7 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP', handler: refuse },
         ],
       });
-      await expectCode(ledger.submit('mint', { amount: 1n }), 'FORBIDDEN');
+      await ecarRejection(ledger.submit('mint', { amount: 1n }), 'FORBIDDEN');
       expect(network.ordered).to.deep.equal([]);
     });
 
@@ -156,7 +143,7 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP', handler: () => ({ minted: '9999' }) },
         ],
       });
-      const error = await rejection(ledger.submit('mint', { amount: 1n }));
+      const error = await rejectionOf(ledger.submit('mint', { amount: 1n }));
       expect(error).to.be.instanceOf(LegacyEndorsementError);
       expect((error as LegacyEndorsementError).transactionId).to.equal(ledger.lastTransactionId);
       expect(network.ordered).to.deep.equal([]);
@@ -175,7 +162,7 @@ describe('LegacyConfidentialContract', () => {
 
     it('throws INTERNAL when the transaction committed with another invalid code', async () => {
       const { ledger } = setup({ commitCodes: ['ENDORSEMENT_POLICY_FAILURE'] });
-      const error = await expectCode(ledger.submit('mint', { amount: 1n }), 'INTERNAL');
+      const error = await ecarRejection(ledger.submit('mint', { amount: 1n }), 'INTERNAL');
       expect(error.details.validationCode).to.equal('ENDORSEMENT_POLICY_FAILURE');
     });
 
@@ -189,7 +176,7 @@ describe('LegacyConfidentialContract', () => {
         policy: { ...f.policy, allowSimulated: false },
         clock: () => NOW,
       });
-      const error = await rejection(ledger.submit('mint', { amount: 1n }));
+      const error = await rejectionOf(ledger.submit('mint', { amount: 1n }));
       expect(error).to.be.instanceOf(EnclaveTrustError);
       expect((error as EnclaveTrustError).code).to.equal('ATTESTATION_POLICY_REJECTED');
       expect(network.steps).to.deep.equal([]);
@@ -207,7 +194,7 @@ describe('LegacyConfidentialContract', () => {
         policy: f.policy,
         clock: () => NOW,
       });
-      await expectCode(ledger.evaluate('getBalance', {}), 'KEYS_UNAVAILABLE');
+      await ecarRejection(ledger.evaluate('getBalance', {}), 'KEYS_UNAVAILABLE');
       expect(network.requests).to.deep.equal([]);
     });
   });
@@ -230,12 +217,12 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP' },
         ],
       });
-      await expectCode(ledger.evaluate('getBalance', {}), 'ENVELOPE_INVALID');
+      await ecarRejection(ledger.evaluate('getBalance', {}), 'ENVELOPE_INVALID');
     });
 
     it("maps a sealed refusal inside fabric-network's query error to the enclave's EcarError", async () => {
       const { ledger } = setup();
-      const error = await expectCode(ledger.evaluate('spend', {}), 'INSUFFICIENT_FUNDS');
+      const error = await ecarRejection(ledger.evaluate('spend', {}), 'INSUFFICIENT_FUNDS');
       expect(error.details.transactionId).to.equal(ledger.lastTransactionId);
     });
   });
@@ -273,7 +260,7 @@ describe('LegacyConfidentialContract', () => {
           { name: 'peer0.org2', mspid: 'Org2MSP' },
         ],
       });
-      const error = await rejection(ledger.evaluate('getBalance', {}));
+      const error = await rejectionOf(ledger.evaluate('getBalance', {}));
       expect(error).to.be.instanceOf(EnclaveTrustError);
       expect((error as EnclaveTrustError).failures.map((f) => f.mspId)).to.deep.equal(['Org1MSP']);
       expect(network.requests).to.deep.equal([]);
@@ -289,7 +276,7 @@ describe('LegacyConfidentialContract', () => {
 
     it('fails closed naming an org that has enclaves but no peer discovery knows', async () => {
       const { network, ledger } = setup({ peers: [{ name: 'peer0.org1', mspid: 'Org1MSP' }] });
-      const error = await rejection(ledger.evaluate('getBalance', {}));
+      const error = await rejectionOf(ledger.evaluate('getBalance', {}));
       expect(error).to.be.instanceOf(EnclaveTrustError);
       expect((error as EnclaveTrustError).failures.map((f) => f.mspId)).to.deep.equal(['Org2MSP']);
       expect(network.requests).to.deep.equal([]);

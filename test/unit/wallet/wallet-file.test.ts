@@ -138,7 +138,7 @@ describe('wallet file', () => {
       const error = await expectWalletError(openWallet(file, 'not-the-passphrase'), 'WALLET_LOCKED');
       expect(error.message).to.include('nothing was changed');
       expect(error.message).not.to.include('not-the-passphrase');
-      expect(readFileSync(file).equals(before)).to.equal(true);
+      expect(readFileSync(file)).to.deep.equal(before);
       expect(statSync(file).mtimeMs).to.equal(mtime);
     });
 

@@ -92,7 +92,7 @@ describe('sealing sites', () => {
       expect(Buffer.from(sealValue(value, base))).to.deep.equal(Buffer.from(sealValue(value, base)));
       const a = parseSealedValue(sealValue(value, base)).nonce;
       const b = parseSealedValue(sealValue(value, { ...base, logicalKey: 'account/w:2' })).nonce;
-      expect(Buffer.from(a).equals(Buffer.from(b))).to.equal(false);
+      expect(Buffer.from(a)).to.not.deep.equal(Buffer.from(b));
     });
   });
 
