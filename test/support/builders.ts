@@ -4,6 +4,18 @@ import type { JsonObject, JsonValue } from '../../chaincode/src/protocol/json';
 import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 import { signingMeter, signMeterRecord, type ReadingSpec } from './signing-meter';
 import { TestLedger } from './ledger';
+import type {
+  ArgsOf,
+  ConnectorArgs,
+  MeterArgs,
+  ParamsArgs,
+  RegisterStationArgs,
+} from '../../chaincode/src/protocol/transactions';
+
+/** The argument types are the protocol's (one home); the builders fill them with the test cast. */
+export type { MeterArgs, ParamsArgs } from '../../chaincode/src/protocol/transactions';
+export type StationArgs = RegisterStationArgs;
+export type StartArgs = ArgsOf<'startSession'>;
 
 /**
  * A wallet-shaped account id (`w:` + 64 hex digits, as the ledger requires) that still says whose
@@ -30,22 +42,7 @@ export const METER_SERIAL = 'EMH-0001';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
-export interface ParamsArgs {
-  issuer: string;
-  auditors: string[];
-  backends: string[];
-  feeBps: number;
-  holdDefault: string;
-  holdMinimum: string;
-  holdMaximum: string;
-  holdExpirySeconds: number;
-  disputeWindowSeconds: number;
-  transfersEnabled: boolean;
-  allowUnverifiedMeterKeys?: boolean;
-  mintMaximum?: string;
-}
-
-export function paramsArgs(overrides: Partial<ParamsArgs> = {}): ParamsArgs {
+export function paramsArgs(overrides: ParamsArgs = {}): ParamsArgs & ArgsOf<'initialize'> {
   return {
     issuer: ISSUER,
     auditors: [AUDITOR],
@@ -61,14 +58,6 @@ export function paramsArgs(overrides: Partial<ParamsArgs> = {}): ParamsArgs {
   };
 }
 
-export interface MeterArgs {
-  vendor: string;
-  model: string;
-  serial: string;
-  publicKey: string;
-  signatureMethod: string;
-}
-
 export function meterArgs(overrides: Partial<MeterArgs> = {}): MeterArgs {
   return {
     vendor: 'EMH',
@@ -80,20 +69,7 @@ export function meterArgs(overrides: Partial<MeterArgs> = {}): MeterArgs {
   };
 }
 
-export interface StationArgs {
-  stationId: string;
-  name: string;
-  location: JsonObject;
-  address: JsonObject;
-  parkingType: string;
-  utcOffsetMinutes: number;
-  evses: JsonValue[];
-  openingHours: JsonObject;
-  meter?: MeterArgs;
-  bookingTerms?: JsonObject;
-}
-
-export function connectorArgs(overrides: Partial<Record<string, JsonValue>> = {}): JsonObject {
+export function connectorArgs(overrides: Partial<ConnectorArgs> = {}): ConnectorArgs {
   return {
     id: '1',
     standard: 'IEC_62196_T2',
@@ -102,7 +78,7 @@ export function connectorArgs(overrides: Partial<Record<string, JsonValue>> = {}
     maxVoltage: 400,
     maxAmperage: 16,
     maxElectricPower: 11000,
-    ...(overrides as JsonObject),
+    ...overrides,
   };
 }
 
@@ -134,14 +110,6 @@ export function stationArgs(overrides: Partial<StationArgs> = {}): StationArgs {
 /** 0.25 EUR/kWh in milli-euro minor units: the OCPI simple tariff. */
 export function energyTariff(pricePerKwh = '250'): JsonObject {
   return { elements: [{ price_components: [{ type: 'ENERGY', price: pricePerKwh, step_size: 1 }] }] };
-}
-
-export interface StartArgs {
-  sessionId: string;
-  stationId: string;
-  evseUid: string;
-  connectorId: string;
-  holdAmount?: string;
 }
 
 export function startArgs(overrides: Partial<StartArgs> = {}): StartArgs {
@@ -212,6 +180,20 @@ export async function readyLedger(
   const fund = options.fund ?? '100000';
   await ledger.submit(ISSUER, 'mint', { account: DRIVER, amount: fund, paymentRef: 'pay-driver-1' });
   await ledger.submit(ISSUER, 'mint', { account: DRIVER2, amount: fund, paymentRef: 'pay-driver-2' });
+  return ledger;
+}
+
+/**
+ * The one settled ledger of the tests: readyLedger, then DRIVER's session sess-1 at HOST's st-1
+ * charging 10 kWh in one hour (signed records from minute 1 to 61), stopped at minute 62. The host
+ * has 2250 minor units earned, locked for the dispute window; the driver paid 2500 of its hold.
+ */
+export async function settledLedger(options: Parameters<typeof readyLedger>[0] = {}): Promise<TestLedger> {
+  const ledger = await readyLedger(options);
+  await ledger.submit(DRIVER, 'startSession', startArgs());
+  const ocmf = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
+  ledger.advance(62 * MINUTE);
+  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf });
   return ledger;
 }
 

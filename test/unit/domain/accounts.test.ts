@@ -8,13 +8,11 @@ import {
   field,
   HOST,
   ISSUER,
-  meterRecords,
-  MINUTE,
   OPERATOR,
   paramsArgs,
   readyLedger,
-  startArgs,
   testAccount,
+  settledLedger,
 } from '../../support/builders';
 import { TestLedger } from '../../support/ledger';
 
@@ -26,13 +24,8 @@ const NEW_DRIVER = testAccount('driver-new');
 const DAY = 24 * 3600_000;
 
 /** A ledger where the host has 2250 locked from one settled session. */
-async function withEarnings(): Promise<TestLedger> {
-  const ledger = await readyLedger();
-  await ledger.submit(DRIVER, 'startSession', startArgs());
-  const raw = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
-  ledger.advance(62 * MINUTE);
-  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
-  return ledger;
+function withEarnings(): Promise<TestLedger> {
+  return settledLedger();
 }
 
 describe('params', () => {

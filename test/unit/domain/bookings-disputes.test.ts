@@ -8,11 +8,11 @@ import {
   field,
   HOST,
   HOUR,
-  meterRecords,
   MINUTE,
   OPERATOR,
   readyLedger,
   startArgs,
+  settledLedger,
 } from '../../support/builders';
 import type { TestLedger } from '../../support/ledger';
 
@@ -25,13 +25,8 @@ const slot = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
-async function settled(): Promise<TestLedger> {
-  const ledger = await readyLedger();
-  await ledger.submit(DRIVER, 'startSession', startArgs());
-  const raw = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
-  ledger.advance(62 * MINUTE);
-  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
-  return ledger;
+function settled(): Promise<TestLedger> {
+  return settledLedger();
 }
 
 describe('bookings', () => {

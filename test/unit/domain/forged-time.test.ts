@@ -12,6 +12,7 @@ import {
   MINUTE,
   readyLedger,
   startArgs,
+  settledLedger,
 } from '../../support/builders';
 import { T0, type TestLedger } from '../../support/ledger';
 
@@ -36,11 +37,7 @@ function at(ledger: TestLedger, ms: number, skewMs = SKEW): TestLedger {
 }
 
 async function settledSession(): Promise<{ ledger: TestLedger; settledAt: number }> {
-  const ledger = await readyLedger();
-  await ledger.submit(DRIVER, 'startSession', startArgs());
-  const raw = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
-  ledger.advance(62 * MINUTE);
-  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
+  const ledger = await settledLedger();
   return { ledger, settledAt: ledger.nowMs };
 }
 

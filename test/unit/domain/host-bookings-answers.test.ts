@@ -25,6 +25,7 @@ import {
   readyLedger,
   startArgs,
   stationArgs,
+  settledLedger,
 } from '../../support/builders';
 import { MemoryLedger } from '../../support/enclave-harness';
 import { ocmfMeterVerifier } from '../../../chaincode/src/protocol/ocmf';
@@ -65,13 +66,8 @@ async function bookedLedger(): Promise<TestLedger> {
 }
 
 /** A completed session sess-1 of DRIVER at HOST's st-1, within its dispute window. */
-async function settled(): Promise<TestLedger> {
-  const ledger = await readyLedger();
-  await ledger.submit(DRIVER, 'startSession', startArgs());
-  const raw = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
-  ledger.advance(62 * MINUTE);
-  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
-  return ledger;
+function settled(): Promise<TestLedger> {
+  return settledLedger();
 }
 
 async function disputed(): Promise<TestLedger> {

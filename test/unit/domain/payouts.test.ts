@@ -11,11 +11,10 @@ import {
   field,
   HOST,
   ISSUER,
-  meterRecords,
   MINUTE,
   OPERATOR,
   readyLedger,
-  startArgs,
+  settledLedger,
 } from '../../support/builders';
 import type { TestLedger } from '../../support/ledger';
 
@@ -24,13 +23,8 @@ const DAY = 24 * 60 * MINUTE;
 const IBAN = 'DE89370400440532013000';
 
 /** A host with 2250 earned in one settled session, locked for the 3-day dispute window. */
-async function withEarnings(): Promise<TestLedger> {
-  const ledger = await readyLedger();
-  await ledger.submit(DRIVER, 'startSession', startArgs());
-  const raw = meterRecords({ beginMs: ledger.nowMs + MINUTE, endMs: ledger.nowMs + 61 * MINUTE });
-  ledger.advance(62 * MINUTE);
-  await ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: raw });
-  return ledger;
+function withEarnings(): Promise<TestLedger> {
+  return settledLedger();
 }
 
 describe('parseIban', () => {
