@@ -17,6 +17,7 @@ import {
   trustAnchorsFor,
   verifyQuote,
   type AttestationPolicy,
+  type VerifiedQuote,
 } from '../../../chaincode/src/protocol/attestation';
 import { EcarError } from '../../../chaincode/src/protocol/errors';
 import { EnclaveTrustError, type TrustFailure } from './trust-error';
@@ -196,27 +197,31 @@ const short = (id: string): string => `${id.slice(0, 8)}…`;
 const enclaveSubject = (record: Pick<RegistryRecord, 'id' | 'mspId'>): string =>
   `enclave ${short(record.id)} of ${record.mspId}`;
 
-function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJudgement {
+type Fail = (code: TrustFailure['code'], reason: string, rule?: string) => void;
+
+/** Collects the failures of one enclave, each naming it. */
+function enclaveFailures(record: RegistryRecord): { readonly failures: TrustFailure[]; readonly fail: Fail } {
   const failures: TrustFailure[] = [];
-  const fail = (code: TrustFailure['code'], reason: string, rule?: string): void => {
-    failures.push({
-      code,
-      subject: enclaveSubject(record),
-      reason,
-      enclave: record.id,
-      mspId: record.mspId,
-      ...(rule === undefined ? {} : { rule }),
-    });
+  return {
+    failures,
+    fail: (code, reason, rule) => {
+      failures.push({
+        code,
+        subject: enclaveSubject(record),
+        reason,
+        enclave: record.id,
+        mspId: record.mspId,
+        ...(rule === undefined ? {} : { rule }),
+      });
+    },
   };
-  let details: EnclaveJudgement['details'] = {
-    measurement: record.measurement,
-    tcbStatus: record.tcbStatus,
-    advisoryIds: record.advisoryIds,
-    simulated: record.simulated || record.provider === 'simulated',
-    verified: false,
-  };
-  let notes: readonly string[] = [];
-  let validUntil: Date | undefined;
+}
+
+/** Rule "identity": both keys are 32 bytes and the registry id is the signing key. */
+function bindingKeysOf(
+  record: RegistryRecord,
+  fail: Fail,
+): { boxPub: Uint8Array; signPub: Uint8Array } | { boxPub?: undefined; signPub?: Uint8Array } {
   let boxPub: Uint8Array | undefined;
   let signPub: Uint8Array | undefined;
   try {
@@ -228,6 +233,11 @@ function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJu
   if (signPub !== undefined && toHex(signPub) !== record.id) {
     fail('ATTESTATION_FORMAT_INVALID', 'its registry id is not its signing key', 'identity');
   }
+  return boxPub !== undefined && signPub !== undefined ? { boxPub, signPub } : { signPub };
+}
+
+/** Rule "deployment": it serves the channel and chaincode this client talks to. */
+function checkDeployment(record: RegistryRecord, input: EnclaveSetInput, fail: Fail): void {
   if (record.channel !== input.channel || record.chaincode !== input.chaincode) {
     fail(
       'ATTESTATION_POLICY_REJECTED',
@@ -235,53 +245,85 @@ function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJu
       'deployment',
     );
   }
-  if (details.simulated && !input.policy.allowSimulated) {
+}
+
+/** What the quote proves, once it verified, in the report's terms. */
+function verifiedDetails(verified: VerifiedQuote): EnclaveJudgement['details'] {
+  return {
+    measurement: toHex(verified.measurement),
+    tcbStatus: verified.tcbStatus,
+    advisoryIds: verified.advisoryIds,
+    debug: verified.debug,
+    simulated: verified.trustAnchor.simulated,
+    verified: true,
+    ...(verified.mrSigner === undefined ? {} : { mrSigner: toHex(verified.mrSigner) }),
+    ...(verified.productId === undefined ? {} : { productId: verified.productId }),
+    ...(verified.svn === undefined ? {} : { svn: verified.svn }),
+  };
+}
+
+/** Rules of the evidence: the quote verifies and the policy accepts it, bound to these keys. */
+function judgeEvidence(
+  record: RegistryRecord,
+  keys: { boxPub: Uint8Array; signPub: Uint8Array },
+  input: EnclaveSetInput,
+  fail: Fail,
+): Partial<Pick<EnclaveJudgement, 'details' | 'notes' | 'validUntil'>> {
+  try {
+    const quote = fromB64(record.quote, 'its quote', 'ATTESTATION_FORMAT_INVALID');
+    const verified = verifyQuote(quote, record.collateral, {
+      at: input.now,
+      trustAnchors: trustAnchorsFor(input.policy),
+    });
+    const binding = { ...keys, channel: input.channel, chaincode: input.chaincode, mspId: record.mspId };
+    const verdict = appraise(verified, input.policy, { binding });
+    for (const failure of verdict.failures) fail(failure.code, failure.reason, failure.rule);
+    return {
+      details: verifiedDetails(verified),
+      notes: verdict.notes,
+      validUntil: verified.collateral.validUntil,
+    };
+  } catch (error) {
+    const rule = error instanceof EcarError ? error.details.rule : undefined;
+    fail(
+      error instanceof EcarError ? error.code : 'ATTESTATION_FORMAT_INVALID',
+      reasonOf(error),
+      typeof rule === 'string' ? rule : undefined,
+    );
+    return {};
+  }
+}
+
+function judgeEnclave(record: RegistryRecord, input: EnclaveSetInput): EnclaveJudgement {
+  const { failures, fail } = enclaveFailures(record);
+  const claimed: EnclaveJudgement['details'] = {
+    measurement: record.measurement,
+    tcbStatus: record.tcbStatus,
+    advisoryIds: record.advisoryIds,
+    simulated: record.simulated || record.provider === 'simulated',
+    verified: false,
+  };
+  const keys = bindingKeysOf(record, fail);
+  checkDeployment(record, input, fail);
+  let evidence: ReturnType<typeof judgeEvidence> = {};
+  if (claimed.simulated && !input.policy.allowSimulated) {
     // said before the chain check fails on the development root, in words a person can act on
     fail(
       'ATTESTATION_POLICY_REJECTED',
       'simulated evidence (development root, not Intel SGX): your policy does not allow simulated enclaves',
       'simulated',
     );
-  } else if (boxPub !== undefined && signPub !== undefined) {
-    try {
-      const quote = fromB64(record.quote, 'its quote', 'ATTESTATION_FORMAT_INVALID');
-      const verified = verifyQuote(quote, record.collateral, {
-        at: input.now,
-        trustAnchors: trustAnchorsFor(input.policy),
-      });
-      details = {
-        measurement: toHex(verified.measurement),
-        tcbStatus: verified.tcbStatus,
-        advisoryIds: verified.advisoryIds,
-        debug: verified.debug,
-        simulated: verified.trustAnchor.simulated,
-        verified: true,
-        ...(verified.mrSigner === undefined ? {} : { mrSigner: toHex(verified.mrSigner) }),
-        ...(verified.productId === undefined ? {} : { productId: verified.productId }),
-        ...(verified.svn === undefined ? {} : { svn: verified.svn }),
-      };
-      validUntil = verified.collateral.validUntil;
-      const verdict = appraise(verified, input.policy, {
-        binding: {
-          boxPub,
-          signPub,
-          channel: input.channel,
-          chaincode: input.chaincode,
-          mspId: record.mspId,
-        },
-      });
-      for (const failure of verdict.failures) fail(failure.code, failure.reason, failure.rule);
-      notes = verdict.notes;
-    } catch (error) {
-      const rule = error instanceof EcarError ? error.details.rule : undefined;
-      fail(
-        error instanceof EcarError ? error.code : 'ATTESTATION_FORMAT_INVALID',
-        reasonOf(error),
-        typeof rule === 'string' ? rule : undefined,
-      );
-    }
+  } else if (keys.boxPub !== undefined) {
+    evidence = judgeEvidence(record, keys, input, fail);
   }
-  return { record, failures, notes, signingKey: signPub, validUntil, details };
+  return {
+    record,
+    failures,
+    notes: evidence.notes ?? [],
+    signingKey: keys.signPub,
+    validUntil: evidence.validUntil,
+    details: evidence.details ?? claimed,
+  };
 }
 
 /** The voucher verifies with the signing key its enclave id names (ids are signing keys). */
@@ -298,169 +340,267 @@ function reasonOf(error: unknown): string {
   return 'its evidence could not be read';
 }
 
+/** Every registered enclave judged; a duplicate id keeps the worse judgement (one bad registration is enough). */
+function judgeRegistry(input: EnclaveSetInput): Map<string, EnclaveJudgement> {
+  const judgements = new Map<string, EnclaveJudgement>();
+  for (const record of input.registry) {
+    const judged = judgeEnclave(record, input);
+    const earlier = judgements.get(record.id);
+    if (earlier === undefined || judged.failures.length > earlier.failures.length)
+      judgements.set(record.id, judged);
+  }
+  return judgements;
+}
+
+/** What the key rules share: the judged enclaves, the current epoch and where key failures go. */
+interface KeyContext {
+  readonly input: EnclaveSetInput;
+  readonly epoch: number;
+  readonly judgements: ReadonlyMap<string, EnclaveJudgement>;
+  accepted(id: string): boolean;
+  keyFail(subject: string, reason: string): void;
+  readonly recordSubject: string;
+  readonly vouchSubject: string;
+}
+
+interface KeyRecordJudgement {
+  readonly record: KeyRecord | undefined;
+  /** Set only when the record passed every rule. */
+  readonly keys: EpochPublicKeys | undefined;
+  readonly reasons: readonly string[];
+}
+
+/** Rule "key record": the current epoch's record exists, is for this chaincode and an accepted enclave signed it. */
+function judgeKeyRecord(c: KeyContext): KeyRecordJudgement {
+  const { input, epoch } = c;
+  if (epoch < 1) {
+    c.keyFail('chaincode keys', 'no chaincode keys are published yet (the operators must run provisioning)');
+    return { record: undefined, keys: undefined, reasons: [] };
+  }
+  const record = input.keyStatus.records.find((r) => r.epoch === epoch);
+  if (record === undefined) {
+    const reason = `the key status names epoch ${epoch} but holds no record for it`;
+    c.keyFail(c.recordSubject, reason);
+    return { record, keys: undefined, reasons: [reason] };
+  }
+  const reasons: string[] = [];
+  if (record.channel !== input.channel || record.chaincode !== input.chaincode) {
+    reasons.push(`it is for ${record.channel}/${record.chaincode}, not ${input.channel}/${input.chaincode}`);
+  }
+  const creator = c.judgements.get(record.creator);
+  if (creator === undefined) {
+    reasons.push(`it was created by enclave ${short(record.creator)}, which is not in the registry`);
+  } else if (!c.accepted(record.creator)) {
+    reasons.push(`it was created by ${enclaveSubject(creator.record)}, which your policy does not accept`);
+  }
+  let keys: EpochPublicKeys | undefined;
+  try {
+    const checked = verifyKeyRecord(record, signingKeyOfEnclaveId(record.creator));
+    if (reasons.length === 0) keys = checked;
+  } catch (error) {
+    reasons.push(reasonOf(error));
+  }
+  for (const reason of reasons) c.keyFail(c.recordSubject, reason);
+  return { record, keys, reasons };
+}
+
+/**
+ * Who holds the keys according to the record and the key status: its creator and every wrap's
+ * recipient (a wrap is `from` the key lineage, not an enclave). Rule "lineage": every wrap is of
+ * this record's lineage and epoch.
+ */
+function keyHoldersOf(record: KeyRecord, c: KeyContext): Set<string> {
+  const holders = new Set<string>([record.creator]);
+  for (const wrap of [...record.wraps, ...c.input.keyStatus.wraps]) {
+    holders.add(wrap.enclave);
+    if (wrap.from !== record.lineage || wrap.epoch !== record.epoch) {
+      c.keyFail(
+        c.recordSubject,
+        `a wrap to enclave ${short(wrap.enclave)} is not of this record's key lineage and epoch (the key status was altered)`,
+      );
+    }
+  }
+  return holders;
+}
+
+interface Vouching {
+  readonly orgs: ReadonlySet<string>;
+  readonly vouched: ReadonlySet<string>;
+  /** Why vouchers were not counted: said only when the orgs fall short. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Rule "vouchers": count the distinct orgs of accepted enclaves whose voucher of the current epoch
+ * verifies. A voucher that verifies says its enclave holds the keys (added to `holders`); one that
+ * does not match the record's public keys means the record or the voucher was altered.
+ */
+function countVouchers(record: KeyRecord, holders: Set<string>, c: KeyContext): Vouching {
+  const orgs = new Set<string>();
+  const vouched = new Set<string>();
+  const notes: string[] = [];
+  for (const voucher of c.input.keyStatus.vouchers) {
+    if (voucher.epoch !== c.epoch) continue;
+    const judged = c.judgements.get(voucher.enclave);
+    if (judged === undefined || judged.signingKey === undefined) {
+      // a voucher that its enclave id's key did sign says that enclave holds the keys: it must be judged
+      if (judged === undefined && vouchedByItsId(voucher, record)) holders.add(voucher.enclave);
+      notes.push(
+        `a voucher from enclave ${short(voucher.enclave)}, which is not in the registry, is not counted`,
+      );
+    } else if (!verifyVoucher(voucher, record, judged.signingKey)) {
+      c.keyFail(
+        c.vouchSubject,
+        `the voucher of ${enclaveSubject(judged.record)} does not match this key record's public keys (the record or the voucher was altered)`,
+      );
+    } else {
+      holders.add(voucher.enclave);
+      if (c.accepted(voucher.enclave)) {
+        vouched.add(voucher.enclave);
+        orgs.add(judged.record.mspId);
+      } else {
+        notes.push(
+          `the voucher of ${enclaveSubject(judged.record)} is not counted: your policy does not accept that enclave`,
+        );
+      }
+    }
+  }
+  return { orgs, vouched, notes };
+}
+
+/** Rule "holders": every enclave that holds the keys can read the requests, so each must be accepted. */
+function checkHolders(holders: ReadonlySet<string>, creator: string | undefined, c: KeyContext): void {
+  for (const id of [...holders].sort()) {
+    if (id === creator) continue; // already judged as the creator
+    const judged = c.judgements.get(id);
+    if (judged === undefined) {
+      c.keyFail(c.recordSubject, `enclave ${short(id)} holds the keys but is not in the registry`);
+    } else if (!c.accepted(id)) {
+      c.keyFail(
+        c.recordSubject,
+        `${enclaveSubject(judged.record)} holds the keys but your policy does not accept it (the keys must be rotated so only accepted enclaves hold them)`,
+      );
+    }
+  }
+}
+
+/** Rule "orgs": the current keys are vouched for by at least `requiredOrgs` distinct orgs. */
+function checkVouchingOrgs(
+  orgs: readonly string[],
+  vouching: Vouching,
+  requiredOrgs: number,
+  c: KeyContext,
+): void {
+  if (c.epoch < 1 || orgs.length >= requiredOrgs) return;
+  const named = orgs.length > 0 ? ` (${orgs.join(', ')})` : '';
+  c.keyFail(
+    c.vouchSubject,
+    `the current keys are vouched for by ${orgs.length} org${orgs.length === 1 ? '' : 's'}${named}, the policy needs ${requiredOrgs}`,
+  );
+  for (const note of vouching.notes) c.keyFail(c.vouchSubject, note);
+}
+
+/** Trust lasts the policy's maximum age, and never past the collateral of an enclave relied on. */
+function trustExpiry(
+  judged: readonly EnclaveJudgement[],
+  relied: (id: string) => boolean,
+  input: EnclaveSetInput,
+): Date {
+  let expiresAt = new Date(input.now.getTime() + (input.maxTrustAgeMs ?? DEFAULT_MAX_TRUST_AGE_MS));
+  for (const j of judged) {
+    if (relied(j.record.id) && j.validUntil !== undefined && j.validUntil < expiresAt)
+      expiresAt = j.validUntil;
+  }
+  return expiresAt;
+}
+
+function enclaveStatus(
+  judged: EnclaveJudgement,
+  relied: (id: string) => boolean,
+  vouched: ReadonlySet<string>,
+): EnclaveStatus {
+  const reasons = judged.failures.map((f) => f.reason);
+  return {
+    id: judged.record.id,
+    mspId: judged.record.mspId,
+    provider: judged.record.provider,
+    ...judged.details,
+    accepted: reasons.length === 0,
+    ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
+    reasons,
+    notes: judged.notes,
+    ...(judged.validUntil === undefined ? {} : { collateralValidUntil: judged.validUntil.toISOString() }),
+    registeredAt: new Date(judged.record.registeredAt).toISOString(),
+    holdsKeys: relied(judged.record.id),
+    vouched: vouched.has(judged.record.id),
+  };
+}
+
+function keyRecordSummary(
+  judged: KeyRecordJudgement,
+  judgements: ReadonlyMap<string, EnclaveJudgement>,
+): Pick<AttestationReport, 'keyRecord'> {
+  const { record } = judged;
+  if (record === undefined) return {};
+  const creatorMspId = judgements.get(record.creator)?.record.mspId;
+  return {
+    keyRecord: {
+      epoch: record.epoch,
+      creator: record.creator,
+      ...(creatorMspId === undefined ? {} : { creatorMspId }),
+      boxPublicKey: record.boxPublicKey,
+      receiptPublicKey: record.receiptPublicKey,
+      verified: judged.reasons.length === 0,
+      reasons: judged.reasons,
+    },
+  };
+}
+
+/**
+ * The trust decision, as named rules: each enclave (identity, deployment, simulated, evidence and
+ * policy), the key record, the key lineage, the vouchers, the holders and the vouching orgs. The
+ * set is trusted only when no enclave relied on and no key rule failed.
+ */
 function judgeEnclaveSet(input: EnclaveSetInput): Judged {
   const { keyStatus, policy, now } = input;
   // a policy that pins no code would accept any enclave: refused before anything is judged
   requirePinnedPolicy(policy);
   const requiredOrgs = Math.max(policy.minOrgs, input.minOrgs ?? DEFAULT_MIN_ORGS);
   const epoch = keyStatus.currentEpoch;
-  const judgements = new Map<string, EnclaveJudgement>();
-  for (const record of input.registry) {
-    // a duplicate id keeps the worse judgement: one bad registration is enough to distrust an id
-    const judged = judgeEnclave(record, input);
-    const earlier = judgements.get(record.id);
-    if (earlier === undefined || judged.failures.length > earlier.failures.length)
-      judgements.set(record.id, judged);
-  }
-  const accepted = (id: string): boolean => judgements.get(id)?.failures.length === 0;
-
+  const judgements = judgeRegistry(input);
   const keyFailures: TrustFailure[] = [];
-  const recordSubject = `key record of epoch ${epoch}`;
-  const keyFail = (subject: string, reason: string): void => {
-    keyFailures.push({ code: 'KEYS_UNAVAILABLE', subject, reason });
+  const c: KeyContext = {
+    input,
+    epoch,
+    judgements,
+    accepted: (id) => judgements.get(id)?.failures.length === 0,
+    keyFail: (subject, reason) => keyFailures.push({ code: 'KEYS_UNAVAILABLE', subject, reason }),
+    recordSubject: `key record of epoch ${epoch}`,
+    vouchSubject: `vouchers of epoch ${epoch}`,
   };
 
-  // the key record of the current epoch, signed by an accepted enclave
-  let record: KeyRecord | undefined;
-  let keys: EpochPublicKeys | undefined;
-  const recordReasons: string[] = [];
-  if (epoch < 1) {
-    keyFail('chaincode keys', 'no chaincode keys are published yet (the operators must run provisioning)');
-  } else {
-    record = keyStatus.records.find((r) => r.epoch === epoch);
-    if (record === undefined)
-      recordReasons.push(`the key status names epoch ${epoch} but holds no record for it`);
-  }
-  if (record !== undefined) {
-    if (record.channel !== input.channel || record.chaincode !== input.chaincode) {
-      recordReasons.push(
-        `it is for ${record.channel}/${record.chaincode}, not ${input.channel}/${input.chaincode}`,
-      );
-    }
-    const creator = judgements.get(record.creator);
-    if (creator === undefined) {
-      recordReasons.push(`it was created by enclave ${short(record.creator)}, which is not in the registry`);
-    } else if (!accepted(record.creator)) {
-      recordReasons.push(
-        `it was created by ${enclaveSubject(creator.record)}, which your policy does not accept`,
-      );
-    }
-    try {
-      const checked = verifyKeyRecord(record, signingKeyOfEnclaveId(record.creator));
-      if (recordReasons.length === 0) keys = checked;
-    } catch (error) {
-      recordReasons.push(reasonOf(error));
-    }
-  }
-  for (const reason of recordReasons) keyFail(recordSubject, reason);
-
-  // every enclave that holds the keys must be one this client accepts: they can read the requests
-  // (a wrap is `from` the key lineage, not an enclave: its recipient is the holder it adds)
-  const holders = new Set<string>();
-  if (record !== undefined) {
-    holders.add(record.creator);
-    for (const wrap of [...record.wraps, ...keyStatus.wraps]) {
-      holders.add(wrap.enclave);
-      if (wrap.from !== record.lineage || wrap.epoch !== record.epoch) {
-        keyFail(
-          recordSubject,
-          `a wrap to enclave ${short(wrap.enclave)} is not of this record's key lineage and epoch (the key status was altered)`,
-        );
-      }
-    }
-  }
-
-  // vouchers of the current epoch: count distinct orgs of accepted enclaves whose voucher verifies
-  const vouchingOrgs = new Set<string>();
-  const vouched = new Set<string>();
-  const voucherNotes: string[] = [];
-  const vouchSubject = `vouchers of epoch ${epoch}`;
-  for (const voucher of keyStatus.vouchers) {
-    if (voucher.epoch !== epoch || record === undefined) continue;
-    const judged = judgements.get(voucher.enclave);
-    if (judged === undefined || judged.signingKey === undefined) {
-      // a voucher that its enclave id's key did sign says that enclave holds the keys: it must be judged
-      if (judged === undefined && vouchedByItsId(voucher, record)) holders.add(voucher.enclave);
-      voucherNotes.push(
-        `a voucher from enclave ${short(voucher.enclave)}, which is not in the registry, is not counted`,
-      );
-      continue;
-    }
-    if (!verifyVoucher(voucher, record, judged.signingKey)) {
-      // the enclave holds other public keys than the record says: the record or the answer was altered
-      keyFail(
-        vouchSubject,
-        `the voucher of ${enclaveSubject(judged.record)} does not match this key record's public keys (the record or the voucher was altered)`,
-      );
-      continue;
-    }
-    holders.add(voucher.enclave);
-    if (!accepted(voucher.enclave)) {
-      voucherNotes.push(
-        `the voucher of ${enclaveSubject(judged.record)} is not counted: your policy does not accept that enclave`,
-      );
-      continue;
-    }
-    vouched.add(voucher.enclave);
-    vouchingOrgs.add(judged.record.mspId);
-  }
-  for (const id of [...holders].sort()) {
-    if (id === record?.creator) continue; // already judged as the creator
-    const judged = judgements.get(id);
-    if (judged === undefined) {
-      keyFail(recordSubject, `enclave ${short(id)} holds the keys but is not in the registry`);
-    } else if (!accepted(id)) {
-      keyFail(
-        recordSubject,
-        `${enclaveSubject(judged.record)} holds the keys but your policy does not accept it (the keys must be rotated so only accepted enclaves hold them)`,
-      );
-    }
-  }
-  const orgs = [...vouchingOrgs].sort();
-  if (epoch >= 1 && orgs.length < requiredOrgs) {
-    keyFail(
-      vouchSubject,
-      `the current keys are vouched for by ${orgs.length} org${orgs.length === 1 ? '' : 's'}${orgs.length > 0 ? ` (${orgs.join(', ')})` : ''}, the policy needs ${requiredOrgs}`,
-    );
-    for (const note of voucherNotes) keyFail(vouchSubject, note);
-  }
+  const keyRecord = judgeKeyRecord(c);
+  const { record } = keyRecord;
+  const holders = record === undefined ? new Set<string>() : keyHoldersOf(record, c);
+  const vouching: Vouching =
+    record === undefined
+      ? { orgs: new Set(), vouched: new Set(), notes: [] }
+      : countVouchers(record, holders, c);
+  checkHolders(holders, record?.creator, c);
+  const orgs = [...vouching.orgs].sort();
+  checkVouchingOrgs(orgs, vouching, requiredOrgs, c);
 
   // enclave failures: those that hold keys, created or vouched make the set untrusted
   const relied = (id: string): boolean => holders.has(id) || record?.creator === id;
-  const enclaveFailures: TrustFailure[] = [];
-  const warnings: TrustFailure[] = [];
   const sorted = [...judgements.values()].sort(
     (a, b) => a.record.mspId.localeCompare(b.record.mspId) || a.record.id.localeCompare(b.record.id),
   );
-  for (const judged of sorted)
-    (relied(judged.record.id) ? enclaveFailures : warnings).push(...judged.failures);
-
-  let expiresAt = new Date(now.getTime() + (input.maxTrustAgeMs ?? DEFAULT_MAX_TRUST_AGE_MS));
-  for (const judged of sorted) {
-    if (relied(judged.record.id) && judged.validUntil !== undefined && judged.validUntil < expiresAt) {
-      expiresAt = judged.validUntil;
-    }
-  }
+  const enclaveFailures = sorted.filter((j) => relied(j.record.id)).flatMap((j) => j.failures);
+  const warnings = sorted.filter((j) => !relied(j.record.id)).flatMap((j) => j.failures);
+  const expiresAt = trustExpiry(sorted, relied, input);
 
   const failures = [...enclaveFailures, ...keyFailures];
-  const trusted = failures.length === 0 && keys !== undefined;
-  const enclaves = sorted.map((judged): EnclaveStatus => {
-    const reasons = judged.failures.map((f) => f.reason);
-    return {
-      id: judged.record.id,
-      mspId: judged.record.mspId,
-      provider: judged.record.provider,
-      ...judged.details,
-      accepted: reasons.length === 0,
-      ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
-      reasons,
-      notes: judged.notes,
-      ...(judged.validUntil === undefined ? {} : { collateralValidUntil: judged.validUntil.toISOString() }),
-      registeredAt: new Date(judged.record.registeredAt).toISOString(),
-      holdsKeys: relied(judged.record.id),
-      vouched: vouched.has(judged.record.id),
-    };
-  });
+  const trusted = failures.length === 0 && keyRecord.keys !== undefined;
   const report: AttestationReport = {
     channel: input.channel,
     chaincode: input.chaincode,
@@ -468,26 +608,12 @@ function judgeEnclaveSet(input: EnclaveSetInput): Judged {
     currentEpoch: epoch,
     requiredOrgs,
     vouchingOrgs: orgs,
-    ...(record === undefined
-      ? {}
-      : {
-          keyRecord: {
-            epoch: record.epoch,
-            creator: record.creator,
-            ...(judgements.get(record.creator) === undefined
-              ? {}
-              : { creatorMspId: judgements.get(record.creator)?.record.mspId }),
-            boxPublicKey: record.boxPublicKey,
-            receiptPublicKey: record.receiptPublicKey,
-            verified: recordReasons.length === 0,
-            reasons: recordReasons,
-          },
-        }),
-    enclaves,
+    ...keyRecordSummary(keyRecord, judgements),
+    enclaves: sorted.map((j) => enclaveStatus(j, relied, vouching.vouched)),
     trusted,
     failures,
     warnings,
     ...(trusted ? { expiresAt: expiresAt.toISOString() } : {}),
   };
-  return { report, keys: trusted ? keys : undefined, expiresAt };
+  return { report, keys: trusted ? keyRecord.keys : undefined, expiresAt };
 }
