@@ -67,28 +67,41 @@ interface State {
 
 function matches(r: Restrictions | undefined, state: State, usage: Usage): boolean {
   if (!r) return true;
-  if (r.startTime !== undefined || r.endTime !== undefined || r.dayOfWeek !== undefined) {
-    const { weekday, minute } = localTime(state.atMs, usage.utcOffsetMinutes);
-    if (r.dayOfWeek !== undefined && !r.dayOfWeek.includes(DAYS_OF_WEEK[weekday - 1] ?? 'MONDAY'))
-      return false;
-    const { startTime: s, endTime: e } = r;
-    if (s !== undefined && e !== undefined) {
-      const inside = s < e ? minute >= s && minute < e : minute >= s || minute < e;
-      if (!inside) return false;
-    } else if (s !== undefined && minute < s) return false;
-    else if (e !== undefined && minute >= e) return false;
-  }
-  if (r.minKwh !== undefined && cmp(state.energy, rat(r.minKwh)) < 0) return false;
-  if (r.maxKwh !== undefined && cmp(state.energy, rat(r.maxKwh)) >= 0) return false;
-  if (r.minDuration !== undefined && cmp(state.offsetMs, rat(BigInt(r.minDuration) * 1000n)) < 0)
-    return false;
-  if (r.maxDuration !== undefined && cmp(state.offsetMs, rat(BigInt(r.maxDuration) * 1000n)) >= 0)
-    return false;
-  if (r.minCurrent !== undefined && (usage.currentA === undefined || usage.currentA < r.minCurrent))
-    return false;
-  if (r.maxCurrent !== undefined && (usage.currentA === undefined || usage.currentA >= r.maxCurrent))
-    return false;
+  return matchesClock(r, state, usage) && matchesQuantities(r, state) && matchesCurrent(r, usage);
+}
+
+/** OCPI day_of_week, start_time and end_time, in the station's local time (end exclusive; may wrap midnight). */
+function matchesClock(r: Restrictions, state: State, usage: Usage): boolean {
+  if (r.startTime === undefined && r.endTime === undefined && r.dayOfWeek === undefined) return true;
+  const { weekday, minute } = localTime(state.atMs, usage.utcOffsetMinutes);
+  if (r.dayOfWeek !== undefined && !r.dayOfWeek.includes(DAYS_OF_WEEK[weekday - 1] ?? 'MONDAY')) return false;
+  const { startTime: s, endTime: e } = r;
+  if (s !== undefined && e !== undefined)
+    return s < e ? minute >= s && minute < e : minute >= s || minute < e;
+  if (s !== undefined) return minute >= s;
+  if (e !== undefined) return minute < e;
   return true;
+}
+
+/** OCPI min/max kWh and min/max duration: the lower bound inclusive, the upper exclusive. */
+function matchesQuantities(r: Restrictions, state: State): boolean {
+  const within = (value: Rat, min: bigint | undefined, max: bigint | undefined): boolean =>
+    (min === undefined || cmp(value, rat(min)) >= 0) && (max === undefined || cmp(value, rat(max)) < 0);
+  const ms = (seconds: number | undefined): bigint | undefined =>
+    seconds === undefined ? undefined : BigInt(seconds) * 1000n;
+  return (
+    within(state.energy, r.minKwh, r.maxKwh) && within(state.offsetMs, ms(r.minDuration), ms(r.maxDuration))
+  );
+}
+
+/** OCPI min/max current: an unknown current matches no current restriction. */
+function matchesCurrent(r: Restrictions, usage: Usage): boolean {
+  if (r.minCurrent === undefined && r.maxCurrent === undefined) return true;
+  if (usage.currentA === undefined) return false;
+  return (
+    (r.minCurrent === undefined || usage.currentA >= r.minCurrent) &&
+    (r.maxCurrent === undefined || usage.currentA < r.maxCurrent)
+  );
 }
 
 function component(tariff: Tariff, type: Dimension, state: State, usage: Usage): PriceComponent | undefined {
@@ -159,6 +172,19 @@ function cost(period: Period): Rat {
 
 /** Prices one session under one tariff version. */
 export function priceSession(tariff: Tariff, usage: Usage): Price {
+  const { total, charging } = checkUsage(usage);
+  const periods = periodsOf(tariff, usage, total, charging);
+  roundSteps(periods, ['ENERGY'], 1000n);
+  const parks = periods.some((p) => p.type === 'PARKING_TIME');
+  roundSteps(periods, parks ? ['PARKING_TIME'] : ['TIME'], 1000n);
+  const start: State = { atMs: usage.startMs, offsetMs: ZERO, energy: ZERO };
+  const flat = component(tariff, 'FLAT', start, usage);
+  if (flat) periods.push({ type: 'FLAT', quantity: rat(1n), price: flat.price, stepSize: 1 });
+  return totalOf(tariff, periods);
+}
+
+/** The session's total and charging durations (ms), once its times and energy are consistent. */
+function checkUsage(usage: Usage): { total: number; charging: number } {
   const total = usage.endMs - usage.startMs;
   const charging = usage.chargingEndMs - usage.startMs;
   if (!(charging >= 0 && total >= charging)) {
@@ -180,6 +206,11 @@ export function priceSession(tariff: Tariff, usage: Usage): Price {
       `a session longer than ${MAX_SESSION_DAYS} days cannot be priced`,
     );
   }
+  return { total, charging };
+}
+
+/** The priced periods between breakpoints: energy and time while charging, parking time after. */
+function periodsOf(tariff: Tariff, usage: Usage, total: number, charging: number): Period[] {
   const points = breakpoints(tariff, usage, total, charging);
   const periods: Period[] = [];
   const energyAt = (offset: Rat): Rat =>
@@ -199,13 +230,11 @@ export function priceSession(tariff: Tariff, usage: Usage): Price {
       periods.push({ type, quantity, price: found.price, stepSize: found.stepSize });
     }
   }
-  roundSteps(periods, ['ENERGY'], 1000n);
-  const parks = periods.some((p) => p.type === 'PARKING_TIME');
-  roundSteps(periods, parks ? ['PARKING_TIME'] : ['TIME'], 1000n);
-  const start: State = { atMs: usage.startMs, offsetMs: ZERO, energy: ZERO };
-  const flat = component(tariff, 'FLAT', start, usage);
-  if (flat) periods.push({ type: 'FLAT', quantity: rat(1n), price: flat.price, stepSize: 1 });
+  return periods;
+}
 
+/** Per dimension its quantity and cost, and the total rounded once, within the tariff's min and max price. */
+function totalOf(tariff: Tariff, periods: readonly Period[]): Price {
   const dimensions: Partial<Record<Dimension, BilledDimension>> = {};
   let exact = ZERO;
   for (const type of DIMENSIONS) {

@@ -130,6 +130,22 @@ async function decide(tx: Tx, params: Params, request: StartRequest, driver: str
   const evse = loaded.evses.find((e) => e.uid === request.evseUid);
   if (!evse)
     return refuse('NotAtThisLocation', new NotFound('EVSE', `${request.stationId}/${request.evseUid}`));
+  const refused = placeRefusal(loaded, evse, request, driver) ?? (await serviceRefusal(tx, params, loaded));
+  if (refused) return refused;
+  const occupancy = await occupancyOf(tx, loaded, evse.uid, driver);
+  if ('refused' in occupancy) return occupancy.refused;
+  return creditDecision(tx, loaded, request, driver, occupancy.booking);
+}
+
+type LoadedStation = NonNullable<Awaited<ReturnType<typeof decodeStation>>>;
+
+/** The connector exists, the driver is not the host, and the station is available with a tariff. */
+function placeRefusal(
+  loaded: LoadedStation,
+  evse: LoadedStation['evses'][number],
+  request: StartRequest,
+  driver: string,
+): Decision | undefined {
   if (!evse.connectors.some((c) => c.id === request.connectorId)) {
     return refuse(
       'NotAllowedTypeEVSE',
@@ -154,7 +170,11 @@ async function decide(tx: Tx, params: Params, request: StartRequest, driver: str
       }),
     );
   }
-  // Open at both ends of the skew window, so a forged time cannot start a session when closed.
+  return undefined;
+}
+
+/** An energy tariff needs a trusted meter; the station is open at both ends of the skew window. */
+async function serviceRefusal(tx: Tx, params: Params, loaded: LoadedStation): Promise<Decision | undefined> {
   if (usesEnergy((await loadTariff(tx, loaded.id, loaded.tariffVersion)).tariff)) {
     try {
       requireTrustedMeter(params, loaded);
@@ -163,6 +183,7 @@ async function decide(tx: Tx, params: Params, request: StartRequest, driver: str
       throw error;
     }
   }
+  // Open at both ends of the skew window, so a forged time cannot start a session when closed.
   if (!isOpen(loaded, tx.now - tx.skewMs) || !isOpen(loaded, tx.now + tx.skewMs)) {
     return refuse(
       'NotAtThisTime',
@@ -171,35 +192,65 @@ async function decide(tx: Tx, params: Params, request: StartRequest, driver: str
       }),
     );
   }
-  if (await tx.exists(sessionKeys.evseActive(loaded.id, evse.uid))) {
-    return refuse(
-      'NotAtThisTime',
-      new EcarError(
-        'EVSE_OCCUPIED',
-        `EVSE '${evse.uid}' already has an active session; choose another EVSE`,
-        { stationId: loaded.id, evseUid: evse.uid },
+  return undefined;
+}
+
+/** The EVSE is free, the driver has no other session, and no one else's booking holds the EVSE now. */
+async function occupancyOf(
+  tx: Tx,
+  loaded: LoadedStation,
+  evseUid: string,
+  driver: string,
+): Promise<{ refused: Decision } | { booking: Awaited<ReturnType<typeof bookingsAround>>['own'] }> {
+  if (await tx.exists(sessionKeys.evseActive(loaded.id, evseUid))) {
+    return {
+      refused: refuse(
+        'NotAtThisTime',
+        new EcarError(
+          'EVSE_OCCUPIED',
+          `EVSE '${evseUid}' already has an active session; choose another EVSE`,
+          {
+            stationId: loaded.id,
+            evseUid,
+          },
+        ),
       ),
-    );
+    };
   }
   if (await tx.exists(sessionKeys.driverActive(driver))) {
-    return refuse(
-      'ConcurrentTx',
-      new EcarError(
-        'CONCURRENT_SESSION',
-        'you already have an active session; stop it before starting another',
+    return {
+      refused: refuse(
+        'ConcurrentTx',
+        new EcarError(
+          'CONCURRENT_SESSION',
+          'you already have an active session; stop it before starting another',
+        ),
       ),
-    );
+    };
   }
-  const { own: booking, other } = await bookingsAround(tx, loaded.id, evse.uid, driver);
+  const { own: booking, other } = await bookingsAround(tx, loaded.id, evseUid, driver);
   if (!booking && other) {
-    return refuse(
-      'NotAtThisTime',
-      new EcarError('BOOKING_CONFLICT', 'this EVSE is booked by someone else right now', {
-        stationId: loaded.id,
-        evseUid: evse.uid,
-      }),
-    );
+    return {
+      refused: refuse(
+        'NotAtThisTime',
+        new EcarError('BOOKING_CONFLICT', 'this EVSE is booked by someone else right now', {
+          stationId: loaded.id,
+          evseUid,
+        }),
+      ),
+    };
   }
+  return { booking };
+}
+
+/** The hold fits the driver's purchased tokens plus the hold of their booking here, if any. */
+async function creditDecision(
+  tx: Tx,
+  loaded: LoadedStation,
+  request: StartRequest,
+  driver: string,
+  booking: Awaited<ReturnType<typeof bookingsAround>>['own'],
+): Promise<Decision> {
   const account = await loadAccount(tx, driver);
   let bookingHold = 0n;
   if (booking) {

@@ -291,136 +291,151 @@ export function restoreSimulatedPlatform(json: unknown): SimulatedPlatform {
 }
 
 function platformFrom(material: PlatformMaterial): SimulatedPlatform {
-  const { start, collateralEnd, tcbStatus, attestationKey } = material;
-  const { root, pckCa, pckLeaf, tcbSigner } = material.certificates;
-  const rootKey = root.key;
-  const pem = (...certs: IssuedCertificate[]): string => certs.map((c) => toPem(c.der)).join('');
-
+  const rootKey = material.certificates.root.key;
   return {
     trustAnchor: developmentRoot(toHex(rootKey.point), SIMULATED_ROOT_NAME),
     rootPublicKeyHex: toHex(rootKey.point),
     enclaveSigner: material.enclaveSigner,
+    quote: (input) => simulatedQuote(material, input),
+    collateral: (collateralOptions = {}) => simulatedCollateral(material, collateralOptions),
+    export: () => exportPlatform(material),
+  };
+}
 
-    quote(input: SimulatedQuoteInput): Uint8Array {
-      const header = quoteHeader();
-      const body = reportBody({
-        cpuSvn: Uint8Array.from(TCB_COMPONENTS),
-        attributes: input.debug ? 0x07 : 0x05,
-        mrEnclave: fixed(input.measurement, 32, 'measurement'),
-        mrSigner: fixed(
-          input.mrSigner ?? createHash('sha256').update('ecar simulated enclave signer').digest(),
-          32,
-          'mrSigner',
-        ),
-        isvProdId: input.productId ?? 0,
-        isvSvn: input.svn ?? 0,
-        reportData: padded(input.reportData, 64, 'reportData'),
-      });
-      const attestationPoint = attestationKey.point.subarray(1);
-      const qeAuthData = new Uint8Array(randomBytes(32));
-      const qeReportData = new Uint8Array(64);
-      qeReportData.set(createHash('sha256').update(attestationPoint).update(qeAuthData).digest());
-      const qeReport = reportBody({
-        cpuSvn: Uint8Array.from(TCB_COMPONENTS),
-        attributes: 0x11,
-        mrEnclave: createHash('sha256').update('ecar simulated QE enclave').digest(),
-        mrSigner: SIMULATED_QE_MRSIGNER,
-        isvProdId: 1,
-        isvSvn: QE_SVN,
-        reportData: qeReportData,
-      });
-      const certificationData = new Uint8Array(Buffer.from(`${pem(pckLeaf, pckCa, root)}\0`, 'latin1'));
-      const signatureData = concatBytes(
-        signP1363(attestationKey, concatBytes(header, body)),
-        attestationPoint,
-        qeReport,
-        signP1363(pckLeaf.key, qeReport),
-        u16(qeAuthData.length),
-        qeAuthData,
-        u16(CERT_DATA_PCK_CHAIN),
-        u32(certificationData.length),
-        certificationData,
-      );
-      return concatBytes(header, body, u32(signatureData.length), signatureData);
+const pemChain = (...certs: IssuedCertificate[]): string => certs.map((c) => toPem(c.der)).join('');
+
+/** An SGX v3 quote of the platform's attestation key over the enclave's report, with the PCK chain. */
+function simulatedQuote(material: PlatformMaterial, input: SimulatedQuoteInput): Uint8Array {
+  const { attestationKey } = material;
+  const { root, pckCa, pckLeaf } = material.certificates;
+  const pem = pemChain;
+  const header = quoteHeader();
+  const body = reportBody({
+    cpuSvn: Uint8Array.from(TCB_COMPONENTS),
+    attributes: input.debug ? 0x07 : 0x05,
+    mrEnclave: fixed(input.measurement, 32, 'measurement'),
+    mrSigner: fixed(
+      input.mrSigner ?? createHash('sha256').update('ecar simulated enclave signer').digest(),
+      32,
+      'mrSigner',
+    ),
+    isvProdId: input.productId ?? 0,
+    isvSvn: input.svn ?? 0,
+    reportData: padded(input.reportData, 64, 'reportData'),
+  });
+  const attestationPoint = attestationKey.point.subarray(1);
+  const qeAuthData = new Uint8Array(randomBytes(32));
+  const qeReportData = new Uint8Array(64);
+  qeReportData.set(createHash('sha256').update(attestationPoint).update(qeAuthData).digest());
+  const qeReport = reportBody({
+    cpuSvn: Uint8Array.from(TCB_COMPONENTS),
+    attributes: 0x11,
+    mrEnclave: createHash('sha256').update('ecar simulated QE enclave').digest(),
+    mrSigner: SIMULATED_QE_MRSIGNER,
+    isvProdId: 1,
+    isvSvn: QE_SVN,
+    reportData: qeReportData,
+  });
+  const certificationData = new Uint8Array(Buffer.from(`${pem(pckLeaf, pckCa, root)}\0`, 'latin1'));
+  const signatureData = concatBytes(
+    signP1363(attestationKey, concatBytes(header, body)),
+    attestationPoint,
+    qeReport,
+    signP1363(pckLeaf.key, qeReport),
+    u16(qeAuthData.length),
+    qeAuthData,
+    u16(CERT_DATA_PCK_CHAIN),
+    u32(certificationData.length),
+    certificationData,
+  );
+  return concatBytes(header, body, u32(signatureData.length), signatureData);
+}
+
+/** TCB info, QE identity, CRLs and issuer chains for the platform, signed by its TCB signer. */
+function simulatedCollateral(
+  material: PlatformMaterial,
+  collateralOptions: { readonly revokePckCertificate?: boolean },
+): CollateralJson {
+  const { start, collateralEnd, tcbStatus } = material;
+  const { root, pckCa, pckLeaf, tcbSigner } = material.certificates;
+  const pem = pemChain;
+  const issueDate = isoSeconds(start);
+  const nextUpdate = isoSeconds(collateralEnd);
+  const tcbInfo = JSON.stringify({
+    id: 'SGX',
+    version: 3,
+    issueDate,
+    nextUpdate,
+    fmspc: SIMULATED_FMSPC,
+    pceId: '0000',
+    tcbType: 0,
+    tcbEvaluationDataNumber: 1,
+    tcbLevels: [
+      {
+        tcb: { sgxtcbcomponents: TCB_COMPONENTS.map((svn) => ({ svn })), pcesvn: PCE_SVN },
+        tcbDate: issueDate,
+        tcbStatus,
+        ...(tcbStatus === 'UpToDate' ? {} : { advisoryIDs: ['ECAR-SIMULATED-ADVISORY'] }),
+      },
+    ],
+  });
+  const qeIdentity = JSON.stringify({
+    id: 'QE',
+    version: 2,
+    issueDate,
+    nextUpdate,
+    tcbEvaluationDataNumber: 1,
+    miscselect: '00000000',
+    miscselectMask: 'FFFFFFFF',
+    attributes: '11000000000000000000000000000000',
+    attributesMask: 'FBFFFFFFFFFFFFFF0000000000000000',
+    mrsigner: toHex(SIMULATED_QE_MRSIGNER).toUpperCase(),
+    isvprodid: 1,
+    tcbLevels: [{ tcb: { isvsvn: QE_SVN }, tcbDate: issueDate, tcbStatus: 'UpToDate' }],
+  });
+  const revoked = collateralOptions.revokePckCertificate ? [pckLeaf.serial] : [];
+  return {
+    pck_crl_issuer_chain: pem(pckCa, root),
+    root_ca_crl: toHex(crl(root, start, collateralEnd, [])),
+    pck_crl: toHex(crl(pckCa, start, collateralEnd, revoked)),
+    tcb_info_issuer_chain: pem(tcbSigner, root),
+    tcb_info: tcbInfo,
+    tcb_info_signature: toHex(signP1363(tcbSigner.key, Buffer.from(tcbInfo, 'utf8'))),
+    qe_identity_issuer_chain: pem(tcbSigner, root),
+    qe_identity: qeIdentity,
+    qe_identity_signature: toHex(signP1363(tcbSigner.key, Buffer.from(qeIdentity, 'utf8'))),
+  };
+}
+
+/** The platform's keys and certificates as a file (development only). */
+function exportPlatform(material: PlatformMaterial): SimulatedPlatformJson {
+  const { attestationKey } = material;
+  const { root, pckCa, pckLeaf, tcbSigner } = material.certificates;
+  const pkcs8 = (key: Key): string =>
+    key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+  return {
+    v: 1,
+    kind: SIMULATED_PLATFORM_KIND,
+    warning:
+      'DEVELOPMENT ONLY, NOT SGX: these private keys let anyone mint simulated evidence; never trust this root in production',
+    start: material.start,
+    certificateEnd: material.certificateEnd,
+    collateralEnd: material.collateralEnd,
+    tcbStatus: material.tcbStatus,
+    enclaveSigner: toHex(material.enclaveSigner),
+    keys: {
+      root: pkcs8(root.key),
+      pckCa: pkcs8(pckCa.key),
+      pckLeaf: pkcs8(pckLeaf.key),
+      tcbSigner: pkcs8(tcbSigner.key),
+      attestation: pkcs8(attestationKey),
     },
-
-    collateral(collateralOptions = {}): CollateralJson {
-      const issueDate = isoSeconds(start);
-      const nextUpdate = isoSeconds(collateralEnd);
-      const tcbInfo = JSON.stringify({
-        id: 'SGX',
-        version: 3,
-        issueDate,
-        nextUpdate,
-        fmspc: SIMULATED_FMSPC,
-        pceId: '0000',
-        tcbType: 0,
-        tcbEvaluationDataNumber: 1,
-        tcbLevels: [
-          {
-            tcb: { sgxtcbcomponents: TCB_COMPONENTS.map((svn) => ({ svn })), pcesvn: PCE_SVN },
-            tcbDate: issueDate,
-            tcbStatus,
-            ...(tcbStatus === 'UpToDate' ? {} : { advisoryIDs: ['ECAR-SIMULATED-ADVISORY'] }),
-          },
-        ],
-      });
-      const qeIdentity = JSON.stringify({
-        id: 'QE',
-        version: 2,
-        issueDate,
-        nextUpdate,
-        tcbEvaluationDataNumber: 1,
-        miscselect: '00000000',
-        miscselectMask: 'FFFFFFFF',
-        attributes: '11000000000000000000000000000000',
-        attributesMask: 'FBFFFFFFFFFFFFFF0000000000000000',
-        mrsigner: toHex(SIMULATED_QE_MRSIGNER).toUpperCase(),
-        isvprodid: 1,
-        tcbLevels: [{ tcb: { isvsvn: QE_SVN }, tcbDate: issueDate, tcbStatus: 'UpToDate' }],
-      });
-      const revoked = collateralOptions.revokePckCertificate ? [pckLeaf.serial] : [];
-      return {
-        pck_crl_issuer_chain: pem(pckCa, root),
-        root_ca_crl: toHex(crl(root, start, collateralEnd, [])),
-        pck_crl: toHex(crl(pckCa, start, collateralEnd, revoked)),
-        tcb_info_issuer_chain: pem(tcbSigner, root),
-        tcb_info: tcbInfo,
-        tcb_info_signature: toHex(signP1363(tcbSigner.key, Buffer.from(tcbInfo, 'utf8'))),
-        qe_identity_issuer_chain: pem(tcbSigner, root),
-        qe_identity: qeIdentity,
-        qe_identity_signature: toHex(signP1363(tcbSigner.key, Buffer.from(qeIdentity, 'utf8'))),
-      };
-    },
-
-    export(): SimulatedPlatformJson {
-      const pkcs8 = (key: Key): string =>
-        key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-      const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-      return {
-        v: 1,
-        kind: SIMULATED_PLATFORM_KIND,
-        warning:
-          'DEVELOPMENT ONLY, NOT SGX: these private keys let anyone mint simulated evidence; never trust this root in production',
-        start: material.start,
-        certificateEnd: material.certificateEnd,
-        collateralEnd: material.collateralEnd,
-        tcbStatus: material.tcbStatus,
-        enclaveSigner: toHex(material.enclaveSigner),
-        keys: {
-          root: pkcs8(root.key),
-          pckCa: pkcs8(pckCa.key),
-          pckLeaf: pkcs8(pckLeaf.key),
-          tcbSigner: pkcs8(tcbSigner.key),
-          attestation: pkcs8(attestationKey),
-        },
-        certificates: {
-          root: b64(root.der),
-          pckCa: b64(pckCa.der),
-          pckLeaf: b64(pckLeaf.der),
-          tcbSigner: b64(tcbSigner.der),
-        },
-      };
+    certificates: {
+      root: b64(root.der),
+      pckCa: b64(pckCa.der),
+      pckLeaf: b64(pckLeaf.der),
+      tcbSigner: b64(tcbSigner.der),
     },
   };
 }

@@ -59,6 +59,11 @@ const INIT_EXAMPLE = [
 
 /** Registers `init` and `whoami`. */
 export function registerProfileCommands(program: Command, deps: CliDeps = processDeps()): void {
+  registerInitCommand(program, deps);
+  registerWhoamiCommand(program, deps);
+}
+
+function registerInitCommand(program: Command, deps: CliDeps): void {
   leaf(program, 'init', 'Create or update a profile in $ECAR_HOME/config.json', INIT_EXAMPLE)
     .option('--endpoint <host:port>', 'peer gateway endpoint')
     .option('--tls-root-cert <file>', "PEM of the CA that issued the peer's TLS certificate")
@@ -81,45 +86,8 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
     .action(
       action(
         deps,
-        (ctx, o: InitOptions): Promise<InitResult> => {
-          const name = ctx.profileName ?? 'default';
-          const home = ctx.home;
-          const current = storedProfileSettings(home, name);
-          const path = (p: string | undefined): string | undefined =>
-            p === undefined ? undefined : resolve(p);
-          const mode = o.mode ?? current?.mode ?? 'confidential';
-          const wallet =
-            path(o.wallet) ??
-            current?.wallet ??
-            (mode === 'confidential' ? join('wallets', `${name}.json`) : undefined);
-          const merged = {
-            ...current,
-            ...defined({
-              endpoint: o.endpoint,
-              tlsRootCert: path(o.tlsRootCert),
-              tlsServerName: o.tlsServerName,
-              mspId: o.mspId,
-              certificate: path(o.certificate),
-              privateKey: path(o.privateKey),
-              channel: o.channel ?? current?.channel ?? 'ecar',
-              chaincode: o.chaincode ?? current?.chaincode ?? 'ecar',
-              mode,
-              policy: path(o.policy),
-              wallet,
-            }),
-          } as ProfileSettings;
-          const file = writeProfile({
-            home,
-            name,
-            settings: merged,
-            ...(o.default === true ? { makeDefault: true } : {}),
-          });
-          return Promise.resolve({
-            file,
-            profile: resolveProfile(name, merged, file),
-            default: o.default === true,
-          });
-        },
+        (ctx, o: InitOptions): Promise<InitResult> =>
+          Promise.resolve(initProfile(ctx.home, ctx.profileName, o)),
         (r) =>
           fields([
             ['profile', `${r.profile.name}${r.default ? ' (default)' : ''}`],
@@ -135,7 +103,9 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
           ]),
       ),
     );
+}
 
+function registerWhoamiCommand(program: Command, deps: CliDeps): void {
   leaf(
     program,
     'whoami',
@@ -174,6 +144,41 @@ export function registerProfileCommands(program: Command, deps: CliDeps = proces
               ]),
       ),
     );
+}
+
+/** Writes the profile: the options given over what it had, with the defaults of a new one. */
+function initProfile(home: string, profileName: string | undefined, o: InitOptions): InitResult {
+  const name = profileName ?? 'default';
+  const current = storedProfileSettings(home, name);
+  const path = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(p));
+  const mode = o.mode ?? current?.mode ?? 'confidential';
+  const wallet =
+    path(o.wallet) ??
+    current?.wallet ??
+    (mode === 'confidential' ? join('wallets', `${name}.json`) : undefined);
+  const merged = {
+    ...current,
+    ...defined({
+      endpoint: o.endpoint,
+      tlsRootCert: path(o.tlsRootCert),
+      tlsServerName: o.tlsServerName,
+      mspId: o.mspId,
+      certificate: path(o.certificate),
+      privateKey: path(o.privateKey),
+      channel: o.channel ?? current?.channel ?? 'ecar',
+      chaincode: o.chaincode ?? current?.chaincode ?? 'ecar',
+      mode,
+      policy: path(o.policy),
+      wallet,
+    }),
+  } as ProfileSettings;
+  const file = writeProfile({
+    home,
+    name,
+    settings: merged,
+    ...(o.default === true ? { makeDefault: true } : {}),
+  });
+  return { file, profile: resolveProfile(name, merged, file), default: o.default === true };
 }
 
 /** The caller id computed offline: the wallet's in confidential mode, the X.509 identity's in plaintext. */

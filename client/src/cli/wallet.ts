@@ -78,9 +78,17 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
     'wallet',
     'Your wallet: the Ed25519 key the confidential ledger knows you by',
   );
-  const fileOption = (command: Command): Command =>
-    command.option('--file <file>', "wallet file (default: the profile's wallet)");
+  registerCreate(wallet, deps);
+  registerImport(wallet, deps);
+  registerUpgrade(wallet, deps);
+  registerShow(wallet, deps);
+  registerExportPublic(wallet, deps);
+}
 
+const fileOption = (command: Command): Command =>
+  command.option('--file <file>', "wallet file (default: the profile's wallet)");
+
+function registerCreate(wallet: Command, deps: CliDeps): void {
   const create = fileOption(
     leaf(
       wallet,
@@ -104,7 +112,9 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
         `${infoFields(info)}\nwallet created; keep the passphrase safe: without it the wallet cannot be opened`,
     )(o);
   });
+}
 
+function registerImport(wallet: Command, deps: CliDeps): void {
   const importCommand = fileOption(
     leaf(
       wallet,
@@ -133,7 +143,9 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
       (info: WalletInfo) => `${infoFields(info)}\nwallet imported`,
     )(o);
   });
+}
 
+function registerUpgrade(wallet: Command, deps: CliDeps): void {
   fileOption(
     leaf(
       wallet,
@@ -164,7 +176,9 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
           }`,
       ),
     );
+}
 
+function registerShow(wallet: Command, deps: CliDeps): void {
   fileOption(
     leaf(
       wallet,
@@ -185,7 +199,9 @@ export function registerWalletCommands(program: Command, deps: CliDeps = process
       (info) => infoFields(info),
     ),
   );
+}
 
+function registerExportPublic(wallet: Command, deps: CliDeps): void {
   fileOption(
     leaf(
       wallet,

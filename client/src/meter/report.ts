@@ -199,10 +199,7 @@ function recordReport(
   outcome: Outcome,
   pinnedKey: MeterPublicKeyInput | undefined,
 ): RecordReport {
-  const payload = outcome.payload;
   const verified = outcome.verified;
-  const signature = verified?.signature ?? inspectOcmfRecord(input.signedData).signature;
-  const identification = payload?.identification;
   return {
     index,
     valid: verified !== undefined,
@@ -212,21 +209,51 @@ function recordReport(
     context: input.context ?? null,
     keySource: pinnedKey !== undefined ? 'pinned' : input.embeddedKey !== undefined ? 'embedded' : 'none',
     publicKey: verified === undefined ? null : meterPublicKeyHex(verified.publicKey),
-    meterSerial: payload?.meter.serial ?? null,
-    meterVendor: payload?.meter.vendor ?? null,
-    meterModel: payload?.meter.model ?? null,
-    meterFirmware: payload?.meter.firmware ?? null,
-    formatVersion: payload?.formatVersion ?? null,
-    gatewaySerial: payload?.gateway.serial ?? null,
-    pagination: payload?.pagination.text ?? null,
-    signatureMethod: signature?.method.id ?? null,
-    curve: signature?.method.curve.name ?? null,
-    signature: signatureResult(outcome),
-    signatureForm: signature?.form ?? null,
-    signatureEncoding: signature?.encoding ?? null,
-    keyFingerprint:
-      verified?.publicKey.fingerprint ??
-      keyFingerprint(pinnedKey ?? input.embeddedKey, signature?.method.curve.name),
+    ...payloadFields(outcome.payload),
+    ...signatureFields(input, outcome, pinnedKey),
+    energyWh: null,
+    billable: false,
+    notBillableReason: null,
+  };
+}
+
+/** What the record's payload says about the meter, its identification and its readings. */
+function payloadFields(
+  payload: OcmfPayload | undefined,
+): Pick<
+  RecordReport,
+  | 'meterSerial'
+  | 'meterVendor'
+  | 'meterModel'
+  | 'meterFirmware'
+  | 'formatVersion'
+  | 'gatewaySerial'
+  | 'pagination'
+  | 'identification'
+  | 'readings'
+> {
+  if (payload === undefined) {
+    return {
+      meterSerial: null,
+      meterVendor: null,
+      meterModel: null,
+      meterFirmware: null,
+      formatVersion: null,
+      gatewaySerial: null,
+      pagination: null,
+      identification: null,
+      readings: [],
+    };
+  }
+  const identification = payload.identification;
+  return {
+    meterSerial: payload.meter.serial,
+    meterVendor: payload.meter.vendor ?? null,
+    meterModel: payload.meter.model ?? null,
+    meterFirmware: payload.meter.firmware ?? null,
+    formatVersion: payload.formatVersion ?? null,
+    gatewaySerial: payload.gateway.serial ?? null,
+    pagination: payload.pagination.text,
     identification:
       identification === undefined
         ? null
@@ -237,10 +264,30 @@ function recordReport(
             flags: identification.flags,
             data: identification.data ?? null,
           },
-    readings: payload?.readings.map(readingReport) ?? [],
-    energyWh: null,
-    billable: false,
-    notBillableReason: null,
+    readings: payload.readings.map(readingReport),
+  };
+}
+
+/** The signature's method, form and result, and the fingerprint of the key it was checked with. */
+function signatureFields(
+  input: MeterRecordInput,
+  outcome: Outcome,
+  pinnedKey: MeterPublicKeyInput | undefined,
+): Pick<
+  RecordReport,
+  'signatureMethod' | 'curve' | 'signature' | 'signatureForm' | 'signatureEncoding' | 'keyFingerprint'
+> {
+  const verified = outcome.verified;
+  const signature = verified?.signature ?? inspectOcmfRecord(input.signedData).signature;
+  return {
+    signatureMethod: signature?.method.id ?? null,
+    curve: signature?.method.curve.name ?? null,
+    signature: signatureResult(outcome),
+    signatureForm: signature?.form ?? null,
+    signatureEncoding: signature?.encoding ?? null,
+    keyFingerprint:
+      verified?.publicKey.fingerprint ??
+      keyFingerprint(pinnedKey ?? input.embeddedKey, signature?.method.curve.name),
   };
 }
 

@@ -316,25 +316,36 @@ function readWalletFile(file: string): WalletFile {
   return parseWalletFile(raw, file);
 }
 
+type Bad = (what: string) => never;
+
+function objectOf(value: unknown, what: string, bad: Bad): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Readonly<Record<string, unknown>>)
+    : bad(`${what} must be an object`);
+}
+
 function parseWalletFile(raw: unknown, file: string): WalletFile {
-  const bad = (what: string): never => {
+  const bad: Bad = (what) => {
     throw new WalletError('WALLET_INVALID', `${file} is not a valid ecar wallet: ${what}`, file);
   };
-  const obj = (value: unknown, what: string): Readonly<Record<string, unknown>> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Readonly<Record<string, unknown>>)
-      : bad(`${what} must be an object`);
-  const w = obj(raw, 'the file');
+  const w = objectOf(raw, 'the file', bad);
   if (w.format !== WALLET_FORMAT) bad(`format must be '${WALLET_FORMAT}'`);
   if (w.version !== WALLET_VERSION)
     bad(`version ${String(w.version)} is not supported (expected ${WALLET_VERSION})`);
   const publicKey = w.publicKey;
   if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey))
     bad('publicKey must be 64 hex digits');
-  const k = obj(w.kdf, 'kdf');
-  const N = k.N;
-  const r = k.r;
-  const p = k.p;
+  checkKdf(objectOf(w.kdf, 'kdf', bad), bad);
+  checkCipher(objectOf(w.cipher, 'cipher', bad), bad);
+  if (typeof w.createdAt !== 'string') bad('createdAt must be a time');
+  if (w.lowCostForTests !== undefined && w.lowCostForTests !== true)
+    bad('lowCostForTests must be true when present');
+  return raw as WalletFile;
+}
+
+/** scrypt with N a power of two in bounds, r 8-32, p 1-16, the key length and a long enough salt. */
+function checkKdf(k: Readonly<Record<string, unknown>>, bad: Bad): void {
+  const { N, r, p } = k;
   if (k.name !== 'scrypt') bad('kdf.name must be scrypt');
   if (
     typeof N !== 'number' ||
@@ -349,19 +360,18 @@ function parseWalletFile(raw: unknown, file: string): WalletFile {
   if (k.keyLength !== KEY_BYTES) bad(`kdf.keyLength must be ${KEY_BYTES}`);
   const salt = base64(k.salt, 'kdf.salt', bad);
   if (salt.length < SALT_BYTES) bad(`kdf.salt must be at least ${SALT_BYTES} bytes`);
-  const c = obj(w.cipher, 'cipher');
+}
+
+/** xsalsa20-poly1305 with a nonce and a ciphertext of the sealed seed's exact lengths. */
+function checkCipher(c: Readonly<Record<string, unknown>>, bad: Bad): void {
   if (c.name !== 'xsalsa20-poly1305') bad('cipher.name must be xsalsa20-poly1305');
   if (base64(c.nonce, 'cipher.nonce', bad).length !== NONCE_BYTES)
     bad(`cipher.nonce must be ${NONCE_BYTES} bytes`);
   const ciphertext = base64(c.ciphertext, 'cipher.ciphertext', bad);
   if (ciphertext.length !== KEY_BYTES + 32 + 16) bad('cipher.ciphertext has the wrong length');
-  if (typeof w.createdAt !== 'string') bad('createdAt must be a time');
-  if (w.lowCostForTests !== undefined && w.lowCostForTests !== true)
-    bad('lowCostForTests must be true when present');
-  return raw as WalletFile;
 }
 
-function base64(value: unknown, what: string, bad: (what: string) => never): Buffer {
+function base64(value: unknown, what: string, bad: Bad): Buffer {
   if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
     return bad(`${what} must be base64`);
   return Buffer.from(value, 'base64');

@@ -115,26 +115,84 @@ export function verifyQuote(
   checkCollateralApplies(header.teeType, pck.fmspc, pck.pceId, parsedCollateral);
 
   // 3. Every chain ends at the same pinned root.
-  const pckChain = verifyChain(pckCertificates, anchors, 'PCK certificate chain', 3);
-  const chains = [
-    pckChain,
-    verifyChain(parsedCollateral.pckCrlIssuerChain, anchors, 'PCK CRL issuer chain', 2),
-    verifyChain(parsedCollateral.tcbInfoIssuerChain, anchors, 'TCB info issuer chain', 2),
-    verifyChain(parsedCollateral.qeIdentityIssuerChain, anchors, 'QE identity issuer chain', 2),
-  ];
-  const anchor = pckChain.anchor;
-  if (chains.some((c) => c.anchor !== anchor)) {
-    throw new EcarError('ATTESTATION_CHAIN_INVALID', 'the quote and its collateral chain to different roots');
-  }
-  const [, crlIssuerChain, tcbChain, qeChain] = chains as [
-    VerifiedChain,
-    VerifiedChain,
-    VerifiedChain,
-    VerifiedChain,
-  ];
+  const chains = verifyChains(pckCertificates, parsedCollateral, anchors);
+  const [pckChain] = chains;
 
   // 4. CRLs: signed by the root and by the PCK leaf's CA; nothing used is revoked.
-  verifyCrlIssuedBy(parsedCollateral.rootCaCrl, pckChain.root, 'root CA CRL');
+  verifyCrls(chains, parsedCollateral);
+
+  // 5. Signed collateral: TCB info and QE identity over their exact JSON text.
+  verifyCollateralSignatures(chains, parsedCollateral);
+
+  // 6. Everything is inside its validity window at the given time.
+  const validity = checkValidity(validityWindows(chains, parsedCollateral), at);
+
+  // 7. The quoting enclave: its report signed by the PCK key, binding the attestation key.
+  verifyQeReport(parsedQuote, pckChain);
+
+  // 8. The quote itself, signed by the attestation key.
+  verifyQuoteSignature(parsedQuote);
+
+  // 9. Which QE and which TCB level: the statuses.
+  const qeTcb = matchQeIdentity(signature.qeReport, qeIdentity);
+  const tcb = matchTcb(tcbInfo, pck, body.teeType === 'TDX' ? body.report : undefined, qeTcb);
+  if (tcb.status === 'Revoked') {
+    throw new EcarError(
+      'ATTESTATION_REVOKED',
+      `the platform TCB is revoked (advisories ${tcb.advisoryIds.join(', ') || 'none'})`,
+      {
+        item: 'tcb',
+      },
+    );
+  }
+  return {
+    teeType: header.teeType,
+    quoteVersion: header.version,
+    tcbStatus: tcb.status,
+    advisoryIds: tcb.advisoryIds,
+    debug: body.report.debug,
+    ...measurementsOf(parsedQuote),
+    reportData: body.report.reportData,
+    fmspc: pck.fmspc,
+    pceId: pck.pceId,
+    tcbDate: tcb.tcbDate,
+    platformTcbStatus: tcb.platformStatus,
+    qeTcbStatus: qeTcb.status,
+    tdxModuleTcbStatus: tcb.tdxModule?.status,
+    collateral: {
+      validFrom: new Date(validity.validFrom * 1000),
+      validUntil: new Date(validity.validUntil * 1000),
+      expiresFirst: validity.expiresFirst,
+      tcbEvaluationDataNumber: Math.min(tcbInfo.tcbEvaluationDataNumber, qeIdentity.tcbEvaluationDataNumber),
+    },
+    trustAnchor: { name: pckChain.anchor.name, simulated: pckChain.anchor.simulated },
+  };
+}
+
+type Chains = readonly [pck: VerifiedChain, crlIssuer: VerifiedChain, tcb: VerifiedChain, qe: VerifiedChain];
+
+/** Step 3: the PCK chain and the three collateral issuer chains, all to the same pinned root. */
+function verifyChains(
+  pckCertificates: readonly Certificate[],
+  collateral: Collateral,
+  anchors: readonly TrustAnchor[],
+): Chains {
+  const chains: Chains = [
+    verifyChain(pckCertificates, anchors, 'PCK certificate chain', 3),
+    verifyChain(collateral.pckCrlIssuerChain, anchors, 'PCK CRL issuer chain', 2),
+    verifyChain(collateral.tcbInfoIssuerChain, anchors, 'TCB info issuer chain', 2),
+    verifyChain(collateral.qeIdentityIssuerChain, anchors, 'QE identity issuer chain', 2),
+  ];
+  if (chains.some((c) => c.anchor !== chains[0].anchor)) {
+    throw new EcarError('ATTESTATION_CHAIN_INVALID', 'the quote and its collateral chain to different roots');
+  }
+  return chains;
+}
+
+/** Step 4: the root CRL by the root, the PCK CRL by the PCK leaf's issuer; nothing used is revoked. */
+function verifyCrls(chains: Chains, collateral: Collateral): void {
+  const [pckChain, crlIssuerChain] = chains;
+  verifyCrlIssuedBy(collateral.rootCaCrl, pckChain.root, 'root CA CRL');
   if (!bytesEqual(crlIssuerChain.leaf.publicKey, pckChain.leafIssuer.publicKey)) {
     throw new EcarError(
       'ATTESTATION_COLLATERAL_INVALID',
@@ -142,39 +200,27 @@ export function verifyQuote(
       { item: 'PCK CRL' },
     );
   }
-  verifyCrlIssuedBy(parsedCollateral.pckCrl, pckChain.leafIssuer, 'PCK CRL');
-  checkNotRevoked(chains, pckChain, parsedCollateral);
+  verifyCrlIssuedBy(collateral.pckCrl, pckChain.leafIssuer, 'PCK CRL');
+  checkNotRevoked(chains, pckChain, collateral);
+}
 
-  // 5. Signed collateral: TCB info and QE identity over their exact JSON text.
-  if (
-    !verifyP256(
-      tcbChain.leaf.publicKey,
-      Buffer.from(parsedCollateral.tcbInfoText, 'utf8'),
-      parsedCollateral.tcbInfoSignature,
-      'p1363',
-    )
-  ) {
-    throw new EcarError('ATTESTATION_SIGNATURE_INVALID', 'TCB info signature does not verify', {
-      item: 'tcb_info',
-    });
+/** Step 5: TCB info and QE identity signed by their issuers over their exact JSON text. */
+function verifyCollateralSignatures(chains: Chains, collateral: Collateral): void {
+  const [, , tcbChain, qeChain] = chains;
+  const signed = [
+    [tcbChain, collateral.tcbInfoText, collateral.tcbInfoSignature, 'TCB info', 'tcb_info'],
+    [qeChain, collateral.qeIdentityText, collateral.qeIdentitySignature, 'QE identity', 'qe_identity'],
+  ] as const;
+  for (const [chain, text, signatureBytes, what, item] of signed) {
+    if (!verifyP256(chain.leaf.publicKey, Buffer.from(text, 'utf8'), signatureBytes, 'p1363')) {
+      throw new EcarError('ATTESTATION_SIGNATURE_INVALID', `${what} signature does not verify`, { item });
+    }
   }
-  if (
-    !verifyP256(
-      qeChain.leaf.publicKey,
-      Buffer.from(parsedCollateral.qeIdentityText, 'utf8'),
-      parsedCollateral.qeIdentitySignature,
-      'p1363',
-    )
-  ) {
-    throw new EcarError('ATTESTATION_SIGNATURE_INVALID', 'QE identity signature does not verify', {
-      item: 'qe_identity',
-    });
-  }
+}
 
-  // 6. Everything is inside its validity window at the given time.
-  const validity = checkValidity(validityWindows(chains, parsedCollateral), at);
-
-  // 7. The quoting enclave: its report signed by the PCK key, binding the attestation key.
+/** Step 7: the QE report signed by the PCK key, its report data binding the attestation key. */
+function verifyQeReport(quote: Quote, pckChain: VerifiedChain): void {
+  const { signature } = quote;
   if (!verifyP256(pckChain.leaf.publicKey, signature.qeReport.raw, signature.qeReportSignature, 'p1363')) {
     throw new EcarError(
       'ATTESTATION_SIGNATURE_INVALID',
@@ -194,12 +240,15 @@ export function verifyQuote(
       },
     );
   }
+}
 
-  // 8. The quote itself, signed by the attestation key.
+/** Step 8: the quote signed by the attestation key. */
+function verifyQuoteSignature(quote: Quote): void {
+  const { signature } = quote;
   if (
     !verifyP256(
       pointFromRawKey(signature.attestationKey),
-      parsedQuote.signedBytes,
+      quote.signedBytes,
       signature.quoteSignature,
       'p1363',
     )
@@ -212,47 +261,30 @@ export function verifyQuote(
       },
     );
   }
+}
 
-  // 9. Which QE and which TCB level: the statuses.
-  const qeTcb = matchQeIdentity(signature.qeReport, qeIdentity);
-  const tcb = matchTcb(tcbInfo, pck, body.teeType === 'TDX' ? body.report : undefined, qeTcb);
-  if (tcb.status === 'Revoked') {
-    throw new EcarError(
-      'ATTESTATION_REVOKED',
-      `the platform TCB is revoked (advisories ${tcb.advisoryIds.join(', ') || 'none'})`,
-      {
-        item: 'tcb',
-      },
-    );
+/** The enclave's measurement and identity (SGX) or the TD's measurements (TDX). */
+function measurementsOf(
+  quote: Quote,
+): Pick<VerifiedQuote, 'measurement' | 'mrSigner' | 'productId' | 'svn' | 'tdx'> {
+  const { body } = quote;
+  if (body.teeType === 'SGX') {
+    const sgx = body.report;
+    return {
+      measurement: sgx.mrEnclave,
+      mrSigner: sgx.mrSigner,
+      productId: sgx.isvProdId,
+      svn: sgx.isvSvn,
+      tdx: undefined,
+    };
   }
-
-  const sgx = body.teeType === 'SGX' ? body.report : undefined;
-  const td = body.teeType === 'TDX' ? body.report : undefined;
+  const td = body.report;
   return {
-    teeType: header.teeType,
-    quoteVersion: header.version,
-    tcbStatus: tcb.status,
-    advisoryIds: tcb.advisoryIds,
-    debug: body.report.debug,
-    measurement: sgx ? sgx.mrEnclave : (td as NonNullable<typeof td>).mrTd,
-    mrSigner: sgx?.mrSigner,
-    productId: sgx?.isvProdId,
-    svn: sgx?.isvSvn,
-    reportData: body.report.reportData,
-    fmspc: pck.fmspc,
-    pceId: pck.pceId,
-    tcbDate: tcb.tcbDate,
-    platformTcbStatus: tcb.platformStatus,
-    qeTcbStatus: qeTcb.status,
-    tdxModuleTcbStatus: tcb.tdxModule?.status,
-    collateral: {
-      validFrom: new Date(validity.validFrom * 1000),
-      validUntil: new Date(validity.validUntil * 1000),
-      expiresFirst: validity.expiresFirst,
-      tcbEvaluationDataNumber: Math.min(tcbInfo.tcbEvaluationDataNumber, qeIdentity.tcbEvaluationDataNumber),
-    },
-    trustAnchor: { name: anchor.name, simulated: anchor.simulated },
-    tdx: td && {
+    measurement: td.mrTd,
+    mrSigner: undefined,
+    productId: undefined,
+    svn: undefined,
+    tdx: {
       mrSeam: td.mrSeam,
       mrSignerSeam: td.mrSignerSeam,
       tdAttributes: td.tdAttributes,

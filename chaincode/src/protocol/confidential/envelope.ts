@@ -184,23 +184,26 @@ export function openRequest(envelope: ParsedEnvelope, chaincodeBoxSecretKey: Uin
   return { body, walletPublicKey, sharedKey };
 }
 
+const REQUEST_FIELDS = [
+  'v',
+  'channel',
+  'chaincode',
+  'epoch',
+  'fn',
+  'args',
+  'wallet',
+  'nonce',
+  'notAfter',
+  'submitter',
+];
+
+function requestBodyFailure(why: string): never {
+  throw new EcarError('ENVELOPE_INVALID', `request body: ${why}`);
+}
+
 function parseRequestBody(raw: Record<string, unknown>): RequestBody {
-  const fail = (why: string): never => {
-    throw new EcarError('ENVELOPE_INVALID', `request body: ${why}`);
-  };
-  const known = [
-    'v',
-    'channel',
-    'chaincode',
-    'epoch',
-    'fn',
-    'args',
-    'wallet',
-    'nonce',
-    'notAfter',
-    'submitter',
-  ];
-  for (const key of Object.keys(raw)) if (!known.includes(key)) fail(`unknown field '${key}'`);
+  const fail = requestBodyFailure;
+  for (const key of Object.keys(raw)) if (!REQUEST_FIELDS.includes(key)) fail(`unknown field '${key}'`);
   if (raw.v !== PROTOCOL_VERSION) fail('unsupported version');
   if (typeof raw.channel !== 'string' || raw.channel === '') fail('channel missing');
   if (typeof raw.chaincode !== 'string' || raw.chaincode === '') fail('chaincode missing');
@@ -212,7 +215,13 @@ function parseRequestBody(raw: Record<string, unknown>): RequestBody {
   if (typeof raw.nonce !== 'string') fail('nonce missing');
   fromB64(raw.nonce, 'request nonce', 'ENVELOPE_INVALID', 16);
   if (typeof raw.notAfter !== 'number' || !Number.isSafeInteger(raw.notAfter)) fail('notAfter missing');
-  const submitter = raw.submitter;
+  checkSubmitterField(raw.submitter);
+  return raw as unknown as RequestBody;
+}
+
+/** The body's submitter: exactly {mspId, certHash}, an MSP id and a lowercase SHA-256 hex. */
+function checkSubmitterField(submitter: unknown): void {
+  const fail = requestBodyFailure;
   if (
     submitter === null ||
     typeof submitter !== 'object' ||
@@ -224,7 +233,6 @@ function parseRequestBody(raw: Record<string, unknown>): RequestBody {
   const { mspId, certHash } = submitter as Record<string, unknown>;
   if (typeof mspId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/.test(mspId)) fail('submitter mspId');
   if (typeof certHash !== 'string' || !/^[0-9a-f]{64}$/.test(certHash)) fail('submitter certHash');
-  return raw as unknown as RequestBody;
 }
 
 /** Enclave side: the binding and freshness rules every endorsing enclave enforces. */

@@ -191,6 +191,39 @@ function checkPair(
   if (!isEnergyUnit(beginValue.unit) || beginWh === undefined || endWh === undefined) {
     return fail('ENERGY_UNIT', `readings in ${beginValue.unit} are not energy`);
   }
+  checkMeterState(b, e, singleRecord, beginReading, endReading, span);
+  checkTimes(beginReading, endReading);
+  if (compareExact(endWh, beginWh) < 0) {
+    fail(
+      'END_BELOW_BEGIN',
+      `end value ${endValue.text} ${endValue.unit} is below begin value ${beginValue.text} ${beginValue.unit}`,
+    );
+  }
+  const energyWh = subtractExact(endWh, beginWh);
+  return {
+    meterSerial: b.meter.serial,
+    singleRecord,
+    begin: { pagination: b.pagination.text, reading: beginReading },
+    end: { pagination: e.pagination.text, reading: endReading },
+    ...(beginReading.obis === undefined ? {} : { obis: beginReading.obis }),
+    unit: beginValue.unit,
+    energyMilliWh: floorMilliWh(energyWh),
+    energyWh,
+    startedAt: beginReading.time.iso,
+    endedAt: endReading.time.iso,
+    durationMs: endReading.time.epochMs - beginReading.time.epochMs,
+  };
+}
+
+/** Rules METER_STATUS, ERROR_FLAGS, EXCEPTION, IDENTIFICATION and EVENT_COUNTER: the meter vouches for the energy. */
+function checkMeterState(
+  b: OcmfPayload,
+  e: OcmfPayload,
+  singleRecord: boolean,
+  beginReading: OcmfReading,
+  endReading: OcmfReading,
+  span: readonly OcmfReading[],
+): void {
   if (beginReading.status !== 'G' || endReading.status !== 'G') {
     fail(
       'METER_STATUS',
@@ -221,6 +254,10 @@ function checkPair(
       `the meter's event counter changed from ${beginReading.eventCounter} to ${endReading.eventCounter}`,
     );
   }
+}
+
+/** Rules TIME_ORDER and TIME_SYNC: the readings' times are in order and can be trusted. */
+function checkTimes(beginReading: OcmfReading, endReading: OcmfReading): void {
   if (endReading.time.epochMs < beginReading.time.epochMs) {
     fail('TIME_ORDER', `end time ${endReading.time.iso} is before begin time ${beginReading.time.iso}`);
   }
@@ -234,26 +271,6 @@ function checkPair(
   if (beginReading.time.status === 'R' && endReading.time.status !== 'R') {
     fail('TIME_SYNC', 'begin time is relative (R) but end time is not');
   }
-  if (compareExact(endWh, beginWh) < 0) {
-    fail(
-      'END_BELOW_BEGIN',
-      `end value ${endValue.text} ${endValue.unit} is below begin value ${beginValue.text} ${beginValue.unit}`,
-    );
-  }
-  const energyWh = subtractExact(endWh, beginWh);
-  return {
-    meterSerial: b.meter.serial,
-    singleRecord,
-    begin: { pagination: b.pagination.text, reading: beginReading },
-    end: { pagination: e.pagination.text, reading: endReading },
-    ...(beginReading.obis === undefined ? {} : { obis: beginReading.obis }),
-    unit: beginValue.unit,
-    energyMilliWh: floorMilliWh(energyWh),
-    energyWh,
-    startedAt: beginReading.time.iso,
-    endedAt: endReading.time.iso,
-    durationMs: endReading.time.epochMs - beginReading.time.epochMs,
-  };
 }
 
 function sameRegister(a: OcmfReading, b: OcmfReading): boolean {
