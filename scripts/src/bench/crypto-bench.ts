@@ -45,6 +45,29 @@ export function runCryptoBench(
   options: Readonly<{ minMs: number; testdataDir?: string }>,
 ): CryptoBenchResult {
   const { minMs } = options;
+  const ops = primitiveOps(minMs);
+  const sides = protocolOps(minMs);
+  const { clientSeal, clientOpen, enclaveOpen, enclaveSeal, enclaveValue } = sides;
+  ops.push(clientSeal, clientOpen, enclaveOpen, enclaveSeal, enclaveValue);
+
+  // soak: native key generation in a tight loop (a generateKeyPairSync('x25519') loop was seen to
+  // hang on Node 20; the protocol derives public keys from random secrets instead)
+  const soakStart = Date.now();
+  const soakCount = 20_000;
+  for (let i = 0; i < soakCount; i++) boxKeyPair();
+  const soak = { keyPairs: soakCount, seconds: round((Date.now() - soakStart) / 1000, 2) };
+
+  return {
+    ops,
+    dcap: dcapBench(minMs, options.testdataDir),
+    soak,
+    enclavePerTxUs: round(enclaveOpen.meanUs + enclaveSeal.meanUs + 4 * enclaveValue.meanUs),
+    clientPerTxUs: round(clientSeal.meanUs + clientOpen.meanUs),
+  };
+}
+
+/** The primitives alone: tweetnacl next to the protocol's native combination. */
+function primitiveOps(minMs: number): OpStats[] {
   const message1k = randomBytes(1024);
   const nonce = randomBytes(24);
   const alice = nacl.box.keyPair();
@@ -59,7 +82,7 @@ export function runCryptoBench(
   const key = boxSharedKey(theirs.publicKey, ours.secretKey);
   const sealed = secretSeal(key, nonce, message1k);
 
-  const ops: OpStats[] = [
+  return [
     measureOp(
       'tweetnacl: box seal (fresh ephemeral key + box, 1 KiB)',
       () => {
@@ -123,8 +146,12 @@ export function runCryptoBench(
     ),
     measureOp('protocol: HMAC-SHA256 (32 bytes)', () => hmacSha256(key, 'x'), { minMs, batch: 100 }),
   ];
+}
 
-  // protocol operations, per side
+/** One confidential call's crypto, per side: the client's seal and open, the enclave's open, seal and state write. */
+function protocolOps(
+  minMs: number,
+): Record<'clientSeal' | 'clientOpen' | 'enclaveOpen' | 'enclaveSeal' | 'enclaveValue', OpStats> {
   const chaincodeBox = boxKeyPair();
   const receipt = signingKeyPair();
   const wallet = signingKeyPair();
@@ -188,22 +215,7 @@ export function runCryptoBench(
     },
     { minMs, batch: 10 },
   );
-  ops.push(clientSeal, clientOpen, enclaveOpen, enclaveSeal, enclaveValue);
-
-  // soak: native key generation in a tight loop (a generateKeyPairSync('x25519') loop was seen to
-  // hang on Node 20; the protocol derives public keys from random secrets instead)
-  const soakStart = Date.now();
-  const soakCount = 20_000;
-  for (let i = 0; i < soakCount; i++) boxKeyPair();
-  const soak = { keyPairs: soakCount, seconds: round((Date.now() - soakStart) / 1000, 2) };
-
-  return {
-    ops,
-    dcap: dcapBench(minMs, options.testdataDir),
-    soak,
-    enclavePerTxUs: round(enclaveOpen.meanUs + enclaveSeal.meanUs + 4 * enclaveValue.meanUs),
-    clientPerTxUs: round(clientSeal.meanUs + clientOpen.meanUs),
-  };
+  return { clientSeal, clientOpen, enclaveOpen, enclaveSeal, enclaveValue };
 }
 
 function dcapBench(minMs: number, testdataDir: string | undefined): CryptoBenchResult['dcap'] {

@@ -85,18 +85,7 @@ async function run(options: BenchOptions): Promise<BenchResults> {
   const warmupMs = (options.warmup ?? (quick ? 1 : 3)) * 1000;
   const loadAverageAtStart = round(loadavg()[0] ?? 0, 2);
 
-  let crypto: BenchResults['crypto'] = { skipped: '--skip-crypto' };
-  if (options.skipCrypto !== true) {
-    progress.step('Crypto micro-benchmarks (tweetnacl alone, the protocol combination, DCAP)');
-    const testdataDir = resolve(root, '..', 'shared', 'testdata');
-    crypto = runCryptoBench({
-      minMs: quick ? 150 : 400,
-      ...(existsSync(testdataDir) ? { testdataDir } : {}),
-    });
-    progress.detail(
-      `enclave crypto per confidential tx ${crypto.enclavePerTxUs} µs, client ${crypto.clientPerTxUs} µs`,
-    );
-  }
+  const crypto = cryptoPhase(options, progress);
 
   progress.step('Bench network (own state folder and ports, plaintext baseline served beside confidential)');
   const bench = await bringUp({
@@ -119,16 +108,7 @@ async function run(options: BenchOptions): Promise<BenchResults> {
       runId: randomBytes(3).toString('hex'),
       ...(options.whatIfKeyStatusTtl === undefined ? {} : { keyStatusTtlMs: options.whatIfKeyStatusTtl }),
     };
-    const workers = {} as Record<Mode, Worker[]>;
-    const setupSeconds: Record<string, number> = {};
-    for (const mode of MODES) {
-      progress.step(
-        `Setting up ${mode} mode: roles, ${maxLevel} stations with meters and tariffs, ${maxLevel} funded drivers`,
-      );
-      const s0 = performance.now();
-      workers[mode] = await prepareMode(ctx, mode, maxLevel);
-      setupSeconds[mode] = round((performance.now() - s0) / 1000, 1);
-    }
+    const { workers, setupSeconds } = await prepareWorkers(ctx, maxLevel, progress);
     await sleep(2000);
     const idle = sampleNodes(network);
     const idleMiB = Object.fromEntries(Object.entries(idle).map(([n, s]) => [n, round(s.rssKiB / 1024)]));
@@ -149,52 +129,17 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     const top = levelResults[levelResults.length - 1];
     const knee = kneeOf(levelResults);
 
-    let profile: BenchResults['profile'];
-    if (options.profile === true && knee !== undefined && t.orgs[0] !== undefined) {
-      const org = t.orgs[0];
-      const concurrency = knee.concurrency;
-      profile = { concurrency, node: `ccaas.${org.name}` };
-      for (const mode of MODES) {
-        progress.step(`Profiling ccaas.${org.name} (node --cpu-prof), ${mode} at concurrency ${concurrency}`);
-        const file = join(resolve(options.out ?? join(root, 'bench-results')), `profile-${mode}.cpuprofile`);
-        mkdirSync(dirname(file), { recursive: true });
-        let committed = 0;
-        const summary = await profileChaincodeServer(network, org, file, async () => {
-          const run = await runClosedLoop(network, workers[mode].slice(0, concurrency), {
-            warmupMs: 0,
-            measureMs,
-          });
-          committed = run.committed;
-        });
-        profile = { ...profile, [mode]: { ...summary, committed, file } };
-      }
-    }
-
-    progress.step('Chaincode server cold start (ccaas.org1: stop, start, first confidential answer)');
-    const org1 = t.orgs[0];
-    let coldStart: BenchResults['footprint']['coldStart'];
-    if (org1 !== undefined) {
-      try {
-        coldStart = await measureColdStart(network, org1, ledgerFor(ctx, 'confidential', 'org1', 'User1'));
-        progress.detail(
-          `first answer after ${coldStart.firstAnswerMs} ms (listening after ${coldStart.listeningMs} ms)`,
-        );
-      } catch (error) {
-        coldStart = { failed: error instanceof Error ? error.message : String(error) };
-      }
-    }
+    const profile =
+      options.profile === true && knee !== undefined
+        ? await profilePhase(network, t, workers, knee.concurrency, { measureMs, out: options.out }, progress)
+        : undefined;
+    const coldStart = await coldStartPhase(network, t, ctx, progress);
     return {
       version: 1,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       durationSeconds: round((performance.now() - t0) / 1000, 1),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-        memoryGiB: round(totalmem() / 2 ** 30, 1),
-        node: process.versions.node,
-        loadAverageAtStart,
-      },
+      machine: machineOf(loadAverageAtStart),
       settings: {
         quick,
         levels,
@@ -209,31 +154,143 @@ async function run(options: BenchOptions): Promise<BenchResults> {
       crypto,
       network: { up: bench.up, setupSeconds },
       e2e: { levels: levelResults, ...(knee === undefined ? {} : { knee }) },
-      footprint: {
-        idleMiB,
-        ...(top === undefined
-          ? {}
-          : {
-              load: {
-                concurrency: top.concurrency,
-                plaintext: top.plaintext.rss,
-                confidential: top.confidential.rss,
-              },
-            }),
-        ...(coldStart === undefined ? {} : { coldStart }),
-      },
+      footprint: footprintOf(idleMiB, top, coldStart),
       ...(profile === undefined ? {} : { profile }),
     };
   } finally {
     connections.close();
-    if (options.keepNetwork === true) {
-      progress.step(
-        `Keeping the bench network (${t.stateDir}); remove it with: npm run network -- --state-dir ${t.stateDir} --base-port ${t.basePort} down`,
-      );
-    } else {
-      progress.step('Tearing the bench network down');
-      await network.down();
-    }
+    await finish(network, t, options.keepNetwork === true, progress);
+  }
+}
+
+type Progress = ReturnType<typeof consoleProgress>;
+type BenchNetwork = Awaited<ReturnType<typeof bringUp>>;
+
+function cryptoPhase(options: BenchOptions, progress: Progress): BenchResults['crypto'] {
+  if (options.skipCrypto === true) return { skipped: '--skip-crypto' };
+  progress.step('Crypto micro-benchmarks (tweetnacl alone, the protocol combination, DCAP)');
+  const testdataDir = resolve(root, '..', 'shared', 'testdata');
+  const crypto = runCryptoBench({
+    minMs: options.quick === true ? 150 : 400,
+    ...(existsSync(testdataDir) ? { testdataDir } : {}),
+  });
+  progress.detail(
+    `enclave crypto per confidential tx ${crypto.enclavePerTxUs} µs, client ${crypto.clientPerTxUs} µs`,
+  );
+  return crypto;
+}
+
+/** Per mode: its roles, stations and funded drivers, one worker per concurrency slot. */
+async function prepareWorkers(
+  ctx: ModeContext,
+  maxLevel: number,
+  progress: Progress,
+): Promise<{ workers: Record<Mode, Worker[]>; setupSeconds: Record<string, number> }> {
+  const workers = {} as Record<Mode, Worker[]>;
+  const setupSeconds: Record<string, number> = {};
+  for (const mode of MODES) {
+    progress.step(
+      `Setting up ${mode} mode: roles, ${maxLevel} stations with meters and tariffs, ${maxLevel} funded drivers`,
+    );
+    const s0 = performance.now();
+    workers[mode] = await prepareMode(ctx, mode, maxLevel);
+    setupSeconds[mode] = round((performance.now() - s0) / 1000, 1);
+  }
+  return { workers, setupSeconds };
+}
+
+/** CPU profiles of org1's chaincode server, each mode at the knee's concurrency (--profile). */
+async function profilePhase(
+  network: BenchNetwork['network'],
+  t: BenchNetwork['topology'],
+  workers: Record<Mode, Worker[]>,
+  concurrency: number,
+  settings: { readonly measureMs: number; readonly out: string | undefined },
+  progress: Progress,
+): Promise<BenchResults['profile']> {
+  const org = t.orgs[0];
+  if (org === undefined) return undefined;
+  let profile: NonNullable<BenchResults['profile']> = { concurrency, node: `ccaas.${org.name}` };
+  for (const mode of MODES) {
+    progress.step(`Profiling ccaas.${org.name} (node --cpu-prof), ${mode} at concurrency ${concurrency}`);
+    const file = join(resolve(settings.out ?? join(root, 'bench-results')), `profile-${mode}.cpuprofile`);
+    mkdirSync(dirname(file), { recursive: true });
+    let committed = 0;
+    const summary = await profileChaincodeServer(network, org, file, async () => {
+      const run = await runClosedLoop(network, workers[mode].slice(0, concurrency), {
+        warmupMs: 0,
+        measureMs: settings.measureMs,
+      });
+      committed = run.committed;
+    });
+    profile = { ...profile, [mode]: { ...summary, committed, file } };
+  }
+  return profile;
+}
+
+async function coldStartPhase(
+  network: BenchNetwork['network'],
+  t: BenchNetwork['topology'],
+  ctx: ModeContext,
+  progress: Progress,
+): Promise<BenchResults['footprint']['coldStart']> {
+  progress.step('Chaincode server cold start (ccaas.org1: stop, start, first confidential answer)');
+  const org1 = t.orgs[0];
+  if (org1 === undefined) return undefined;
+  try {
+    const coldStart = await measureColdStart(network, org1, ledgerFor(ctx, 'confidential', 'org1', 'User1'));
+    progress.detail(
+      `first answer after ${coldStart.firstAnswerMs} ms (listening after ${coldStart.listeningMs} ms)`,
+    );
+    return coldStart;
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function machineOf(loadAverageAtStart: number): BenchResults['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.versions.node,
+    loadAverageAtStart,
+  };
+}
+
+function footprintOf(
+  idleMiB: BenchResults['footprint']['idleMiB'],
+  top: LevelResult | undefined,
+  coldStart: BenchResults['footprint']['coldStart'],
+): BenchResults['footprint'] {
+  return {
+    idleMiB,
+    ...(top === undefined
+      ? {}
+      : {
+          load: {
+            concurrency: top.concurrency,
+            plaintext: top.plaintext.rss,
+            confidential: top.confidential.rss,
+          },
+        }),
+    ...(coldStart === undefined ? {} : { coldStart }),
+  };
+}
+
+async function finish(
+  network: BenchNetwork['network'],
+  t: BenchNetwork['topology'],
+  keep: boolean,
+  progress: Progress,
+): Promise<void> {
+  if (keep) {
+    progress.step(
+      `Keeping the bench network (${t.stateDir}); remove it with: npm run network -- --state-dir ${t.stateDir} --base-port ${t.basePort} down`,
+    );
+  } else {
+    progress.step('Tearing the bench network down');
+    await network.down();
   }
 }
 

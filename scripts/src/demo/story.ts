@@ -111,19 +111,68 @@ function check(what: string, actual: bigint, expected: bigint): void {
 
 const tokens = (minor: bigint): string => `${displayMoney(minor)} tokens`;
 
+/** What every chapter of the story shares. */
+interface Chapter {
+  readonly cast: StoryCast;
+  readonly options: StoryOptions;
+  readonly narrator: StoryNarrator;
+  readonly describe: (submitted: LedgerSubmitResult) => Promise<readonly string[]>;
+  readonly stationId: string;
+  readonly sessionId: string;
+  readonly meter: ReturnType<typeof newDevMeter>;
+  readonly expected: ReturnType<typeof expectedFigures>;
+}
+
 export async function runChargingStory(
   cast: StoryCast,
   options: StoryOptions,
   narrator: StoryNarrator,
 ): Promise<StorySummary> {
   const { runId } = options;
-  const describe = async (submitted: LedgerSubmitResult): Promise<readonly string[]> =>
-    narrator.describe ? narrator.describe(submitted) : [`committed in block ${submitted.blockNumber}`];
-  const expected = expectedFigures();
   const stationId = `wallbox-${runId}`;
   const sessionId = `session-${runId}`;
-  const meter = newDevMeter(`DEMO-${runId.toUpperCase()}`);
+  const c: Chapter = {
+    cast,
+    options,
+    narrator,
+    describe: async (submitted) =>
+      narrator.describe ? narrator.describe(submitted) : [`committed in block ${submitted.blockNumber}`],
+    stationId,
+    sessionId,
+    meter: newDevMeter(`DEMO-${runId.toUpperCase()}`),
+    expected: expectedFigures(),
+  };
+  const { expected } = c;
+  const auditBefore = await setRules(c);
+  await registerWallbox(c);
+  await topUp(c);
+  await findAndBook(c);
+  const { price, settled, settleMs } = await charge(c);
+  await payOut(c);
+  const { mintedDelta, burnedDelta, balanced } = await audit(c, auditBefore);
 
+  return {
+    runId,
+    stationId,
+    sessionId,
+    minted: MINTED.toString(),
+    energyWh: expected.energyWh.toString(),
+    pricePerKwh: PRICE_PER_KWH.toString(),
+    price: price.toString(),
+    platformFee: expected.fee.toString(),
+    hostEarning: expected.hostEarning.toString(),
+    releasedToDriver: (HOLD - price).toString(),
+    driverBalance: (MINTED - price).toString(),
+    burned: expected.hostEarning.toString(),
+    audit: { mintedDelta: mintedDelta.toString(), burnedDelta: burnedDelta.toString(), balanced },
+    settleTransactionId: settled.transactionId,
+    settleSubmitToCommitMs: settleMs,
+  };
+}
+
+/** 1. the consortium operator sets the rules and the role holders; answers the audit totals before the story */
+async function setRules(c: Chapter): Promise<JsonValue> {
+  const { cast, options, narrator, describe } = c;
   // 1. the consortium operator sets the rules and the role holders
   const params = {
     issuer: cast.issuer.id,
@@ -147,8 +196,12 @@ export async function runChargingStory(
     `platform fee ${Number(FEE_BPS) / 100} %, default hold ${tokens(HOLD)}, dispute window ${options.disputeWindowSeconds} s (the story's own short window)`,
     ...(await describe(init)),
   ]);
-  const auditBefore = await cast.auditor.ledger.evaluate('auditTotals');
+  return cast.auditor.ledger.evaluate('auditTotals');
+}
 
+/** 2. the host registers the wallbox, the backend pins its signing meter, the host publishes a tariff */
+async function registerWallbox(c: Chapter): Promise<void> {
+  const { cast, narrator, describe, stationId, meter } = c;
   // 2. the host registers the wallbox, pins its signing meter, publishes a tariff
   const station = wallboxStation({ stationId, meter, noShowFee: 3_000n });
   const registered = await cast.host.ledger.submit('registerStation', station);
@@ -165,7 +218,12 @@ export async function runChargingStory(
     ...(await describe(pinned)),
     ...(await describe(tariff)),
   ]);
+}
 
+/** 3. the driver tops up */
+async function topUp(c: Chapter): Promise<void> {
+  const { cast, narrator, describe } = c;
+  const { runId } = c.options;
   // 3. the driver tops up
   const mint = await cast.issuer.ledger.submit('mint', {
     account: cast.driver.id,
@@ -176,7 +234,12 @@ export async function runChargingStory(
     `${tokens(MINTED)} for payment reference psp-${runId} (idempotent per reference)`,
     ...(await describe(mint)),
   ]);
+}
 
+/** 4. the driver finds the station and books it */
+async function findAndBook(c: Chapter): Promise<void> {
+  const { cast, narrator, describe, stationId } = c;
+  const { runId } = c.options;
   // 4. the driver finds the station and books it
   const found = await cast.driver.ledger.evaluate('searchStations', { city: 'Berlin', minPowerW: 7000 });
   const hits: readonly JsonValue[] = Array.isArray(found) ? found : [];
@@ -200,7 +263,11 @@ export async function runChargingStory(
     `booked evse-1 at short notice (free cancellation already over, accepted by the driver); the exact address is released to this driver only: ${text(address, 'street')} ${text(address, 'houseNumber')}`,
     ...(await describe(booking)),
   ]);
+}
 
+/** 5. charging: start (hold), the meter signs begin and end, stop settles */
+async function charge(c: Chapter): Promise<{ price: bigint; settled: LedgerSubmitResult; settleMs: number }> {
+  const { cast, options, narrator, describe, stationId, sessionId, meter, expected } = c;
   // 5. charging: start (hold), the meter signs begin and end, stop settles
   const started = await cast.driver.ledger.submit('startSession', {
     sessionId,
@@ -230,7 +297,13 @@ export async function runChargingStory(
   ]);
   const driverBalance = await cast.driver.ledger.evaluate('getBalance');
   check('driver purchased balance', money(driverBalance, 'purchased'), MINTED - price);
+  return { price, settled, settleMs };
+}
 
+/** 6. the dispute window passes; the host claims and is paid out */
+async function payOut(c: Chapter): Promise<void> {
+  const { cast, options, narrator, describe, expected } = c;
+  const { runId } = c.options;
   // 6. the dispute window passes; the host claims and is paid out
   narrator.step('Waiting for the dispute window', [
     `${options.disputeWindowSeconds} s, plus the enclaves' ${options.clockSkewMs / 1000} s clock-skew margin`,
@@ -258,7 +331,14 @@ export async function runChargingStory(
     ...(await describe(requested)),
     ...(await describe(confirmed)),
   ]);
+}
 
+/** 7. the auditor's totals balance */
+async function audit(
+  c: Chapter,
+  auditBefore: JsonValue,
+): Promise<{ mintedDelta: bigint; burnedDelta: bigint; balanced: boolean }> {
+  const { cast, narrator, expected } = c;
   // 7. the auditor's totals balance
   const auditAfter = await cast.auditor.ledger.evaluate('auditTotals');
   const mintedDelta = money(auditAfter, 'minted') - money(auditBefore, 'minted');
@@ -270,22 +350,5 @@ export async function runChargingStory(
   narrator.step('Auditor checks the totals', [
     `minted ${tokens(money(auditAfter, 'minted'))} − burned ${tokens(money(auditAfter, 'burned'))} = sum of all buckets: balanced`,
   ]);
-
-  return {
-    runId,
-    stationId,
-    sessionId,
-    minted: MINTED.toString(),
-    energyWh: expected.energyWh.toString(),
-    pricePerKwh: PRICE_PER_KWH.toString(),
-    price: price.toString(),
-    platformFee: expected.fee.toString(),
-    hostEarning: expected.hostEarning.toString(),
-    releasedToDriver: (HOLD - price).toString(),
-    driverBalance: (MINTED - price).toString(),
-    burned: expected.hostEarning.toString(),
-    audit: { mintedDelta: mintedDelta.toString(), burnedDelta: burnedDelta.toString(), balanced },
-    settleTransactionId: settled.transactionId,
-    settleSubmitToCommitMs: settleMs,
-  };
+  return { mintedDelta, burnedDelta, balanced };
 }

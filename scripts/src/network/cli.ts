@@ -91,9 +91,19 @@ export function buildNetworkProgram(root: string): Command {
       'chaincode servers also serve the plain ledger contract (benchmark baseline only)',
     )
     .exitOverride();
-  const net = () => networkFromOptions(root, program.opts<GlobalOptions>());
-  const json = () => program.opts<GlobalOptions>().json;
+  const net = (): LocalNetwork => networkFromOptions(root, program.opts<GlobalOptions>());
+  const json = (): boolean | undefined => program.opts<GlobalOptions>().json;
+  registerBuildCommands(program, net, json);
+  registerGovernanceCommands(program, net, json);
+  registerProcessCommands(program, net, json);
+  return program;
+}
 
+type NetworkOf = () => LocalNetwork;
+type JsonFlag = () => boolean | undefined;
+
+/** `up` and `deploy`. */
+function registerBuildCommands(program: Command, net: NetworkOf, json: JsonFlag): void {
   program
     .command('up')
     .description('create the network (crypto, orderer, 2 peers, channel, chaincode), or resume a stopped one')
@@ -118,6 +128,10 @@ export function buildNetworkProgram(root: string): Command {
         `chaincode ${result.version} at sequence ${result.sequence}${result.upgraded ? ' (committed)' : ' (unchanged)'}`,
       );
     });
+}
+
+/** `enclaves`, `rotate-keys`, `prune-nonces` and `policy`: the consortium's confidential governance. */
+function registerGovernanceCommands(program: Command, net: NetworkOf, json: JsonFlag): void {
   program
     .command('enclaves')
     .description(
@@ -184,6 +198,10 @@ export function buildNetworkProgram(root: string): Command {
           : `policy proposed, approvals so far: ${report.approvals.join(', ')}`,
       );
     });
+}
+
+/** `start`, `stop`, `down`, `status` and `logs`. */
+function registerProcessCommands(program: Command, net: NetworkOf, json: JsonFlag): void {
   program
     .command('start')
     .description('start the processes of a stopped network; committed data is kept')
@@ -241,7 +259,6 @@ export function buildNetworkProgram(root: string): Command {
       const lines = readFileSync(file, 'utf8').split('\n');
       process.stdout.write(lines.slice(-Number.parseInt(opts.lines, 10) - 1).join('\n'));
     });
-  return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

@@ -1,6 +1,7 @@
 // The local Fabric test network as one object: up / start / stop / down / deploy / status.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chaincodeMeasurement } from '../../../chaincode/src/protocol/attestation/measurement';
 import type { Progress } from '../progress';
 import { createGenesisBlock, joinOrderer, joinPeers } from './channel';
@@ -22,6 +23,7 @@ import {
   provisionConfidential,
   retireOtherBuilds,
 } from './confidential-setup';
+import type { ProvisionReport } from '../../../client/src/confidential';
 import { ensureEnclaveFolders } from './enclave-setup';
 import { ensureRoleWallets, ROLES, walletPaths, writeRoleProfiles } from './roles';
 import { runFabric, type FabricInstall } from './fabric-tools';
@@ -252,12 +254,7 @@ export class LocalNetwork {
     this.#progress.step(
       `Deploying chaincode '${t.chaincode}' version ${bundle.version} (chaincode as a service)`,
     );
-    const packageIds: Record<string, string> = {};
-    for (const org of t.orgs) {
-      const pkg = writeCcaasPackage(t, org, bundle);
-      packageIds[org.name] = await installPackage(t, this.#fabric, org, pkg);
-      this.#progress.detail(`installed on peer0.${org.name}: ${packageIds[org.name] ?? ''}`);
-    }
+    const packageIds = await this.installEverywhere(bundle);
     const first = t.orgs[0] as PeerOrg;
     const committed = await queryCommitted(t, this.#fabric, first);
     let sequence = committed?.sequence ?? 0;
@@ -273,16 +270,7 @@ export class LocalNetwork {
       // remembered, so a deploy interrupted after the switch still retires the old build next time
       this.writeRecord({ ...record, retirementPending: true });
     }
-    for (const org of t.orgs) {
-      const packageId = packageIds[org.name] ?? '';
-      const sameServer = record.chaincode?.packageIds[org.name] === packageId;
-      if (!sameServer || chaincodeServerPid(t, org) === undefined) {
-        this.#progress.detail(
-          `starting chaincode server ${chaincodeServerName(org)} on 127.0.0.1:${org.chaincodeServerPort}`,
-        );
-        await startChaincodeServer(t, org, packageId);
-      }
-    }
+    await this.startChangedServers(record, packageIds);
     if (upgraded) {
       sequence += 1;
       this.#progress.detail(
@@ -298,12 +286,7 @@ export class LocalNetwork {
     for (const org of t.orgs) await waitForChaincode(t, this.#fabric, org);
     this.#progress.detail('chaincode answers through both peers');
     await this.waitForGossip();
-    this.#progress.step('Provisioning confidential execution: enclave attestation, chaincode keys, vouchers');
-    let provisioned = await provisionConfidential(t, this.#progress);
-    if (handover || record.retirementPending === true) {
-      this.#progress.step('Retiring the previous build: policy without its measurement, key rotation');
-      provisioned = (await retireOtherBuilds(t, bundle.hash, this.#progress)) ?? provisioned;
-    }
+    const provisioned = await this.provision(bundle.hash, handover || record.retirementPending === true);
     this.#progress.detail(
       `key epoch ${provisioned.epoch}; enclaves ${Object.entries(provisioned.enclaves)
         .map(([msp, id]) => `${msp} ${id.slice(0, 12)}…`)
@@ -326,6 +309,45 @@ export class LocalNetwork {
     };
   }
 
+  /** Packages the build for every org and installs it on its peer: the package id per org. */
+  private async installEverywhere(
+    bundle: ReturnType<typeof chaincodeBundle>,
+  ): Promise<Record<string, string>> {
+    const packageIds: Record<string, string> = {};
+    for (const org of this.#t.orgs) {
+      const pkg = writeCcaasPackage(this.#t, org, bundle);
+      packageIds[org.name] = await installPackage(this.#t, this.#fabric, org, pkg);
+      this.#progress.detail(`installed on peer0.${org.name}: ${packageIds[org.name] ?? ''}`);
+    }
+    return packageIds;
+  }
+
+  /** (Re)starts the chaincode server of every org whose package changed or whose server is down. */
+  private async startChangedServers(
+    record: NetworkRecord,
+    packageIds: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    for (const org of this.#t.orgs) {
+      const packageId = packageIds[org.name] ?? '';
+      const sameServer = record.chaincode?.packageIds[org.name] === packageId;
+      if (!sameServer || chaincodeServerPid(this.#t, org) === undefined) {
+        this.#progress.detail(
+          `starting chaincode server ${chaincodeServerName(org)} on 127.0.0.1:${org.chaincodeServerPort}`,
+        );
+        await startChaincodeServer(this.#t, org, packageId);
+      }
+    }
+  }
+
+  /** Attestation, keys and vouchers; then, after an upgrade, the previous build retired. */
+  private async provision(bundleHash: string, retire: boolean): Promise<ProvisionReport> {
+    this.#progress.step('Provisioning confidential execution: enclave attestation, chaincode keys, vouchers');
+    const provisioned = await provisionConfidential(this.#t, this.#progress);
+    if (!retire) return provisioned;
+    this.#progress.step('Retiring the previous build: policy without its measurement, key rotation');
+    return (await retireOtherBuilds(this.#t, bundleHash, this.#progress)) ?? provisioned;
+  }
+
   /** Stops every process; the ledger and crypto stay, so `start` resumes. */
   async stop(): Promise<void> {
     await this.stopAll();
@@ -338,6 +360,20 @@ export class LocalNetwork {
     }
     for (const spec of [...this.fabricNodeSpecs()].reverse()) {
       if (await stopProcess(spec.pidFile, spec.marker)) this.#progress.detail(`stopped ${spec.name}`);
+    }
+    await this.waitForPortsReleased();
+  }
+
+  /**
+   * A stopped node's sockets close when its last thread is gone, which on a busy machine can trail
+   * the process itself: wait (bounded) until every port of the network can be bound again, so a
+   * `start` right after `stop` never meets its own ports in use. Ports still held are reported.
+   */
+  private async waitForPortsReleased(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const { port, owner } of allPorts(this.#t)) {
+      while (!(await isPortFree(port)) && Date.now() < deadline) await sleep(100);
+      if (!(await isPortFree(port))) this.#progress.detail(`${describeHolder(portHolder(port))} (${owner})`);
     }
   }
 

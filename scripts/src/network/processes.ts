@@ -2,7 +2,16 @@
 // file and a pid file, recognised again by pid + command line (a reused pid is not ours), stopped
 // as a group (TERM, then KILL).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -92,12 +101,29 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  // a zombie still answers signals: treat it as gone
+  // A zombie still answers signals: it is gone once every thread is. The leader of a multi-threaded
+  // process (a Go peer) shows Z while its other threads still run down and still hold its sockets.
+  return liveThreads(pid) > 0;
+}
+
+/** Threads of the process that are neither zombie nor dead (0 when /proc has no such process). */
+function liveThreads(pid: number): number {
+  let tasks: string[];
   try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return false;
+    return 0;
   }
+  let live = 0;
+  for (const task of tasks) {
+    try {
+      const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1];
+      if (state !== undefined && state !== 'Z' && state !== 'X') live += 1;
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return live;
 }
 
 /** Resident memory of a process and its descendants, in KiB (from /proc). */
