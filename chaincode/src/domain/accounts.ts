@@ -23,7 +23,6 @@ import { id, money, optionalInteger, optionalString, parseArgs, string } from '.
 import { loadPayoutDestination } from './payout-destinations';
 import type { Money } from '../protocol/units';
 import type { Balance, MintRecord, Payout, PendingPayout } from '../protocol/records';
-export type { Balance, MintRecord, Payout, PendingPayout } from '../protocol/records';
 
 export interface Account {
   readonly purchased: Money;

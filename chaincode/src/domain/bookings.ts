@@ -19,15 +19,14 @@ import {
 } from './accounts';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
-import { hasRole, loadParams, type Params } from './params';
+import { hasRole, loadParams } from './params';
 import { boolean, formatTime, id, oneOf, optionalInteger, parseArgs } from './parse';
 import { isoTime } from '../protocol/wire-formats';
 import { decodeIndexEntry, type IndexEntry } from './sessions';
-import { loadAddress, loadStation, openThroughout, type Address } from './stations';
+import { loadAddress, loadStation, openThroughout } from './stations';
 import type { Money } from '../protocol/units';
 import { BOOKING_STATUSES, type BookingStatus } from '../protocol/vocabulary';
-import type { Booking, NewBooking } from '../protocol/records';
-export type { Booking, NewBooking } from '../protocol/records';
+import type { Address, Booking, NewBooking, Params } from '../protocol/records';
 
 export interface BookingSlot {
   readonly bookingId: string;

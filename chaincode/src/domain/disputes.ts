@@ -8,10 +8,9 @@ import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { formatTime, id, money, parseArgs, string } from './parse';
-import { decodeCdr, loadSession, sessionKeys, writeCdr, type Cdr } from './sessions';
+import { decodeCdr, loadSession, sessionKeys, writeCdr } from './sessions';
 import { DISPUTE_STATEMENT_MAX } from '../protocol/vocabulary';
-import type { Dispute } from '../protocol/records';
-export type { Dispute } from '../protocol/records';
+import type { Cdr, Dispute } from '../protocol/records';
 
 export const decodeDispute = recordDecoder<Dispute>([]);
 export const disputeKeys = { dispute: (sessionId: string) => `dispute/${sessionId}` } as const;

@@ -10,7 +10,6 @@ import { Forbidden } from './errors';
 import { array, boolean, integer, money, oneOf, parseArgs, string, type Fields } from './parse';
 import { KNOWN_SIGNATURE_METHODS } from '../protocol/vocabulary';
 import type { Params } from '../protocol/records';
-export type { Params } from '../protocol/records';
 
 export const PARAMS_KEY = 'params';
 

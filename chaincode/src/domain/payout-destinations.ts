@@ -9,7 +9,6 @@ import { parseArgs, string } from './parse';
 import type { MaskedDestination, PayoutDestination } from '../protocol/records';
 
 const REFERENCE = /^[A-Za-z0-9._:@+-]{3,64}$/;
-export type { MaskedDestination, PayoutDestination } from '../protocol/records';
 
 const decodeDestination = recordDecoder<PayoutDestination>([]);
 

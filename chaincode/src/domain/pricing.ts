@@ -22,17 +22,7 @@ import type {
   Restrictions,
   Tariff,
 } from '../protocol/records';
-export type { BilledDimension, Price } from '../protocol/records';
 import { DAYS_OF_WEEK, DIMENSIONS } from '../protocol/records';
-export type {
-  DayOfWeek,
-  Dimension,
-  PriceComponent,
-  Restrictions,
-  Tariff,
-  TariffElement,
-} from '../protocol/records';
-export { DAYS_OF_WEEK, DIMENSIONS } from '../protocol/records';
 
 /** What happened in a session, as established from signed meter readings and transaction times. */
 export interface Usage {

@@ -2,27 +2,18 @@
 // bookings on their stations, and the auditor's supply totals. Evaluate-only; scans are range reads
 // over one record family.
 import { decodeAccount, decodeEarning, decodeFee, decodeHold, decodePayout, decodeSupply } from './accounts';
-import { bookingKeys, decodeBooking, newestFirst, type Booking } from './bookings';
+import { bookingKeys, decodeBooking, newestFirst } from './bookings';
 import type { JsonObject } from '../ports';
 import { EcarError } from '../protocol/errors';
 import type { Tx } from './context';
 import { Forbidden } from './errors';
 import { hasRole, loadParams, requireRole } from './params';
 import { boolean, id, integer, oneOf, optionalInteger, optionalString, parseArgs } from './parse';
-import {
-  decodeCdr,
-  decodeIndexEntry,
-  decodeSession,
-  sessionKeys,
-  type Cdr,
-  type Session,
-  type SessionStatus,
-} from './sessions';
-import { decodeStation, loadStation, publicView, stationKeys, type PublicStation } from './stations';
+import { decodeCdr, decodeIndexEntry, decodeSession, sessionKeys } from './sessions';
+import { decodeStation, loadStation, publicView, stationKeys } from './stations';
 import type { Money } from '../protocol/units';
 import { BOOKING_STATUSES, CONNECTOR_STANDARDS, POWER_TYPES } from '../protocol/vocabulary';
-import type { SupplyTotals } from '../protocol/records';
-export type { SupplyTotals } from '../protocol/records';
+import type { Booking, Cdr, PublicStation, Session, SessionStatus, SupplyTotals } from '../protocol/records';
 
 const SESSION_STATUSES: readonly SessionStatus[] = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'];
 

@@ -8,7 +8,6 @@ import { id, integer, optionalString, parseArgs } from './parse';
 import { loadSession } from './sessions';
 import { loadStation } from './stations';
 import type { Rating } from '../protocol/records';
-export type { Rating } from '../protocol/records';
 
 const decodeRating = recordDecoder<Rating>([]);
 export const ratingKeys = {

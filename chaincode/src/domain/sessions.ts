@@ -24,9 +24,9 @@ import {
 import { bookingsAround, useBooking } from './bookings';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, InvalidState, NotFound, SettlementExceedsHold } from './errors';
-import { hasRole, loadParams, requireRole, type Params } from './params';
+import { hasRole, loadParams, requireRole } from './params';
 import { array, formatTime, id, optionalMoney, parseArgs, string, type Fields } from './parse';
-import { priceSession, type Price, type Usage } from './pricing';
+import { priceSession, type Usage } from './pricing';
 import {
   decodeMeterPages,
   decodeStation,
@@ -39,8 +39,7 @@ import {
 } from './stations';
 import { loadTariff, usesEnergy } from './tariffs';
 import type { Money } from '../protocol/units';
-import type { AuthorizationStatus, Cdr, Session, SessionStatus } from '../protocol/records';
-export type { AuthorizationStatus, Cdr, Session, SessionStatus } from '../protocol/records';
+import type { AuthorizationStatus, Cdr, Params, Price, Session, SessionStatus } from '../protocol/records';
 
 export const decodeSession = recordDecoder<Session>(['holdAmount']);
 export const decodeCdr = recordDecoder<Cdr>([

@@ -8,7 +8,7 @@ import type { JsonObject, PinnedMeter } from '../ports';
 import { EcarError } from '../protocol/errors';
 import { recordDecoder, type Tx } from './context';
 import { Forbidden, NotFound } from './errors';
-import { loadParams, requireRole, type Params } from './params';
+import { loadParams, requireRole } from './params';
 import {
   array,
   boolean,
@@ -37,16 +37,7 @@ import type {
   Connector,
   Evse,
   MeterVerification,
-  PublicLocation,
-  PublicStation,
-  StationStatus,
-} from '../protocol/records';
-export type {
-  Address,
-  BookingTerms,
-  Connector,
-  Evse,
-  MeterVerification,
+  Params,
   PublicLocation,
   PublicStation,
   StationStatus,

@@ -24,16 +24,10 @@ import {
   parseArgs,
   money,
 } from './parse';
-import {
-  DAYS_OF_WEEK,
-  DIMENSIONS,
-  type PriceComponent,
-  type Restrictions,
-  type Tariff,
-  type TariffElement,
-} from './pricing';
 import { loadStation, requireHost, stationKeys } from './stations';
 import { decimalToMilliWh } from '../protocol/units';
+import type { PriceComponent, Restrictions, Tariff, TariffElement } from '../protocol/records';
+import { DAYS_OF_WEEK, DIMENSIONS } from '../protocol/records';
 
 export interface TariffVersion {
   readonly stationId: string;

@@ -191,7 +191,7 @@ function checkPair(
   if (!isEnergyUnit(beginValue.unit) || beginWh === undefined || endWh === undefined) {
     return fail('ENERGY_UNIT', `readings in ${beginValue.unit} are not energy`);
   }
-  checkMeterState(b, e, singleRecord, beginReading, endReading, span);
+  checkMeterState(singleRecord ? [b] : [b, e], beginReading, endReading, span);
   checkTimes(beginReading, endReading);
   if (compareExact(endWh, beginWh) < 0) {
     fail(
@@ -217,9 +217,7 @@ function checkPair(
 
 /** Rules METER_STATUS, ERROR_FLAGS, EXCEPTION, IDENTIFICATION and EVENT_COUNTER: the meter vouches for the energy. */
 function checkMeterState(
-  b: OcmfPayload,
-  e: OcmfPayload,
-  singleRecord: boolean,
+  records: readonly OcmfPayload[],
   beginReading: OcmfReading,
   endReading: OcmfReading,
   span: readonly OcmfReading[],
@@ -235,7 +233,7 @@ function checkMeterState(
     fail('ERROR_FLAGS', `reading ${flagged.index} flags the energy as unusable (EF=${flagged.errorFlags})`);
   const exception = span.find((r) => r.transaction === 'X');
   if (exception) fail('EXCEPTION', `reading ${exception.index} reports an error during charging (TX=X)`);
-  for (const payload of singleRecord ? [b] : [b, e]) {
+  for (const payload of records) {
     const level = payload.identification?.level;
     if (level !== undefined && IDENTIFICATION_ERROR_LEVELS.includes(level)) {
       fail(
