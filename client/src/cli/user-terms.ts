@@ -123,7 +123,3 @@ export function inUserTerms(reason: string, field?: string): string {
   return remedy === undefined ? text : `${text}; ${remedy}`;
 }
 
-/** A flag for a domain field path, when the CLI has one. */
-export function flagOf(field: string): string | undefined {
-  return FIELD_FLAGS[field];
-}
