@@ -541,10 +541,11 @@ export async function stopSession(
   const pages = station.meter
     ? ((await tx.read(stationKeys.meterPages(station.meter.publicKey), decodeMeterPages)) ?? {})
     : {};
-  const metered = meteredUsage(tx, params, session, station, raws, pages);
   const { tariff } = await loadTariff(tx, session.stationId, session.tariffVersion);
-  // Checked again at settlement: the parameter may have been turned off during the session.
+  // Checked again at settlement (the parameter may have been turned off during the session), and
+  // before any signature is verified: an untrusted meter costs the endorsers no ECDSA work.
   if (usesEnergy(tariff)) requireTrustedMeter(params, station);
+  const metered = meteredUsage(tx, params, session, station, raws, pages);
   const price = priceSession(tariff, metered.usage);
   const { captured, uncollected, refund } = capture(sessionId, price.total, session.holdAmount);
   const disputeUntil = tx.now + params.disputeWindowSeconds * 1000;

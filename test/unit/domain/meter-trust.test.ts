@@ -70,6 +70,17 @@ describe('meter verification', () => {
         'METER_UNVERIFIED',
       );
     });
+    it('refuses an untrusted meter before it reads any record (METER_UNVERIFIED, not a record error)', async () => {
+      const ledger = await readyLedger({ meterPinnedBy: 'host', params: { allowUnverifiedMeterKeys: true } });
+      await ledger.submit(DRIVER, 'startSession', startArgs());
+      await ledger.submit(OPERATOR, 'setParams', { allowUnverifiedMeterKeys: false });
+      ledger.advance(62 * MINUTE);
+      await expectError(
+        ledger,
+        () => ledger.submit(DRIVER, 'stopSession', { sessionId: 'sess-1', ocmf: ['OCMF|{not json', 'x'] }),
+        'METER_UNVERIFIED',
+      );
+    });
   });
 
   describe('pinMeterFromBackend', () => {
