@@ -93,6 +93,12 @@ export type SubmitName = {
 /** The transactions that only read. */
 export type EvaluateName = Exclude<TransactionName, SubmitName>;
 
+/** An argument value as a client builds it: bigint money goes out as its decimal string, undefined fields are left out. */
+export type ArgValue = null | boolean | number | string | bigint | readonly ArgValue[] | ArgObject;
+export interface ArgObject {
+  readonly [key: string]: ArgValue | undefined;
+}
+
 /** An amount of minor units as a client sends it: a bigint, or its decimal string. */
 export type MoneyArg = bigint | string;
 /** A point in time as a client sends it: ISO 8601 with an offset, e.g. 2026-03-01T18:00:00Z. */
@@ -209,7 +215,8 @@ export interface TransactionArgs {
   pinMeterFromBackend: StationRef & { readonly meter: MeterArgs };
   approveMeter: StationRef & { readonly publicKey: string };
   getStation: StationRef;
-  setTariff: StationRef & { readonly tariff: JsonObject };
+  /** `tariff`: OCPI JSON ({elements:[{price_components, restrictions}], min_price, max_price}), money as MoneyArg. */
+  setTariff: StationRef & { readonly tariff: ArgObject };
   getTariff: StationRef & { readonly version?: number };
   createBooking: BookingRef &
     StationRef & {
@@ -223,7 +230,8 @@ export interface TransactionArgs {
   getStationAddress: StationRef;
   myBookings: Limit & { readonly status?: BookingStatus };
   getBooking: BookingRef;
-  stationBookings: StationRef & Limit & { readonly status?: BookingStatus };
+  /** Without `stationId`: every station the caller hosts (the operator: every station). */
+  stationBookings: Limit & { readonly stationId?: string; readonly status?: BookingStatus };
   canAuthorize: StartRequestArgs;
   startSession: StartRequestArgs & SessionRef;
   /** `ocmf`: the wallbox's signed records, begin and end (none for a tariff without energy). */

@@ -16,6 +16,7 @@ import {
 } from './context';
 import { listAnswer, showAnswer, submitAndShow } from './ledger-actions';
 import { bookingFields, bookingTable } from './views';
+import type { BookingStatus } from '../../../chaincode/src/protocol/vocabulary';
 
 interface BookingCreateOptions extends GlobalOptions {
   readonly station: string;
@@ -29,7 +30,7 @@ interface BookingOptions extends GlobalOptions {
   readonly booking: string;
 }
 interface BookingListOptions extends GlobalOptions {
-  readonly status?: string;
+  readonly status?: BookingStatus;
   readonly limit?: number;
 }
 

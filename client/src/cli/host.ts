@@ -20,14 +20,16 @@ import { list, obj, str, tokensExact } from './format';
 import { evaluateAnswer, listAnswer, noArgs, showAnswer, submitAndShow } from './ledger-actions';
 import { fields } from './output';
 import { bookingTable, sessionTable } from './views';
+import type { BookingStatus } from '../../../chaincode/src/protocol/vocabulary';
+import type { SessionStatus } from '../../../chaincode/src/protocol/records';
 
 interface HostSessionsOptions extends GlobalOptions {
-  readonly status?: string;
+  readonly status?: SessionStatus;
   readonly limit?: number;
 }
 interface HostBookingsOptions extends GlobalOptions {
   readonly station?: string;
-  readonly status?: string;
+  readonly status?: BookingStatus;
   readonly limit?: number;
 }
 interface PayoutOptions extends GlobalOptions {
@@ -145,9 +147,9 @@ function registerPayoutDestination(host: Command, deps: CliDeps): void {
         deps,
         'setPayoutDestination',
         (o: DestinationOptions, command) => {
-          if ((o.iban === undefined) === (o.reference === undefined))
-            usageError(command, 'give exactly one of --iban or --reference');
-          return { iban: o.iban, reference: o.reference };
+          if (o.iban !== undefined && o.reference === undefined) return { iban: o.iban };
+          if (o.reference !== undefined && o.iban === undefined) return { reference: o.reference };
+          return usageError(command, 'give exactly one of --iban or --reference');
         },
         destinationFields,
       ),

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { KNOWN_SIGNATURE_METHODS } from '../../../chaincode/src/protocol/vocabulary';
 import type { JsonObject } from '../../../chaincode/src/protocol/json';
 import { isAccountId } from '../../../chaincode/src/protocol/account-id';
-import type { LedgerArgs } from '../fabric/ledger-client';
+import type { ArgsOf } from '../../../chaincode/src/protocol/transactions';
 import {
   accountArg,
   collect,
@@ -98,7 +98,7 @@ function paramFlags(command: Command): Command {
     .option('--mint-max <tokens>', 'largest single top-up the issuer may mint, in tokens', tokensArg);
 }
 
-function paramArgs(o: ParamOptions, command: Command): LedgerArgs {
+function paramArgs(o: ParamOptions, command: Command): ArgsOf<'setParams'> {
   for (const method of o.signatureMethod ?? []) {
     if (!(KNOWN_SIGNATURE_METHODS as readonly string[]).includes(method)) {
       usageError(
@@ -191,9 +191,10 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
       deps,
       'initialize',
       (o: ParamOptions, command) => {
-        if (o.issuer === undefined || o.holdDefault === undefined)
-          usageError(command, 'operator init needs --issuer and --hold-default');
-        return paramArgs(o, command);
+        const { issuer, holdDefault } = o;
+        if (issuer === undefined || holdDefault === undefined)
+          return usageError(command, 'operator init needs --issuer and --hold-default');
+        return { ...paramArgs(o, command), issuer, holdDefault };
       },
       paramsFields,
     ),
@@ -218,7 +219,7 @@ export function registerOperatorCommands(program: Command, deps: CliDeps = proce
         'setParams',
         (o: ParamOptions, command) => {
           const args = paramArgs(o, command);
-          if (Object.values(args).every((v) => v === undefined))
+          if (Object.values(args as Record<string, unknown>).every((v) => v === undefined))
             usageError(command, 'name at least one parameter to change');
           return args;
         },

@@ -25,6 +25,7 @@ import { readTextFile } from './input-files';
 import { listAnswer, showAnswer, submitAndShow } from './ledger-actions';
 import { CommandFailed } from './output';
 import { cdrFields, cdrTable, sessionFields, sessionTable } from './views';
+import type { SessionStatus } from '../../../chaincode/src/protocol/records';
 
 const SESSION_STATUSES = ['ACTIVE', 'COMPLETED', 'EXPIRED', 'INVALID'] as const;
 
@@ -45,7 +46,7 @@ interface SessionOptions extends GlobalOptions {
   readonly session: string;
 }
 interface ListOptions extends GlobalOptions {
-  readonly status?: string;
+  readonly status?: SessionStatus;
   readonly limit?: number;
 }
 interface RateOptions extends GlobalOptions {

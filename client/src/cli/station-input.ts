@@ -1,7 +1,14 @@
 // What `station register` and `station update` send, built from flags or a JSON file: the station
 // record, opening hours from a short spec ("24/7", "mon-fri 08:00-20:00") and booking terms.
 import type { Command } from 'commander';
-import type { LedgerArgs } from '../fabric/ledger-client';
+import type { ArgsOf, OpeningHoursArgs } from '../../../chaincode/src/protocol/transactions';
+import type {
+  CONNECTOR_FORMATS,
+  CONNECTOR_STANDARDS,
+  PARKING_TYPES,
+  POWER_TYPES,
+  STATION_STATUSES,
+} from '../../../chaincode/src/protocol/vocabulary';
 import { newId, usageError, type GlobalOptions } from './context';
 import { readJsonFile } from './input-files';
 import { WEEKDAYS } from './views';
@@ -18,13 +25,13 @@ export interface RegisterOptions extends GlobalOptions {
   readonly street?: string;
   readonly houseNumber?: string;
   readonly directions?: string;
-  readonly parking: string;
+  readonly parking: (typeof PARKING_TYPES)[number];
   readonly utcOffset?: number;
   readonly evse: string;
   readonly connectorId: string;
-  readonly connector: string;
-  readonly format: string;
-  readonly powerType: string;
+  readonly connector: (typeof CONNECTOR_STANDARDS)[number];
+  readonly format: (typeof CONNECTOR_FORMATS)[number];
+  readonly powerType: (typeof POWER_TYPES)[number];
   readonly maxPower: number;
   readonly voltage: number;
   readonly amperage: number;
@@ -35,37 +42,36 @@ export interface RegisterOptions extends GlobalOptions {
 }
 
 /** The registerStation arguments from the flags (exit 2 naming the flags that are missing). */
-export function stationFromFlags(o: RegisterOptions, command: Command): LedgerArgs {
-  const required: [string, string | undefined][] = [
-    ['--name', o.name],
-    ['--country', o.country],
-    ['--city', o.city],
-    ['--postal-code', o.postalCode],
-    ['--lat', o.lat],
-    ['--lon', o.lon],
-    ['--street', o.street],
-    ['--house-number', o.houseNumber],
-  ];
-  const missing = required.filter(([, v]) => v === undefined).map(([flag]) => flag);
-  if (missing.length > 0) usageError(command, `missing ${missing.join(', ')} (or give --file)`);
+export function stationFromFlags(o: RegisterOptions, command: Command): ArgsOf<'registerStation'> {
+  const { name, country, city, postalCode, lat, lon, street, houseNumber } = o;
+  if (
+    name === undefined ||
+    country === undefined ||
+    city === undefined ||
+    postalCode === undefined ||
+    lat === undefined ||
+    lon === undefined ||
+    street === undefined ||
+    houseNumber === undefined
+  ) {
+    const required: [string, string | undefined][] = [
+      ['--name', name],
+      ['--country', country],
+      ['--city', city],
+      ['--postal-code', postalCode],
+      ['--lat', lat],
+      ['--lon', lon],
+      ['--street', street],
+      ['--house-number', houseNumber],
+    ];
+    const missing = required.filter(([, v]) => v === undefined).map(([flag]) => flag);
+    return usageError(command, `missing ${missing.join(', ')} (or give --file)`);
+  }
   return {
     stationId: o.id ?? newId('st', 12),
-    name: o.name,
-    location: {
-      country: o.country,
-      city: o.city,
-      postalCode: o.postalCode,
-      latitude: o.lat,
-      longitude: o.lon,
-    },
-    address: {
-      street: o.street,
-      houseNumber: o.houseNumber,
-      postalCode: o.postalCode,
-      city: o.city,
-      country: o.country,
-      directions: o.directions,
-    },
+    name,
+    location: { country, city, postalCode, latitude: lat, longitude: lon },
+    address: { street, houseNumber, postalCode, city, country, directions: o.directions },
     parkingType: o.parking,
     utcOffsetMinutes: o.utcOffset,
     evses: [
@@ -93,8 +99,9 @@ export function stationFromFlags(o: RegisterOptions, command: Command): LedgerAr
 }
 
 /** The registerStation arguments from --file; --id and --name override, a random id otherwise. */
-export function stationFromFile(o: RegisterOptions, command: Command): LedgerArgs {
+export function stationFromFile(o: RegisterOptions, command: Command): ArgsOf<'registerStation'> {
   const base = readJsonFile(o.file ?? '', '--file', command);
+  // the file is the user's JSON: the ledger checks every field of it and names the bad one
   return {
     ...base,
     ...(o.id === undefined
@@ -103,14 +110,14 @@ export function stationFromFile(o: RegisterOptions, command: Command): LedgerArg
         : {}
       : { stationId: o.id }),
     ...(o.name === undefined ? {} : { name: o.name }),
-  };
+  } as unknown as ArgsOf<'registerStation'>;
 }
 
 /** "24/7" or "mon-fri 08:00-20:00, sat 10:00-14:00" (days also as 1-7, Monday = 1). */
-export function openingHours(spec: string, command: Command): LedgerArgs {
+export function openingHours(spec: string, command: Command): OpeningHoursArgs {
   const text = spec.trim().toLowerCase();
   if (text === '24/7') return { twentyfourseven: true };
-  const regularHours: LedgerArgs[] = [];
+  const regularHours: { weekday: number; periodBegin: string; periodEnd: string }[] = [];
   for (const part of text.split(',').map((p) => p.trim())) {
     const match = /^([a-z0-9]+)(?:-([a-z0-9]+))?\s+([0-2][0-9]:[0-5][0-9])-([0-2][0-9]:[0-5][0-9])$/.exec(
       part,
@@ -138,7 +145,7 @@ function weekday(token: string): number | undefined {
 
 export interface UpdateOptions extends GlobalOptions {
   readonly station: string;
-  readonly status?: string;
+  readonly status?: (typeof STATION_STATUSES)[number];
   readonly name?: string;
   readonly hours?: string;
   readonly noshowFee?: bigint;
@@ -147,24 +154,21 @@ export interface UpdateOptions extends GlobalOptions {
 }
 
 /** The updateStation arguments: something to change, booking terms all or none (exit 2 otherwise). */
-export function stationUpdate(o: UpdateOptions, command: Command): LedgerArgs {
-  const terms = [o.noshowFee, o.cancelBefore, o.maxDuration];
+export function stationUpdate(o: UpdateOptions, command: Command): ArgsOf<'updateStation'> {
+  const { noshowFee, cancelBefore, maxDuration } = o;
+  const terms = [noshowFee, cancelBefore, maxDuration];
   if (terms.some((t) => t !== undefined) && terms.some((t) => t === undefined)) {
     usageError(command, 'booking terms need all of --noshow-fee, --cancel-before and --max-duration');
   }
-  const args: LedgerArgs = {
+  const args: ArgsOf<'updateStation'> = {
     stationId: o.station,
     status: o.status,
     name: o.name,
     openingHours: o.hours === undefined ? undefined : openingHours(o.hours, command),
     bookingTerms:
-      o.noshowFee === undefined
+      noshowFee === undefined || cancelBefore === undefined || maxDuration === undefined
         ? undefined
-        : {
-            noShowFee: o.noshowFee,
-            cancelBeforeMinutes: o.cancelBefore,
-            maxDurationMinutes: o.maxDuration,
-          },
+        : { noShowFee: noshowFee, cancelBeforeMinutes: cancelBefore, maxDurationMinutes: maxDuration },
   };
   if (o.status === undefined && o.name === undefined && o.hours === undefined && o.noshowFee === undefined) {
     usageError(command, 'name something to change: --status, --name, --hours or the booking terms');

@@ -122,4 +122,3 @@ export function inUserTerms(reason: string, field?: string): string {
   const remedy = subject === undefined ? undefined : FIELD_REMEDIES[subject];
   return remedy === undefined ? text : `${text}; ${remedy}`;
 }
-

@@ -4,12 +4,12 @@ import { GatewayError, StatusCode, type Contract } from '@hyperledger/fabric-gat
 import type { JsonObject, JsonValue } from '../../../chaincode/src/protocol/json';
 import { EcarError, isErrorCode } from '../../../chaincode/src/protocol/errors';
 import { commitWithRetry, retryPolicy, type RetryPolicy } from './commit-retry';
+import type { ArgObject, ArgValue } from '../../../chaincode/src/protocol/transactions';
 
 /** An argument value: JSON, plus bigint (sent as its decimal string, the domain's money form). */
-export type LedgerArg = null | boolean | number | string | bigint | readonly LedgerArg[] | LedgerArgs;
-export interface LedgerArgs {
-  readonly [key: string]: LedgerArg | undefined;
-}
+/** Untyped arguments (names known only at run time): the protocol's argument JSON. */
+export type LedgerArg = ArgValue;
+export type LedgerArgs = ArgObject;
 
 /** What a committed submit gives back. */
 export interface LedgerSubmitResult {
