@@ -33,6 +33,7 @@ import { newDevMeter, signReadings, type DevMeter } from '../../../client/src/me
 import { localIdentity, type OrgName } from '../network/identities';
 import type { Topology } from '../network/topology';
 import { workerIdentity } from './bench-network';
+import { onceEveryPeerHasIt } from '../lagging-peers';
 
 export const MODES = ['plaintext', 'confidential'] as const;
 export type Mode = (typeof MODES)[number];
@@ -272,7 +273,9 @@ export async function prepareMode(ctx: ModeContext, mode: Mode, workers: number)
       }),
     );
     // A host-typed meter key settles nothing priced per kWh until the operator approves it.
-    await operator.submit('approveMeter', { stationId: w.stationId, publicKey: w.meter.publicKeyHex });
+    await onceEveryPeerHasIt(() =>
+      operator.submit('approveMeter', { stationId: w.stationId, publicKey: w.meter.publicKeyHex }),
+    );
     await host.submit('setTariff', {
       stationId: w.stationId,
       tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },

@@ -9,6 +9,7 @@ import { displayMoney } from '../../../chaincode/src/protocol/units';
 import type { LedgerClient, LedgerSubmitResult } from '../../../client/src/fabric/ledger-client';
 import { newDevMeter, signReadings } from '../../../client/src/meter/dev-meter';
 import { wallboxStation } from './demo-station';
+import { onceEveryPeerHasIt } from '../lagging-peers';
 
 export interface StoryActor {
   readonly ledger: LedgerClient;
@@ -206,7 +207,9 @@ async function registerWallbox(c: Chapter): Promise<void> {
   const station = wallboxStation({ stationId, meter, noShowFee: 3_000n });
   const registered = await cast.host.ledger.submit('registerStation', station);
   // The key the host typed in stays unverified; the charging backend pins the one it read from the wallbox.
-  const pinned = await cast.backend.ledger.submit('pinMeterFromBackend', { stationId, meter: station.meter });
+  const pinned = await onceEveryPeerHasIt(() =>
+    cast.backend.ledger.submit('pinMeterFromBackend', { stationId, meter: station.meter }),
+  );
   const tariff = await cast.host.ledger.submit('setTariff', {
     stationId,
     tariff: { elements: [{ price_components: [{ type: 'ENERGY', price: PRICE_PER_KWH, step_size: 1 }] }] },
