@@ -27,6 +27,7 @@ import {
   type ModeContext,
   type Worker,
 } from './workload';
+import { GatewayError } from '@hyperledger/fabric-gateway';
 
 interface BenchOptions {
   readonly quick?: boolean;
@@ -334,6 +335,10 @@ const program = new Command('bench')
       const message = error instanceof Error ? error.message : String(error);
       if (options.json === true) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
       process.stderr.write(`bench: ${message}\n`);
+      // what each peer said (a gateway failure's summary alone does not say which peer or why)
+      if (error instanceof GatewayError) {
+        for (const d of error.details) process.stderr.write(`  ${d.address} (${d.mspId}): ${d.message}\n`);
+      }
       process.exitCode = 1;
     }
   });
