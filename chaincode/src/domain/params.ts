@@ -2,7 +2,7 @@
 // mode only the operator wallet the founding orgs fixed at genesis may), changed only by the operator. Hosts and drivers need no registration: anyone who registers a station is its host,
 // anyone who starts a session is its driver.
 import type { JsonObject } from '../ports';
-import { CALLER_ID_PATTERN } from '../protocol/caller-id';
+import { ACCOUNT_ID_HINT, ACCOUNT_ID_PATTERN } from '../protocol/account-id';
 import { EcarError } from '../protocol/errors';
 import { BILLING_DEFAULTS } from '../protocol/ocmf/billing';
 import { recordDecoder, type Tx } from './context';
@@ -78,8 +78,9 @@ export const PARAM_DEFAULTS = {
   signatureMethods: ['ECDSA-secp256r1-SHA256', 'ECDSA-brainpool256r1-SHA256', 'ECDSA-secp384r1-SHA256'],
 } as const;
 
+/** A role holder: an account id some caller can be (a typo would name a role no one holds). */
 function callerId(value: unknown, path: string): string {
-  return string(value, path, { max: 200, pattern: CALLER_ID_PATTERN, hint: 'a caller id (printable, no /)' });
+  return string(value, path, { max: 200, pattern: ACCOUNT_ID_PATTERN, hint: ACCOUNT_ID_HINT });
 }
 
 function callerIds(value: unknown, path: string): string[] {

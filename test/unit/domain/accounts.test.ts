@@ -102,9 +102,25 @@ describe('params', () => {
       expect(
         field(await ledger.submit(OPERATOR, 'setParams', { feeBps: 500, transfersEnabled: true }), 'version'),
       ).to.equal(2);
-      await ledger.submit(OPERATOR, 'setParams', { operator: 'op-new' });
+      const next = testAccount('op-new');
+      await ledger.submit(OPERATOR, 'setParams', { operator: next });
       await expectError(ledger, () => ledger.submit(OPERATOR, 'setParams', { feeBps: 1 }), 'FORBIDDEN');
-      expect(field(await ledger.submit('op-new', 'setParams', { feeBps: 1 }), 'feeBps')).to.equal(1);
+      expect(field(await ledger.submit(next, 'setParams', { feeBps: 1 }), 'feeBps')).to.equal(1);
+    });
+    it('throws INVALID_ARGUMENT for a role holder that is not an account id (no caller could hold it)', async () => {
+      const ledger = await readyLedger();
+      for (const [role, value] of [
+        ['operator', 'op-new'],
+        ['issuer', `${ISSUER}0`],
+        ['auditors', ['W:ABC']],
+        ['backends', ['x509:short']],
+      ] as const) {
+        await expectError(
+          ledger,
+          () => ledger.submit(OPERATOR, 'setParams', { [role]: value }),
+          'INVALID_ARGUMENT',
+        );
+      }
     });
     it('throws FORBIDDEN for anyone but the operator', async () => {
       const ledger = await readyLedger();
