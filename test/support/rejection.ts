@@ -7,7 +7,7 @@ import { EcarError, type ErrorCode } from '../../chaincode/src/protocol/errors';
 export async function rejectionOf(call: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown> {
   const promise = typeof call === 'function' ? call() : call;
   return promise.then(
-    (answer: unknown) => expect.fail(`expected a failure, but it answered ${describe(answer)}`),
+    (answer: unknown) => expect.fail(`expected a failure, but it answered ${shown(answer)}`),
     (error: unknown) => error,
   );
 }
@@ -21,12 +21,12 @@ export async function ecarRejection(
   code?: ErrorCode,
 ): Promise<EcarError> {
   const error = await rejectionOf(call);
-  if (!(error instanceof EcarError)) expect.fail(`expected an EcarError, got ${describe(error)}`);
+  if (!(error instanceof EcarError)) expect.fail(`expected an EcarError, got ${shown(error)}`);
   if (code !== undefined) expect(error.code, error.message).to.equal(code);
   return error;
 }
 
-function describe(value: unknown): string {
+function shown(value: unknown): string {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
     // JSON.stringify answers undefined for undefined (and functions), whatever its declared type says

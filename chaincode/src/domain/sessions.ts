@@ -136,12 +136,13 @@ async function decide(tx: Tx, params: Params, request: StartRequest, driver: str
   return creditDecision(tx, loaded, request, driver, occupancy.booking);
 }
 
-type LoadedStation = NonNullable<Awaited<ReturnType<typeof decodeStation>>>;
+/** The driver's own booking on this EVSE right now, if any. */
+type OwnBooking = Awaited<ReturnType<typeof bookingsAround>>['own'];
 
 /** The connector exists, the driver is not the host, and the station is available with a tariff. */
 function placeRefusal(
-  loaded: LoadedStation,
-  evse: LoadedStation['evses'][number],
+  loaded: Station,
+  evse: Station['evses'][number],
   request: StartRequest,
   driver: string,
 ): Decision | undefined {
@@ -173,7 +174,7 @@ function placeRefusal(
 }
 
 /** An energy tariff needs a trusted meter; the station is open at both ends of the skew window. */
-async function serviceRefusal(tx: Tx, params: Params, loaded: LoadedStation): Promise<Decision | undefined> {
+async function serviceRefusal(tx: Tx, params: Params, loaded: Station): Promise<Decision | undefined> {
   if (usesEnergy((await loadTariff(tx, loaded.id, loaded.tariffVersion)).tariff)) {
     try {
       requireTrustedMeter(params, loaded);
@@ -197,10 +198,10 @@ async function serviceRefusal(tx: Tx, params: Params, loaded: LoadedStation): Pr
 /** The EVSE is free, the driver has no other session, and no one else's booking holds the EVSE now. */
 async function occupancyOf(
   tx: Tx,
-  loaded: LoadedStation,
+  loaded: Station,
   evseUid: string,
   driver: string,
-): Promise<{ refused: Decision } | { booking: Awaited<ReturnType<typeof bookingsAround>>['own'] }> {
+): Promise<{ refused: Decision } | { booking: OwnBooking }> {
   if (await tx.exists(sessionKeys.evseActive(loaded.id, evseUid))) {
     return {
       refused: refuse(
@@ -245,10 +246,10 @@ async function occupancyOf(
 /** The hold fits the driver's purchased tokens plus the hold of their booking here, if any. */
 async function creditDecision(
   tx: Tx,
-  loaded: LoadedStation,
+  loaded: Station,
   request: StartRequest,
   driver: string,
-  booking: Awaited<ReturnType<typeof bookingsAround>>['own'],
+  booking: OwnBooking,
 ): Promise<Decision> {
   const account = await loadAccount(tx, driver);
   let bookingHold = 0n;

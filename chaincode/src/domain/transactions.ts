@@ -9,7 +9,12 @@ import * as bookings from './bookings';
 import { Tx } from './context';
 import * as disputes from './disputes';
 import { toJson } from '../protocol/json';
-import type { TRANSACTION_KINDS, TransactionName, TransactionResults } from '../protocol/transactions';
+import type {
+  TRANSACTION_KINDS,
+  TransactionKind,
+  TransactionName,
+  TransactionResults,
+} from '../protocol/transactions';
 import * as params from './params';
 import * as payoutDestinations from './payout-destinations';
 import * as queries from './queries';
@@ -18,7 +23,7 @@ import * as sessions from './sessions';
 import * as stations from './stations';
 import * as tariffs from './tariffs';
 
-export type TransactionKind = 'submit' | 'evaluate';
+export type { TransactionKind } from '../protocol/transactions';
 
 export interface TransactionDefinition {
   /** submit writes (ordered and committed); evaluate only reads. */

@@ -3,8 +3,8 @@
 // against this table (a missing, extra or wrongly typed handler is a compile error), and the client's
 // typed `submit`/`evaluate` take their names, arguments and results from it, so a misspelt name or a
 // wrong argument does not compile.
-import type { Jsonified } from './json';
-import type { JsonObject } from './json';
+import type { JsonObject, Jsonified } from './json';
+import type { PinnedMeter } from './ocmf/pinned-meter';
 import type {
   Address,
   AuthorizationStatus,
@@ -12,6 +12,7 @@ import type {
   Booking,
   BookingTerms,
   Cdr,
+  Connector,
   Dispute,
   MaskedDestination,
   MintRecord,
@@ -20,6 +21,7 @@ import type {
   Payout,
   PendingPayout,
   Price,
+  PublicLocation,
   PublicStation,
   Rating,
   Session,
@@ -28,6 +30,9 @@ import type {
   SupplyTotals,
 } from './records';
 import type { BookingStatus, CONNECTOR_STANDARDS, PARKING_TYPES, POWER_TYPES } from './vocabulary';
+
+/** submit writes (ordered and committed); evaluate only reads. */
+export type TransactionKind = 'submit' | 'evaluate';
 
 /** What each transaction is: the table the registry and the client share. */
 export const TRANSACTION_KINDS = {
@@ -83,7 +88,7 @@ export const TRANSACTION_KINDS = {
   mySessions: 'evaluate',
   myCdrs: 'evaluate',
   auditTotals: 'evaluate',
-} as const satisfies Readonly<Record<string, 'submit' | 'evaluate'>>;
+} as const satisfies Readonly<Record<string, TransactionKind>>;
 
 export type TransactionName = keyof typeof TRANSACTION_KINDS;
 /** The transactions that write (ordered and committed). */
@@ -114,25 +119,10 @@ export type ParamsArgs = Partial<
   >
 >;
 
-export interface LocationArgs {
-  readonly country: string;
-  readonly city: string;
-  readonly postalCode?: string;
-  /** Decimal degrees; the ledger keeps 2 decimals (about 1 km). */
-  readonly latitude: string;
-  readonly longitude: string;
-}
+/** Where a station is, publicly: city level; the ledger keeps 2 decimals of the coordinates (about 1 km). */
+export type LocationArgs = PublicLocation;
 
-export interface ConnectorArgs {
-  readonly id: string;
-  readonly standard: (typeof CONNECTOR_STANDARDS)[number];
-  readonly format: 'SOCKET' | 'CABLE';
-  readonly powerType: (typeof POWER_TYPES)[number];
-  readonly maxVoltage: number;
-  readonly maxAmperage: number;
-  /** Watts. */
-  readonly maxElectricPower: number;
-}
+export type ConnectorArgs = Connector;
 
 export interface OpeningHoursArgs {
   readonly twentyfourseven: boolean;
@@ -144,14 +134,8 @@ export interface OpeningHoursArgs {
   }[];
 }
 
-export interface MeterArgs {
-  readonly vendor: string;
-  readonly model: string;
-  readonly serial: string;
-  /** Hex of the meter's DER SubjectPublicKeyInfo (or raw point). */
-  readonly publicKey: string;
-  readonly signatureMethod: string;
-}
+/** The station's signing meter: its public key is hex of its DER SubjectPublicKeyInfo (or raw point). */
+export type MeterArgs = PinnedMeter;
 
 export type BookingTermsArgs = {
   readonly [K in keyof BookingTerms]: BookingTerms[K] extends bigint ? MoneyArg : BookingTerms[K];

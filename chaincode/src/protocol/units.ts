@@ -12,6 +12,11 @@ const MONEY_PATTERN = /^(0|[1-9][0-9]{0,29})$/;
 const SIGNED_MONEY_PATTERN = /^-?(0|[1-9][0-9]{0,29})$/;
 
 /** Parses a non-negative amount of minor units given as a decimal string (or bigint). */
+/** Whether `value` is a non-negative amount of minor units as a decimal string. */
+export function isMoneyText(value: unknown): value is string {
+  return typeof value === 'string' && MONEY_PATTERN.test(value);
+}
+
 export function parseMoney(value: unknown, field = 'amount'): Money {
   if (typeof value === 'bigint' && value >= 0n) return value;
   if (typeof value !== 'string' || !MONEY_PATTERN.test(value)) {

@@ -4,6 +4,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { EcarError, type ErrorCode } from '../../../chaincode/src/protocol/errors';
+import { isMoneyText } from '../../../chaincode/src/protocol/units';
 import { EnclaveTrustError } from '../confidential/trust-error';
 import { ProfileError } from '../profile/profile-error';
 import { WalletError } from '../wallet/wallet-error';
@@ -102,14 +103,10 @@ const SENTENCES: Readonly<Record<ErrorCode, Sentence>> = {
  */
 function insufficientFunds(reason: string, details: EcarError['details']): string {
   const { bucket, needed, available } = details;
-  if (bucket === 'earned' && isMinorUnits(needed) && isMinorUnits(available)) {
+  if (bucket === 'earned' && isMoneyText(needed) && isMoneyText(available)) {
     return `not enough payable earnings: ${showTokens(needed)} tokens asked, ${showTokens(available)} payable; lower --amount, or claim earnings whose dispute window closed (ecar host claim, ecar host earnings)`;
   }
   return `not enough tokens: top up with the issuer or lower --hold (${inUserTerms(reason)})`;
-}
-
-function isMinorUnits(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9]{1,40}$/.test(value);
 }
 
 // A role the operator names (ecar operator init/params set); only for these can another profile help.

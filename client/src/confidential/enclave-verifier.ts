@@ -487,7 +487,7 @@ function checkHolders(holders: ReadonlySet<string>, creator: string | undefined,
 /** Rule "orgs": the current keys are vouched for by at least `requiredOrgs` distinct orgs. */
 function checkVouchingOrgs(
   orgs: readonly string[],
-  vouching: Vouching,
+  uncounted: readonly string[],
   requiredOrgs: number,
   c: KeyContext,
 ): void {
@@ -497,7 +497,7 @@ function checkVouchingOrgs(
     c.vouchSubject,
     `the current keys are vouched for by ${orgs.length} org${orgs.length === 1 ? '' : 's'}${named}, the policy needs ${requiredOrgs}`,
   );
-  for (const note of vouching.notes) c.keyFail(c.vouchSubject, note);
+  for (const note of uncounted) c.keyFail(c.vouchSubject, note);
 }
 
 /** Trust lasts the policy's maximum age, and never past the collateral of an enclave relied on. */
@@ -588,7 +588,7 @@ function judgeEnclaveSet(input: EnclaveSetInput): Judged {
       : countVouchers(record, holders, c);
   checkHolders(holders, record?.creator, c);
   const orgs = [...vouching.orgs].sort();
-  checkVouchingOrgs(orgs, vouching, requiredOrgs, c);
+  checkVouchingOrgs(orgs, vouching.notes, requiredOrgs, c);
 
   // enclave failures: those that hold keys, created or vouched make the set untrusted
   const relied = (id: string): boolean => holders.has(id) || record?.creator === id;
